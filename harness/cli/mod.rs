@@ -1,0 +1,71 @@
+//! The `zinc-harness` command line: a thin clap front end over the library.
+//! Each subcommand lives in its own file with its arguments and an `exec` that returns an
+//! exit code from [`exit_codes`].
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub mod bench;
+pub mod check;
+pub mod exit_codes;
+pub mod list;
+pub mod new;
+pub mod run;
+pub mod schema;
+pub mod serve;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "zinc-harness",
+    version,
+    about = "Okta → Zinc SCIM provisioning test harness"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run scenarios against the embedded mock Zinc (default) or a live SCIM server.
+    Run(run::RunArgs),
+    /// Run the mock Zinc SCIM server until Ctrl-C.
+    Serve(serve::ServeArgs),
+    /// Validate scenario files without running them.
+    Check(check::CheckArgs),
+    /// List scenarios with their case, title, rules and profiles.
+    List(list::ListArgs),
+    /// Write a commented scenario skeleton under scenarios/.
+    New(new::NewArgs),
+    /// Print the JSON Schema of the scenario format.
+    Schema(schema::SchemaArgs),
+    /// Provision a generated directory the way Okta would and measure the server.
+    Bench(bench::BenchArgs),
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return ExitCode::from(exit_codes::BROKEN_RUN);
+        }
+    };
+    let code = runtime.block_on(async move {
+        match cli.command {
+            Command::Run(args) => run::exec(args).await,
+            Command::Serve(args) => serve::exec(args).await,
+            Command::Check(args) => check::exec(args).await,
+            Command::List(args) => list::exec(args).await,
+            Command::New(args) => new::exec(args).await,
+            Command::Schema(args) => schema::exec(args).await,
+            Command::Bench(args) => bench::exec(args).await,
+        }
+    });
+    ExitCode::from(code)
+}

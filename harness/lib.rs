@@ -1,0 +1,15 @@
+//! zinc-harness: a test harness for Okta → Zinc user and group provisioning over SCIM 2.0.
+//!
+//! The parts, and the one direction data flows through them:
+//! scenario file → [`scenario`] → [`run`] → [`okta`] (simulated client) → HTTP → [`zinc`]
+//! (mock server) or a real server; transcript → [`report`]. [`scim`] is the wire model both
+//! ends share; [`cli`] is the thin command-line front end; [`bench`] measures throughput.
+
+pub mod bench;
+pub mod cli;
+pub mod okta;
+pub mod report;
+pub mod run;
+pub mod scenario;
+pub mod scim;
+pub mod zinc;

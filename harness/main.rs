@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    zinc_harness::cli::main()
+}

@@ -1,0 +1,7 @@
+//! The one integration-test binary (nextest style). Each part has its own module.
+
+mod cli;
+mod okta;
+mod report;
+mod scenario;
+mod zinc;
