@@ -1,1 +1,3 @@
-//! okta (being built).
+//! The simulated Okta client (being built).
+
+pub mod transcript;
