@@ -21,7 +21,7 @@ fn script(client: usize, users: &[String], groups: &[String]) -> Vec<(String, Va
         for (gi, g) in groups.iter().enumerate() {
             let path = format!("/Groups/{g}");
             ops.push((path.clone(), patch_op(json!([{"op": "add", "path": "members", "value": [{"value": a}, {"value": b}]}]))));
-            if (round + gi + client) % 2 == 0 {
+            if (round + gi + client).is_multiple_of(2) {
                 ops.push((
                     path.clone(),
                     patch_op(
@@ -29,7 +29,7 @@ fn script(client: usize, users: &[String], groups: &[String]) -> Vec<(String, Va
                     ),
                 ));
             }
-            if round == ROUNDS - 1 && (gi + client) % 3 == 0 {
+            if round == ROUNDS - 1 && (gi + client).is_multiple_of(3) {
                 ops.push((
                     path.clone(),
                     patch_op(json!([{"op": "remove", "path": "members", "value": [{"value": a}]}])),
