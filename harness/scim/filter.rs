@@ -21,7 +21,10 @@ pub struct AttrPath {
 impl AttrPath {
     /// Parses `[urn:]name[.sub]`; `None` when it is not an attribute path.
     pub fn parse(text: &str) -> Option<Self> {
-        let (urn, rest) = if text.len() > 4 && text[..4].eq_ignore_ascii_case("urn:") {
+        let (urn, rest) = if text
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case("urn:"))
+        {
             let idx = text.rfind(':')?;
             (Some(text[..idx].to_owned()), &text[idx + 1..])
         } else {
