@@ -63,6 +63,26 @@ pub(crate) struct AppState {
     pub(crate) admin: Admin,
 }
 
+/// A path parameter whose rejection (e.g. invalid percent-encoding) is a SCIM Error (Z21)
+/// rather than axum's plain-text answer.
+pub(crate) struct Id(pub(crate) String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Id {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match Path::<String>::from_request_parts(parts, state).await {
+            Ok(Path(id)) => Ok(Id(id)),
+            Err(e) => Err(scim_error(&ScimError::not_found(format!(
+                "no such resource: {e}"
+            )))),
+        }
+    }
+}
+
 /// Lets the fault layer close the connection a request came on.
 #[derive(Clone)]
 pub(crate) struct ConnControl(pub(crate) Arc<Notify>);
@@ -338,13 +358,13 @@ async fn create_user(State(st): State<AppState>, headers: HeaderMap, body: Body)
     created(result, |u| u.meta.as_ref().and_then(|m| m.location.clone()))
 }
 
-async fn get_user(State(st): State<AppState>, Path(id): Path<String>) -> Response {
+async fn get_user(State(st): State<AppState>, Id(id): Id) -> Response {
     respond(StatusCode::OK, st.dir.get_user(&id))
 }
 
 async fn replace_user(
     State(st): State<AppState>,
-    Path(id): Path<String>,
+    Id(id): Id,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -357,7 +377,7 @@ async fn replace_user(
 
 async fn patch_user(
     State(st): State<AppState>,
-    Path(id): Path<String>,
+    Id(id): Id,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -368,7 +388,7 @@ async fn patch_user(
     respond(StatusCode::OK, result)
 }
 
-async fn delete_user(State(st): State<AppState>, Path(id): Path<String>) -> Response {
+async fn delete_user(State(st): State<AppState>, Id(id): Id) -> Response {
     match st.dir.delete_user(&id) {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => scim_error(&e),
@@ -388,13 +408,13 @@ async fn create_group(State(st): State<AppState>, headers: HeaderMap, body: Body
     created(result, |g| g.meta.as_ref().and_then(|m| m.location.clone()))
 }
 
-async fn get_group(State(st): State<AppState>, Path(id): Path<String>) -> Response {
+async fn get_group(State(st): State<AppState>, Id(id): Id) -> Response {
     respond(StatusCode::OK, st.dir.get_group(&id))
 }
 
 async fn replace_group(
     State(st): State<AppState>,
-    Path(id): Path<String>,
+    Id(id): Id,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -407,7 +427,7 @@ async fn replace_group(
 
 async fn patch_group(
     State(st): State<AppState>,
-    Path(id): Path<String>,
+    Id(id): Id,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -422,7 +442,7 @@ async fn patch_group(
     }
 }
 
-async fn delete_group(State(st): State<AppState>, Path(id): Path<String>) -> Response {
+async fn delete_group(State(st): State<AppState>, Id(id): Id) -> Response {
     match st.dir.delete_group(&id) {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => scim_error(&e),
@@ -444,7 +464,7 @@ async fn resource_types(State(st): State<AppState>) -> Response {
     )
 }
 
-async fn resource_type(State(st): State<AppState>, Path(name): Path<String>) -> Response {
+async fn resource_type(State(st): State<AppState>, Id(name): Id) -> Response {
     match discovery::resource_types(st.dir.base_url())
         .into_iter()
         .find(|t| t["id"] == name.as_str())
@@ -462,7 +482,7 @@ async fn schemas(State(st): State<AppState>) -> Response {
     )
 }
 
-async fn schema(State(st): State<AppState>, Path(id): Path<String>) -> Response {
+async fn schema(State(st): State<AppState>, Id(id): Id) -> Response {
     match discovery::schemas(st.dir.base_url())
         .into_iter()
         .find(|s| s["id"] == id.as_str())
@@ -532,7 +552,7 @@ async fn admin_groups(State(st): State<AppState>) -> Response {
     admin_json(StatusCode::OK, &st.admin.list_groups())
 }
 
-async fn admin_group(State(st): State<AppState>, Path(id): Path<String>) -> Response {
+async fn admin_group(State(st): State<AppState>, Id(id): Id) -> Response {
     console(st.admin.group(&id))
 }
 
@@ -552,7 +572,7 @@ async fn admin_create_group(
 
 async fn admin_rename_group(
     State(st): State<AppState>,
-    Path(id): Path<String>,
+    Id(id): Id,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -562,7 +582,7 @@ async fn admin_rename_group(
     }
 }
 
-async fn admin_delete_group(State(st): State<AppState>, Path(id): Path<String>) -> Response {
+async fn admin_delete_group(State(st): State<AppState>, Id(id): Id) -> Response {
     match st.admin.delete_group(&id) {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => admin_error(e.status(), e.code(), &e.to_string()),
@@ -571,7 +591,7 @@ async fn admin_delete_group(State(st): State<AppState>, Path(id): Path<String>) 
 
 async fn admin_add_members(
     State(st): State<AppState>,
-    Path(id): Path<String>,
+    Id(id): Id,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -586,7 +606,7 @@ async fn admin_add_members(
 
 async fn admin_remove_members(
     State(st): State<AppState>,
-    Path(id): Path<String>,
+    Id(id): Id,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -601,7 +621,7 @@ async fn admin_remove_members(
 
 async fn admin_set_admins(
     State(st): State<AppState>,
-    Path(id): Path<String>,
+    Id(id): Id,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -614,7 +634,7 @@ async fn admin_set_admins(
     }
 }
 
-async fn admin_unlink(State(st): State<AppState>, Path(id): Path<String>) -> Response {
+async fn admin_unlink(State(st): State<AppState>, Id(id): Id) -> Response {
     console(st.admin.unlink_group(&id))
 }
 
@@ -671,8 +691,8 @@ async fn admin_clear_faults(State(st): State<AppState>) -> Response {
     StatusCode::NO_CONTENT.into_response()
 }
 
-async fn admin_remove_fault(State(st): State<AppState>, Path(id): Path<u64>) -> Response {
-    if st.faults.remove(id) {
+async fn admin_remove_fault(State(st): State<AppState>, Id(id): Id) -> Response {
+    if id.parse().is_ok_and(|id| st.faults.remove(id)) {
         StatusCode::NO_CONTENT.into_response()
     } else {
         admin_error(404, "fault_not_found", &format!("no fault rule {id}"))
