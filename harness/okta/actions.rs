@@ -1031,11 +1031,13 @@ impl OktaClient {
         group: &str,
         delete: bool,
     ) -> Result<ActionOutcome, OktaError> {
-        let g = self.pushed_group(group, |g| g.pushed = None)?;
+        let g = self.pushed_group(group, |_| {})?;
         let id = g
             .server_id
             .clone()
             .ok_or_else(|| OktaError::NotPushed(group.to_owned()))?;
+        // Okta drops the link first; the delete is a job that may then fail on its own.
+        self.set_pushed_group(group, None);
         let mut run = Run::new(self, ActionKind::UnlinkGroup);
         if !delete {
             return Ok(run.done(Ok(ActionResult::NothingSent {

@@ -133,20 +133,31 @@ impl Attr {
                 }
             }
         }
-        fn sub<'a>(body: &'a mut Map<String, Value>, key: &str) -> &'a mut Map<String, Value> {
+        /// Sets `key.field` (making `key` an object), or removes `field` where `key` exists.
+        fn sub_put(body: &mut Map<String, Value>, key: &str, field: &str, value: Option<&str>) {
+            if value.is_none() {
+                if let Some(Value::Object(obj)) = body.get_mut(key) {
+                    obj.remove(field);
+                }
+                return;
+            }
             let entry = body.entry(key.to_owned()).or_insert_with(|| json!({}));
             if !entry.is_object() {
                 *entry = json!({});
             }
-            entry.as_object_mut().expect("made an object above")
+            put(
+                entry.as_object_mut().expect("made an object above"),
+                field,
+                value,
+            );
         }
         match self {
             Attr::UserName => put(body, "userName", value),
             Attr::DisplayName => put(body, "displayName", value),
             Attr::Locale => put(body, "locale", value),
             Attr::Title => put(body, "title", value),
-            Attr::GivenName => put(sub(body, "name"), "givenName", value),
-            Attr::FamilyName => put(sub(body, "name"), "familyName", value),
+            Attr::GivenName => sub_put(body, "name", "givenName", value),
+            Attr::FamilyName => sub_put(body, "name", "familyName", value),
             Attr::Email => match value {
                 // Okta replaces the primary email; it sends one element, typed "work".
                 Some(v) => {
@@ -170,7 +181,7 @@ impl Attr {
                         list.push(json!(ENTERPRISE_URN));
                     }
                 }
-                put(sub(body, ENTERPRISE_URN), "department", value);
+                sub_put(body, ENTERPRISE_URN, "department", value);
             }
         }
     }

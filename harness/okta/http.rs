@@ -311,7 +311,8 @@ pub(crate) fn jackson_error(text: &str) -> String {
             .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-' || *c == '.')
             .take(256)
             .collect();
-        let column = col_base + token.chars().count();
+        // Jackson reports the 1-based column just past the token.
+        let column = col_base + token.chars().count() + 1;
         format!(
             "Invalid JSON: Unrecognized token '{token}': was expecting {EXPECTING} at [line: {line}, column: {column}]"
         )
@@ -329,7 +330,8 @@ pub(crate) fn jackson_error(text: &str) -> String {
             _ => format!(
                 "Invalid JSON: Unexpected character ('{first}' (code {})): expected a valid value {EXPECTING} at [line: {line}, column: {}]",
                 first as u32,
-                col_base + 1
+                // Like Jackson: the 1-based column just past the offending character.
+                col_base + 2
             ),
         }
     }
