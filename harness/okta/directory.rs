@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 /// The URN of the enterprise extension, where Okta puts `department` (reference §3.2).
@@ -13,7 +13,8 @@ pub const GROUP_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
 pub const PATCH_URN: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
 /// An Okta user's profile, as the app's attribute mappings see it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct PersonProfile {
     pub first: String,
     pub last: String,
@@ -95,7 +96,8 @@ impl PersonProfile {
 }
 
 /// Okta-side profile changes: `None` leaves a field alone, `Some("")` clears an optional one.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ProfileChanges {
     pub first: Option<String>,
     pub last: Option<String>,

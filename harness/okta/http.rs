@@ -365,10 +365,14 @@ pub(crate) fn scrub_json(v: &Value, secrets: &[String]) -> Value {
     }
 }
 
+/// Secrets shorter than this are not searched for inside text (a 1-character token would
+/// otherwise blank every matching letter); headers and `password` values are still redacted.
+const MIN_SCRUB_LEN: usize = 4;
+
 pub(crate) fn scrub_str(s: &str, secrets: &[String]) -> String {
     let mut out = s.to_owned();
     for secret in secrets {
-        if !secret.is_empty() && out.contains(secret.as_str()) {
+        if secret.len() >= MIN_SCRUB_LEN && out.contains(secret.as_str()) {
             out = out.replace(secret.as_str(), REDACTED);
         }
     }

@@ -15,6 +15,50 @@
 //! Two kinds of failure are kept apart: what the server did (a 4xx, a timeout, a non-JSON
 //! body) is an [`ActionOutcome`] with `ok: false` and the message Okta would show; a misuse
 //! of the client (an unknown person key, Group Push off) is an [`OktaError`].
+//!
+//! # Choices where okta-client-reference.md is silent or UNCERTAIN
+//!
+//! - **Link on a lookup hit**: `oin` sends `PATCH active:true` (okta-client.md), `aiw`
+//!   `GET` + `PUT` writing every mapped attribute and `active:true`. Several hits: the first.
+//!   A lookup answered 404 counts as "no match" (Okta's docs accept it), so a `POST` follows.
+//! - **Create body**: `schemas`, `userName`, `name`, `emails[{primary,value,type:"work"}]`,
+//!   `displayName` (`first last`), `title`/`locale` when set, `department` under the
+//!   enterprise URN when set, `externalId` (Okta id), `groups: []`, `password`, `active:true`.
+//!   Empty attributes are left out.
+//! - **Profile push diff**: the `PUT` is the `GET` body with the attributes that changed
+//!   since Okta's last successful push written over it (Okta "diffs against its own copy");
+//!   when Okta never pushed the profile (an `oin` link), every mapped attribute is written.
+//!   A cleared attribute is removed from the body.
+//! - **Success** is any 2xx (Okta expects 201 for `POST`, 204 for `DELETE`, 200/204 for
+//!   `PATCH`, and accepts 200 for all of them here).
+//! - **Deactivation** of an Okta user also removes its app assignment (as Okta logs it);
+//!   `reactivate_user` and `reassign_user` both end with the person active and assigned and
+//!   send the same requests. Deprovisioning never touches groups (reference §9.17).
+//! - **Groups after provisioning**: when an assignment or reactivation makes a user an
+//!   active app user, each pushed group they belong to gets them added (`oin`: add PATCH +
+//!   rename PATCH; `aiw`: `GET` + `PUT`), after the user's own requests. The outcome's
+//!   `primary` exchange stays the user's.
+//! - **Group link** (`push_group` finding a same-named group): `oin` replace-members PATCH
+//!   then the rename PATCH; `aiw` `GET` + `PUT`. `aiw` create is `POST` then `GET` + `PUT`
+//!   (observed). `push_now` in `oin` is the replace PATCH alone.
+//! - **Unlink** drops Okta's link even when the `DELETE` fails (the delete is its own job).
+//! - **429**: at most `max_tries` sends; the wait is `Retry-After` (seconds or HTTP date)
+//!   capped at `max_wait`, 1 s (capped) when the header is missing. No other status is
+//!   retried automatically (none observed).
+//! - **Timeout** bounds each whole exchange (and the connect). Redirects are not followed:
+//!   a 3xx fails the action with its status.
+//! - **Headers**: Okta's six, recorded in the order `User-Agent`, `Accept`,
+//!   `Accept-Charset`, `Accept-Encoding`, `Content-Type` (with a body), `Authorization`.
+//!   `Connection` is not set (samples disagree); `Host`/`Content-Length` come from the HTTP
+//!   stack and are not recorded. gzip/deflate answers are decoded by `Content-Encoding`.
+//! - **Messages**: `<context>: <reason phrase>. Errors reported by remote server: <detail>`,
+//!   `detail` being SCIM 2.0 `detail` or SCIM 1.1 `Errors[].description`; a body that is
+//!   not JSON gives Jackson's text (`Invalid JSON: Unrecognized token 'error': … column: 6`).
+//!   List counters that are not JSON numbers fail the listing (reference §9.14).
+//! - **Ids and passwords**: Okta ids are `00u`/`00g` + 17 alphanumerics and the placeholder
+//!   password 8 characters, all from a stable hash of the key (and the create count), so
+//!   snapshots are reproducible. Filters encode everything but RFC 3986 unreserved
+//!   characters (`%20`, `%22`, `%40`), as Okta's current docs show.
 
 mod actions;
 mod client;

@@ -237,3 +237,36 @@ async fn gzip_answers_are_decoded() {
         "gzip,deflate"
     );
 }
+
+#[tokio::test]
+async fn actions_run_concurrently_from_spawned_tasks_on_one_client() {
+    let server = MockServer::start().await;
+    let okta = client(&server, App::Oin);
+    mount_creates(&server).await;
+    people(&okta);
+    // Spawning needs Send futures: no lock is held across a request.
+    let tasks: Vec<_> = ["alice", "bob", "carol"]
+        .into_iter()
+        .map(|k| {
+            let okta = okta.clone();
+            tokio::spawn(async move { okta.assign_user(k).await.unwrap() })
+        })
+        .collect();
+    for t in tasks {
+        assert!(t.await.unwrap().ok);
+    }
+    for k in ["alice", "bob", "carol"] {
+        assert_eq!(okta.server_user_id(k), Some(format!("zu-{k}")));
+    }
+    assert_eq!(count(&server).await, 6);
+}
+
+#[test]
+fn profiles_deserialize_from_scenario_style_maps() {
+    let p: PersonProfile =
+        serde_json::from_value(json!({"first": "A", "last": "B", "email": "a@b.co", "title": "T"}))
+            .unwrap();
+    assert_eq!(p.user_name(), "a@b.co");
+    assert_eq!(p.display_name(), "A B");
+    assert!(serde_json::from_value::<PersonProfile>(json!({"frist": "A"})).is_err());
+}
