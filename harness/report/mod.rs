@@ -9,7 +9,7 @@
 //!   `N passed, N failed, N skipped` line and a summary of failures grouped by root cause;
 //! - [`json`]: a stable, versioned JSON document (documented in `docs/report-json.md`);
 //! - [`junit`]: JUnit XML for CI systems;
-//! - `snapshot` (next): the normalized transcript and final state that insta keeps as YAML;
+//! - [`snapshot`]: the normalized transcript and final state that insta keeps as YAML;
 //! - [`progress`]: the live progress display on a terminal.
 //!
 //! Findings are data, not errors: a failed check is a [`Finding`] in a failed step, and a
@@ -32,6 +32,7 @@ pub mod junit;
 pub mod pretty;
 pub mod progress;
 pub mod redact;
+pub mod snapshot;
 
 /// The whole run: where it ran and what each scenario did.
 #[derive(Debug, Clone, PartialEq)]
