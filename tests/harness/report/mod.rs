@@ -17,4 +17,5 @@ mod junit;
 mod model;
 mod normalize;
 mod pretty;
+mod progress;
 mod secrets;

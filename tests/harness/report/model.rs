@@ -68,3 +68,19 @@ fn status_names() {
     assert_eq!(passed().display_name(), "T8");
     assert_eq!(broken().display_name(), "scenarios/faults/unreachable.yaml");
 }
+
+#[test]
+fn started_at_is_rfc3339_utc() {
+    use std::time::{Duration, UNIX_EPOCH};
+    use zinc_harness::report::rfc3339_utc;
+    assert_eq!(rfc3339_utc(UNIX_EPOCH), "1970-01-01T00:00:00Z");
+    // 2026-11-28T12:34:56Z, and a leap day.
+    assert_eq!(
+        rfc3339_utc(UNIX_EPOCH + Duration::from_secs(1_795_869_296)),
+        "2026-11-28T12:34:56Z"
+    );
+    assert_eq!(
+        rfc3339_utc(UNIX_EPOCH + Duration::from_secs(951_782_400)),
+        "2000-02-29T00:00:00Z"
+    );
+}
