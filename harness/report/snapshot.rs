@@ -314,6 +314,13 @@ impl<'a> Normalizer<'a> {
             Value::String(s) => *s = self.text(s),
             Value::Array(items) => items.iter_mut().for_each(|i| self.json_in_place(i)),
             Value::Object(map) => {
+                // Keys may be ids too (a console state keyed by group id).
+                if map.keys().any(|k| self.text(k) != *k) {
+                    let old = std::mem::take(map);
+                    for (k, child) in old {
+                        map.insert(self.text(&k), child);
+                    }
+                }
                 for (k, child) in map.iter_mut() {
                     let time_key = [
                         "created",

@@ -316,3 +316,18 @@ fn text_bodies_and_errors_are_normalized_too() {
         "{text}"
     );
 }
+
+#[test]
+fn ids_used_as_keys_are_normalized() {
+    let mut names = NameMap::new();
+    names.group(RUN_A.eng, "eng");
+    let state = FinalState {
+        console: Some(json!({"admins": {RUN_A.eng: ["alice@example.com"],
+                                        RUN_A.console_group: []}})),
+        ..FinalState::default()
+    };
+    let snap = normalize(&[], &names, &state);
+    let admins = &snap.state.console.as_ref().unwrap()["admins"];
+    assert_eq!(admins["<group:eng>"][0], "alice@example.com");
+    assert!(admins.get("<id:1>").is_some(), "{admins}");
+}

@@ -112,3 +112,49 @@ fn tempfile() -> std::fs::File {
     let _ = std::fs::remove_file(&path);
     f
 }
+
+/// `color_enabled` reads the real environment, which is process-wide: run this test binary
+/// again as a child with a chosen environment and ask it.
+#[test]
+fn no_color_in_the_environment_is_honoured() {
+    const PROBE: &str = "ZINC_HARNESS_COLOR_PROBE";
+    if std::env::var_os(PROBE).is_some() {
+        // The child: report the decision for a terminal and for a pipe.
+        println!(
+            "COLOR tty={} pipe={}",
+            pretty::color_enabled(true),
+            pretty::color_enabled(false)
+        );
+        return;
+    }
+    let ask = |env: &[(&str, &str)]| {
+        let mut cmd = std::process::Command::new(std::env::current_exe().unwrap());
+        cmd.args([
+            "--exact",
+            "report::pretty::no_color_in_the_environment_is_honoured",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(PROBE, "1")
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env("TERM", "xterm-256color");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        stdout
+            .lines()
+            .find_map(|l| l.find("COLOR tty=").map(|i| l[i..].to_string()))
+            .unwrap_or_else(|| panic!("the probe did not answer: {stdout}"))
+    };
+    assert_eq!(ask(&[]), "COLOR tty=true pipe=false");
+    assert_eq!(ask(&[("NO_COLOR", "1")]), "COLOR tty=false pipe=false");
+    assert_eq!(ask(&[("TERM", "dumb")]), "COLOR tty=false pipe=false");
+    assert_eq!(ask(&[("CLICOLOR_FORCE", "1")]), "COLOR tty=true pipe=true");
+    assert_eq!(
+        ask(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]),
+        "COLOR tty=false pipe=false"
+    );
+}
