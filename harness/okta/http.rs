@@ -74,6 +74,9 @@ impl Sender {
             .deflate(true)
             .connect_timeout(config.timeout)
             .redirect(reqwest::redirect::Policy::none())
+            // Okta's Java client writes `User-Agent`, not `user-agent`; a server that (wrongly)
+            // matches header case sees what Okta sends.
+            .http1_title_case_headers()
             .build()
             .map_err(|e| OktaError::Http(e.to_string()))?;
         Ok(Sender {
@@ -226,6 +229,13 @@ impl Sender {
                 return (exchange, Reply::Failed(why), retry_after);
             }
         };
+        tracing::debug!(
+            method = %method,
+            path,
+            status,
+            ms = exchange.duration.as_millis() as u64,
+            "Okta SCIM request"
+        );
         let parsed = parse_body(&bytes);
         let recorded = match &parsed {
             Parsed::Empty => Body::Empty,

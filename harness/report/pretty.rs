@@ -1,7 +1,8 @@
 //! The run report as terminal text.
 //!
 //! Layout: a header naming the target, one line per scenario (`✓` passed, `✗` failed, `–`
-//! skipped, `!` broken; case, title, duration or the reason), every failed step expanded
+//! skipped, `!` broken; case, title, duration or the reason), every failed step (and the
+//! step where a broken scenario stopped) expanded
 //! (label and `file:line`, each finding with expected vs actual, rule and fix hint, the Okta
 //! message, then the requests sent and the responses that came back, bodies pretty-printed
 //! and cut), the failures grouped by root cause, and last, on its own line, the count line CI
@@ -147,10 +148,19 @@ pub fn render(report: &RunReport, opts: &PrettyOptions) -> String {
     for s in &report.scenarios {
         out.push_str(&scenario_line_painted(s, p));
         out.push('\n');
-        if s.status == ScenarioStatus::Failed {
-            for step in s.failed_steps() {
-                render_step(&mut out, s, step, opts, p);
+        match s.status {
+            ScenarioStatus::Failed => {
+                for step in s.failed_steps() {
+                    render_step(&mut out, s, step, opts, p);
+                }
             }
+            // Where it broke: the last step that reached the target, with what came back.
+            ScenarioStatus::Broken => {
+                if let Some(step) = s.steps.iter().rev().find(|st| !st.exchanges.is_empty()) {
+                    render_step(&mut out, s, step, opts, p);
+                }
+            }
+            ScenarioStatus::Passed | ScenarioStatus::Skipped => {}
         }
     }
     out.push('\n');

@@ -88,7 +88,7 @@ impl<'de> Deserialize<'de> for PeopleSection {
 
 impl JsonSchema for PeopleSection {
     fn schema_name() -> std::borrow::Cow<'static, str> {
-        "People".into()
+        "PeopleSection".into()
     }
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let person = generator.subschema_for::<PersonDef>();
@@ -260,7 +260,7 @@ impl<'de> Deserialize<'de> for PeopleRef {
 
 impl JsonSchema for PeopleRef {
     fn schema_name() -> std::borrow::Cow<'static, str> {
-        "People".into()
+        "PersonRefs".into()
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let one = schemars::json_schema!({
@@ -290,7 +290,7 @@ impl<'de> Deserialize<'de> for GroupsRef {
 
 impl JsonSchema for GroupsRef {
     fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Groups".into()
+        "GroupRefs".into()
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
@@ -602,8 +602,13 @@ impl JsonSchema for StepFile {
             .cloned()
             .unwrap_or_default()
         {
-            if let Some(names) = alt.get("enum").and_then(|v| v.as_array()) {
-                for n in names {
+            let names = match (alt.get("enum"), alt.get("const")) {
+                (Some(serde_json::Value::Array(names)), _) => Some(names.clone()),
+                (_, Some(name)) => Some(vec![name.clone()]),
+                _ => None,
+            };
+            if let Some(names) = names {
+                for n in &names {
                     if let Some(n) = n.as_str() {
                         unit_names.push(n.to_string());
                         let mut props = serde_json::Map::new();

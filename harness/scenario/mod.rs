@@ -17,6 +17,7 @@
 //! carrying on; [`validate`] then resolves references (people, groups, rules, placeholders)
 //! and refuses expectations that can never hold.
 
+pub mod cases;
 mod de;
 mod diag;
 mod file;

@@ -34,6 +34,9 @@ fn the_t3_example_parses_into_resolved_steps() {
         }
     );
     assert_eq!(s.steps[1].location.line, 14);
-    assert_eq!(s.steps[1].expect.as_ref().unwrap().scim_type.as_deref(), Some("mutability"));
+    assert_eq!(
+        s.steps[1].expect.as_ref().unwrap().scim_type.as_deref(),
+        Some("mutability")
+    );
     assert_eq!(s.person("alice").unwrap().user_name, "alice@example.com");
 }
