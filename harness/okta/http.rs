@@ -96,6 +96,10 @@ impl Sender {
         *self.auth.write() = auth;
     }
 
+    pub fn auth(&self) -> Auth {
+        self.auth.read().clone()
+    }
+
     pub fn add_secret(&self, secret: String) {
         if !secret.is_empty() {
             self.extra_secrets.lock().push(secret);
