@@ -1,1 +1,348 @@
-//! scenario (being built).
+//! The YAML scenario format: types, a parser that reports every mistake with
+//! file:line:column, validation, the JSON Schema, generated people and the built-in scenarios.
+//!
+//! ```no_run
+//! let scenario = zinc_harness::scenario::load("scenarios/troubleshooting/t3-email-immutable.yaml")
+//!     .unwrap_or_else(|diags| panic!("{diags}"));
+//! for step in &scenario.steps {
+//!     println!("{}: {}", step.location, step.action.kind());
+//! }
+//! ```
+//!
+//! The format reference for authors is `scenarios/README.md`.
+//!
+//! How a file is read: serde-saphyr parses the text into a tree of positioned nodes (YAML
+//! syntax, duplicate keys, size and depth limits); our own deserializer walks that tree into
+//! the file types of [`file`] (types, unknown fields, step kinds), recording every error and
+//! carrying on; [`validate`] then resolves references (people, groups, rules, placeholders)
+//! and refuses expectations that can never hold.
+
+pub mod cases;
+mod de;
+mod diag;
+mod file;
+pub mod model;
+mod node;
+pub mod people;
+mod validate;
+
+use std::path::{Path, PathBuf};
+
+pub use diag::{Diagnostic, Diagnostics};
+pub use model::*;
+pub use node::{MAX_DEPTH, MAX_FILE_BYTES};
+pub use validate::{RULES, SCIM_TYPES};
+
+/// The step kinds, as written in files.
+pub const STEP_KINDS: &[&str] = file::StepKind::NAMES;
+
+/// Parse and validate a scenario from text; `name` is used in error locations.
+pub fn parse(name: &str, text: &str) -> Result<Scenario, Diagnostics> {
+    if text.len() > MAX_FILE_BYTES {
+        return Err(Diagnostics(vec![too_big(name, text.len() as u64)]));
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let root = match node::parse_yaml(text) {
+        Ok(root) => root,
+        Err(e) => return Err(Diagnostics(vec![yaml_error(name, text, e)])),
+    };
+    if let Some(d) = not_a_scenario(name, text, &root) {
+        return Err(Diagnostics(vec![d]));
+    }
+    let sink = de::Sink::default();
+    let parsed = de::from_node::<file::ScenarioFile>(&root, &sink);
+    let mut diags: Vec<Diagnostic> = sink
+        .take()
+        .into_iter()
+        .map(|e| de_error(name, text, &root, e))
+        .collect();
+    let scenario = match parsed {
+        Ok(f) => {
+            let mut checker = validate::Checker::new(name, text, &root);
+            let scenario = checker.scenario(f);
+            diags.extend(checker.diags);
+            Some(scenario)
+        }
+        Err(e) => {
+            diags.push(de_error(name, text, &root, e));
+            None
+        }
+    };
+    diags.sort_by_key(|d| (d.line, d.column));
+    diags.dedup();
+    match scenario {
+        Some(s) if diags.is_empty() => Ok(s),
+        _ => Err(Diagnostics(diags)),
+    }
+}
+
+/// Parse and validate raw bytes (a file's content): non-UTF-8 input is an error, not a panic.
+pub fn parse_bytes(name: &str, bytes: &[u8]) -> Result<Scenario, Diagnostics> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(Diagnostics(vec![too_big(name, bytes.len() as u64)]));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse(name, text),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let line = good.iter().filter(|b| **b == b'\n').count() as u32 + 1;
+            let line_start = good
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map(|p| p + 1)
+                .unwrap_or(0);
+            let column = String::from_utf8_lossy(&good[line_start..]).chars().count() as u32 + 1;
+            let text = String::from_utf8_lossy(bytes);
+            Err(Diagnostics(vec![Diagnostic::at(
+                name,
+                &text,
+                line,
+                column,
+                format!(
+                    "this is not UTF-8 text (byte {} is invalid): is it a binary file?",
+                    e.valid_up_to()
+                ),
+                Some("a YAML text file in UTF-8".to_string()),
+            )]))
+        }
+    }
+}
+
+/// Read, parse and validate a scenario file.
+pub fn load(path: impl AsRef<Path>) -> Result<Scenario, Diagnostics> {
+    let path = path.as_ref();
+    let name = path.display().to_string();
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > MAX_FILE_BYTES as u64 => {
+            return Err(Diagnostics(vec![too_big(&name, m.len())]));
+        }
+        Ok(m) if m.is_dir() => {
+            return Err(Diagnostics(vec![Diagnostic::whole(
+                &name,
+                "this is a folder, not a scenario file",
+                Some("a .yaml file".to_string()),
+            )]));
+        }
+        _ => {}
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => parse_bytes(&name, &bytes),
+        Err(e) => Err(Diagnostics(vec![Diagnostic::whole(
+            &name,
+            format!("cannot read the file: {e}"),
+            None,
+        )])),
+    }
+}
+
+/// Every problem of one file (empty when it is valid): `zinc-harness check` as a function.
+pub fn check(path: impl AsRef<Path>) -> Vec<Diagnostic> {
+    match load(path) {
+        Ok(_) => Vec::new(),
+        Err(d) => d.0,
+    }
+}
+
+/// The JSON Schema of the scenario format, generated from the types the parser uses.
+pub fn schema() -> serde_json::Value {
+    let mut schema = schemars::generate::SchemaSettings::draft07()
+        .into_generator()
+        .into_root_schema_for::<file::ScenarioFile>();
+    schema.insert(
+        "$id".to_string(),
+        serde_json::Value::String("https://zinc-harness.invalid/scenario.schema.json".to_string()),
+    );
+    schema.to_value()
+}
+
+mod builtin_table {
+    include!(concat!(env!("OUT_DIR"), "/builtin_scenarios.rs"));
+}
+
+/// The scenarios compiled into the binary: every `scenarios/**/*.yaml` of the source tree, as
+/// (path such as `scenarios/troubleshooting/t3.yaml`, text), sorted by path.
+pub fn builtin() -> &'static [(&'static str, &'static str)] {
+    builtin_table::BUILTIN
+}
+
+/// Where a set of scenarios came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// The paths given on the command line.
+    Paths,
+    /// The `scenarios/` folder of the current directory.
+    Folder(PathBuf),
+    /// The scenarios built into the binary.
+    Builtin,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::Paths => f.write_str("the given paths"),
+            Origin::Folder(p) => write!(f, "the folder {}", p.display()),
+            Origin::Builtin => f.write_str("the scenarios built into zinc-harness"),
+        }
+    }
+}
+
+/// One scenario to read: a file or a built-in text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    File(PathBuf),
+    Builtin {
+        name: &'static str,
+        text: &'static str,
+    },
+}
+
+impl Source {
+    pub fn name(&self) -> String {
+        match self {
+            Source::File(p) => p.display().to_string(),
+            Source::Builtin { name, .. } => (*name).to_string(),
+        }
+    }
+    pub fn load(&self) -> Result<Scenario, Diagnostics> {
+        match self {
+            Source::File(p) => load(p),
+            Source::Builtin { name, text } => parse(name, text),
+        }
+    }
+}
+
+/// The scenarios named by `paths` (files, or folders searched recursively for `*.yaml` and
+/// `*.yml`); with no paths, `./scenarios/` when it exists, else the built-in set.
+pub fn sources(paths: &[PathBuf]) -> Result<(Origin, Vec<Source>), Diagnostics> {
+    if paths.is_empty() {
+        let folder = PathBuf::from("scenarios");
+        if folder.is_dir() {
+            let files = yaml_files(&folder);
+            return Ok((
+                Origin::Folder(folder),
+                files.into_iter().map(Source::File).collect(),
+            ));
+        }
+        let all = builtin()
+            .iter()
+            .map(|(name, text)| Source::Builtin { name, text })
+            .collect();
+        return Ok((Origin::Builtin, all));
+    }
+    let mut out = Vec::new();
+    let mut missing = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            out.extend(yaml_files(p).into_iter().map(Source::File));
+        } else if p.exists() {
+            out.push(Source::File(p.clone()));
+        } else {
+            missing.push(Diagnostic::whole(
+                &p.display().to_string(),
+                "no such file or folder",
+                Some("a scenario file or a folder of them".to_string()),
+            ));
+        }
+    }
+    if missing.is_empty() {
+        Ok((Origin::Paths, out))
+    } else {
+        Err(Diagnostics(missing))
+    }
+}
+
+/// `*.yaml` / `*.yml` files under `dir`, recursively, sorted.
+pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if matches!(p.extension().and_then(|x| x.to_str()), Some("yaml" | "yml")) {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn too_big(name: &str, len: u64) -> Diagnostic {
+    Diagnostic::whole(
+        name,
+        format!("the file is {len} bytes; scenario files are limited to {MAX_FILE_BYTES} bytes (1 MiB)"),
+        Some("a smaller file: use `people: { generate: … }` and `user*` patterns instead of long lists".to_string()),
+    )
+}
+
+fn yaml_error(name: &str, text: &str, e: node::YamlError) -> Diagnostic {
+    let mut message = e.message.clone();
+    // serde-saphyr appends the position, which we show in front already.
+    if let Some(i) = message.rfind(" at line ") {
+        message.truncate(i);
+    }
+    let mut expected = None;
+    if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
+        let key = rest
+            .split(", set DuplicateKeyPolicy")
+            .next()
+            .unwrap_or(rest);
+        message = format!("the key `{key}` appears twice in this mapping");
+        expected = Some("each key once: remove or merge the second one".to_string());
+    } else if message.contains("recursion limit")
+        || message.contains("depth")
+        || message.contains("nesting")
+    {
+        message = format!("the file nests lists and mappings deeper than {MAX_DEPTH} levels");
+        expected = Some("a scenario file, which needs only a few levels".to_string());
+    } else {
+        message = format!("this is not valid YAML: {message}");
+    }
+    let line_text = text
+        .lines()
+        .nth(e.pos.line.saturating_sub(1) as usize)
+        .unwrap_or("");
+    if line_text.contains('\t')
+        || (e.pos.line > 1
+            && text
+                .lines()
+                .nth(e.pos.line as usize - 2)
+                .is_some_and(|l| l.contains('\t')))
+    {
+        expected = Some("spaces for indentation: YAML does not allow tabs there".to_string());
+    } else if expected.is_none() {
+        expected =
+            Some("YAML like `key: value`, lists as `- item`, indented with spaces".to_string());
+    }
+    if e.pos.line == 0 {
+        return Diagnostic::whole(name, message, expected);
+    }
+    Diagnostic::at(name, text, e.pos.line, e.pos.column, message, expected)
+}
+
+fn de_error(name: &str, text: &str, root: &node::Node, e: de::DeError) -> Diagnostic {
+    let pos = e.pos.unwrap_or(root.pos);
+    Diagnostic::at(name, text, pos.line, pos.column, e.message, e.expected)
+}
+
+/// An empty file, or YAML that is not a mapping at the top.
+fn not_a_scenario(name: &str, text: &str, root: &node::Node) -> Option<Diagnostic> {
+    let expected = Some("a scenario: a mapping with at least `title:` and `steps:` (`zinc-harness new NAME` writes one)".to_string());
+    match &root.kind {
+        node::NodeKind::Null => Some(Diagnostic::whole(name, "the file is empty", expected)),
+        node::NodeKind::Map(_) => None,
+        _ => Some(Diagnostic::at(
+            name,
+            text,
+            root.pos.line,
+            root.pos.column,
+            format!("the file holds {}, not a scenario", root.describe()),
+            expected,
+        )),
+    }
+}

@@ -1,0 +1,1226 @@
+//! Every Okta action of okta-client.md, in Okta's order, for both personalities.
+//!
+//! Each action snapshots what it needs from Okta's directory, sends its requests (no lock
+//! held across a request), then writes back what Okta learned. A failed request ends the
+//! action with the message Okta would show; requests Okta would not send are not sent.
+
+use reqwest::Method;
+use serde_json::{Map, Value, json};
+
+use super::client::OktaClient;
+use super::config::App;
+use super::directory::{
+    GROUP_URN, ImportedUser, PATCH_URN, PersonProfile, ProfileChanges, USER_URN, member_value,
+    placeholder_password,
+};
+use super::http::{Parsed, Reply, encode, segment};
+use super::transcript::Exchange;
+use super::{ActionKind, ActionOutcome, ActionResult, AppGroup, OktaError};
+
+/// Okta's page size for every list it reads.
+const PAGE: usize = 100;
+/// A bound on paging, so a server whose `totalResults` never ends cannot hold a run forever.
+const MAX_PAGES: usize = 10_000;
+
+/// A request that did not give Okta what it needed.
+#[derive(Debug)]
+struct Fail {
+    /// The status, when a response arrived.
+    status: Option<u16>,
+    message: String,
+}
+
+type Step<T> = Result<T, Fail>;
+
+/// One action in progress: its exchanges so far.
+struct Run<'c> {
+    client: &'c OktaClient,
+    action: ActionKind,
+    log: Vec<Exchange>,
+    /// The exchange that decides the action's status (see `ActionOutcome::primary`).
+    primary: Option<usize>,
+}
+
+impl<'c> Run<'c> {
+    fn new(client: &'c OktaClient, action: ActionKind) -> Self {
+        Run {
+            client,
+            action,
+            log: Vec::new(),
+            primary: None,
+        }
+    }
+
+    /// Sends one request; a status outside `accept`, no response, or a body that is not JSON
+    /// is a `Fail` carrying Okta's message, prefixed by `ctx`.
+    async fn call(
+        &mut self,
+        ctx: &str,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        accept: fn(u16) -> bool,
+    ) -> Step<(u16, Option<Value>)> {
+        let reply = self
+            .client
+            .inner
+            .sender
+            .send(method, path, body, &mut self.log)
+            .await;
+        let scrub = |m: String| self.client.inner.sender.scrub(&m);
+        match reply {
+            Reply::Failed(why) => Err(Fail {
+                status: None,
+                message: scrub(format!("{ctx}: {why}")),
+            }),
+            Reply::Answer { status, body } if accept(status) => match body {
+                Parsed::Empty => Ok((status, None)),
+                Parsed::Json(v) => Ok((status, Some(v))),
+                Parsed::NotJson(e) => Err(Fail {
+                    status: Some(status),
+                    message: scrub(format!("{ctx}: {e}")),
+                }),
+            },
+            Reply::Answer { status, body } => Err(Fail {
+                status: Some(status),
+                message: scrub(error_message(ctx, status, &body)),
+            }),
+        }
+    }
+
+    /// The body must be a JSON object.
+    async fn call_object(
+        &mut self,
+        ctx: &str,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Step<Map<String, Value>> {
+        let (status, v) = self.call(ctx, method, path, body, is_2xx).await?;
+        match v {
+            Some(Value::Object(m)) => Ok(m),
+            Some(other) => Err(Fail {
+                status: Some(status),
+                message: format!(
+                    "{ctx}: the response is not a JSON object (got {})",
+                    kind_of(&other)
+                ),
+            }),
+            None => Err(Fail {
+                status: Some(status),
+                message: format!("{ctx}: the response body is empty"),
+            }),
+        }
+    }
+
+    /// The last exchange so far is the action's main one (follow-ups come after it).
+    fn mark(&mut self) {
+        if !self.log.is_empty() {
+            self.primary = Some(self.log.len() - 1);
+        }
+    }
+
+    fn done(self, result: Step<ActionResult>) -> ActionOutcome {
+        let last = self.log.len().checked_sub(1);
+        let (ok, message, result, primary) = match result {
+            Ok(r) => (true, None, r, self.primary.or(last)),
+            Err(f) => (false, Some(f.message), ActionResult::None, last),
+        };
+        if let Some(m) = &message {
+            tracing::info!(action = %self.action, message = %m, "Okta action failed");
+        }
+        ActionOutcome {
+            action: self.action,
+            ok,
+            message,
+            result,
+            primary,
+            exchanges: self.log,
+        }
+    }
+
+    fn app(&self) -> App {
+        self.client.inner.app
+    }
+}
+
+fn is_2xx(s: u16) -> bool {
+    (200..300).contains(&s)
+}
+
+fn is_200(s: u16) -> bool {
+    s == 200
+}
+
+fn is_2xx_or_404(s: u16) -> bool {
+    is_2xx(s) || s == 404
+}
+
+fn any_status(_: u16) -> bool {
+    true
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Okta's wording: `<context>: <HTTP reason>. Errors reported by remote server: <detail>`
+/// (okta-client-reference.md §5). A body that is not JSON gives Jackson's parse error.
+fn error_message(ctx: &str, status: u16, body: &Parsed) -> String {
+    let reason = reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("Unknown Status");
+    match body {
+        Parsed::NotJson(e) => format!("{ctx}: {reason}. {e}"),
+        Parsed::Json(v) => match detail_of(v) {
+            Some(d) => format!("{ctx}: {reason}. Errors reported by remote server: {d}"),
+            None => format!("{ctx}: {reason}"),
+        },
+        Parsed::Empty => format!("{ctx}: {reason}"),
+    }
+}
+
+/// The server's error text: SCIM 2.0 `detail`, else SCIM 1.1 `Errors[].description`.
+fn detail_of(v: &Value) -> Option<String> {
+    if let Some(d) = v
+        .get("detail")
+        .and_then(Value::as_str)
+        .filter(|d| !d.is_empty())
+    {
+        return Some(d.to_owned());
+    }
+    let list: Vec<&str> = v
+        .get("Errors")
+        .and_then(Value::as_array)?
+        .iter()
+        .filter_map(|e| e.get("description").and_then(Value::as_str))
+        .collect();
+    (!list.is_empty()).then(|| list.join(", "))
+}
+
+fn user_path(id: &str) -> String {
+    format!("/Users/{}", segment(id))
+}
+
+fn group_path(id: &str) -> String {
+    format!("/Groups/{}", segment(id))
+}
+
+fn filter_path(resource: &str, attr: &str, value: &str) -> String {
+    // Okta escapes nothing inside the quoted value but encodes the whole filter.
+    let filter = format!("{attr} eq \"{value}\"");
+    format!(
+        "/{resource}?filter={}&startIndex=1&count={PAGE}",
+        encode(&filter)
+    )
+}
+
+fn patch(ops: Vec<Value>) -> Value {
+    json!({"schemas": [PATCH_URN], "Operations": ops})
+}
+
+/// The path-less (de)activation PATCH of OIN apps.
+fn active_patch(active: bool) -> Value {
+    patch(vec![json!({"op": "replace", "value": {"active": active}})])
+}
+
+/// The rename PATCH: `id` inside `value`, sent after every membership change too.
+fn rename_patch(id: &str, name: &str) -> Value {
+    patch(vec![
+        json!({"op": "replace", "value": {"id": id, "displayName": name}}),
+    ])
+}
+
+/// The body Okta POSTs to create a user (reference §3.2): mapped attributes with a value,
+/// `externalId` = the Okta id, `groups: []`, a placeholder `password`, `active: true`.
+fn create_body(profile: &PersonProfile, okta_id: &str, password: &str) -> Value {
+    let mut body = Map::new();
+    body.insert("schemas".into(), json!([USER_URN]));
+    for (attr, value) in profile.attributes() {
+        if value.is_some() {
+            attr.set(&mut body, value.as_deref());
+        }
+    }
+    body.insert("externalId".into(), json!(okta_id));
+    body.insert("groups".into(), json!([]));
+    body.insert("password".into(), json!(password));
+    body.insert("active".into(), json!(true));
+    Value::Object(body)
+}
+
+/// The PUT body: the GET body with Okta's attributes written over it. With `since`, only
+/// the attributes that changed since that profile (Okta diffs against its last push).
+fn put_body(
+    mut got: Map<String, Value>,
+    profile: &PersonProfile,
+    since: Option<&PersonProfile>,
+    active: Option<bool>,
+) -> Value {
+    let old = since.map(|p| p.attributes());
+    for (i, (attr, value)) in profile.attributes().into_iter().enumerate() {
+        let changed = old.as_ref().is_none_or(|o| o[i].1 != value);
+        if changed {
+            attr.set(&mut got, value.as_deref());
+        }
+    }
+    if let Some(a) = active {
+        got.insert("active".into(), json!(a));
+    }
+    Value::Object(got)
+}
+
+/// Where a `Resources` list and `totalResults` count are read from a ListResponse. Counters
+/// that are not JSON numbers break Okta's listing (reference §9.14).
+fn list_of(ctx: &str, status: u16, body: Option<Value>) -> Step<(u64, Vec<Value>)> {
+    let bad = |why: String| Fail {
+        status: Some(status),
+        message: format!("{ctx}: invalid ListResponse: {why}"),
+    };
+    let Some(Value::Object(mut m)) = body else {
+        return Err(bad("the body is not a JSON object".into()));
+    };
+    let total = match m.get("totalResults") {
+        Some(Value::Number(n)) => n
+            .as_u64()
+            .ok_or_else(|| bad(format!("totalResults {n} is not a count")))?,
+        Some(other) => return Err(bad(format!("totalResults is {}", kind_of(other)))),
+        None => return Err(bad("totalResults is missing".into())),
+    };
+    let resources = match m.remove("Resources") {
+        Some(Value::Array(a)) => a,
+        None | Some(Value::Null) => Vec::new(),
+        Some(other) => return Err(bad(format!("Resources is {}", kind_of(&other)))),
+    };
+    Ok((total, resources))
+}
+
+fn str_field<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    v.get(key).and_then(Value::as_str)
+}
+
+/// What one action needs of a person, copied out of the lock.
+struct UserSnap {
+    okta_id: String,
+    profile: PersonProfile,
+    server_id: Option<String>,
+    pushed: Option<PersonProfile>,
+    app_active: bool,
+    creates: u32,
+}
+
+/// What one action needs of a pushed group.
+struct GroupSnap {
+    name: String,
+    server_id: Option<String>,
+    members: Vec<Value>,
+}
+
+impl OktaClient {
+    fn user_snap(
+        &self,
+        key: &str,
+        edit: impl FnOnce(&mut super::directory::Person),
+    ) -> Result<UserSnap, OktaError> {
+        let mut dir = self.inner.dir.lock();
+        let p = dir
+            .people
+            .get_mut(key)
+            .ok_or_else(|| OktaError::UnknownPerson(key.to_owned()))?;
+        edit(p);
+        Ok(UserSnap {
+            okta_id: p.okta_id.clone(),
+            profile: p.profile.clone(),
+            server_id: p.server_id.clone(),
+            pushed: p.pushed.clone(),
+            app_active: p.app_active,
+            creates: p.creates,
+        })
+    }
+
+    fn group_snap(
+        &self,
+        key: &str,
+        edit: impl FnOnce(&mut super::directory::OktaGroup),
+    ) -> Result<GroupSnap, OktaError> {
+        let mut dir = self.inner.dir.lock();
+        let g = dir
+            .groups
+            .get_mut(key)
+            .ok_or_else(|| OktaError::UnknownGroup(key.to_owned()))?;
+        edit(g);
+        let g = dir.groups[key].clone();
+        Ok(GroupSnap {
+            members: dir.member_values(&g),
+            name: g.name,
+            server_id: g.pushed.map(|p| p.server_id),
+        })
+    }
+
+    fn with_person(&self, key: &str, f: impl FnOnce(&mut super::directory::Person)) {
+        if let Some(p) = self.inner.dir.lock().people.get_mut(key) {
+            f(p);
+        }
+    }
+
+    fn set_pushed_group(&self, key: &str, server_id: Option<String>) {
+        if let Some(g) = self.inner.dir.lock().groups.get_mut(key) {
+            g.pushed = server_id.map(|server_id| super::directory::PushedGroup { server_id });
+        }
+    }
+
+    // ----- Credentials -----------------------------------------------------------------------
+
+    /// "Test API Credentials": `GET /Users?startIndex=1&count=2`, and with Group Push on
+    /// `GET /Groups?startIndex=1&count=100`. Passes when each answers 200 with a ListResponse.
+    pub async fn test_credentials(&self) -> ActionOutcome {
+        let mut run = Run::new(self, ActionKind::TestCredentials);
+        let mut paths = vec![("/Users?startIndex=1&count=2".to_owned(), "users")];
+        if self.inner.push_groups {
+            paths.push((format!("/Groups?startIndex=1&count={PAGE}"), "groups"));
+        }
+        let mut result = Ok(ActionResult::None);
+        for (path, what) in paths {
+            let ctx = format!("Error while testing the connection (listing {what})");
+            let step = match run.call(&ctx, Method::GET, &path, None, is_200).await {
+                Ok((status, body)) => list_of(&ctx, status, body).map(|_| ()),
+                Err(f) => Err(f),
+            };
+            if let Err(f) = step {
+                result = Err(f);
+                break;
+            }
+        }
+        run.done(result)
+    }
+
+    // ----- Users -----------------------------------------------------------------------------
+
+    /// Assign the person to the app: lookup by `userName` filter; no match → `POST /Users`;
+    /// a match → link (`oin`: `PATCH active:true`; `aiw`: `GET` + `PUT` with the profile and
+    /// `active:true`). Then every pushed group the person is in gets them added.
+    pub async fn assign_user(&self, key: &str) -> Result<ActionOutcome, OktaError> {
+        self.user_snap(key, |p| {
+            p.assigned = true;
+        })?;
+        let mut run = Run::new(self, ActionKind::AssignUser);
+        let r = self.provision(&mut run, key).await;
+        let r = self.then_push_groups(&mut run, key, r).await;
+        Ok(run.done(r))
+    }
+
+    /// Lookup, then create or link (the `assign_user` sequence, shared with reactivation).
+    async fn provision(&self, run: &mut Run<'_>, key: &str) -> Step<ActionResult> {
+        let snap = self.user_snap(key, |_| {}).map_err(|e| Fail {
+            status: None,
+            message: e.to_string(),
+        })?;
+        let user_name = snap.profile.user_name().to_owned();
+        let ctx = format!("Error while verifying if user {user_name} exists");
+        let path = filter_path("Users", "userName", &user_name);
+        // Okta's docs also accept a 404 Error body for "no match".
+        let (status, body) = run
+            .call(&ctx, Method::GET, &path, None, is_2xx_or_404)
+            .await?;
+        let found = if status == 404 {
+            Vec::new()
+        } else {
+            list_of(&ctx, status, body)?.1
+        };
+        match found.first() {
+            None => self.create_user(run, key, &snap).await,
+            Some(hit) => {
+                let id = str_field(hit, "id").filter(|s| !s.is_empty()).ok_or(Fail {
+                    status: Some(status),
+                    message: format!("{ctx}: the matching user has no id"),
+                })?;
+                self.link_user(run, key, &snap, id.to_owned()).await
+            }
+        }
+    }
+
+    async fn create_user(
+        &self,
+        run: &mut Run<'_>,
+        key: &str,
+        snap: &UserSnap,
+    ) -> Step<ActionResult> {
+        let user_name = snap.profile.user_name();
+        let password = placeholder_password(&snap.okta_id, snap.creates + 1);
+        self.inner.sender.add_secret(password.clone());
+        self.with_person(key, |p| p.creates += 1);
+        let body = create_body(&snap.profile, &snap.okta_id, &password);
+        let ctx = format!("Error while creating user {user_name}");
+        let (status, got) = run
+            .call(&ctx, Method::POST, "/Users", Some(&body), is_2xx)
+            .await?;
+        let Some(got) = got else {
+            return Err(Fail {
+                status: Some(status),
+                message: format!("{ctx}: Create new user returned empty user"),
+            });
+        };
+        let id = str_field(&got, "id")
+            .filter(|s| !s.is_empty())
+            .ok_or(Fail {
+                status: Some(status),
+                message: format!("{ctx}: the created user has no id"),
+            })?;
+        let profile = snap.profile.clone();
+        self.with_person(key, |p| {
+            p.server_id = Some(id.to_owned());
+            p.app_active = true;
+            p.pushed = Some(profile);
+        });
+        Ok(ActionResult::User {
+            server_id: id.to_owned(),
+            created: true,
+        })
+    }
+
+    async fn link_user(
+        &self,
+        run: &mut Run<'_>,
+        key: &str,
+        snap: &UserSnap,
+        id: String,
+    ) -> Step<ActionResult> {
+        let user_name = snap.profile.user_name().to_owned();
+        // Okta stores the server id as soon as it has found the user.
+        self.with_person(key, |p| p.server_id = Some(id.clone()));
+        let pushed = match run.app() {
+            App::Oin => {
+                let ctx = format!("Error while activating user {user_name}");
+                run.call(
+                    &ctx,
+                    Method::PATCH,
+                    &user_path(&id),
+                    Some(&active_patch(true)),
+                    is_2xx,
+                )
+                .await?;
+                None
+            }
+            App::Aiw => {
+                self.get_put_user(run, &id, &snap.profile, None, Some(true))
+                    .await?;
+                Some(snap.profile.clone())
+            }
+        };
+        self.with_person(key, |p| {
+            p.app_active = true;
+            p.pushed = pushed;
+        });
+        Ok(ActionResult::User {
+            server_id: id,
+            created: false,
+        })
+    }
+
+    /// Read-modify-write of a user: `GET /Users/{id}` (a 404 stops), then `PUT` of the GET
+    /// body with Okta's attributes (only those changed since `since`, when given).
+    async fn get_put_user(
+        &self,
+        run: &mut Run<'_>,
+        id: &str,
+        profile: &PersonProfile,
+        since: Option<&PersonProfile>,
+        active: Option<bool>,
+    ) -> Step<()> {
+        let user_name = profile.user_name();
+        let path = user_path(id);
+        let got = run
+            .call_object(
+                &format!("Error while reading user {user_name}"),
+                Method::GET,
+                &path,
+                None,
+            )
+            .await?;
+        let body = put_body(got, profile, since, active);
+        run.call(
+            &format!("Error while updating user {user_name}"),
+            Method::PUT,
+            &path,
+            Some(&body),
+            is_2xx,
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Applies `changes` to the Okta profile, then pushes it: `GET /Users/{id}` and `PUT` of
+    /// the GET body with the attributes changed since Okta's last push. A 404 on the GET
+    /// stops the action (Okta raises an admin task; it does not re-create the user).
+    /// Nothing is sent for a person without an active app user.
+    pub async fn update_user(
+        &self,
+        key: &str,
+        changes: &ProfileChanges,
+    ) -> Result<ActionOutcome, OktaError> {
+        let snap = self.user_snap(key, |p| p.profile.apply(changes))?;
+        let mut run = Run::new(self, ActionKind::UpdateUser);
+        let (Some(id), true) = (snap.server_id.clone(), snap.app_active) else {
+            return Ok(run.done(Ok(ActionResult::NothingSent {
+                reason: format!("{key} has no active app user: only the Okta profile changed"),
+            })));
+        };
+        let r = self
+            .get_put_user(&mut run, &id, &snap.profile, snap.pushed.as_ref(), None)
+            .await;
+        if r.is_ok() {
+            let profile = snap.profile.clone();
+            self.with_person(key, |p| p.pushed = Some(profile));
+        }
+        Ok(run.done(r.map(|()| ActionResult::User {
+            server_id: id,
+            created: false,
+        })))
+    }
+
+    /// Deactivates the Okta user (which also removes the app assignment, as in Okta) and
+    /// deprovisions the app user: `oin` path-less `PATCH active:false`; `aiw` `GET` + `PUT`
+    /// with `active:false` (a 404 on the GET stops). Group memberships are not touched.
+    pub async fn deactivate_user(&self, key: &str) -> Result<ActionOutcome, OktaError> {
+        self.deprovision(key, ActionKind::DeactivateUser, |p| {
+            p.active = false;
+            p.assigned = false;
+        })
+        .await
+    }
+
+    /// Removes the app assignment; the same requests as `deactivate_user`.
+    pub async fn unassign_user(&self, key: &str) -> Result<ActionOutcome, OktaError> {
+        self.deprovision(key, ActionKind::UnassignUser, |p| p.assigned = false)
+            .await
+    }
+
+    async fn deprovision(
+        &self,
+        key: &str,
+        action: ActionKind,
+        edit: impl FnOnce(&mut super::directory::Person),
+    ) -> Result<ActionOutcome, OktaError> {
+        let snap = self.user_snap(key, edit)?;
+        let mut run = Run::new(self, action);
+        let (Some(id), true) = (snap.server_id.clone(), snap.app_active) else {
+            return Ok(run.done(Ok(ActionResult::NothingSent {
+                reason: format!("{key} has no active app user to deprovision"),
+            })));
+        };
+        let user_name = snap.profile.user_name().to_owned();
+        let r = match run.app() {
+            App::Oin => run
+                .call(
+                    &format!("Error while deactivating user {user_name}"),
+                    Method::PATCH,
+                    &user_path(&id),
+                    Some(&active_patch(false)),
+                    is_2xx,
+                )
+                .await
+                .map(|_| ()),
+            App::Aiw => {
+                // The PUT carries the whole resource with only `active` changed.
+                self.get_put_user(
+                    &mut run,
+                    &id,
+                    &snap.profile,
+                    Some(&snap.profile),
+                    Some(false),
+                )
+                .await
+            }
+        };
+        if r.is_ok() {
+            self.with_person(key, |p| p.app_active = false);
+        }
+        Ok(run.done(r.map(|()| ActionResult::User {
+            server_id: id,
+            created: false,
+        })))
+    }
+
+    /// Reactivates the Okta user and restores the assignment. `oin`: `PATCH active:true` on
+    /// the known id; on 404 (or with no id), the `assign_user` sequence, so the user may come
+    /// back with a new id. `aiw`: the `assign_user` sequence (a hit is re-activated by
+    /// `GET` + `PUT active:true`). Then the person's pushed groups get them added again.
+    pub async fn reactivate_user(&self, key: &str) -> Result<ActionOutcome, OktaError> {
+        self.reprovision(key, ActionKind::ReactivateUser).await
+    }
+
+    /// Assigns the app again after an unassignment: the same requests as `reactivate_user`.
+    pub async fn reassign_user(&self, key: &str) -> Result<ActionOutcome, OktaError> {
+        self.reprovision(key, ActionKind::ReassignUser).await
+    }
+
+    async fn reprovision(&self, key: &str, action: ActionKind) -> Result<ActionOutcome, OktaError> {
+        let snap = self.user_snap(key, |p| {
+            p.active = true;
+            p.assigned = true;
+        })?;
+        let mut run = Run::new(self, action);
+        let r = match (run.app(), snap.server_id.clone()) {
+            (App::Oin, Some(id)) => {
+                let ctx = format!("Error while activating user {}", snap.profile.user_name());
+                match run
+                    .call(
+                        &ctx,
+                        Method::PATCH,
+                        &user_path(&id),
+                        Some(&active_patch(true)),
+                        is_2xx,
+                    )
+                    .await
+                {
+                    Ok(_) => {
+                        self.with_person(key, |p| p.app_active = true);
+                        Ok(ActionResult::User {
+                            server_id: id,
+                            created: false,
+                        })
+                    }
+                    // The server lost the user: Okta's recovery is a fresh lookup + create.
+                    Err(Fail {
+                        status: Some(404), ..
+                    }) => {
+                        self.with_person(key, |p| p.app_active = false);
+                        self.provision(&mut run, key).await
+                    }
+                    Err(f) => Err(f),
+                }
+            }
+            _ => self.provision(&mut run, key).await,
+        };
+        let r = self.then_push_groups(&mut run, key, r).await;
+        Ok(run.done(r))
+    }
+
+    /// After a user became an active app user, Okta adds them to each pushed group they are
+    /// in (reference §4.3: "Assigning a user who is in a pushed group sends POST /Users and
+    /// then a group update that adds them").
+    async fn then_push_groups(
+        &self,
+        run: &mut Run<'_>,
+        key: &str,
+        r: Step<ActionResult>,
+    ) -> Step<ActionResult> {
+        let result = r?;
+        run.mark();
+        let groups: Vec<(String, Value)> = {
+            let dir = self.inner.dir.lock();
+            let Some(p) = dir.people.get(key).filter(|p| p.pushable()) else {
+                return Ok(result);
+            };
+            let member = member_value(p);
+            dir.groups
+                .values()
+                .filter(|g| g.pushed.is_some() && g.members.iter().any(|m| m == key))
+                .map(|g| (g.key.clone(), member.clone()))
+                .collect()
+        };
+        for (group, member) in groups {
+            let snap = self.group_snap(&group, |_| {}).map_err(|e| Fail {
+                status: None,
+                message: e.to_string(),
+            })?;
+            let ops = vec![json!({"op": "add", "path": "members", "value": [member]})];
+            self.membership_change(run, &snap, ops).await?;
+        }
+        Ok(result)
+    }
+
+    // ----- Groups ----------------------------------------------------------------------------
+
+    /// A membership change of a pushed group. `oin`: the membership PATCH, then the rename
+    /// PATCH Okta sends after every membership change. `aiw`: `GET` + `PUT` with all members.
+    async fn membership_change(
+        &self,
+        run: &mut Run<'_>,
+        g: &GroupSnap,
+        ops: Vec<Value>,
+    ) -> Step<()> {
+        let id = g.server_id.as_deref().unwrap_or_default();
+        match run.app() {
+            App::Oin => {
+                run.call(
+                    &format!("Error while updating the membership of group {}", g.name),
+                    Method::PATCH,
+                    &group_path(id),
+                    Some(&patch(ops)),
+                    is_2xx,
+                )
+                .await?;
+                if run.primary.is_none() {
+                    run.mark();
+                }
+                self.rename_call(run, id, &g.name).await
+            }
+            App::Aiw => self.get_put_group(run, id, g).await,
+        }
+    }
+
+    async fn rename_call(&self, run: &mut Run<'_>, id: &str, name: &str) -> Step<()> {
+        run.call(
+            &format!("Error while updating group {name}"),
+            Method::PATCH,
+            &group_path(id),
+            Some(&rename_patch(id, name)),
+            is_2xx,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// `GET /Groups/{id}` (a 404 stops) then `PUT` of that body with Okta's name and members.
+    async fn get_put_group(&self, run: &mut Run<'_>, id: &str, g: &GroupSnap) -> Step<()> {
+        let path = group_path(id);
+        let mut got = run
+            .call_object(
+                &format!("Error while reading group {}", g.name),
+                Method::GET,
+                &path,
+                None,
+            )
+            .await?;
+        got.insert("displayName".into(), json!(g.name));
+        got.insert("members".into(), Value::Array(g.members.clone()));
+        run.call(
+            &format!("Error while updating group {}", g.name),
+            Method::PUT,
+            &path,
+            Some(&Value::Object(got)),
+            is_2xx,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Push Groups: lookup by `displayName` filter; none → `POST /Groups` with the pushable
+    /// members (`aiw` then `GET` + `PUT`); a match → link to it and push the members (`oin`:
+    /// replace-members PATCH, then the rename PATCH; `aiw`: `GET` + `PUT`).
+    pub async fn push_group(&self, key: &str) -> Result<ActionOutcome, OktaError> {
+        if !self.inner.push_groups {
+            return Err(OktaError::GroupPushDisabled);
+        }
+        let mut g = self.group_snap(key, |_| {})?;
+        let mut run = Run::new(self, ActionKind::PushGroup);
+        let r = async {
+            let ctx = format!("Error while verifying if group {} exists", g.name);
+            let path = filter_path("Groups", "displayName", &g.name);
+            let (status, body) = run
+                .call(&ctx, Method::GET, &path, None, is_2xx_or_404)
+                .await?;
+            let found = if status == 404 {
+                Vec::new()
+            } else {
+                list_of(&ctx, status, body)?.1
+            };
+            if let Some(hit) = found.first() {
+                let id = str_field(hit, "id").filter(|s| !s.is_empty()).ok_or(Fail {
+                    status: Some(status),
+                    message: format!("{ctx}: the matching group has no id"),
+                })?;
+                self.set_pushed_group(key, Some(id.to_owned()));
+                g.server_id = Some(id.to_owned());
+                match run.app() {
+                    App::Oin => {
+                        let ops = vec![
+                            json!({"op": "replace", "path": "members", "value": g.members.clone()}),
+                        ];
+                        self.membership_change(&mut run, &g, ops).await?;
+                    }
+                    App::Aiw => self.get_put_group(&mut run, id, &g).await?,
+                }
+                return Ok(ActionResult::Group {
+                    server_id: id.to_owned(),
+                    created: false,
+                });
+            }
+            let ctx = format!("Error while creating group {}", g.name);
+            let body = json!({"schemas": [GROUP_URN], "displayName": g.name, "members": g.members});
+            let (status, got) = run
+                .call(&ctx, Method::POST, "/Groups", Some(&body), is_2xx)
+                .await?;
+            let id = got
+                .as_ref()
+                .and_then(|v| str_field(v, "id"))
+                .filter(|s| !s.is_empty())
+                .ok_or(Fail {
+                    status: Some(status),
+                    message: format!("{ctx}: the created group has no id"),
+                })?
+                .to_owned();
+            self.set_pushed_group(key, Some(id.clone()));
+            // The create is what a scenario's expected status refers to, not aiw's follow-up.
+            run.mark();
+            if run.app() == App::Aiw {
+                self.get_put_group(&mut run, &id, &g).await?;
+            }
+            Ok(ActionResult::Group {
+                server_id: id,
+                created: true,
+            })
+        }
+        .await;
+        Ok(run.done(r))
+    }
+
+    fn pushed_group(
+        &self,
+        key: &str,
+        edit: impl FnOnce(&mut super::directory::OktaGroup),
+    ) -> Result<GroupSnap, OktaError> {
+        self.group_snap(key, edit)
+    }
+
+    /// Adds `people` to the Okta group; when the group is pushed, sends the change for those
+    /// who are pushable (`oin`: `add` PATCH + rename PATCH; `aiw`: `GET` + `PUT`).
+    pub async fn add_members(
+        &self,
+        group: &str,
+        people: &[&str],
+    ) -> Result<ActionOutcome, OktaError> {
+        let before = self.group(group)?.members;
+        self.add_to_group(group, people)?;
+        let g = self.pushed_group(group, |_| {})?;
+        let added: Vec<Value> = {
+            let dir = self.inner.dir.lock();
+            people
+                .iter()
+                .filter(|k| !before.iter().any(|b| b == *k))
+                .filter_map(|k| dir.people.get(*k))
+                .filter(|p| p.pushable())
+                .map(member_value)
+                .collect()
+        };
+        let mut run = Run::new(self, ActionKind::AddMembers);
+        let Some(id) = g.server_id.clone() else {
+            return Ok(run.done(Ok(ActionResult::NothingSent {
+                reason: format!("group {group} is not pushed"),
+            })));
+        };
+        if added.is_empty() {
+            return Ok(run.done(Ok(ActionResult::NothingSent {
+                reason: "no new member is an assigned, provisioned user".into(),
+            })));
+        }
+        let ops = vec![json!({"op": "add", "path": "members", "value": added})];
+        let r = self.membership_change(&mut run, &g, ops).await;
+        Ok(run.done(r.map(|()| ActionResult::Group {
+            server_id: id,
+            created: false,
+        })))
+    }
+
+    /// Removes `people` from the Okta group; when pushed, sends `remove` operations with the
+    /// `members[value eq "<id>"]` path (no value) + rename PATCH (`oin`) or `GET` + `PUT`.
+    pub async fn remove_members(
+        &self,
+        group: &str,
+        people: &[&str],
+    ) -> Result<ActionOutcome, OktaError> {
+        let removed: Vec<String> = {
+            let mut dir = self.inner.dir.lock();
+            for p in people {
+                if !dir.people.contains_key(*p) {
+                    return Err(OktaError::UnknownPerson((*p).to_owned()));
+                }
+            }
+            let g = dir
+                .groups
+                .get_mut(group)
+                .ok_or_else(|| OktaError::UnknownGroup(group.to_owned()))?;
+            let was: Vec<String> = g.members.clone();
+            g.members.retain(|m| !people.contains(&m.as_str()));
+            people
+                .iter()
+                .filter(|k| was.iter().any(|w| w == *k))
+                .filter_map(|k| dir.people.get(*k))
+                .filter_map(|p| p.server_id.clone())
+                .collect()
+        };
+        let g = self.pushed_group(group, |_| {})?;
+        let mut run = Run::new(self, ActionKind::RemoveMembers);
+        let Some(id) = g.server_id.clone() else {
+            return Ok(run.done(Ok(ActionResult::NothingSent {
+                reason: format!("group {group} is not pushed"),
+            })));
+        };
+        if removed.is_empty() {
+            return Ok(run.done(Ok(ActionResult::NothingSent {
+                reason: "no removed member was provisioned".into(),
+            })));
+        }
+        let ops = removed
+            .iter()
+            .map(|sid| json!({"op": "remove", "path": format!("members[value eq \"{sid}\"]")}))
+            .collect();
+        let r = self.membership_change(&mut run, &g, ops).await;
+        Ok(run.done(r.map(|()| ActionResult::Group {
+            server_id: id,
+            created: false,
+        })))
+    }
+
+    /// Renames the Okta group; when pushed, `oin` sends the rename PATCH (`id` in `value`),
+    /// `aiw` `GET` + `PUT` of the whole group.
+    pub async fn rename_group(
+        &self,
+        group: &str,
+        new_name: &str,
+    ) -> Result<ActionOutcome, OktaError> {
+        let g = self.pushed_group(group, |g| g.name = new_name.to_owned())?;
+        let mut run = Run::new(self, ActionKind::RenameGroup);
+        let Some(id) = g.server_id.clone() else {
+            return Ok(run.done(Ok(ActionResult::NothingSent {
+                reason: format!("group {group} is not pushed"),
+            })));
+        };
+        let r = match run.app() {
+            App::Oin => self.rename_call(&mut run, &id, &g.name).await,
+            App::Aiw => self.get_put_group(&mut run, &id, &g).await,
+        };
+        Ok(run.done(r.map(|()| ActionResult::Group {
+            server_id: id,
+            created: false,
+        })))
+    }
+
+    /// "Push now": the whole membership. `oin`: `PATCH replace path members` with every
+    /// pushable member (`[]` for an empty group); `aiw`: `GET` + `PUT`.
+    pub async fn push_now(&self, group: &str) -> Result<ActionOutcome, OktaError> {
+        let g = self.pushed_group(group, |_| {})?;
+        let id = g
+            .server_id
+            .clone()
+            .ok_or_else(|| OktaError::NotPushed(group.to_owned()))?;
+        let mut run = Run::new(self, ActionKind::PushNow);
+        let r = match run.app() {
+            App::Oin => {
+                let body = patch(vec![
+                    json!({"op": "replace", "path": "members", "value": g.members}),
+                ]);
+                run.call(
+                    &format!("Error while pushing group {}", g.name),
+                    Method::PATCH,
+                    &group_path(&id),
+                    Some(&body),
+                    is_2xx,
+                )
+                .await
+                .map(|_| ())
+            }
+            App::Aiw => self.get_put_group(&mut run, &id, &g).await,
+        };
+        Ok(run.done(r.map(|()| ActionResult::Group {
+            server_id: id,
+            created: false,
+        })))
+    }
+
+    /// "Unlink pushed group": with `delete`, `DELETE /Groups/{id}` ("Delete the group in the
+    /// target app"); without, nothing is sent. Okta forgets the link either way.
+    pub async fn unlink_group(
+        &self,
+        group: &str,
+        delete: bool,
+    ) -> Result<ActionOutcome, OktaError> {
+        let g = self.pushed_group(group, |_| {})?;
+        let id = g
+            .server_id
+            .clone()
+            .ok_or_else(|| OktaError::NotPushed(group.to_owned()))?;
+        // Okta drops the link first; the delete is a job that may then fail on its own.
+        self.set_pushed_group(group, None);
+        let mut run = Run::new(self, ActionKind::UnlinkGroup);
+        if !delete {
+            return Ok(run.done(Ok(ActionResult::NothingSent {
+                reason: "unlinked, group left in the target app".into(),
+            })));
+        }
+        let r = run
+            .call(
+                &format!("Error while deleting group {}", g.name),
+                Method::DELETE,
+                &group_path(&id),
+                None,
+                is_2xx,
+            )
+            .await;
+        Ok(run.done(r.map(|_| ActionResult::Group {
+            server_id: id,
+            created: false,
+        })))
+    }
+
+    // ----- Lists -----------------------------------------------------------------------------
+
+    /// Reads a whole list the way Okta pages: `startIndex=1&count=100`, then +100 while
+    /// `totalResults` says more remain.
+    async fn list_all(&self, run: &mut Run<'_>, resource: &str, ctx: &str) -> Step<Vec<Value>> {
+        let mut out = Vec::new();
+        let mut start = 1usize;
+        for _ in 0..MAX_PAGES {
+            let path = format!("/{resource}?startIndex={start}&count={PAGE}");
+            let (status, body) = run.call(ctx, Method::GET, &path, None, is_200).await?;
+            let (total, items) = list_of(ctx, status, body)?;
+            let n = items.len();
+            out.extend(items);
+            if n == 0 || (start - 1 + PAGE) as u64 >= total {
+                break;
+            }
+            start += PAGE;
+        }
+        Ok(out)
+    }
+
+    /// "Refresh App Groups": pages through `GET /Groups`; the list becomes Okta's cache.
+    pub async fn refresh_app_groups(&self) -> ActionOutcome {
+        let mut run = Run::new(self, ActionKind::RefreshAppGroups);
+        let r = self
+            .list_all(&mut run, "Groups", "Error while refreshing app groups")
+            .await
+            .map(|items| {
+                let groups: Vec<AppGroup> = items
+                    .iter()
+                    .map(|g| AppGroup {
+                        id: str_field(g, "id").unwrap_or_default().to_owned(),
+                        display_name: str_field(g, "displayName").unwrap_or_default().to_owned(),
+                    })
+                    .collect();
+                self.inner.dir.lock().app_groups = groups.clone();
+                ActionResult::AppGroups { groups }
+            });
+        run.done(r)
+    }
+
+    /// "Import Now": pages through `GET /Users`; `active:false` users are skipped. Writes
+    /// nothing to the app and changes nothing in Okta's directory.
+    pub async fn import_users(&self) -> ActionOutcome {
+        let mut run = Run::new(self, ActionKind::ImportUsers);
+        let r = self
+            .list_all(&mut run, "Users", "Error while importing users")
+            .await
+            .map(|items| {
+                let mut skipped_inactive = 0;
+                let mut users = Vec::new();
+                for u in &items {
+                    let inactive = matches!(u.get("active"), Some(Value::Bool(false)))
+                        || matches!(u.get("active"), Some(Value::String(s)) if s.eq_ignore_ascii_case("false"));
+                    if inactive {
+                        skipped_inactive += 1;
+                        continue;
+                    }
+                    users.push(ImportedUser {
+                        id: str_field(u, "id").unwrap_or_default().to_owned(),
+                        user_name: str_field(u, "userName").unwrap_or_default().to_owned(),
+                        external_id: str_field(u, "externalId").map(str::to_owned),
+                    });
+                }
+                ActionResult::Imported {
+                    users,
+                    skipped_inactive,
+                }
+            });
+        run.done(r)
+    }
+
+    // ----- Verification and raw requests -----------------------------------------------------
+
+    /// Not an Okta action: `GET /Users/{server id}` with Okta's headers, to check the server.
+    /// `ok` when the answer is 200.
+    pub async fn get_user(&self, key: &str) -> Result<ActionOutcome, OktaError> {
+        let id = self
+            .user_snap(key, |_| {})?
+            .server_id
+            .ok_or_else(|| OktaError::NotProvisioned(key.to_owned()))?;
+        let mut run = Run::new(self, ActionKind::GetUser);
+        let r = self
+            .read(&mut run, Method::GET, &user_path(&id), None, is_200)
+            .await;
+        Ok(run.done(r))
+    }
+
+    /// A scenario's raw SCIM request with Okta's headers. `path` is relative to the base URL
+    /// and may hold a query (spaces and quotes are encoded). `ok` when the answer is 2xx.
+    pub async fn raw(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<ActionOutcome, OktaError> {
+        let method = Method::from_bytes(method.trim().to_ascii_uppercase().as_bytes())
+            .map_err(|_| OktaError::Method(method.to_owned()))?;
+        let mut path = raw_path(path);
+        if !path.starts_with('/') {
+            path.insert(0, '/');
+        }
+        let mut run = Run::new(self, ActionKind::Raw);
+        let r = self.read(&mut run, method, &path, body, is_2xx).await;
+        Ok(run.done(r))
+    }
+
+    async fn read(
+        &self,
+        run: &mut Run<'_>,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        ok: fn(u16) -> bool,
+    ) -> Step<ActionResult> {
+        let ctx = format!("{method} {path}");
+        let (status, got) = run.call(&ctx, method, path, body, any_status).await?;
+        if ok(status) {
+            Ok(ActionResult::Resource {
+                status,
+                body: run
+                    .log
+                    .last()
+                    .and_then(|e| e.response.as_ref())
+                    .and_then(|r| match &r.body {
+                        super::transcript::Body::Json(v) => Some(v.clone()),
+                        _ => None,
+                    }),
+            })
+        } else {
+            Err(Fail {
+                status: Some(status),
+                message: self.inner.sender.scrub(&error_message(
+                    &ctx,
+                    status,
+                    &got.map_or(Parsed::Empty, Parsed::Json),
+                )),
+            })
+        }
+    }
+}
+
+/// Encodes what a URL may not carry raw (spaces, quotes, controls); the rest is kept as the
+/// scenario wrote it.
+fn raw_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.trim().chars() {
+        match c {
+            ' ' => out.push_str("%20"),
+            '"' => out.push_str("%22"),
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            c if c.is_control() || !c.is_ascii() => {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}

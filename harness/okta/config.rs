@@ -1,0 +1,246 @@
+//! How the simulated Okta app integration is set up: where the SCIM server is, how Okta
+//! authenticates, which kind of app it is (`oin` / `aiw`), Group Push, timeout, concurrency and
+//! the 429 retry policy.
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::OktaError;
+
+/// Okta gives up on a request when nothing arrives within 60 s (okta-client-reference.md §2).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The settings of one simulated Okta app integration.
+#[derive(Debug, Clone)]
+pub struct OktaConfig {
+    /// The SCIM base URL, e.g. `http://127.0.0.1:8080/scim/v2` (no trailing slash needed).
+    pub base_url: String,
+    /// How Okta authenticates every request.
+    pub auth: Auth,
+    /// Which Okta personality sends the requests.
+    pub app: App,
+    /// Group Push enabled ("Push Groups" in the To App settings).
+    pub push_groups: bool,
+    /// Per-request timeout: the whole exchange, connect included (Okta: 60 s).
+    pub timeout: Duration,
+    /// At most this many requests in flight on this client (`None`: unlimited).
+    pub concurrency: Option<usize>,
+    /// What to do on 429 Too Many Requests.
+    pub retry: RetryPolicy,
+}
+
+impl OktaConfig {
+    /// `oin`, bearer `token`, Group Push on, 60 s timeout, no concurrency limit, 3 tries.
+    pub fn new(base_url: impl Into<String>, auth: Auth) -> Self {
+        Self {
+            base_url: base_url.into(),
+            auth,
+            app: App::default(),
+            push_groups: true,
+            timeout: DEFAULT_TIMEOUT,
+            concurrency: None,
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+/// How Okta authenticates (okta-client-reference.md §2, "Auth modes").
+#[derive(Clone, PartialEq, Eq)]
+pub enum Auth {
+    /// `Authorization: Bearer <token>` (AIW "HTTP Header", OIN "OAuth Bearer Token"). Default.
+    Bearer(String),
+    /// `Authorization: <token>`, the raw string the admin typed (OIW/OIN "Header Auth").
+    Header(String),
+    /// `Authorization: Basic base64(user:password)`.
+    Basic { user: String, password: String },
+    /// No `Authorization` header at all (a misconfigured app; handy for 401 checks).
+    None,
+}
+
+impl Auth {
+    /// The auth of `mode` carrying `secret` (for `basic`, `secret` is `user:password`).
+    pub fn from_mode(mode: AuthMode, secret: &str) -> Auth {
+        match mode {
+            AuthMode::Bearer => Auth::Bearer(secret.to_owned()),
+            AuthMode::Header => Auth::Header(secret.to_owned()),
+            AuthMode::Basic => {
+                let (user, password) = secret.split_once(':').unwrap_or((secret, ""));
+                Auth::Basic {
+                    user: user.to_owned(),
+                    password: password.to_owned(),
+                }
+            }
+        }
+    }
+
+    /// The same mode with a new token (a rotated token keeps the admin's chosen mode).
+    pub fn with_token(&self, token: &str) -> Auth {
+        match self {
+            Auth::Header(_) => Auth::Header(token.to_owned()),
+            Auth::Basic { user, .. } => Auth::Basic {
+                user: user.clone(),
+                password: token.to_owned(),
+            },
+            Auth::Bearer(_) | Auth::None => Auth::Bearer(token.to_owned()),
+        }
+    }
+
+    pub fn mode(&self) -> Option<AuthMode> {
+        match self {
+            Auth::Bearer(_) => Some(AuthMode::Bearer),
+            Auth::Header(_) => Some(AuthMode::Header),
+            Auth::Basic { .. } => Some(AuthMode::Basic),
+            Auth::None => None,
+        }
+    }
+
+    /// The real header value (never recorded; see [`Auth::redacted_header`]).
+    pub(crate) fn header_value(&self) -> Option<String> {
+        use base64::Engine as _;
+        match self {
+            Auth::Bearer(t) => Some(format!("Bearer {t}")),
+            Auth::Header(t) => Some(t.clone()),
+            Auth::Basic { user, password } => Some(format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
+            )),
+            Auth::None => None,
+        }
+    }
+
+    /// What the transcript stores: the scheme is kept, the secret is not.
+    pub(crate) fn redacted_header(&self) -> Option<String> {
+        use super::transcript::REDACTED;
+        match self {
+            Auth::Bearer(_) => Some(format!("Bearer {REDACTED}")),
+            Auth::Header(_) => Some(REDACTED.to_owned()),
+            Auth::Basic { .. } => Some(format!("Basic {REDACTED}")),
+            Auth::None => None,
+        }
+    }
+
+    /// Every string that must never appear in a transcript, a message or a log.
+    pub(crate) fn secrets(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        match self {
+            Auth::Bearer(t) | Auth::Header(t) => out.push(t.clone()),
+            Auth::Basic { user, password } => {
+                out.push(password.clone());
+                if let Some(h) = self.header_value() {
+                    out.push(h.trim_start_matches("Basic ").to_owned());
+                }
+                let _ = user; // the user name is not a secret
+            }
+            Auth::None => {}
+        }
+        out.retain(|s| !s.is_empty());
+        out
+    }
+}
+
+/// Never prints the secret, so a `{:?}` in a log or panic cannot leak it.
+impl fmt::Debug for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Auth::Bearer(_) => write!(f, "Bearer(<redacted>)"),
+            Auth::Header(_) => write!(f, "Header(<redacted>)"),
+            Auth::Basic { user, .. } => {
+                write!(f, "Basic {{ user: {user:?}, password: <redacted> }}")
+            }
+            Auth::None => write!(f, "None"),
+        }
+    }
+}
+
+/// The auth mode alone, as a scenario or the command line names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthMode {
+    #[default]
+    Bearer,
+    Header,
+    Basic,
+}
+
+impl FromStr for AuthMode {
+    type Err = OktaError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "bearer" => Ok(AuthMode::Bearer),
+            "header" => Ok(AuthMode::Header),
+            "basic" => Ok(AuthMode::Basic),
+            _ => Err(OktaError::Parse {
+                what: "auth mode",
+                value: s.to_owned(),
+                expected: "bearer, header or basic",
+            }),
+        }
+    }
+}
+
+impl fmt::Display for AuthMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            AuthMode::Bearer => "bearer",
+            AuthMode::Header => "header",
+            AuthMode::Basic => "basic",
+        })
+    }
+}
+
+/// Which kind of Okta app integration (okta-client.md, "Personalities").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum App {
+    /// OIN catalog template: PATCH for (de)activation and group changes.
+    #[default]
+    Oin,
+    /// App Integration Wizard: every change is GET + PUT of the whole resource.
+    Aiw,
+}
+
+impl FromStr for App {
+    type Err = OktaError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "oin" => Ok(App::Oin),
+            "aiw" => Ok(App::Aiw),
+            _ => Err(OktaError::Parse {
+                what: "app",
+                value: s.to_owned(),
+                expected: "oin or aiw",
+            }),
+        }
+    }
+}
+
+impl fmt::Display for App {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            App::Oin => "oin",
+            App::Aiw => "aiw",
+        })
+    }
+}
+
+/// 429 handling: wait `Retry-After` (capped) and try again, at most `max_tries` sends in all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Sends of one request in all, the first included (Okta: 3). At least 1.
+    pub max_tries: u32,
+    /// The longest wait honoured; a longer `Retry-After` is cut to this (keeps tests fast
+    /// and a hostile server from parking the run).
+    pub max_wait: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_tries: 3,
+            max_wait: Duration::from_secs(60),
+        }
+    }
+}

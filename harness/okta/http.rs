@@ -1,0 +1,413 @@
+//! Sends one SCIM request the way Okta does (its headers, its timeout, its 429 handling) and
+//! records every exchange, secrets redacted before the record is kept.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use parking_lot::{Mutex, RwLock};
+use reqwest::Method;
+use serde_json::Value;
+use tokio::sync::Semaphore;
+
+use super::OktaError;
+use super::config::{Auth, OktaConfig, RetryPolicy};
+use super::transcript::{Body, Exchange, REDACTED, Response};
+
+/// Okta's fixed headers (okta-client-reference.md §2), in the order the transcript shows them.
+pub const USER_AGENT: &str = "Okta SCIM Client 1.0.0";
+pub const ACCEPT: &str = "application/scim+json";
+pub const ACCEPT_CHARSET: &str = "utf-8";
+pub const ACCEPT_ENCODING: &str = "gzip,deflate";
+pub const CONTENT_TYPE: &str = "application/scim+json; charset=utf-8";
+
+/// Longest text body kept in a transcript.
+const MAX_TEXT: usize = 4096;
+
+/// What came back for one request after retries.
+#[derive(Debug, Clone)]
+pub(crate) enum Reply {
+    Answer {
+        status: u16,
+        body: Parsed,
+    },
+    /// No usable response: Okta's wording of why (timeout, refused, reset, unreadable body).
+    Failed(String),
+}
+
+/// A response body as Okta's JSON parser sees it.
+#[derive(Debug, Clone)]
+pub(crate) enum Parsed {
+    Empty,
+    Json(Value),
+    /// Not JSON: the Jackson-style parse error Okta would report.
+    NotJson(String),
+}
+
+pub(crate) struct Sender {
+    http: reqwest::Client,
+    base: String,
+    auth: RwLock<Auth>,
+    /// Secrets that are not in the auth: the placeholder passwords Okta sent.
+    extra_secrets: Mutex<Vec<String>>,
+    timeout: Duration,
+    retry: RetryPolicy,
+    limit: Option<Arc<Semaphore>>,
+}
+
+impl Sender {
+    pub fn new(config: &OktaConfig) -> Result<Sender, OktaError> {
+        let base = config.base_url.trim_end_matches('/').to_owned();
+        let parsed = url::Url::parse(&base).map_err(|e| OktaError::BaseUrl {
+            url: base.clone(),
+            reason: e.to_string(),
+        })?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(OktaError::BaseUrl {
+                url: base,
+                reason: "the scheme must be http or https".into(),
+            });
+        }
+        // gzip/deflate stay on so compressed answers are decoded even though we set
+        // Accept-Encoding ourselves (reqwest decodes by the response's Content-Encoding).
+        let http = reqwest::Client::builder()
+            .gzip(true)
+            .deflate(true)
+            .connect_timeout(config.timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            // Okta's Java client writes `User-Agent`, not `user-agent`; a server that (wrongly)
+            // matches header case sees what Okta sends.
+            .http1_title_case_headers()
+            .build()
+            .map_err(|e| OktaError::Http(e.to_string()))?;
+        Ok(Sender {
+            http,
+            base,
+            auth: RwLock::new(config.auth.clone()),
+            extra_secrets: Mutex::new(Vec::new()),
+            timeout: config.timeout,
+            retry: config.retry,
+            limit: config
+                .concurrency
+                .map(|n| Arc::new(Semaphore::new(n.max(1)))),
+        })
+    }
+
+    pub fn set_auth(&self, auth: Auth) {
+        *self.auth.write() = auth;
+    }
+
+    pub fn auth(&self) -> Auth {
+        self.auth.read().clone()
+    }
+
+    pub fn add_secret(&self, secret: String) {
+        if !secret.is_empty() {
+            self.extra_secrets.lock().push(secret);
+        }
+    }
+
+    /// Removes every secret from `text` (messages built from server answers, for example).
+    pub fn scrub(&self, text: &str) -> String {
+        scrub_str(text, &self.secrets())
+    }
+
+    fn secrets(&self) -> Vec<String> {
+        let mut s = self.auth.read().secrets();
+        s.extend(self.extra_secrets.lock().iter().cloned());
+        s
+    }
+
+    /// Sends `method path` (path relative to the base URL, query already encoded), retrying
+    /// on 429 as Okta does, and appends every try to `log`.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        log: &mut Vec<Exchange>,
+    ) -> Reply {
+        let tries = self.retry.max_tries.max(1);
+        let mut attempt = 1;
+        loop {
+            let (exchange, reply, retry_after) = self.send_once(&method, path, body).await;
+            log.push(exchange);
+            match (&reply, retry_after) {
+                (Reply::Answer { status: 429, .. }, wait) if attempt < tries => {
+                    let wait = wait
+                        .unwrap_or(Duration::from_secs(1))
+                        .min(self.retry.max_wait);
+                    tracing::debug!(%method, path, ?wait, attempt, "429: waiting before retry");
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                _ => return reply,
+            }
+        }
+    }
+
+    async fn send_once(
+        &self,
+        method: &Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> (Exchange, Reply, Option<Duration>) {
+        let _permit = match &self.limit {
+            Some(sem) => Some(sem.clone().acquire_owned().await.expect("never closed")),
+            None => None,
+        };
+        let (auth_value, auth_recorded) = {
+            let auth = self.auth.read();
+            (auth.header_value(), auth.redacted_header())
+        };
+        let secrets = self.secrets();
+        let mut headers: Vec<(String, String)> = vec![
+            ("User-Agent".into(), USER_AGENT.into()),
+            ("Accept".into(), ACCEPT.into()),
+            ("Accept-Charset".into(), ACCEPT_CHARSET.into()),
+            ("Accept-Encoding".into(), ACCEPT_ENCODING.into()),
+        ];
+        if body.is_some() {
+            headers.push(("Content-Type".into(), CONTENT_TYPE.into()));
+        }
+        let mut builder = self
+            .http
+            .request(method.clone(), format!("{}{}", self.base, path))
+            .timeout(self.timeout);
+        for (k, v) in &headers {
+            builder = builder.header(k.as_str(), v.as_str());
+        }
+        if let (Some(real), Some(shown)) = (auth_value, auth_recorded) {
+            builder = builder.header("Authorization", real);
+            headers.push(("Authorization".into(), shown));
+        }
+        if let Some(b) = body {
+            builder = builder.body(serde_json::to_vec(b).expect("a Value always serializes"));
+        }
+        let mut exchange = Exchange {
+            method: method.as_str().to_owned(),
+            path: path.to_owned(),
+            request_headers: headers,
+            request_body: body.map(|b| Body::Json(scrub_json(b, &secrets))),
+            response: None,
+            error: None,
+            duration: Duration::ZERO,
+        };
+
+        let started = Instant::now();
+        let result = builder.send().await;
+        let response = match result {
+            Ok(r) => r,
+            Err(e) => {
+                exchange.duration = started.elapsed();
+                let why = scrub_str(&describe(&e), &secrets);
+                exchange.error = Some(why.clone());
+                return (exchange, Reply::Failed(why), None);
+            }
+        };
+        let status = response.status().as_u16();
+        let resp_headers: Vec<(String, String)> = response
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                let v = String::from_utf8_lossy(v.as_bytes());
+                (k.as_str().to_owned(), scrub_str(&v, &secrets))
+            })
+            .collect();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_retry_after);
+        let bytes = response.bytes().await;
+        exchange.duration = started.elapsed();
+        let bytes = match bytes {
+            Ok(b) => b,
+            Err(e) => {
+                let why = scrub_str(&describe(&e), &secrets);
+                exchange.response = Some(Response {
+                    status,
+                    headers: resp_headers,
+                    body: Body::Empty,
+                });
+                exchange.error = Some(why.clone());
+                return (exchange, Reply::Failed(why), retry_after);
+            }
+        };
+        tracing::debug!(
+            method = %method,
+            path,
+            status,
+            ms = exchange.duration.as_millis() as u64,
+            "Okta SCIM request"
+        );
+        let parsed = parse_body(&bytes);
+        let recorded = match &parsed {
+            Parsed::Empty => Body::Empty,
+            Parsed::Json(v) => Body::Json(scrub_json(v, &secrets)),
+            Parsed::NotJson(_) => {
+                let text = String::from_utf8_lossy(&bytes);
+                let cut: String = text.chars().take(MAX_TEXT).collect();
+                Body::Text(scrub_str(&cut, &secrets))
+            }
+        };
+        exchange.response = Some(Response {
+            status,
+            headers: resp_headers,
+            body: recorded,
+        });
+        (
+            exchange,
+            Reply::Answer {
+                status,
+                body: parsed,
+            },
+            retry_after,
+        )
+    }
+}
+
+/// `Retry-After` is either seconds or an HTTP date (RFC 9110 §10.2.3).
+fn parse_retry_after(v: &str) -> Option<Duration> {
+    let v = v.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = httpdate::parse_http_date(v).ok()?;
+    Some(
+        when.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+/// Okta's wording for a request that got no answer (it runs on Java: "Read timed out",
+/// "Connection refused").
+fn describe(e: &reqwest::Error) -> String {
+    let mut root = String::new();
+    let mut src: Option<&dyn std::error::Error> = Some(e);
+    while let Some(s) = src {
+        root = s.to_string();
+        src = s.source();
+    }
+    if e.is_timeout() {
+        "Read timed out".to_owned()
+    } else if e.is_connect() {
+        format!("Connect to the SCIM server failed: {root}")
+    } else if e.is_body() || e.is_decode() {
+        format!("Error reading the response: {root}")
+    } else {
+        format!("I/O error: {root}")
+    }
+}
+
+pub(crate) fn parse_body(bytes: &[u8]) -> Parsed {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Parsed::Empty;
+    }
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(v) => Parsed::Json(v),
+        Err(_) => Parsed::NotJson(jackson_error(&String::from_utf8_lossy(bytes))),
+    }
+}
+
+/// The message Okta's Jackson parser gives for a body that is not JSON, e.g.
+/// `Invalid JSON: Unrecognized token 'error': was expecting (...) at [line: 1, column: 6]`
+/// for Cloudflare's `error code: 502` (okta-client-reference.md §5).
+pub(crate) fn jackson_error(text: &str) -> String {
+    const EXPECTING: &str =
+        "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')";
+    let start = text.len() - text.trim_start().len();
+    let (line, col_base) = position(&text[..start]);
+    let rest = &text[start..];
+    let first = rest.chars().next().unwrap_or(' ');
+    if first.is_alphanumeric() || first == '_' {
+        let token: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-' || *c == '.')
+            .take(256)
+            .collect();
+        // Jackson reports the 1-based column just past the token.
+        let column = col_base + token.chars().count() + 1;
+        format!(
+            "Invalid JSON: Unrecognized token '{token}': was expecting {EXPECTING} at [line: {line}, column: {column}]"
+        )
+    } else {
+        // Valid JSON up to a point (truncated, trailing garbage) or a markup character.
+        match serde_json::from_str::<Value>(text) {
+            Err(e) if !first.is_ascii_punctuation() || matches!(first, '{' | '[' | '"') => {
+                format!(
+                    "Invalid JSON: {} at [line: {}, column: {}]",
+                    e.to_string().split(" at line").next().unwrap_or_default(),
+                    e.line(),
+                    e.column()
+                )
+            }
+            _ => format!(
+                "Invalid JSON: Unexpected character ('{first}' (code {})): expected a valid value {EXPECTING} at [line: {line}, column: {}]",
+                first as u32,
+                // Like Jackson: the 1-based column just past the offending character.
+                col_base + 2
+            ),
+        }
+    }
+}
+
+/// Line and 0-based column at the end of `prefix`, both as Jackson counts (line 1-based).
+fn position(prefix: &str) -> (usize, usize) {
+    let line = 1 + prefix.matches('\n').count();
+    let col = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count());
+    (line, col)
+}
+
+/// Redacts `password` values at any depth and any secret inside any string.
+pub(crate) fn scrub_json(v: &Value, secrets: &[String]) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, v)| {
+                    let v = if k.eq_ignore_ascii_case("password") && !v.is_null() {
+                        Value::String(REDACTED.to_owned())
+                    } else {
+                        scrub_json(v, secrets)
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(|v| scrub_json(v, secrets)).collect()),
+        Value::String(s) => Value::String(scrub_str(s, secrets)),
+        other => other.clone(),
+    }
+}
+
+/// Secrets shorter than this are not searched for inside text (a 1-character token would
+/// otherwise blank every matching letter); headers and `password` values are still redacted.
+const MIN_SCRUB_LEN: usize = 4;
+
+pub(crate) fn scrub_str(s: &str, secrets: &[String]) -> String {
+    let mut out = s.to_owned();
+    for secret in secrets {
+        if secret.len() >= MIN_SCRUB_LEN && out.contains(secret.as_str()) {
+            out = out.replace(secret.as_str(), REDACTED);
+        }
+    }
+    out
+}
+
+/// Percent-encodes a query value the way Okta does: everything but RFC 3986 unreserved
+/// characters, so a space is `%20`, `"` is `%22` and `@` is `%40`.
+pub(crate) fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() * 3);
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Encodes one path segment (a server id) so an odd id cannot escape its segment.
+pub(crate) fn segment(id: &str) -> String {
+    encode(id)
+}

@@ -1,0 +1,178 @@
+//! Errors in scenario files, in the author's terms: where (file:line:column, the line, a caret
+//! under the culprit), what is wrong, and what was expected.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// One problem in a scenario file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub file: String,
+    /// 1-based; 0 when the problem is the file as a whole (unreadable, too big).
+    pub line: u32,
+    /// 1-based, in characters.
+    pub column: u32,
+    pub message: String,
+    /// What would have been right, e.g. "one of `oin` or `aiw`".
+    pub expected: Option<String>,
+    /// The source line the problem is on (without its line break).
+    pub source_line: Option<String>,
+}
+
+impl Diagnostic {
+    /// A problem at `line:column` of `text` (the source line is taken from `text`).
+    pub(crate) fn at(
+        file: &str,
+        text: &str,
+        line: u32,
+        column: u32,
+        message: impl Into<String>,
+        expected: Option<String>,
+    ) -> Diagnostic {
+        let source_line = (line > 0)
+            .then(|| text.lines().nth(line as usize - 1))
+            .flatten()
+            .map(|l| l.trim_end_matches('\r').to_string());
+        Diagnostic {
+            file: file.to_string(),
+            line,
+            column,
+            message: message.into(),
+            expected,
+            source_line,
+        }
+    }
+
+    /// A problem with the whole file.
+    pub(crate) fn whole(
+        file: &str,
+        message: impl Into<String>,
+        expected: Option<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            file: file.to_string(),
+            line: 0,
+            column: 0,
+            message: message.into(),
+            expected,
+            source_line: None,
+        }
+    }
+}
+
+/// Longest source line shown; longer ones are cut around the caret.
+const MAX_SHOWN: usize = 120;
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            writeln!(f, "{}: error: {}", self.file, self.message)?;
+        } else {
+            writeln!(
+                f,
+                "{}:{}:{}: error: {}",
+                self.file, self.line, self.column, self.message
+            )?;
+        }
+        if let Some(src) = &self.source_line {
+            let number = self.line.to_string();
+            let gutter = " ".repeat(number.len());
+            let chars: Vec<char> = src.chars().collect();
+            let col = (self.column.max(1) as usize - 1).min(chars.len());
+            // Long lines (a minified blob, a 10 MB line) are cut to a window around the caret.
+            let start = col.saturating_sub(MAX_SHOWN / 2);
+            let end = (start + MAX_SHOWN).min(chars.len());
+            let shown: String = chars[start..end]
+                .iter()
+                .map(|c| {
+                    if c.is_control() && *c != '\t' {
+                        '\u{FFFD}'
+                    } else {
+                        *c
+                    }
+                })
+                .collect();
+            let lead = if start > 0 { "…" } else { "" };
+            let tail = if end < chars.len() { "…" } else { "" };
+            // Pad with the line's own tabs so the caret lines up in a terminal.
+            let pad: String = std::iter::once(lead)
+                .filter(|l| !l.is_empty())
+                .map(|_| ' ')
+                .chain(
+                    chars[start..col]
+                        .iter()
+                        .map(|c| if *c == '\t' { '\t' } else { ' ' }),
+                )
+                .collect();
+            let width = underline_width(&chars[col..end]);
+            writeln!(f, "{gutter} |")?;
+            writeln!(f, "{number} | {lead}{shown}{tail}")?;
+            writeln!(f, "{gutter} | {pad}{}", "^".repeat(width))?;
+        }
+        if let Some(e) = &self.expected {
+            let gutter = " ".repeat(if self.line == 0 {
+                1
+            } else {
+                self.line.to_string().len()
+            });
+            writeln!(f, "{gutter} = expected {e}")?;
+        }
+        Ok(())
+    }
+}
+
+/// How many characters the caret underlines: the word (key, name, number) starting there.
+fn underline_width(rest: &[char]) -> usize {
+    let quoted = matches!(rest.first(), Some('"') | Some('\''));
+    if quoted {
+        let q = rest[0];
+        return rest[1..]
+            .iter()
+            .position(|c| *c == q)
+            .map(|p| p + 2)
+            .unwrap_or(1)
+            .min(60);
+    }
+    let n = rest
+        .iter()
+        .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}' | ':' | '#'))
+        .count();
+    n.clamp(1, 60)
+}
+
+/// Every problem found in one scenario file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
+        self.0.iter()
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,573 @@
+//! The resolved scenario the runner executes: people generated, references checked and expanded
+//! to person and group keys, defaults filled in.
+//!
+//! Types that appear in files unchanged (settings, `expect:`, `scim:`, `fault:`, `support:`)
+//! are defined here once and used by both the file view and the resolved view.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::node::Pos;
+
+/// A parsed, validated scenario.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scenario {
+    /// The file name or path the scenario was read from (as given to `parse`/`load`).
+    pub name: String,
+    /// `T1`…`T9` or an `okta-…` id.
+    pub case: Option<String>,
+    pub title: String,
+    /// The support question this scenario answers.
+    pub doc: Option<String>,
+    /// Contract rule ids, e.g. `Z7`.
+    pub rules: Vec<String>,
+    /// Never empty: `[zinc]` when the file says nothing.
+    pub profiles: Vec<Profile>,
+    pub okta: OktaSettings,
+    pub zinc: ZincSettings,
+    /// Every person, named ones first (file order), then generated ones (`user001`…).
+    pub people: Vec<Person>,
+    /// Okta groups in file order.
+    pub groups: Vec<Group>,
+    pub steps: Vec<Step>,
+}
+
+impl Scenario {
+    pub fn person(&self, key: &str) -> Option<&Person> {
+        self.people.iter().find(|p| p.key == key)
+    }
+    pub fn group(&self, key: &str) -> Option<&Group> {
+        self.groups.iter().find(|g| g.key == key)
+    }
+    /// Whether the scenario belongs to a profile.
+    pub fn in_profile(&self, profile: Profile) -> bool {
+        self.profiles.contains(&profile)
+    }
+}
+
+/// A person in the Okta directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Person {
+    /// The key steps use (`alice`, `user007`).
+    pub key: String,
+    pub first: String,
+    pub last: String,
+    pub email: String,
+    /// The SCIM userName Okta sends (defaults to the email).
+    pub user_name: String,
+    /// The displayName Okta sends (defaults to "first last").
+    pub display_name: String,
+    pub title: Option<String>,
+    pub locale: Option<String>,
+}
+
+/// An Okta group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Group {
+    pub key: String,
+    pub name: String,
+    /// Person keys.
+    pub members: Vec<String>,
+}
+
+/// Where something is in a scenario file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+impl Location {
+    pub(crate) fn new(file: &str, pos: Pos) -> Location {
+        Location {
+            file: file.to_string(),
+            line: pos.line,
+            column: pos.column,
+        }
+    }
+}
+
+/// One step: an action, what to expect of it, and where it is written.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Step {
+    pub action: Action,
+    pub expect: Option<Expect>,
+    pub note: Option<String>,
+    pub location: Location,
+}
+
+/// What a step does. Person and group references are already resolved to keys of
+/// [`Scenario::people`] and [`Scenario::groups`] (patterns and ranges expanded, in order,
+/// without duplicates).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    TestCredentials,
+    AssignUser {
+        people: Vec<String>,
+    },
+    UpdateUser {
+        people: Vec<String>,
+        set: PersonChanges,
+    },
+    DeactivateUser {
+        people: Vec<String>,
+    },
+    UnassignUser {
+        people: Vec<String>,
+    },
+    ReactivateUser {
+        people: Vec<String>,
+    },
+    ReassignUser {
+        people: Vec<String>,
+    },
+    GetUser {
+        people: Vec<String>,
+    },
+    PushGroup {
+        groups: Vec<String>,
+    },
+    AddMembers {
+        group: String,
+        people: Vec<String>,
+    },
+    RemoveMembers {
+        group: String,
+        people: Vec<String>,
+    },
+    RenameGroup {
+        group: String,
+        to: String,
+    },
+    PushNow {
+        groups: Vec<String>,
+    },
+    UnlinkGroup {
+        group: String,
+        delete: bool,
+    },
+    RefreshAppGroups,
+    ImportUsers,
+    /// An Okta-side change that sends nothing.
+    EditPerson {
+        people: Vec<String>,
+        set: PersonChanges,
+    },
+    Scim(ScimRequest),
+    Console(ConsoleAction),
+    Support(SupportAction),
+    Fault(Fault),
+}
+
+impl Action {
+    /// The step kind as written in a file (`assign_user`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Action::TestCredentials => "test_credentials",
+            Action::AssignUser { .. } => "assign_user",
+            Action::UpdateUser { .. } => "update_user",
+            Action::DeactivateUser { .. } => "deactivate_user",
+            Action::UnassignUser { .. } => "unassign_user",
+            Action::ReactivateUser { .. } => "reactivate_user",
+            Action::ReassignUser { .. } => "reassign_user",
+            Action::GetUser { .. } => "get_user",
+            Action::PushGroup { .. } => "push_group",
+            Action::AddMembers { .. } => "add_members",
+            Action::RemoveMembers { .. } => "remove_members",
+            Action::RenameGroup { .. } => "rename_group",
+            Action::PushNow { .. } => "push_now",
+            Action::UnlinkGroup { .. } => "unlink_group",
+            Action::RefreshAppGroups => "refresh_app_groups",
+            Action::ImportUsers => "import_users",
+            Action::EditPerson { .. } => "edit_person",
+            Action::Scim(_) => "scim",
+            Action::Console(_) => "console",
+            Action::Support(_) => "support",
+            Action::Fault(_) => "fault",
+        }
+    }
+
+    /// Whether the step needs the embedded mock (Admin Console, support, faults): against a
+    /// third-party server such steps are skipped.
+    pub fn needs_embedded_mock(&self) -> bool {
+        matches!(
+            self,
+            Action::Console(_) | Action::Support(_) | Action::Fault(_)
+        )
+    }
+}
+
+/// A group named by a console action: an Okta group (by its key in `groups:`, meaning the
+/// Zinc group Okta's push created) or a group made by an earlier `console: create_group`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsoleGroup {
+    Okta(String),
+    Console(String),
+}
+
+/// A Zinc Admin Console action, references resolved.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsoleAction {
+    CreateGroup {
+        key: String,
+        name: String,
+    },
+    RenameGroup {
+        group: ConsoleGroup,
+        to: String,
+    },
+    AddMembers {
+        group: ConsoleGroup,
+        people: Vec<String>,
+    },
+    RemoveMembers {
+        group: ConsoleGroup,
+        people: Vec<String>,
+    },
+    SetAdmins {
+        group: ConsoleGroup,
+        people: Vec<String>,
+    },
+    DeleteGroup {
+        group: ConsoleGroup,
+    },
+    UnlinkGroup {
+        group: ConsoleGroup,
+    },
+    ListUsers,
+    ListGroups,
+}
+
+/// A conformance profile.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// Zinc's documented behaviour (zinc-contract.md).
+    Zinc,
+    /// What any SCIM server meant for Okta must do (Okta's published checks).
+    Okta,
+}
+
+impl Profile {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Profile::Zinc => "zinc",
+            Profile::Okta => "okta",
+        }
+    }
+}
+
+/// The Okta app integration kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum App {
+    /// An OIN catalog template.
+    Oin,
+    /// An App Integration Wizard app.
+    Aiw,
+}
+
+/// How Okta sends the token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthMode {
+    /// `Authorization: Bearer <token>`.
+    Bearer,
+    /// `Authorization: <token>`.
+    Header,
+    /// `Authorization: Basic …`.
+    Basic,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The simulated Okta app's settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OktaSettings {
+    /// `oin` or `aiw`. Absent: the run's `--app` (default `oin`).
+    #[serde(default)]
+    pub app: Option<App>,
+    /// Whether Group Push is on. Default: true.
+    #[serde(default = "yes")]
+    pub push_groups: bool,
+    /// How Okta sends the token. Absent: the run's `--auth` (default `bearer`).
+    #[serde(default)]
+    pub auth: Option<AuthMode>,
+}
+
+impl Default for OktaSettings {
+    fn default() -> Self {
+        OktaSettings {
+            app: None,
+            push_groups: true,
+            auth: None,
+        }
+    }
+}
+
+/// Whether Zinc Customer Support has enabled provisioning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Provisioning {
+    #[default]
+    Enabled,
+    Disabled,
+}
+
+/// What an instance may sync (Z3).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    Users,
+    Groups,
+}
+
+/// What happens to a group Okta deletes (Z19).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum DeletedGroupPolicy {
+    /// Keep it in the console, unlinked, with members and admins.
+    #[default]
+    Retain,
+    /// Remove it.
+    Delete,
+}
+
+fn both_scopes() -> Vec<Scope> {
+    vec![Scope::Users, Scope::Groups]
+}
+
+/// How the embedded mock Zinc starts. Ignored against a real server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ZincSettings {
+    /// Default: enabled.
+    #[serde(default)]
+    pub provisioning: Provisioning,
+    /// Default: `[users, groups]`.
+    #[serde(default = "both_scopes")]
+    pub scope: Vec<Scope>,
+    /// Default: retain.
+    #[serde(default)]
+    pub deleted_group_policy: DeletedGroupPolicy,
+}
+
+impl Default for ZincSettings {
+    fn default() -> Self {
+        ZincSettings {
+            provisioning: Provisioning::Enabled,
+            scope: both_scopes(),
+            deleted_group_policy: DeletedGroupPolicy::Retain,
+        }
+    }
+}
+
+/// Changes to a person in Okta (`set:` of `update_user` and `edit_person`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonChanges {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+}
+
+impl PersonChanges {
+    pub fn is_empty(&self) -> bool {
+        *self == PersonChanges::default()
+    }
+}
+
+/// A status code an expectation or a fault can use: 100–599.
+fn status_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u16>, D::Error> {
+    let n = u64::deserialize(d)?;
+    if (100..=599).contains(&n) {
+        Ok(Some(n as u16))
+    } else {
+        Err(serde::de::Error::invalid_value(
+            serde::de::Unexpected::Unsigned(n),
+            &"an HTTP status code between 100 and 599",
+        ))
+    }
+}
+
+/// What must be true after a step.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    /// The outcome Okta (or the console) records for the action.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ok: Option<bool>,
+    /// HTTP status of the action's last exchange.
+    #[serde(
+        default,
+        deserialize_with = "status_code",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(range(min = 100, max = 599))]
+    pub status: Option<u16>,
+    /// The SCIM error's `scimType` (RFC 7644 §3.12), e.g. `mutability`.
+    #[serde(default, rename = "scimType", skip_serializing_if = "Option::is_none")]
+    pub scim_type: Option<String>,
+    /// Text the SCIM error's `detail` contains.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Text Okta's (or the console's) error message contains.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// A JSON subset the last response body must contain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<serde_json::Value>,
+    /// The server id Okta learned is different from the one it had before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_id: Option<bool>,
+    /// The server id Okta learned is the one it had before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_id: Option<bool>,
+    /// The resource is not there: 404 by id, or 0 results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub absent: Option<bool>,
+    /// The exact request sequence: `"METHOD /path?query"`, server ids as `{user:alice}` /
+    /// `{group:eng}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requests: Option<Vec<String>>,
+}
+
+/// Which credentials a raw request carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RequestAuth {
+    /// The run's token, as Okta would send it.
+    #[default]
+    Default,
+    /// No Authorization header.
+    None,
+    /// A wrong token.
+    Wrong,
+}
+
+/// A raw SCIM request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScimRequest {
+    /// GET, POST, PUT, PATCH or DELETE.
+    pub method: HttpMethod,
+    /// Path below the SCIM base URL, e.g. `/Users/{user:alice}` or `/Users?filter=…`.
+    /// `{user:KEY}` and `{group:KEY}` stand for the server ids Okta learned.
+    pub path: String,
+    /// JSON body (written as YAML), or a string sent as is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<serde_json::Value>,
+    /// Extra or replacing headers.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
+    /// Credentials: `default` (the run's), `none` or `wrong`.
+    #[serde(default)]
+    pub auth: RequestAuth,
+}
+
+/// An HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl HttpMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
+}
+
+/// A Zinc Customer Support action.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum SupportAction {
+    /// Enable provisioning and issue a token (Okta is given it).
+    EnableProvisioning,
+    /// Disable provisioning: the token is gone, every request is 401 (Z1).
+    DisableProvisioning,
+    /// Issue a new token; the old one stops working at once (Z2).
+    RotateToken {
+        /// Also give Okta the new token. Default: true.
+        #[serde(default = "yes")]
+        update_okta: bool,
+    },
+    /// What the instance may sync (Z3).
+    SetScope(Vec<Scope>),
+    /// What happens to groups Okta deletes (Z19).
+    SetDeletedGroupPolicy(DeletedGroupPolicy),
+}
+
+/// Make matching requests to the embedded mock misbehave.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Fault {
+    /// Only this method. Absent: any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<HttpMethod>,
+    /// Path pattern below the SCIM base; `*` matches any characters (`/Users*`).
+    pub path: String,
+    /// How many matching requests misbehave. Absent: all of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub times: Option<u32>,
+    /// Answer this status instead of the real answer.
+    #[serde(
+        default,
+        deserialize_with = "status_code",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(range(min = 100, max = 599))]
+    pub status: Option<u16>,
+    /// Headers of the faulty answer (e.g. `Retry-After`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
+    /// Body of the faulty answer: JSON (written as YAML) or a string sent as is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<serde_json::Value>,
+    /// Wait this long before answering.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay_ms: Option<u64>,
+    /// Drop the connection without answering.
+    #[serde(default)]
+    pub drop: bool,
+}

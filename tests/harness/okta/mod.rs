@@ -1,0 +1,10 @@
+//! Tests of the simulated Okta client against a recording wiremock server: each action in
+//! each personality (exact sequence, methods, paths with queries, headers and bodies, kept
+//! as insta snapshots), the failure paths, redaction, and configuration.
+
+mod actions;
+mod basics;
+mod failures;
+mod lifecycle;
+mod secrets;
+mod support;

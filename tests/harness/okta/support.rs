@@ -1,0 +1,326 @@
+//! Shared test kit: a wiremock SCIM stand-in, a client pointed at it, and the checks every
+//! action test makes (the wire matches the transcript; the snapshot of the sequence).
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+use zinc_harness::okta::{
+    ActionOutcome, App, Auth, Body, OktaClient, OktaConfig, PersonProfile, REDACTED, RetryPolicy,
+    placeholder_password,
+};
+
+pub const TOKEN: &str = "tok-S3CRET-do-not-leak";
+pub const BASE: &str = "/scim/v2";
+pub const LIST_URN: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
+pub const ERROR_URN: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
+
+pub fn config(server: &MockServer, app: App) -> OktaConfig {
+    let mut c = OktaConfig::new(
+        format!("{}{BASE}", server.uri()),
+        Auth::Bearer(TOKEN.into()),
+    );
+    c.app = app;
+    c.timeout = Duration::from_secs(5);
+    c.retry = RetryPolicy {
+        max_tries: 3,
+        max_wait: Duration::from_millis(50),
+    };
+    c
+}
+
+pub fn client(server: &MockServer, app: App) -> OktaClient {
+    OktaClient::new(config(server, app)).expect("valid config")
+}
+
+/// Okta people used throughout: alice, bob, carol.
+pub fn people(okta: &OktaClient) {
+    okta.add_person(
+        "alice",
+        PersonProfile::new("Alice", "Smith", "alice@example.com"),
+    )
+    .unwrap();
+    okta.add_person("bob", PersonProfile::new("Bob", "Jones", "bob@example.com"))
+        .unwrap();
+    okta.add_person(
+        "carol",
+        PersonProfile::new("Carol", "White", "carol@example.com"),
+    )
+    .unwrap();
+}
+
+pub fn user(id: &str, user_name: &str, first: &str, last: &str) -> Value {
+    json!({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        "id": id,
+        "externalId": "ext",
+        "userName": user_name,
+        "name": {"givenName": first, "familyName": last},
+        "displayName": format!("{first} {last}"),
+        "emails": [{"value": user_name, "type": "work", "primary": true}],
+        "active": true,
+        "meta": {"resourceType": "User", "created": "2026-01-01T00:00:00Z",
+                 "lastModified": "2026-01-01T00:00:00Z",
+                 "location": format!("https://scim.example/Users/{id}")}
+    })
+}
+
+pub fn group(id: &str, name: &str, members: Value) -> Value {
+    json!({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+        "id": id,
+        "displayName": name,
+        "members": members,
+        "meta": {"resourceType": "Group"}
+    })
+}
+
+pub fn list(resources: Vec<Value>) -> Value {
+    list_page(resources.len(), 1, resources)
+}
+
+pub fn list_page(total: usize, start: usize, resources: Vec<Value>) -> Value {
+    json!({"schemas": [LIST_URN], "totalResults": total, "startIndex": start,
+           "itemsPerPage": resources.len(), "Resources": resources})
+}
+
+pub fn scim_error(status: u16, detail: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_json(
+        json!({"schemas": [ERROR_URN], "status": status.to_string(), "detail": detail}),
+    )
+}
+
+pub fn ok_json(status: u16, body: Value) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_json(body)
+}
+
+/// Mounts `verb path` (path under the base) answering `resp`.
+pub async fn on(server: &MockServer, verb: &str, p: &str, resp: ResponseTemplate) {
+    Mock::given(method(verb))
+        .and(path(format!("{BASE}{p}")))
+        .respond_with(resp)
+        .mount(server)
+        .await;
+}
+
+/// Mounts the userName filter lookup for `user_name` answering with `found`.
+pub async fn on_user_filter(server: &MockServer, user_name: &str, found: Vec<Value>) {
+    Mock::given(method("GET"))
+        .and(path(format!("{BASE}/Users")))
+        .and(query_param(
+            "filter",
+            format!("userName eq \"{user_name}\""),
+        ))
+        .respond_with(ok_json(200, list(found)))
+        .mount(server)
+        .await;
+}
+
+pub async fn on_group_filter(server: &MockServer, name: &str, found: Vec<Value>) {
+    Mock::given(method("GET"))
+        .and(path(format!("{BASE}/Groups")))
+        .and(query_param("filter", format!("displayName eq \"{name}\"")))
+        .respond_with(ok_json(200, list(found)))
+        .mount(server)
+        .await;
+}
+
+/// alice is created as `zu-alice` (and bob `zu-bob`, carol `zu-carol`) by the mock.
+pub async fn mount_creates(server: &MockServer) {
+    for (who, first, last) in [
+        ("alice", "Alice", "Smith"),
+        ("bob", "Bob", "Jones"),
+        ("carol", "Carol", "White"),
+    ] {
+        let user_name = format!("{who}@example.com");
+        on_user_filter(server, &user_name, vec![]).await;
+        Mock::given(method("POST"))
+            .and(path(format!("{BASE}/Users")))
+            .and(wiremock::matchers::body_partial_json(
+                json!({"userName": user_name}),
+            ))
+            .respond_with(ok_json(
+                201,
+                user(&format!("zu-{who}"), &user_name, first, last),
+            ))
+            .mount(server)
+            .await;
+    }
+}
+
+/// A request as the server saw it.
+#[derive(Debug, Clone)]
+pub struct Wire {
+    pub method: String,
+    /// Path and raw query relative to the base.
+    pub path: String,
+    pub headers: BTreeMap<String, String>,
+    pub body: Option<Value>,
+}
+
+pub async fn wire(server: &MockServer) -> Vec<Wire> {
+    server
+        .received_requests()
+        .await
+        .expect("recording on")
+        .into_iter()
+        .map(|r| {
+            let mut p = r.url.path().trim_start_matches(BASE).to_owned();
+            if let Some(q) = r.url.query() {
+                p.push('?');
+                p.push_str(q);
+            }
+            Wire {
+                method: r.method.to_string(),
+                path: p,
+                headers: r
+                    .headers
+                    .iter()
+                    .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap().to_owned()))
+                    .collect(),
+                body: (!r.body.is_empty())
+                    .then(|| serde_json::from_slice(&r.body).expect("Okta sends JSON")),
+            }
+        })
+        .collect()
+}
+
+/// Redacts every `password` value, as the transcript does.
+pub fn redact_passwords(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, v)| {
+                    if k == "password" {
+                        (k.clone(), json!(REDACTED))
+                    } else {
+                        (k.clone(), redact_passwords(v))
+                    }
+                })
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(redact_passwords).collect()),
+        other => other.clone(),
+    }
+}
+
+/// The server got exactly the transcript's requests, in order, with Okta's headers and no
+/// others (beyond `host` and `content-length`), and the real credentials.
+pub fn assert_wire_is_transcript(wire: &[Wire], outcome: &ActionOutcome, authorization: &str) {
+    let ex = &outcome.exchanges;
+    assert_eq!(
+        wire.iter()
+            .map(|w| format!("{} {}", w.method, w.path))
+            .collect::<Vec<_>>(),
+        ex.iter()
+            .map(|e| format!("{} {}", e.method, e.path))
+            .collect::<Vec<_>>(),
+        "the wire and the transcript disagree on the sequence"
+    );
+    for (w, e) in wire.iter().zip(ex) {
+        let recorded = match &e.request_body {
+            Some(Body::Json(v)) => Some(v.clone()),
+            None => None,
+            other => panic!("Okta sends JSON bodies only, got {other:?}"),
+        };
+        assert_eq!(
+            w.body.as_ref().map(redact_passwords),
+            recorded,
+            "{} {}",
+            e.method,
+            e.path
+        );
+        let mut expected: BTreeMap<String, String> = BTreeMap::new();
+        for (k, v) in &e.request_headers {
+            let v = if k == "Authorization" {
+                authorization.to_owned()
+            } else {
+                v.clone()
+            };
+            expected.insert(k.to_ascii_lowercase(), v);
+        }
+        let mut got = w.headers.clone();
+        got.remove("host");
+        if w.body.is_some() {
+            assert!(got.remove("content-length").is_some());
+        }
+        assert_eq!(
+            got, expected,
+            "{} {}: headers on the wire",
+            e.method, e.path
+        );
+    }
+}
+
+/// The readable form kept in snapshots: one entry per exchange.
+pub fn view(outcome: &ActionOutcome) -> Value {
+    let exchanges: Vec<Value> = outcome
+        .exchanges
+        .iter()
+        .map(|e| {
+            let mut m = serde_json::Map::new();
+            m.insert("request".into(), json!(format!("{} {}", e.method, e.path)));
+            m.insert(
+                "headers".into(),
+                json!(
+                    e.request_headers
+                        .iter()
+                        .map(|(k, v)| format!("{k}: {v}"))
+                        .collect::<Vec<_>>()
+                ),
+            );
+            if let Some(b) = &e.request_body {
+                m.insert("body".into(), body_view(b));
+            }
+            match &e.response {
+                Some(r) => {
+                    m.insert("status".into(), json!(r.status));
+                    if r.body != Body::Empty {
+                        m.insert("response".into(), body_view(&r.body));
+                    }
+                }
+                None => {
+                    m.insert("error".into(), json!(e.error));
+                }
+            }
+            Value::Object(m)
+        })
+        .collect();
+    json!({
+        "action": outcome.action.name(),
+        "ok": outcome.ok,
+        "message": outcome.message,
+        "status": outcome.status(),
+        "result": outcome.result,
+        "exchanges": exchanges,
+    })
+}
+
+fn body_view(b: &Body) -> Value {
+    match b {
+        Body::Empty => json!(null),
+        Body::Json(v) => v.clone(),
+        Body::Text(t) => json!({"text": t}),
+    }
+}
+
+/// Checks the wire against the transcript for the requests since `from`, then snapshots.
+pub async fn check(server: &MockServer, from: usize, outcome: &ActionOutcome, name: &str) {
+    let all = wire(server).await;
+    assert_wire_is_transcript(&all[from..], outcome, &format!("Bearer {TOKEN}"));
+    let text = serde_json::to_string(outcome).unwrap();
+    assert!(!text.contains(TOKEN), "token in the transcript");
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+        insta::assert_yaml_snapshot!(format!("harness__okta__{name}"), view(outcome));
+    });
+}
+
+pub async fn count(server: &MockServer) -> usize {
+    server.received_requests().await.map_or(0, |r| r.len())
+}
+
+pub fn password_of(okta: &OktaClient, key: &str, create: u32) -> String {
+    placeholder_password(&okta.okta_id(key).unwrap(), create)
+}
