@@ -291,7 +291,7 @@ impl Admin {
         let old: Vec<Uuid> = state.groups[&gid].admins.iter().collect();
         for u in old {
             if let Some(user) = state.users.get_mut(&u) {
-                user.admin_of.remove(&gid);
+                user.set_admin_of(gid, false);
             }
         }
         let g = state.groups.get_mut(&gid).expect("exists");
@@ -302,7 +302,7 @@ impl Admin {
         g.modified = now_ms();
         for u in users {
             if let Some(user) = state.users.get_mut(&u) {
-                user.admin_of.insert(gid);
+                user.set_admin_of(gid, true);
             }
         }
         Ok(Self::view(&state, gid).expect("exists"))

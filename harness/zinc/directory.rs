@@ -668,8 +668,7 @@ impl Directory {
                 active: work.active,
                 created,
                 modified: now,
-                member_of: Default::default(),
-                admin_of: Default::default(),
+                links: None,
                 naive: naive.then(|| {
                     Box::new(NaiveUser {
                         emails: work.emails.clone(),
@@ -887,7 +886,7 @@ impl Directory {
 
     /// Z10: removes a user from the instance and from every group.
     fn remove_user(&self, state: &mut State, id: Uuid) {
-        let Some(user) = state.users.remove(&id) else {
+        let Some(mut user) = state.users.remove(&id) else {
             return;
         };
         state.user_order.remove(user.slot);
@@ -896,22 +895,20 @@ impl Directory {
             state.user_by_ext.remove(ext, id);
         }
         let now = now_ms();
-        for gid in &user.member_of {
+        let links = user.links.take().map(|l| *l).unwrap_or_default();
+        for gid in &links.member_of {
             if let Some(g) = state.groups.get_mut(gid) {
                 g.members.remove(&id);
                 g.modified = now;
             }
         }
-        for gid in &user.admin_of {
+        for gid in &links.admin_of {
             if let Some(g) = state.groups.get_mut(gid) {
                 g.admins.remove(&id);
             }
         }
         if !self.on(Rule::Z11) {
-            let mut tomb = user;
-            tomb.member_of.clear();
-            tomb.admin_of.clear();
-            state.removed.insert(id, tomb);
+            state.removed.insert(id, user);
         }
     }
 
@@ -1200,7 +1197,7 @@ impl Directory {
             if group.members.insert(*m)
                 && let Some(u) = state.users.get_mut(m)
             {
-                u.member_of.insert(id);
+                u.set_member_of(id, true);
             }
         }
         state.groups.insert(id, group);
@@ -1249,12 +1246,12 @@ impl Directory {
         state.group_order.remove(g.slot_all);
         for m in g.members.iter() {
             if let Some(u) = state.users.get_mut(&m) {
-                u.member_of.remove(&id);
+                u.set_member_of(id, false);
             }
         }
         for a in g.admins.iter() {
             if let Some(u) = state.users.get_mut(&a) {
-                u.admin_of.remove(&id);
+                u.set_admin_of(id, false);
             }
         }
     }
@@ -1319,11 +1316,7 @@ impl Directory {
         for (m, _) in &touched {
             let is_member = state.groups[&id].members.contains(m);
             if let Some(u) = state.users.get_mut(m) {
-                if is_member {
-                    u.member_of.insert(id);
-                } else {
-                    u.member_of.remove(&id);
-                }
+                u.set_member_of(id, is_member);
             }
         }
     }
