@@ -339,6 +339,35 @@ fn decode_members(v: &Value) -> Result<Vec<String>, ScimError> {
         .collect()
 }
 
+/// The entries of a path-less PATCH value as (path, value). Extension containers and
+/// extension attributes (`urn:…:enterprise:2.0:User`, Okta's `urn:okta:custom:group:1.0`) are
+/// accepted and ignored (Z9); a core-schema container is opened.
+fn pathless_entries<'a>(
+    values: &'a Map<String, Value>,
+    core: &str,
+) -> Result<Vec<(PatchPath, &'a Value)>, ScimError> {
+    let mut out = Vec::new();
+    for (key, value) in values {
+        if key.eq_ignore_ascii_case(core) {
+            let Value::Object(inner) = value else {
+                return Err(ScimError::invalid_value(format!("{key} must be an object")));
+            };
+            for (k, v) in inner {
+                out.push((PatchPath::parse(k)?, v));
+            }
+        } else if key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("urn:"))
+            && !key
+                .to_ascii_lowercase()
+                .starts_with(&format!("{}:", core.to_ascii_lowercase()))
+        {
+            continue;
+        } else {
+            out.push((PatchPath::parse(key)?, value));
+        }
+    }
+    Ok(out)
+}
+
 /// Planned membership changes of one request, applied only once the whole request is valid;
 /// O(changed members).
 #[derive(Debug, Default)]
@@ -953,8 +982,7 @@ impl Directory {
                             "a PATCH operation without a path needs an object value",
                         ));
                     };
-                    for (key, value) in values {
-                        let path = PatchPath::parse(key)?;
+                    for (path, value) in pathless_entries(values, scim::USER_SCHEMA)? {
                         self.apply_user_path(&mut work, op.op, &path, Some(value))?;
                     }
                 }
@@ -1446,8 +1474,7 @@ impl Directory {
                             "a PATCH operation without a path needs an object value",
                         ));
                     };
-                    for (key, value) in values {
-                        let path = PatchPath::parse(key)?;
+                    for (path, value) in pathless_entries(values, scim::GROUP_SCHEMA)? {
                         self.apply_group_path(
                             &state,
                             gid,

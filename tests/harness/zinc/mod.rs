@@ -6,6 +6,7 @@ mod concurrency;
 mod faults;
 mod fixture;
 mod library;
+mod okta_shapes;
 mod props;
 mod rules;
 
