@@ -79,7 +79,7 @@ impl de::Error for DeError {
         DeError {
             pos: None,
             message: format!("wrong type of value: found {}", describe_unexpected(&unexp)),
-            expected: Some(exp.to_string()),
+            expected: Some(plain_expectation(&exp.to_string())),
         }
     }
 
@@ -135,6 +135,22 @@ impl de::Error for DeError {
             message: format!("field `{field}` is given twice"),
             expected: Some("each field once".to_string()),
         }
+    }
+}
+
+/// serde's names for types, in an author's words.
+fn plain_expectation(exp: &str) -> String {
+    match exp {
+        "a string" | "a borrowed string" | "string" => "text".to_string(),
+        "a boolean" => "`true` or `false`".to_string(),
+        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number (0 or more)".to_string(),
+        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number".to_string(),
+        "f32" | "f64" => "a number".to_string(),
+        "a sequence" => "a list".to_string(),
+        "a map" => "a mapping (key: value pairs)".to_string(),
+        other if other.starts_with("struct ") => "a mapping (key: value pairs)".to_string(),
+        other if other.starts_with("enum ") => "one of the allowed values".to_string(),
+        other => other.to_string(),
     }
 }
 

@@ -294,6 +294,11 @@ fn yaml_error(name: &str, text: &str, e: node::YamlError) -> Diagnostic {
             .unwrap_or(rest);
         message = format!("the key `{key}` appears twice in this mapping");
         expected = Some("each key once: remove or merge the second one".to_string());
+    } else if message.contains("Documents {") {
+        message = "a second YAML document (`---`): a scenario file holds exactly one scenario"
+            .to_string();
+        expected =
+            Some("one scenario per file: move the second one to a file of its own".to_string());
     } else if message.contains("recursion limit")
         || message.contains("depth")
         || message.contains("nesting")

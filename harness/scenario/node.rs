@@ -239,6 +239,9 @@ pub(crate) fn parse_yaml(text: &str) -> Result<Node, YamlError> {
             max_nodes: 200_000,
         },
         with_snippet: false,
+        // `on`, `yes`, `no` stay text: `provisioning: on` then reads "unknown value `on`"
+        // instead of a puzzling "found the boolean true".
+        strict_booleans: true,
     };
     match serde_saphyr::from_str_with_options::<Option<SpannedNode>>(text, options) {
         Ok(Some(SpannedNode(n))) => Ok(n),

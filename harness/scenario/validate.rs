@@ -102,8 +102,9 @@ impl<'a> Checker<'a> {
             }
             c.value
         });
+        let title_ok = f.title.0.is_some();
         let title = f.title.0.unwrap_or_default();
-        if title.trim().is_empty() && self.diags.is_empty() {
+        if title_ok && title.trim().is_empty() {
             let pos = self.field_pos(self.root.pos, "title");
             self.err(
                 pos,
