@@ -4,6 +4,7 @@
 
 mod authoring;
 mod corpus;
+mod docs;
 mod fuzz;
 mod parse;
 mod people;
