@@ -69,7 +69,14 @@ pub fn parse(name: &str, text: &str) -> Result<Scenario, Diagnostics> {
         }
     };
     diags.sort_by_key(|d| (d.line, d.column));
-    diags.dedup();
+    // A mapping read again after an error reports its unknown keys again.
+    let mut unique: Vec<Diagnostic> = Vec::with_capacity(diags.len());
+    for d in diags {
+        if !unique.contains(&d) {
+            unique.push(d);
+        }
+    }
+    let diags = unique;
     match scenario {
         Some(s) if diags.is_empty() => Ok(s),
         _ => Err(Diagnostics(diags)),

@@ -186,7 +186,12 @@ impl<'a> Checker<'a> {
             None => vec![Profile::Zinc],
             Some(Tolerant(None)) => Vec::new(),
             Some(Tolerant(Some(list))) => {
-                if list.is_empty() {
+                let written_empty =
+                    find_map_or_seq_at(self.root, self.field_pos(self.root.pos, "profiles"))
+                        .is_some_and(
+                            |n| matches!(&n.kind, NodeKind::Seq(items) if items.is_empty()),
+                        );
+                if list.is_empty() && written_empty {
                     let pos = self.field_pos(self.root.pos, "profiles");
                     self.err(pos, "`profiles: []` puts the scenario in no profile, so it never runs", "`[zinc]`, `[okta]` or `[zinc, okta]` (or leave `profiles` out for `[zinc]`)".to_string());
                 }
