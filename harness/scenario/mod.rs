@@ -290,7 +290,7 @@ fn too_big(name: &str, len: u64) -> Diagnostic {
 fn yaml_error(name: &str, text: &str, e: node::YamlError) -> Diagnostic {
     let mut message = e.message.clone();
     // serde-saphyr appends the position, which we show in front already.
-    if let Some(i) = message.rfind(" at line ") {
+    if let Some(i) = message.find(" at line ") {
         message.truncate(i);
     }
     let mut expected = None;
@@ -301,12 +301,25 @@ fn yaml_error(name: &str, text: &str, e: node::YamlError) -> Diagnostic {
             .unwrap_or(rest);
         message = format!("the key `{key}` appears twice in this mapping");
         expected = Some("each key once: remove or merge the second one".to_string());
+    } else if message.contains("budget breached")
+        && !message.contains("Documents {")
+        && !message.contains("Depth")
+    {
+        message = format!(
+            "the file is too large once its aliases (`*name`) are expanded (more than {} values)",
+            node::MAX_NODES
+        );
+        expected = Some(
+            "a scenario without alias chains: use `generate:` and `user*` patterns for many people"
+                .to_string(),
+        );
     } else if message.contains("Documents {") {
         message = "a second YAML document (`---`): a scenario file holds exactly one scenario"
             .to_string();
         expected =
             Some("one scenario per file: move the second one to a file of its own".to_string());
     } else if message.contains("recursion limit")
+        || message.contains("Depth {")
         || message.contains("depth")
         || message.contains("nesting")
     {

@@ -270,3 +270,18 @@ fn check_as_a_library_call() {
     let missing = scenario::check("tests/scenario-errors/no-such-file.yaml");
     assert!(missing[0].message.contains("cannot read"), "{missing:?}");
 }
+
+#[test]
+fn windows_line_endings_and_a_byte_order_mark_are_fine() {
+    let text = "\u{feff}title: crlf\r\npeople:\r\n  alice: { first: A, last: B, email: a@example.com }\r\nsteps:\r\n  - assign_user: alice\r\n  - get_user: bobb\r\n";
+    let d = scenario::parse("crlf.yaml", text).unwrap_err();
+    assert_eq!(d.len(), 1);
+    assert_eq!((d.0[0].line, d.0[0].column), (6, 15));
+    assert_eq!(
+        d.0[0].source_line.as_deref(),
+        Some("  - get_user: bobb"),
+        "no stray \\r"
+    );
+    let ok = text.replace("bobb", "alice");
+    assert_eq!(scenario::parse("crlf.yaml", &ok).unwrap().steps.len(), 2);
+}
