@@ -24,13 +24,15 @@ mod file;
 pub mod model;
 mod node;
 pub mod people;
+mod placeholder;
 mod validate;
 
 use std::path::{Path, PathBuf};
 
 pub use diag::{Diagnostic, Diagnostics};
 pub use model::*;
-pub use node::{MAX_DEPTH, MAX_FILE_BYTES};
+pub use node::{MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES};
+pub use placeholder::{IdRef, placeholders, substitute};
 pub use validate::{RULES, SCIM_TYPES};
 
 /// The step kinds, as written in files.
