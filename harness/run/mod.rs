@@ -1,1 +1,3 @@
 //! run (being built).
+
+pub mod wire;
