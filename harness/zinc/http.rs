@@ -222,8 +222,13 @@ async fn method_not_allowed(method: Method, uri: axum::http::Uri) -> Response {
 // ---------------------------------------------------------------------------------------
 // Decoding
 
+/// How much of a refused body is still read (and thrown away) before answering, so that the
+/// client finishes sending and reads the error instead of a broken pipe.
+const DRAIN_LIMIT: usize = 16 * MAX_BODY;
+
 /// Reads a JSON request body: Z20 media types and syntax, Z24 size.
 pub(crate) async fn read_json(headers: &HeaderMap, body: Body) -> Result<Value, ScimError> {
+    let mut refusal = None;
     if let Some(ct) = headers.get(header::CONTENT_TYPE) {
         let ct = ct.to_str().unwrap_or("").to_ascii_lowercase();
         let mime = ct.split(';').next().unwrap_or("").trim();
@@ -231,7 +236,7 @@ pub(crate) async fn read_json(headers: &HeaderMap, body: Body) -> Result<Value, 
             || mime == "application/json"
             || mime.ends_with("+json"))
         {
-            return Err(ScimError::new(
+            refusal = Some(ScimError::new(
                 415,
                 format!(
                     "unsupported Content-Type {mime:?}: send application/scim+json or application/json"
@@ -245,17 +250,30 @@ pub(crate) async fn read_json(headers: &HeaderMap, body: Body) -> Result<Value, 
         .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
         && len > MAX_BODY as u64
     {
-        return Err(too_large());
+        refusal.get_or_insert_with(too_large);
     }
     let mut stream = body.into_data_stream();
     let mut buf = Vec::new();
+    let mut seen = 0usize;
     while let Some(chunk) = stream.next().await {
         let chunk = chunk
             .map_err(|e| ScimError::invalid_syntax(format!("cannot read the request body: {e}")))?;
+        seen += chunk.len();
+        if refusal.is_some() {
+            if seen > DRAIN_LIMIT {
+                break;
+            }
+            continue;
+        }
         if buf.len() + chunk.len() > MAX_BODY {
-            return Err(too_large());
+            refusal = Some(too_large());
+            buf = Vec::new();
+            continue;
         }
         buf.extend_from_slice(&chunk);
+    }
+    if let Some(err) = refusal {
+        return Err(err);
     }
     if buf.iter().all(u8::is_ascii_whitespace) {
         return Err(ScimError::invalid_syntax(

@@ -196,3 +196,35 @@ fn a_mock_can_start_from_a_plain_test_and_serve_while_the_caller_blocks() {
     assert_eq!(status, 200);
     drop(zinc);
 }
+
+#[tokio::test]
+async fn a_configured_token_is_the_one_issued_when_provisioning_is_enabled() {
+    let mut config = ZincConfig::default();
+    config.provisioning = zinc_harness::zinc::Provisioning::Disabled;
+    config.token = Some("preset-token".to_owned());
+    let (zinc, scim) = start(config).await;
+    assert_eq!(zinc.token(), None);
+    assert_eq!(
+        scim.with_token(Some("preset-token"))
+            .get("/Users")
+            .await
+            .status,
+        401
+    );
+    assert_eq!(zinc.admin().enable_provisioning(), "preset-token");
+    assert_eq!(
+        scim.with_token(Some("preset-token"))
+            .get("/Users")
+            .await
+            .status,
+        200
+    );
+    let rotated = zinc.admin().rotate_token().unwrap();
+    zinc.admin().disable_provisioning();
+    let again = zinc.admin().enable_provisioning();
+    assert_ne!(
+        again, "preset-token",
+        "a rotated-away token never comes back"
+    );
+    assert_ne!(again, rotated);
+}
