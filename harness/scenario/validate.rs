@@ -11,8 +11,8 @@ use super::file::{
     StepFile, StepKind,
 };
 use super::model::{
-    Action, ConsoleAction, ConsoleGroup, Expect, Group, Location, OktaSettings, Person,
-    PersonChanges, Profile, Scenario, Step, SupportAction, ZincSettings,
+    Action, ConsoleAction, ConsoleGroup, Expect, Group, Location, Person, Profile, Scenario, Step,
+    SupportAction, ZincSettings,
 };
 use super::node::{Node, NodeKind, Pos};
 use super::people::{self, DEFAULT_PREFIX, MAX_GENERATED};
@@ -1058,6 +1058,3 @@ fn children(node: &Node) -> Box<dyn Iterator<Item = &Node> + '_> {
         _ => Box::new(std::iter::empty()),
     }
 }
-
-#[allow(dead_code)]
-fn _unused(_: OktaSettings, _: PersonChanges) {}
