@@ -124,6 +124,9 @@ pub(crate) struct PersonDef {
     /// Locale, e.g. `en_US`.
     #[serde(default)]
     pub locale: Option<String>,
+    /// Department (sent in the SCIM enterprise extension).
+    #[serde(default)]
+    pub department: Option<String>,
 }
 
 /// Many reproducible people: the same seed gives the same people on every machine.

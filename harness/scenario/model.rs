@@ -61,6 +61,8 @@ pub struct Person {
     pub display_name: String,
     pub title: Option<String>,
     pub locale: Option<String>,
+    /// Sent in the SCIM enterprise extension.
+    pub department: Option<String>,
 }
 
 /// An Okta group.
@@ -399,6 +401,8 @@ pub struct PersonChanges {
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
 }
 
 impl PersonChanges {

@@ -243,6 +243,7 @@ impl<'a> Checker<'a> {
                 user_name,
                 title: def.title,
                 locale: def.locale,
+                department: def.department,
             });
         }
         if let Some(generate) = section.generate
@@ -648,7 +649,7 @@ impl<'a> Checker<'a> {
             self.err(
                 s.pos,
                 "`set:` changes nothing",
-                "at least one of first, last, email, user_name, display_name, title, locale"
+                "at least one of first, last, email, user_name, display_name, title, locale, department"
                     .to_string(),
             );
         }
