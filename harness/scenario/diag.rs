@@ -85,13 +85,7 @@ impl fmt::Display for Diagnostic {
             let end = (start + MAX_SHOWN).min(chars.len());
             let shown: String = chars[start..end]
                 .iter()
-                .map(|c| {
-                    if c.is_control() && *c != '\t' {
-                        '\u{FFFD}'
-                    } else {
-                        *c
-                    }
-                })
+                .map(|c| if unsafe_to_show(*c) { '\u{FFFD}' } else { *c })
                 .collect();
             let lead = if start > 0 { "…" } else { "" };
             let tail = if end < chars.len() { "…" } else { "" };
@@ -120,6 +114,13 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// Characters that would corrupt a terminal or reorder the shown line (controls, bidi
+/// overrides) are shown as U+FFFD.
+fn unsafe_to_show(c: char) -> bool {
+    (c.is_control() && c != '\t')
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// How many characters the caret underlines: the word (key, name, number) starting there.
