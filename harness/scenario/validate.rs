@@ -1059,3 +1059,22 @@ fn children(node: &Node) -> Box<dyn Iterator<Item = &Node> + '_> {
         _ => Box::new(std::iter::empty()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::glob;
+
+    #[test]
+    fn glob_stars_match_any_run_of_characters() {
+        assert!(glob("user*", "user001"));
+        assert!(glob("user*", "user"));
+        assert!(glob("*son", "jackson"));
+        assert!(glob("a*b*c", "a-x-b-y-c"));
+        assert!(glob("*", "anything"));
+        assert!(glob("a**c", "ac"));
+        assert!(!glob("a*b*c", "a-x-c-y-b"));
+        assert!(!glob("user*", "admin"));
+        assert!(!glob("ab*ba", "aba"), "prefix and suffix may not overlap");
+        assert!(glob("alice", "alice") && !glob("alice", "alicex"));
+    }
+}

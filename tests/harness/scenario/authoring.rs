@@ -182,3 +182,20 @@ fn without_paths_the_binary_says_which_set_it_uses() {
     assert_eq!(elsewhere.status.code(), Some(0));
     std::fs::remove_dir_all(&elsewhere_dir).ok();
 }
+
+/// What `new --case T3` writes, for a reviewer to read.
+#[test]
+fn the_skeleton_as_written() {
+    let dir = temp_dir("skeleton");
+    create(&NewArgs {
+        name: "t3-email-change".into(),
+        case: Some("T3".into()),
+        profile: ProfileArg::Zinc,
+        dir: dir.clone(),
+        force: false,
+    })
+    .unwrap();
+    let text = std::fs::read_to_string(dir.join("t3-email-change.yaml")).unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    super::snapshots().bind(|| insta::assert_snapshot!(text));
+}
