@@ -48,7 +48,16 @@ fn the_schema_knows_every_step_kind_and_field() {
     let expect = &schema["definitions"]["Expect"]["properties"];
     assert_eq!(expect["status"]["minimum"], 100);
     assert_eq!(expect["status"]["maximum"], 599);
-    assert!(expect.get("scimType").is_some());
+    assert_eq!(
+        expect["scimType"]["enum"],
+        serde_json::json!(scenario::SCIM_TYPES),
+        "the editor offers the scimTypes check accepts"
+    );
+    assert_eq!(
+        scenario::RULES,
+        1..=25,
+        "rules pattern in file.rs says Z1–Z25"
+    );
 }
 
 #[test]
