@@ -21,6 +21,7 @@ pub(crate) struct ScenarioFile {
     /// The troubleshooting case this scenario proves (`T1`…`T9`), or an `okta-…` id for the
     /// generic Okta-compatibility profile.
     #[serde(default)]
+    #[schemars(regex(pattern = r"^(T[1-9]|okta-[a-z0-9-]+)$"))]
     pub case: Option<Tolerant<Located<String>>>,
     /// One line saying what the scenario shows.
     pub title: Tolerant<String>,
@@ -29,6 +30,7 @@ pub(crate) struct ScenarioFile {
     pub doc: Option<Tolerant<String>>,
     /// Zinc contract rules (`Z1`…`Z25`, see zinc-contract.md) this scenario proves.
     #[serde(default)]
+    #[schemars(inner(regex(pattern = r"^Z([1-9]|1[0-9]|2[0-5])$")))]
     pub rules: Option<Tolerant<Vec<Located<String>>>>,
     /// Conformance profiles this scenario belongs to: `zinc` (Zinc's documented behaviour)
     /// and/or `okta` (what any SCIM server meant for Okta must do). Default: `[zinc]`.
@@ -124,6 +126,9 @@ pub(crate) struct PersonDef {
     /// Locale, e.g. `en_US`.
     #[serde(default)]
     pub locale: Option<String>,
+    /// Department (sent in the SCIM enterprise extension).
+    #[serde(default)]
+    pub department: Option<String>,
 }
 
 /// Many reproducible people: the same seed gives the same people on every machine.

@@ -157,6 +157,17 @@ pub fn schema() -> serde_json::Value {
     let mut schema = schemars::generate::SchemaSettings::draft07()
         .into_generator()
         .into_root_schema_for::<file::ScenarioFile>();
+    // The parser also takes `support: rotate_token` (every field at its default); say so.
+    if let Some(alternatives) = schema
+        .pointer_mut("/definitions/SupportAction/oneOf")
+        .and_then(|v| v.as_array_mut())
+    {
+        alternatives.push(serde_json::json!({
+            "type": "string",
+            "const": "rotate_token",
+            "description": "Issue a new token and give it to Okta (`rotate_token: {}`)."
+        }));
+    }
     schema.insert(
         "$id".to_string(),
         serde_json::Value::String("https://zinc-harness.invalid/scenario.schema.json".to_string()),

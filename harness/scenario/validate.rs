@@ -11,8 +11,8 @@ use super::file::{
     StepFile, StepKind,
 };
 use super::model::{
-    Action, ConsoleAction, ConsoleGroup, Expect, Group, Location, OktaSettings, Person,
-    PersonChanges, Profile, Scenario, Step, SupportAction, ZincSettings,
+    Action, ConsoleAction, ConsoleGroup, Expect, Group, Location, Person, Profile, Scenario, Step,
+    SupportAction, ZincSettings,
 };
 use super::node::{Node, NodeKind, Pos};
 use super::people::{self, DEFAULT_PREFIX, MAX_GENERATED};
@@ -243,6 +243,7 @@ impl<'a> Checker<'a> {
                 user_name,
                 title: def.title,
                 locale: def.locale,
+                department: def.department,
             });
         }
         if let Some(generate) = section.generate
@@ -648,7 +649,7 @@ impl<'a> Checker<'a> {
             self.err(
                 s.pos,
                 "`set:` changes nothing",
-                "at least one of first, last, email, user_name, display_name, title, locale"
+                "at least one of first, last, email, user_name, display_name, title, locale, department"
                     .to_string(),
             );
         }
@@ -1059,5 +1060,21 @@ fn children(node: &Node) -> Box<dyn Iterator<Item = &Node> + '_> {
     }
 }
 
-#[allow(dead_code)]
-fn _unused(_: OktaSettings, _: PersonChanges) {}
+#[cfg(test)]
+mod tests {
+    use super::glob;
+
+    #[test]
+    fn glob_stars_match_any_run_of_characters() {
+        assert!(glob("user*", "user001"));
+        assert!(glob("user*", "user"));
+        assert!(glob("*son", "jackson"));
+        assert!(glob("a*b*c", "a-x-b-y-c"));
+        assert!(glob("*", "anything"));
+        assert!(glob("a**c", "ac"));
+        assert!(!glob("a*b*c", "a-x-c-y-b"));
+        assert!(!glob("user*", "admin"));
+        assert!(!glob("ab*ba", "aba"), "prefix and suffix may not overlap");
+        assert!(glob("alice", "alice") && !glob("alice", "alicex"));
+    }
+}

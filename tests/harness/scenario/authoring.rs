@@ -48,7 +48,16 @@ fn the_schema_knows_every_step_kind_and_field() {
     let expect = &schema["definitions"]["Expect"]["properties"];
     assert_eq!(expect["status"]["minimum"], 100);
     assert_eq!(expect["status"]["maximum"], 599);
-    assert!(expect.get("scimType").is_some());
+    assert_eq!(
+        expect["scimType"]["enum"],
+        serde_json::json!(scenario::SCIM_TYPES),
+        "the editor offers the scimTypes check accepts"
+    );
+    assert_eq!(
+        scenario::RULES,
+        1..=25,
+        "rules pattern in file.rs says Z1–Z25"
+    );
 }
 
 #[test]
@@ -181,4 +190,21 @@ fn without_paths_the_binary_says_which_set_it_uses() {
     );
     assert_eq!(elsewhere.status.code(), Some(0));
     std::fs::remove_dir_all(&elsewhere_dir).ok();
+}
+
+/// What `new --case T3` writes, for a reviewer to read.
+#[test]
+fn the_skeleton_as_written() {
+    let dir = temp_dir("skeleton");
+    create(&NewArgs {
+        name: "t3-email-change".into(),
+        case: Some("T3".into()),
+        profile: ProfileArg::Zinc,
+        dir: dir.clone(),
+        force: false,
+    })
+    .unwrap();
+    let text = std::fs::read_to_string(dir.join("t3-email-change.yaml")).unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    super::snapshots().bind(|| insta::assert_snapshot!(text));
 }
