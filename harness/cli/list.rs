@@ -1,11 +1,157 @@
-//! `zinc-harness list`.
+//! `zinc-harness list`: every scenario with its case, title, rules and profiles.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
 
 use super::exit_codes;
+use crate::scenario::{self, Profile};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    Pretty,
+    Json,
+}
 
 #[derive(Debug, clap::Args)]
-pub struct ListArgs {}
+pub struct ListArgs {
+    /// Scenario files or folders. Default: ./scenarios/ when it exists, else the built-in set.
+    pub paths: Vec<PathBuf>,
+    /// Only scenarios of this profile.
+    #[arg(long, value_enum)]
+    pub profile: Option<ProfileArg>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "pretty")]
+    pub format: ListFormat,
+}
 
-pub async fn exec(_args: ListArgs) -> u8 {
-    eprintln!("error: `zinc-harness list` is not built yet");
-    exit_codes::BROKEN_RUN
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProfileArg {
+    Zinc,
+    Okta,
+}
+
+impl From<ProfileArg> for Profile {
+    fn from(p: ProfileArg) -> Profile {
+        match p {
+            ProfileArg::Zinc => Profile::Zinc,
+            ProfileArg::Okta => Profile::Okta,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct Entry {
+    path: String,
+    case: Option<String>,
+    title: Option<String>,
+    rules: Vec<String>,
+    profiles: Vec<&'static str>,
+    steps: usize,
+    /// Present when the file does not pass `check`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<usize>,
+}
+
+#[derive(Debug, Serialize)]
+struct Listing {
+    source: String,
+    scenarios: Vec<Entry>,
+}
+
+pub async fn exec(args: ListArgs) -> u8 {
+    let (code, out) = run(&args);
+    print!("{out}");
+    code
+}
+
+/// The listing as text (for tests): the exit code and what is printed.
+pub fn run(args: &ListArgs) -> (u8, String) {
+    let (origin, sources) = match scenario::sources(&args.paths) {
+        Ok(found) => found,
+        Err(diags) => return (exit_codes::BAD_INPUT, format!("{diags}")),
+    };
+    let mut invalid = 0;
+    let mut entries = Vec::new();
+    for source in &sources {
+        match source.load() {
+            Ok(s) => {
+                if let Some(p) = args.profile
+                    && !s.in_profile(p.into())
+                {
+                    continue;
+                }
+                entries.push(Entry {
+                    path: source.name(),
+                    case: s.case,
+                    title: Some(s.title),
+                    rules: s.rules,
+                    profiles: s.profiles.iter().map(|p| p.as_str()).collect(),
+                    steps: s.steps.len(),
+                    errors: None,
+                });
+            }
+            Err(d) => {
+                invalid += 1;
+                entries.push(Entry {
+                    path: source.name(),
+                    case: None,
+                    title: None,
+                    rules: Vec::new(),
+                    profiles: Vec::new(),
+                    steps: 0,
+                    errors: Some(d.len()),
+                });
+            }
+        }
+    }
+    let code = if invalid > 0 {
+        exit_codes::BAD_INPUT
+    } else {
+        exit_codes::SUCCESS
+    };
+    let out = match args.format {
+        ListFormat::Json => {
+            let listing = Listing {
+                source: origin.to_string(),
+                scenarios: entries,
+            };
+            let mut s = serde_json::to_string_pretty(&listing).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        ListFormat::Pretty => pretty(&origin, &entries, invalid),
+    };
+    (code, out)
+}
+
+fn pretty(origin: &scenario::Origin, entries: &[Entry], invalid: usize) -> String {
+    let mut out = format!("{} scenario(s) from {origin}\n", entries.len());
+    let width = entries.iter().map(|e| e.path.len()).max().unwrap_or(0);
+    for e in entries {
+        match e.errors {
+            Some(n) => out.push_str(&format!(
+                "{:<width$}  (invalid: {n} error(s), see `zinc-harness check {}`)\n",
+                e.path, e.path
+            )),
+            None => out.push_str(&format!(
+                "{:<width$}  {:<8} {}  [rules: {}] [profiles: {}]\n",
+                e.path,
+                e.case.as_deref().unwrap_or("-"),
+                e.title.as_deref().unwrap_or(""),
+                if e.rules.is_empty() {
+                    "-".to_string()
+                } else {
+                    e.rules.join(", ")
+                },
+                e.profiles.join(", "),
+            )),
+        }
+    }
+    if invalid > 0 {
+        out.push_str(&format!(
+            "{invalid} file(s) do not pass `zinc-harness check`\n"
+        ));
+    }
+    out
 }

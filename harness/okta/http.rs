@@ -74,6 +74,9 @@ impl Sender {
             .deflate(true)
             .connect_timeout(config.timeout)
             .redirect(reqwest::redirect::Policy::none())
+            // Okta's Java client writes `User-Agent`, not `user-agent`; a server that (wrongly)
+            // matches header case sees what Okta sends.
+            .http1_title_case_headers()
             .build()
             .map_err(|e| OktaError::Http(e.to_string()))?;
         Ok(Sender {
@@ -91,6 +94,10 @@ impl Sender {
 
     pub fn set_auth(&self, auth: Auth) {
         *self.auth.write() = auth;
+    }
+
+    pub fn auth(&self) -> Auth {
+        self.auth.read().clone()
     }
 
     pub fn add_secret(&self, secret: String) {
@@ -243,6 +250,13 @@ impl Sender {
                 return (exchange, Reply::Failed(why), retry_after);
             }
         };
+        tracing::debug!(
+            method = %method,
+            path,
+            status,
+            ms = exchange.duration.as_millis() as u64,
+            "Okta SCIM request"
+        );
         let parsed = parse_body(&bytes);
         let recorded = match &parsed {
             Parsed::Empty => Body::Empty,

@@ -31,6 +31,8 @@
 //!   A cleared attribute is removed from the body.
 //! - **Success** is any 2xx (Okta expects 201 for `POST`, 204 for `DELETE`, 200/204 for
 //!   `PATCH`, and accepts 200 for all of them here).
+//! - **`aiw` deprovisioning** `PUT`s the `GET` body with only `active:false` changed (pending
+//!   profile edits wait for the next profile push, so they cannot block a deprovision).
 //! - **Deactivation** of an Okta user also removes its app assignment (as Okta logs it);
 //!   `reactivate_user` and `reassign_user` both end with the person active and assigned and
 //!   send the same requests. Deprovisioning never touches groups (reference §9.17).

@@ -47,3 +47,10 @@ pub enum Body {
     /// Not JSON: kept as text (cut to a bounded length) so a report can show what came back.
     Text(String),
 }
+
+impl Exchange {
+    /// The response status, when a response arrived.
+    pub fn status(&self) -> Option<u16> {
+        self.response.as_ref().map(|r| r.status)
+    }
+}

@@ -22,7 +22,8 @@
 //!   `<error type="broken">` (the run could not say whether the target conforms); a skipped
 //!   one has `<skipped message="{reason}"/>`.
 //! - `time` is in seconds with millisecond precision.
-//! - Text is escaped by quick-xml, and characters XML 1.0 cannot carry at all (control
+//! - Attributes are escaped by quick-xml; failure texts and `system-out` are CDATA (split
+//!   around any `]]>`). Characters XML 1.0 cannot carry at all (control
 //!   characters a misbehaving server may send) are written as `\u{..}`; secrets are scrubbed
 //!   first.
 
@@ -30,7 +31,7 @@ use std::io;
 use std::time::Duration;
 
 use quick_xml::Writer;
-use quick_xml::events::{BytesDecl, BytesText, Event};
+use quick_xml::events::{BytesCData, BytesDecl, Event};
 
 use super::{
     RunReport, ScenarioReport, ScenarioStatus, StepStatus, format_duration, pretty, redact, seconds,
@@ -190,7 +191,7 @@ fn write_case(w: &mut Writer<Vec<u8>>, s: &ScenarioReport) -> io::Result<()> {
                 w.create_element("error")
                     .with_attribute(("message", msg.as_str()))
                     .with_attribute(("type", "broken"))
-                    .write_text_content(BytesText::new(&xml_safe(&text)))?;
+                    .write_inner_content(|w| cdata(w, &text))?;
             }
             ScenarioStatus::Failed => {
                 let findings: Vec<_> = s.steps.iter().flat_map(|st| &st.findings).collect();
@@ -221,13 +222,24 @@ fn write_case(w: &mut Writer<Vec<u8>>, s: &ScenarioReport) -> io::Result<()> {
                 w.create_element("failure")
                     .with_attribute(("message", msg.as_str()))
                     .with_attribute(("type", ty.as_str()))
-                    .write_text_content(BytesText::new(&xml_safe(&failed_steps_text(s))))?;
+                    .write_inner_content(|w| cdata(w, &failed_steps_text(s)))?;
             }
         }
         w.create_element("system-out")
-            .write_text_content(BytesText::new(&xml_safe(&transcript_summary(s))))?;
+            .write_inner_content(|w| cdata(w, &transcript_summary(s)))?;
         Ok(())
     })?;
+    Ok(())
+}
+
+/// Long text as CDATA: bodies full of `<`, `&` and quotes stay readable in the raw file, and
+/// consumers that mishandle entity references in text (some do) still read it intact. A
+/// `]]>` inside is split across two sections, as XML requires.
+fn cdata(w: &mut Writer<Vec<u8>>, text: &str) -> io::Result<()> {
+    let text = xml_safe(text);
+    for section in BytesCData::escaped(&text) {
+        w.write_event(Event::CData(section))?;
+    }
     Ok(())
 }
 

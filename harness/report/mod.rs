@@ -119,6 +119,34 @@ pub struct Finding {
     pub hint: Option<String>,
 }
 
+impl StepReport {
+    /// A passed step with no findings or exchanges yet.
+    pub fn new(index: usize, label: impl Into<String>, line: Option<usize>) -> Self {
+        StepReport {
+            index,
+            label: label.into(),
+            line,
+            status: StepStatus::Passed,
+            skip_reason: None,
+            findings: Vec::new(),
+            exchanges: Vec::new(),
+            okta_message: None,
+        }
+    }
+
+    /// Records a failed expectation: the step is failed from now on.
+    pub fn fail(&mut self, finding: Finding) {
+        self.findings.push(finding);
+        self.status = StepStatus::Failed;
+    }
+
+    /// Marks the step skipped, with the reason (e.g. `needs the Admin Console`).
+    pub fn skip(&mut self, reason: impl Into<String>) {
+        self.status = StepStatus::Skipped;
+        self.skip_reason = Some(reason.into());
+    }
+}
+
 impl Finding {
     /// A finding without rule or hint; add them with [`Finding::rule`] and [`Finding::hint`].
     pub fn new(
@@ -333,7 +361,65 @@ impl RunReport {
     }
 }
 
+impl RunReport {
+    /// An empty run against `target` (never pass a token here).
+    pub fn new(
+        target: impl Into<String>,
+        profile: impl Into<String>,
+        app: impl Into<String>,
+    ) -> Self {
+        RunReport {
+            target: target.into(),
+            profile: profile.into(),
+            app: app.into(),
+            started_at: None,
+            duration: Duration::ZERO,
+            scenarios: Vec::new(),
+        }
+    }
+}
+
 impl ScenarioReport {
+    /// A scenario that has not run yet: [`ScenarioStatus::Passed`] with no steps; set the
+    /// rest as it runs, then [`ScenarioReport::settle`].
+    pub fn new(file: impl Into<String>, case: impl Into<String>, title: impl Into<String>) -> Self {
+        ScenarioReport {
+            file: file.into(),
+            case: case.into(),
+            title: title.into(),
+            rules: Vec::new(),
+            profiles: Vec::new(),
+            app: None,
+            status: ScenarioStatus::Passed,
+            duration: Duration::ZERO,
+            steps: Vec::new(),
+            skip_reason: None,
+            error: None,
+        }
+    }
+
+    /// The status the steps call for: broken when [`ScenarioReport::error`] is set, skipped
+    /// when [`ScenarioReport::skip_reason`] is set or every step was skipped, failed when a
+    /// step failed, passed otherwise.
+    pub fn derived_status(&self) -> ScenarioStatus {
+        if self.error.is_some() {
+            ScenarioStatus::Broken
+        } else if self.skip_reason.is_some()
+            || (!self.steps.is_empty()
+                && self.steps.iter().all(|s| s.status == StepStatus::Skipped))
+        {
+            ScenarioStatus::Skipped
+        } else if self.steps.iter().any(|s| s.status == StepStatus::Failed) {
+            ScenarioStatus::Failed
+        } else {
+            ScenarioStatus::Passed
+        }
+    }
+
+    /// Sets `status` to [`ScenarioReport::derived_status`].
+    pub fn settle(&mut self) {
+        self.status = self.derived_status();
+    }
     /// How the scenario is named in summaries: its case id, or its file when it has none.
     pub fn display_name(&self) -> &str {
         if self.case.is_empty() {
@@ -347,6 +433,31 @@ impl ScenarioReport {
     pub fn failed_steps(&self) -> impl Iterator<Item = &StepReport> {
         self.steps.iter().filter(|s| s.status == StepStatus::Failed)
     }
+}
+
+/// A time as RFC 3339 in UTC with whole seconds (`2026-11-28T12:00:00Z`), for
+/// [`RunReport::started_at`].
+pub fn rfc3339_utc(t: std::time::SystemTime) -> String {
+    let secs = t
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60
+    )
 }
 
 /// `1.234s`, `56ms`: short and stable for terminals and reports.

@@ -1,7 +1,8 @@
 //! The run report as terminal text.
 //!
 //! Layout: a header naming the target, one line per scenario (`✓` passed, `✗` failed, `–`
-//! skipped, `!` broken; case, title, duration or the reason), every failed step expanded
+//! skipped, `!` broken; case, title, duration or the reason), every failed step (and the
+//! step where a broken scenario stopped) expanded
 //! (label and `file:line`, each finding with expected vs actual, rule and fix hint, the Okta
 //! message, then the requests sent and the responses that came back, bodies pretty-printed
 //! and cut), the failures grouped by root cause, and last, on its own line, the count line CI
@@ -147,11 +148,21 @@ pub fn render(report: &RunReport, opts: &PrettyOptions) -> String {
     for s in &report.scenarios {
         out.push_str(&scenario_line_painted(s, p));
         out.push('\n');
-        if s.status == ScenarioStatus::Failed {
-            for step in s.failed_steps() {
-                render_step(&mut out, s, step, opts, p);
+        match s.status {
+            ScenarioStatus::Failed => {
+                for step in s.failed_steps() {
+                    render_step(&mut out, s, step, opts, p);
+                }
             }
+            // Where it broke: the last step that reached the target, with what came back.
+            ScenarioStatus::Broken => {
+                if let Some(step) = s.steps.iter().rev().find(|st| !st.exchanges.is_empty()) {
+                    render_step(&mut out, s, step, opts, p);
+                }
+            }
+            ScenarioStatus::Passed | ScenarioStatus::Skipped => {}
         }
+        render_skipped_steps(&mut out, s, p);
     }
     out.push('\n');
 
@@ -187,6 +198,34 @@ pub fn render(report: &RunReport, opts: &PrettyOptions) -> String {
     // Alone on its own line and never coloured: CI systems read it.
     let _ = writeln!(out, "{}", counts.summary_line());
     out
+}
+
+/// Steps skipped with a reason (e.g. they need the Admin Console), one line per reason:
+/// a skip is not a failure, but the reader should know what was not checked.
+fn render_skipped_steps(out: &mut String, s: &ScenarioReport, p: Paint) {
+    let mut by_reason: Vec<(&str, Vec<usize>)> = Vec::new();
+    for st in s.steps.iter().filter(|st| st.status == StepStatus::Skipped) {
+        let Some(reason) = st.skip_reason.as_deref() else {
+            continue;
+        };
+        match by_reason.iter_mut().find(|(r, _)| *r == reason) {
+            Some((_, steps)) => steps.push(st.index),
+            None => by_reason.push((reason, vec![st.index])),
+        }
+    }
+    for (reason, steps) in by_reason {
+        let list: Vec<String> = steps.iter().map(usize::to_string).collect();
+        let what = if steps.len() == 1 { "step" } else { "steps" };
+        let _ = writeln!(
+            out,
+            "    {}",
+            p.yellow(&format!(
+                "– {what} {} skipped: {}",
+                list.join(", "),
+                one_line(reason)
+            ))
+        );
+    }
 }
 
 /// One line for a scenario, as in the report and the progress display (no trailing

@@ -4,7 +4,7 @@
 
 use std::io::IsTerminal;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle, TermLike};
 
 use super::{ScenarioReport, pretty};
 
@@ -38,6 +38,12 @@ impl Progress {
         let mut p = Self::with_target(total, ProgressDrawTarget::hidden(), false);
         p.enabled = false;
         p
+    }
+
+    /// A bar drawn on any terminal-like target (an embedding tool's own terminal, or an
+    /// in-memory one in tests), shown whatever stderr is.
+    pub fn on_terminal(total: usize, terminal: Box<dyn TermLike>, color: bool) -> Self {
+        Self::with_target(total, ProgressDrawTarget::term_like(terminal), color)
     }
 
     fn with_target(total: usize, target: ProgressDrawTarget, color: bool) -> Self {

@@ -109,11 +109,7 @@ pub fn scrub_header<'a>(name: &str, value: &'a str) -> Cow<'a, str> {
     if lname == "authorization" || lname == "proxy-authorization" {
         let v = value.trim();
         return match v.split_once(char::is_whitespace) {
-            Some((scheme, rest)) if rest.trim() == REDACTED => {
-                Cow::Owned(format!("{scheme} {REDACTED}"))
-            }
             Some((scheme, _)) => Cow::Owned(format!("{scheme} {REDACTED}")),
-            None if v == REDACTED => Cow::Borrowed(value),
             // A bare credential without scheme: nothing to keep.
             None => Cow::Borrowed(REDACTED),
         };
@@ -241,10 +237,10 @@ fn is_value_byte(c: u8) -> bool {
 
 /// `bearer <cred>`, `basic <cred>`, `ssws <cred>` at `i`: the span of the credential.
 fn scheme_credential(orig: &str, lower: &str, i: usize) -> Option<(usize, usize)> {
-    let rest = &lower[i..];
+    let rest = &lower.as_bytes()[i..];
     let scheme = ["bearer", "basic", "ssws"]
         .into_iter()
-        .find(|k| rest.starts_with(k))?;
+        .find(|k| rest.starts_with(k.as_bytes()))?;
     let b = lower.as_bytes();
     let mut j = i + scheme.len();
     let ws_start = j;
@@ -259,21 +255,37 @@ fn scheme_credential(orig: &str, lower: &str, i: usize) -> Option<(usize, usize)
         j += 1;
     }
     let cred = &orig.as_bytes()[start..j];
-    // Prose ("missing bearer token", "basic idea") is not a credential: a real one is long
-    // or has a character a plain lower-case word lacks (digit, capital, symbol).
-    let looks_secret = cred.len() >= 16 || cred.iter().any(|c| !c.is_ascii_lowercase());
-    (looks_secret && cred.len() >= 4).then_some((start, j))
+    if cred.is_empty() {
+        return None;
+    }
+    // `Bearer realm="zinc"` (WWW-Authenticate): an auth-param, not a credential.
+    let auth_param = cred.len() > 1
+        && cred.ends_with(b"=")
+        && cred[..cred.len() - 1]
+            .iter()
+            .all(|c| c.is_ascii_alphabetic() || *c == b'_')
+        && lower.as_bytes().get(j) == Some(&b'"');
+    if auth_param {
+        return None;
+    }
+    // Prose ("missing bearer token", "OAuth Bearer Token Standard", "basic idea") is not a
+    // credential: a word, lower-case or capitalised, is left alone unless it is very long;
+    // anything else of some length (digits, symbols, mixed case) is taken for one.
+    let word =
+        cred.iter().all(u8::is_ascii_alphabetic) && cred[1..].iter().all(u8::is_ascii_lowercase);
+    let looks_secret = cred.len() >= 24 || (!word && cred.len() >= 6);
+    looks_secret.then_some((start, j))
 }
 
 /// `password=x`, `"client_secret": "x"`, `token: x` at `i`: the span of the value.
 fn secret_pair(lower: &str, i: usize) -> Option<(usize, usize)> {
     let b = lower.as_bytes();
-    let rest = &lower[i..];
+    let rest = &lower.as_bytes()[i..];
     let key = [
         "password", "passwd", "secret", "token", "api_key", "apikey", "api-key",
     ]
     .into_iter()
-    .find(|k| rest.starts_with(k))?;
+    .find(|k| rest.starts_with(k.as_bytes()))?;
     let mut j = i + key.len();
     // `password_hash`, `tokenValue`: still a secret key.
     while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
@@ -346,8 +358,19 @@ mod tests {
         );
         assert_eq!(scrub_text("missing bearer token"), "missing bearer token");
         assert_eq!(scrub_text("the basic idea"), "the basic idea");
+        let spc = "Authentication scheme using the OAuth Bearer Token Standard";
+        assert_eq!(scrub_text(spc), spc);
+        assert_eq!(scrub_text("Bearer Authentication"), "Bearer Authentication");
+        assert_eq!(scrub_text("Bearer 0123456789abcdef"), "Bearer <redacted>");
+        assert_eq!(scrub_text("SSWS 00abcDEF"), "SSWS <redacted>");
         assert_eq!(scrub_text("Bearer <redacted>"), "Bearer <redacted>");
+        assert_eq!(
+            scrub_text(r#"Bearer realm="zinc", error="invalid_token""#),
+            r#"Bearer realm="zinc", error="invalid_token""#
+        );
         assert!(matches!(scrub_text("GET /Users/42"), Cow::Borrowed(_)));
+        // Multi-byte text around a credential.
+        assert_eq!(scrub_text("✓ é Bearer ✓x1é"), "✓ é Bearer <redacted>");
     }
 
     #[test]

@@ -314,6 +314,13 @@ impl<'a> Normalizer<'a> {
             Value::String(s) => *s = self.text(s),
             Value::Array(items) => items.iter_mut().for_each(|i| self.json_in_place(i)),
             Value::Object(map) => {
+                // Keys may be ids too (a console state keyed by group id).
+                if map.keys().any(|k| self.text(k) != *k) {
+                    let old = std::mem::take(map);
+                    for (k, child) in old {
+                        map.insert(self.text(&k), child);
+                    }
+                }
                 for (k, child) in map.iter_mut() {
                     let time_key = [
                         "created",
@@ -362,6 +369,7 @@ impl<'a> Normalizer<'a> {
         }
         t = self.short_path_segments(&t);
         t = self.unknown_uuids(&t);
+        t = replace_embedded_timestamps(&t);
         redact::scrub_text(&t).into_owned()
     }
 
@@ -426,45 +434,104 @@ fn is_uuid(b: &[u8]) -> bool {
         })
 }
 
-/// `http://127.0.0.1:PORT`, `http://localhost:PORT`, `http://[::1]:PORT` → `<origin>`.
+/// Loopback origins → `<origin>`: `http://127.0.0.1:PORT`, `https://localhost`,
+/// `[::1]:PORT` and a bare `127.0.0.1:PORT` (as in `connection reset by 127.0.0.1:PORT`).
+/// A loopback host with neither scheme nor port is left alone; other hosts are never touched.
 fn replace_loopback_origins(s: &str) -> String {
+    let b = s.as_bytes();
     let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find("http") {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i..];
-        let after_scheme = tail
-            .strip_prefix("http://")
-            .or_else(|| tail.strip_prefix("https://"));
-        let Some(after) = after_scheme else {
-            out.push_str("http");
-            rest = &tail[4..];
-            continue;
-        };
-        let end = after
-            .find(['/', '?', '#', '"', '\'', ' ', '>', '<'])
-            .unwrap_or(after.len());
-        let authority = &after[..end];
-        let host = authority.rsplit_once(':').map_or(authority, |(h, port)| {
-            if port.chars().all(|c| c.is_ascii_digit()) {
-                h
-            } else {
-                authority
+    let (mut i, mut last) = (0, 0);
+    while i < b.len() {
+        let boundary = i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'.');
+        match boundary.then(|| loopback_origin_at(b, i)).flatten() {
+            Some(end) => {
+                out.push_str(&s[last..i]);
+                out.push_str("<origin>");
+                i = end;
+                last = end;
             }
-        });
-        let loopback = host == "localhost"
-            || host == "[::1]"
-            || host.starts_with("127.") && host.split('.').count() == 4;
-        if loopback {
-            out.push_str("<origin>");
-            rest = &after[end..];
-        } else {
-            let consumed = tail.len() - after.len();
-            out.push_str(&tail[..consumed]);
-            rest = after;
+            None => i += 1,
         }
     }
-    out.push_str(rest);
+    out.push_str(&s[last..]);
+    out
+}
+
+/// The end of a loopback origin starting at `i`, if one does.
+fn loopback_origin_at(b: &[u8], i: usize) -> Option<usize> {
+    let rest = &b[i..];
+    let scheme = [&b"http://"[..], &b"https://"[..]]
+        .into_iter()
+        .find(|p| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p))
+        .map_or(0, <[u8]>::len);
+    let mut j = i + scheme;
+    let host_end = if b[j..].starts_with(b"localhost") {
+        j + "localhost".len()
+    } else if b[j..].starts_with(b"[::1]") {
+        j + "[::1]".len()
+    } else if b[j..].starts_with(b"127.") {
+        // 127.d.d.d
+        let mut k = j;
+        for part in 0..4 {
+            let start = k;
+            while k < b.len() && b[k].is_ascii_digit() && k - start < 3 {
+                k += 1;
+            }
+            if k == start {
+                return None;
+            }
+            if part < 3 {
+                if b.get(k) != Some(&b'.') {
+                    return None;
+                }
+                k += 1;
+            }
+        }
+        k
+    } else {
+        return None;
+    };
+    if b.get(host_end)
+        .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'.' || *c == b'-')
+    {
+        return None; // localhost.example.com, 127.0.0.10x…
+    }
+    j = host_end;
+    let mut port = false;
+    if b.get(j) == Some(&b':') && b.get(j + 1).is_some_and(u8::is_ascii_digit) {
+        j += 1;
+        while j < b.len() && b[j].is_ascii_digit() {
+            j += 1;
+        }
+        port = true;
+    }
+    (scheme > 0 || port).then_some(j)
+}
+
+/// RFC 3339 times inside longer text (`failed at 2026-11-28T12:00:00Z: …`) → `<timestamp>`.
+fn replace_embedded_timestamps(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let (mut i, mut last) = (0, 0);
+    while i + 19 <= b.len() {
+        let starts = (i == 0 || !b[i - 1].is_ascii_alphanumeric()) && s.is_char_boundary(i);
+        if starts && s.is_char_boundary(i + 19) && is_timestamp(&s[i..i + 19]) {
+            let mut j = i + 19;
+            while j < b.len()
+                && (b[j].is_ascii_digit()
+                    || matches!(b[j], b'.' | b'Z' | b'z' | b'+' | b'-' | b':'))
+            {
+                j += 1;
+            }
+            out.push_str(&s[last..i]);
+            out.push_str(TIMESTAMP);
+            i = j;
+            last = j;
+        } else {
+            i += 1;
+        }
+    }
+    out.push_str(&s[last..]);
     out
 }
 
@@ -516,6 +583,14 @@ mod tests {
         assert_eq!(
             replace_loopback_origins("see https://example.com/help and http://localhost:80"),
             "see https://example.com/help and <origin>"
+        );
+        assert_eq!(
+            replace_loopback_origins("reset by 127.0.0.1:40123; [::1]:9 localhost.example.com:1"),
+            "reset by <origin>; <origin> localhost.example.com:1"
+        );
+        assert_eq!(
+            replace_loopback_origins("host 127.0.0.1 v1.127.0.0.1:5"),
+            "host 127.0.0.1 v1.127.0.0.1:5"
         );
     }
 

@@ -88,7 +88,7 @@ impl<'de> Deserialize<'de> for PeopleSection {
 
 impl JsonSchema for PeopleSection {
     fn schema_name() -> std::borrow::Cow<'static, str> {
-        "People".into()
+        "PeopleSection".into()
     }
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let person = generator.subschema_for::<PersonDef>();
@@ -260,7 +260,7 @@ impl<'de> Deserialize<'de> for PeopleRef {
 
 impl JsonSchema for PeopleRef {
     fn schema_name() -> std::borrow::Cow<'static, str> {
-        "People".into()
+        "PersonRefs".into()
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let one = schemars::json_schema!({
@@ -290,7 +290,7 @@ impl<'de> Deserialize<'de> for GroupsRef {
 
 impl JsonSchema for GroupsRef {
     fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Groups".into()
+        "GroupRefs".into()
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
@@ -487,6 +487,8 @@ impl StepKeys {
     }
 }
 
+const KINDS_EXPECTED: &str = "a step kind: test_credentials, assign_user, update_user, deactivate_user, unassign_user, reactivate_user, reassign_user, get_user, push_group, add_members, remove_members, rename_group, push_now, unlink_group, refresh_app_groups, import_users, edit_person, scim, console, support or fault";
+
 const STEP_EXPECTED: &str = "a step: a mapping with one step kind (e.g. `assign_user: alice`) and optionally `expect:`, `note:`, `set:`";
 
 impl<'de> Deserialize<'de> for StepKeys {
@@ -509,7 +511,11 @@ impl<'de> Deserialize<'de> for StepKeys {
                             super::de::did_you_mean(v, StepKind::NAMES.iter().copied())
                         )
                     };
-                    return Err(E::custom(message));
+                    return Err(super::de::error_at(
+                        super::node::Pos::default(),
+                        &message,
+                        KINDS_EXPECTED,
+                    ));
                 };
                 let kind = StepKind::deserialize(OneVariant {
                     name,
@@ -550,7 +556,7 @@ impl<'de> Deserialize<'de> for StepKeys {
                                         "unknown step kind `{k}`{}",
                                         super::de::did_you_mean(k, all.iter().copied())
                                     ),
-                                    "a step kind: test_credentials, assign_user, update_user, deactivate_user, unassign_user, reactivate_user, reassign_user, get_user, push_group, add_members, remove_members, rename_group, push_now, unlink_group, refresh_app_groups, import_users, edit_person, scim, console, support or fault",
+                                    KINDS_EXPECTED,
                                 ));
                             };
                             if let Some(prev) = &out.kind {
@@ -560,7 +566,9 @@ impl<'de> Deserialize<'de> for StepKeys {
                                     &format!(
                                         "a step does exactly one thing, but this one has both `{prev_name}` and `{k}`"
                                     ),
-                                    "one step kind per step: start a new list item (`- {k}: …`)",
+                                    &format!(
+                                        "one step kind per step: start a new list item (`- {k}: …`)"
+                                    ),
                                 ));
                             }
                             let value = map.next_value_seed(KindSeed(name))?;
@@ -572,8 +580,10 @@ impl<'de> Deserialize<'de> for StepKeys {
                     }
                 }
                 if out.kind.is_none() {
-                    return Err(A::Error::custom(
-                        "this step has no step kind (only expect/note/set)",
+                    return Err(super::de::error_at(
+                        super::node::Pos::default(),
+                        "this step has no step kind, only expect/note/set",
+                        "a step kind first, e.g. `- assign_user: alice`, then `expect:` below it",
                     ));
                 }
                 Ok(out)
@@ -602,8 +612,13 @@ impl JsonSchema for StepFile {
             .cloned()
             .unwrap_or_default()
         {
-            if let Some(names) = alt.get("enum").and_then(|v| v.as_array()) {
-                for n in names {
+            let names = match (alt.get("enum"), alt.get("const")) {
+                (Some(serde_json::Value::Array(names)), _) => Some(names.clone()),
+                (_, Some(name)) => Some(vec![name.clone()]),
+                _ => None,
+            };
+            if let Some(names) = names {
+                for n in &names {
                     if let Some(n) = n.as_str() {
                         unit_names.push(n.to_string());
                         let mut props = serde_json::Map::new();

@@ -17,19 +17,22 @@
 //! carrying on; [`validate`] then resolves references (people, groups, rules, placeholders)
 //! and refuses expectations that can never hold.
 
+pub mod cases;
 mod de;
 mod diag;
 mod file;
 pub mod model;
 mod node;
 pub mod people;
+mod placeholder;
 mod validate;
 
 use std::path::{Path, PathBuf};
 
 pub use diag::{Diagnostic, Diagnostics};
 pub use model::*;
-pub use node::{MAX_DEPTH, MAX_FILE_BYTES};
+pub use node::{MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES};
+pub use placeholder::{IdRef, placeholders, substitute};
 pub use validate::{RULES, SCIM_TYPES};
 
 /// The step kinds, as written in files.
@@ -68,7 +71,14 @@ pub fn parse(name: &str, text: &str) -> Result<Scenario, Diagnostics> {
         }
     };
     diags.sort_by_key(|d| (d.line, d.column));
-    diags.dedup();
+    // A mapping read again after an error reports its unknown keys again.
+    let mut unique: Vec<Diagnostic> = Vec::with_capacity(diags.len());
+    for d in diags {
+        if !unique.contains(&d) {
+            unique.push(d);
+        }
+    }
+    let diags = unique;
     match scenario {
         Some(s) if diags.is_empty() => Ok(s),
         _ => Err(Diagnostics(diags)),
@@ -282,7 +292,7 @@ fn too_big(name: &str, len: u64) -> Diagnostic {
 fn yaml_error(name: &str, text: &str, e: node::YamlError) -> Diagnostic {
     let mut message = e.message.clone();
     // serde-saphyr appends the position, which we show in front already.
-    if let Some(i) = message.rfind(" at line ") {
+    if let Some(i) = message.find(" at line ") {
         message.truncate(i);
     }
     let mut expected = None;
@@ -293,7 +303,25 @@ fn yaml_error(name: &str, text: &str, e: node::YamlError) -> Diagnostic {
             .unwrap_or(rest);
         message = format!("the key `{key}` appears twice in this mapping");
         expected = Some("each key once: remove or merge the second one".to_string());
+    } else if message.contains("budget breached")
+        && !message.contains("Documents {")
+        && !message.contains("Depth")
+    {
+        message = format!(
+            "the file is too large once its aliases (`*name`) are expanded (more than {} values)",
+            node::MAX_NODES
+        );
+        expected = Some(
+            "a scenario without alias chains: use `generate:` and `user*` patterns for many people"
+                .to_string(),
+        );
+    } else if message.contains("Documents {") {
+        message = "a second YAML document (`---`): a scenario file holds exactly one scenario"
+            .to_string();
+        expected =
+            Some("one scenario per file: move the second one to a file of its own".to_string());
     } else if message.contains("recursion limit")
+        || message.contains("Depth {")
         || message.contains("depth")
         || message.contains("nesting")
     {

@@ -1,1 +1,25 @@
-//! zinc (being built).
+//! The mock Zinc SCIM server: every rule of `zinc-contract.md` (Z1–Z25).
+//!
+//! - [`Directory`]: the HTTP-agnostic core, one function per SCIM operation, each rule
+//!   enforced where its id appears in a comment.
+//! - [`http`]: the thin axum shell (SCIM under `/scim/v2`, the admin API under `/admin/v1`).
+//! - [`Faults`]: the fault layer. [`Admin`]: the Admin Console and support actions.
+//! - [`MockZinc`]: start one in a test with `MockZinc::start().await`.
+
+pub mod config;
+pub mod console;
+pub mod directory;
+mod discovery;
+pub mod faults;
+pub mod fixture;
+pub mod http;
+pub mod server;
+mod store;
+
+pub use config::{DeletedGroupPolicy, Provisioning, Rule, Scope, ZincConfig};
+pub use console::{Admin, ConsoleError, ConsoleGroup, ConsoleMember, ConsoleUser, Settings};
+pub use directory::{Directory, ListQuery, ResourceKind};
+pub use faults::{FaultAction, FaultId, FaultResponse, FaultRule, Faults, InstalledFault};
+pub use fixture::FixtureError;
+pub use server::{MockZinc, ZincError};
+pub use store::Origin;

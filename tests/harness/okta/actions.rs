@@ -442,6 +442,7 @@ async fn push_group_creates_with_provisioned_members_only(#[case] app: App) {
             created: true
         }
     );
+    assert_eq!(o.status(), Some(201), "the create decides the status");
     assert_eq!(okta.server_group_id("eng").as_deref(), Some("zg-eng"));
     let w = &wire(&server).await[from..];
     assert_eq!(
@@ -810,4 +811,87 @@ async fn get_user_and_raw_requests_carry_okta_headers() {
     let w = &wire(&server).await[from..];
     assert_eq!(w[0].body.as_ref().unwrap()["password"], json!("pw-123456"));
     check(&server, from, &o, "raw_post").await;
+}
+
+#[tokio::test]
+async fn a_profile_push_sends_what_changed_since_the_last_push_only() {
+    let (server, okta) = setup(App::Oin).await;
+    assigned(&server, &okta, &["alice"]).await;
+    // The server holds a stale family name Okta does not know about: Okta leaves it alone.
+    let mut on_server = alice_on_server();
+    on_server["name"]["familyName"] = json!("Stale");
+    mount_user_rw(&server, "zu-alice", on_server.clone()).await;
+    // An Okta-side edit (nothing sent), then a push with one more change.
+    okta.edit_person(
+        "alice",
+        &ProfileChanges {
+            email: Some("alice.smith@example.com".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let from = count(&server).await;
+    assert_eq!(from, 2, "edit_person sends nothing");
+    let o = okta
+        .update_user(
+            "alice",
+            &ProfileChanges {
+                locale: Some("en-US".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(o.ok, "{:?}", o.message);
+    let put = wire(&server).await[from + 1].body.clone().unwrap();
+    let mut expected = on_server.clone();
+    expected["userName"] = json!("alice.smith@example.com");
+    expected["emails"] =
+        json!([{"primary": true, "value": "alice.smith@example.com", "type": "work"}]);
+    expected["locale"] = json!("en-US");
+    assert_eq!(put, expected);
+    assert_eq!(put["name"]["familyName"], json!("Stale"));
+
+    // Pushed once: the next push (clearing locale) sends the GET body with locale removed.
+    let mut with_locale = on_server.clone();
+    with_locale["locale"] = json!("en-US");
+    server.reset().await;
+    mount_user_rw(&server, "zu-alice", with_locale).await;
+    let o = okta
+        .update_user(
+            "alice",
+            &ProfileChanges {
+                locale: Some(String::new()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(o.ok);
+    assert_eq!(
+        wire(&server).await[1].body,
+        Some(on_server),
+        "locale removed, the rest echoed"
+    );
+}
+
+#[tokio::test]
+async fn nothing_is_sent_for_a_person_without_an_active_app_user() {
+    let (server, okta) = setup(App::Aiw).await;
+    let o = okta
+        .update_user(
+            "alice",
+            &ProfileChanges {
+                first: Some("Al".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(o.ok && o.exchanges.is_empty());
+    assert!(matches!(o.result, ActionResult::NothingSent { .. }));
+    assert_eq!(okta.profile("alice").unwrap().first, "Al");
+    let o = okta.deactivate_user("alice").await.unwrap();
+    assert!(o.exchanges.is_empty());
+    assert_eq!(count(&server).await, 0);
 }

@@ -153,9 +153,16 @@ async fn a_rotated_token_is_used_from_the_next_request() {
     okta.test_credentials().await;
     okta.set_auth(Auth::Bearer("rotated-token-2".into()));
     let o = okta.test_credentials().await;
+    okta.set_auth(Auth::Header("raw-token-3".into()));
+    okta.set_token("raw-token-4");
+    okta.test_credentials().await;
     let w = wire(&server).await;
     assert_eq!(w[0].headers["authorization"], format!("Bearer {TOKEN}"));
     assert_eq!(w[1].headers["authorization"], "Bearer rotated-token-2");
+    assert_eq!(
+        w[2].headers["authorization"], "raw-token-4",
+        "set_token keeps the mode"
+    );
     assert!(
         !serde_json::to_string(&o)
             .unwrap()
@@ -269,4 +276,57 @@ fn profiles_deserialize_from_scenario_style_maps() {
     assert_eq!(p.user_name(), "a@b.co");
     assert_eq!(p.display_name(), "A B");
     assert!(serde_json::from_value::<PersonProfile>(json!({"frist": "A"})).is_err());
+}
+
+/// The bytes on the wire, read by a bare TCP server: header names as Okta writes them and
+/// in the transcript's order.
+#[tokio::test]
+async fn the_raw_request_carries_okta_header_names_in_order() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        let (mut sock, _) = listener.accept().await.unwrap();
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 4096];
+        while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = sock.read(&mut chunk).await.unwrap();
+            assert!(n > 0);
+            buf.extend_from_slice(&chunk[..n]);
+        }
+        let body = br#"{"schemas":[],"totalResults":0,"Resources":[]}"#;
+        let head = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/scim+json\r\ncontent-length: {}\r\n\r\n",
+            body.len()
+        );
+        sock.write_all(head.as_bytes()).await.unwrap();
+        sock.write_all(body).await.unwrap();
+        String::from_utf8(buf).unwrap()
+    });
+    let mut c = zinc_harness::okta::OktaConfig::new(
+        format!("http://{addr}/scim/v2"),
+        Auth::Bearer(TOKEN.into()),
+    );
+    c.push_groups = false;
+    let o = OktaClient::new(c).unwrap().test_credentials().await;
+    assert!(o.ok, "{:?}", o.message);
+    let raw = server.await.unwrap();
+    let lines: Vec<&str> = raw.lines().collect();
+    assert_eq!(lines[0], "GET /scim/v2/Users?startIndex=1&count=2 HTTP/1.1");
+    let names: Vec<&str> = lines[1..]
+        .iter()
+        .filter_map(|l| l.split_once(':').map(|(k, _)| k))
+        .collect();
+    let okta: Vec<&str> = names.iter().copied().filter(|n| *n != "Host").collect();
+    assert_eq!(
+        okta,
+        [
+            "User-Agent",
+            "Accept",
+            "Accept-Charset",
+            "Accept-Encoding",
+            "Authorization"
+        ]
+    );
+    assert!(raw.contains(&format!("\r\nAuthorization: Bearer {TOKEN}\r\n")));
 }

@@ -290,3 +290,49 @@ async fn a_create_without_an_id_fails() {
         )
     );
 }
+
+#[tokio::test]
+async fn retry_after_as_an_http_date_is_honoured() {
+    let (server, okta) = provisioned(App::Oin).await;
+    Mock::given(method("PATCH"))
+        .and(path(format!("{BASE}/Users/zu-alice")))
+        .respond_with(
+            scim_error(429, "later").insert_header("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT"),
+        )
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    on(
+        &server,
+        "PATCH",
+        "/Users/zu-alice",
+        ResponseTemplate::new(204),
+    )
+    .await;
+    let o = okta.deactivate_user("alice").await.unwrap();
+    assert!(o.ok, "{:?}", o.message);
+    assert_eq!(o.exchanges.len(), 3, "third and last try succeeds");
+}
+
+#[tokio::test]
+async fn a_redirect_is_not_followed() {
+    let (server, okta) = provisioned(App::Oin).await;
+    on(
+        &server,
+        "PATCH",
+        "/Users/zu-alice",
+        ResponseTemplate::new(307).insert_header(
+            "Location",
+            "https://elsewhere.example/scim/v2/Users/zu-alice",
+        ),
+    )
+    .await;
+    let o = okta.deactivate_user("alice").await.unwrap();
+    assert!(!o.ok);
+    assert_eq!(o.exchanges.len(), 1);
+    assert_eq!(
+        o.message.as_deref(),
+        Some("Error while deactivating user alice@example.com: Temporary Redirect")
+    );
+}

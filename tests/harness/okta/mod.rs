@@ -5,5 +5,6 @@
 mod actions;
 mod basics;
 mod failures;
+mod lifecycle;
 mod secrets;
 mod support;

@@ -1,0 +1,332 @@
+//! Instance settings, the start-up configuration and the test-only rule switches.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// A rule of `zinc-contract.md`. Only used to switch rules off in tests
+/// ([`ZincConfig::break_rule`]); the ids are stable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Rule {
+    Z1,
+    Z2,
+    Z3,
+    Z4,
+    Z5,
+    Z6,
+    Z7,
+    Z8,
+    Z9,
+    Z10,
+    Z11,
+    Z12,
+    Z13,
+    Z14,
+    Z15,
+    Z16,
+    Z17,
+    Z18,
+    Z19,
+    Z20,
+    Z21,
+    Z22,
+    Z23,
+    Z24,
+    Z25,
+}
+
+impl Rule {
+    /// Rules that can be switched off; the others are not switchable (switching them off has
+    /// no effect). What "off" means for each one is described on [`ZincConfig::break_rule`].
+    pub const SWITCHABLE: &[Rule] = &[
+        Rule::Z1,
+        Rule::Z2,
+        Rule::Z3,
+        Rule::Z4,
+        Rule::Z5,
+        Rule::Z6,
+        Rule::Z7,
+        Rule::Z8,
+        Rule::Z10,
+        Rule::Z11,
+        Rule::Z15,
+        Rule::Z16,
+        Rule::Z17,
+        Rule::Z18,
+        Rule::Z19,
+    ];
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+impl FromStr for Rule {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let n: usize = s
+            .trim()
+            .strip_prefix(['Z', 'z'])
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| format!("{s:?} is not a rule id (Z1…Z25)"))?;
+        const ALL: [Rule; 25] = [
+            Rule::Z1,
+            Rule::Z2,
+            Rule::Z3,
+            Rule::Z4,
+            Rule::Z5,
+            Rule::Z6,
+            Rule::Z7,
+            Rule::Z8,
+            Rule::Z9,
+            Rule::Z10,
+            Rule::Z11,
+            Rule::Z12,
+            Rule::Z13,
+            Rule::Z14,
+            Rule::Z15,
+            Rule::Z16,
+            Rule::Z17,
+            Rule::Z18,
+            Rule::Z19,
+            Rule::Z20,
+            Rule::Z21,
+            Rule::Z22,
+            Rule::Z23,
+            Rule::Z24,
+            Rule::Z25,
+        ];
+        ALL.get(n.wrapping_sub(1))
+            .copied()
+            .ok_or_else(|| format!("{s:?} is not a rule id (Z1…Z25)"))
+    }
+}
+
+/// Which resource kinds an instance may sync (Z3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Scope {
+    pub users: bool,
+    pub groups: bool,
+}
+
+impl Scope {
+    pub const BOTH: Scope = Scope {
+        users: true,
+        groups: true,
+    };
+    pub const USERS: Scope = Scope {
+        users: true,
+        groups: false,
+    };
+    pub const GROUPS: Scope = Scope {
+        users: false,
+        groups: true,
+    };
+
+    fn names(self) -> Vec<&'static str> {
+        let mut names = Vec::new();
+        if self.users {
+            names.push("users");
+        }
+        if self.groups {
+            names.push("groups");
+        }
+        names
+    }
+}
+
+impl Default for Scope {
+    fn default() -> Self {
+        Scope::BOTH
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names = self.names();
+        if names.is_empty() {
+            f.write_str("none")
+        } else {
+            f.write_str(&names.join(","))
+        }
+    }
+}
+
+impl FromStr for Scope {
+    type Err = String;
+    /// `users`, `groups`, `users,groups` (any order, any case), or `none`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let mut scope = Scope {
+            users: false,
+            groups: false,
+        };
+        for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            match part.to_ascii_lowercase().as_str() {
+                "users" => scope.users = true,
+                "groups" => scope.groups = true,
+                "none" => {}
+                _ => {
+                    return Err(format!(
+                        "unknown sync scope {part:?} (expected users, groups)"
+                    ));
+                }
+            }
+        }
+        Ok(scope)
+    }
+}
+
+impl Serialize for Scope {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.names().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Scope {
+    /// A list (`["users","groups"]`) or a comma-separated string.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Repr {
+            List(Vec<String>),
+            Text(String),
+        }
+        let text = match Repr::deserialize(d)? {
+            Repr::List(items) => items.join(","),
+            Repr::Text(t) => t,
+        };
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// The provisioning gate (Z1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Provisioning {
+    #[default]
+    Enabled,
+    Disabled,
+}
+
+impl FromStr for Provisioning {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "enabled" => Ok(Self::Enabled),
+            "disabled" => Ok(Self::Disabled),
+            _ => Err(format!("{s:?}: expected enabled or disabled")),
+        }
+    }
+}
+
+/// What happens in Zinc to a group deleted over SCIM (Z19).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeletedGroupPolicy {
+    /// Keep it in the console, unlinked, with members and admins (the default, ours).
+    #[default]
+    Retain,
+    /// Remove it from Zinc.
+    Delete,
+}
+
+impl FromStr for DeletedGroupPolicy {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "retain" => Ok(Self::Retain),
+            "delete" => Ok(Self::Delete),
+            _ => Err(format!("{s:?}: expected retain or delete")),
+        }
+    }
+}
+
+/// How to start a mock Zinc.
+#[derive(Debug, Clone)]
+pub struct ZincConfig {
+    /// Where to listen; `127.0.0.1:0` (a free loopback port) by default.
+    pub addr: SocketAddr,
+    /// The bearer token while provisioning is enabled; `None` = a random one.
+    pub token: Option<String>,
+    pub provisioning: Provisioning,
+    pub scope: Scope,
+    pub deleted_group_policy: DeletedGroupPolicy,
+    /// A directory fixture (YAML, see `fixtures/`) to load before serving.
+    pub fixture: Option<PathBuf>,
+    broken: BTreeSet<Rule>,
+}
+
+impl Default for ZincConfig {
+    fn default() -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            token: None,
+            provisioning: Provisioning::Enabled,
+            scope: Scope::BOTH,
+            deleted_group_policy: DeletedGroupPolicy::Retain,
+            fixture: None,
+            broken: BTreeSet::new(),
+        }
+    }
+}
+
+impl ZincConfig {
+    /// TEST ONLY: switch a rule off, so that the mock behaves like a naive SCIM server that
+    /// lacks it (used to prove that a test suite notices a broken server). Not reachable from
+    /// `serve` or the admin API. Effects:
+    /// Z1 off: a disabled instance serves SCIM without any token.
+    /// Z2 off: any Authorization (or none) is accepted.
+    /// Z3 off: the sync scope is not enforced.
+    /// Z4 off: any non-empty userName is accepted.
+    /// Z5 off: `emails` are stored and returned as sent.
+    /// Z6 off: duplicate userNames are accepted.
+    /// Z7 off: userName changes are accepted.
+    /// Z8 off: `displayName` is stored as sent.
+    /// Z10 off: deactivated users stay, with `active: false`.
+    /// Z11 off: `active: true` on a removed user's id brings it back with the same id.
+    /// Z15 off: console groups are visible over SCIM.
+    /// Z16 off: unknown member ids are dropped silently and duplicate group names accepted.
+    /// Z17 off: console edits of linked groups succeed.
+    /// Z18 off: an unlinked group stays visible and writable over SCIM.
+    /// Z19 off: `DELETE /Groups/{id}` removes the group whatever the policy.
+    #[doc(hidden)]
+    pub fn break_rule(&mut self, rule: Rule) -> &mut Self {
+        self.broken.insert(rule);
+        self
+    }
+
+    /// Builder form of [`ZincConfig::break_rule`].
+    #[doc(hidden)]
+    pub fn with_broken_rule(mut self, rule: Rule) -> Self {
+        self.broken.insert(rule);
+        self
+    }
+
+    /// The rules switched off.
+    #[doc(hidden)]
+    pub fn broken_rules(&self) -> &BTreeSet<Rule> {
+        &self.broken
+    }
+}
+
+/// The set of rules switched off, fixed at start.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Rules {
+    broken: BTreeSet<Rule>,
+}
+
+impl Rules {
+    pub(crate) fn new(broken: BTreeSet<Rule>) -> Self {
+        Self { broken }
+    }
+    /// True while the rule is in force.
+    pub(crate) fn on(&self, rule: Rule) -> bool {
+        !self.broken.contains(&rule)
+    }
+}

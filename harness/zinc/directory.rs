@@ -1,0 +1,1617 @@
+//! The HTTP-agnostic core of the mock Zinc: the directory state and one function per SCIM
+//! operation, each returning a SCIM resource or a [`ScimError`]. Every rule is enforced here,
+//! marked with its id (`Z7`), except the transport rules (Z20, Z21, Z24 body size) which live
+//! in the HTTP shell.
+//!
+//! Locking: one `parking_lot::RwLock` over the directory; reads share it, a write holds it
+//! only while it applies an already validated change. Settings (token, scope, policy) have
+//! their own lock so authentication never waits for a directory write.
+
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+use parking_lot::RwLock;
+use serde_json::{Map, Value};
+use subtle::ConstantTimeEq;
+use uuid::Uuid;
+
+use super::config::{DeletedGroupPolicy, Provisioning, Rule, Rules, Scope, ZincConfig};
+use super::store::{
+    GroupRec, MultiIndex, NaiveUser, OrderIndex, OrderedSet, Origin, UserRec, fold, now_ms, rfc3339,
+};
+use crate::scim::{
+    self, CompValue, CompareOp, Filter, ListResponse, Member, Meta, Name, PatchOp, PatchOpKind,
+    PatchPath, ScimError, ScimType,
+};
+
+/// `count` when the request gives none (Z22, ours).
+pub const DEFAULT_COUNT: usize = 100;
+/// The largest `count` served; larger ones are capped (Z24, ours).
+pub const MAX_COUNT: usize = 1000;
+
+/// Core User attributes Zinc accepts and ignores in a PATCH path (Z9).
+const IGNORED_USER_ATTRS: &[&str] = &[
+    "nickName",
+    "profileUrl",
+    "title",
+    "userType",
+    "preferredLanguage",
+    "locale",
+    "timezone",
+    "password",
+    "phoneNumbers",
+    "ims",
+    "photos",
+    "addresses",
+    "groups",
+    "entitlements",
+    "roles",
+    "x509Certificates",
+];
+/// Read-only attributes echoed back by Okta's PUT and in path-less PATCH values (Z12).
+const READ_ONLY_ATTRS: &[&str] = &["id", "meta", "schemas"];
+
+/// The list query of `GET /Users` and `GET /Groups`, already URL-decoded.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    pub filter: Option<String>,
+    /// 1-based; values below 1 read as 1.
+    pub start_index: Option<i64>,
+    /// Negative reads as 0; capped at [`MAX_COUNT`].
+    pub count: Option<i64>,
+}
+
+impl ListQuery {
+    /// Reads `filter`, `startIndex` and `count` from a raw query string (both `%20` and `+`
+    /// encodings of spaces, Z23). Other parameters are ignored. A non-integer `startIndex` or
+    /// `count` is `invalidValue`.
+    pub fn from_query(raw: Option<&str>) -> Result<ListQuery, ScimError> {
+        let mut q = ListQuery::default();
+        for (key, value) in scim::filter::decode_query(raw.unwrap_or("")) {
+            let int = |v: &str| {
+                v.trim().parse::<i64>().map_err(|_| {
+                    ScimError::invalid_value(format!("{key} must be an integer, got {v:?}"))
+                })
+            };
+            if key.eq_ignore_ascii_case("filter") {
+                q.filter = Some(value);
+            } else if key.eq_ignore_ascii_case("startIndex") {
+                q.start_index = Some(int(&value)?);
+            } else if key.eq_ignore_ascii_case("count") {
+                q.count = Some(int(&value)?);
+            }
+        }
+        Ok(q)
+    }
+
+    fn window(&self) -> (usize, usize) {
+        // Z22: 1-based startIndex; default count 100; Z24: count capped at 1000.
+        let start = self.start_index.unwrap_or(1).max(1) as usize;
+        let count = self
+            .count
+            .map(|c| c.max(0) as usize)
+            .unwrap_or(DEFAULT_COUNT)
+            .min(MAX_COUNT);
+        (start, count)
+    }
+}
+
+/// The instance settings (Z1, Z2, Z3, Z19).
+#[derive(Debug, Clone)]
+pub(crate) struct SettingsState {
+    pub(crate) provisioning: Provisioning,
+    pub(crate) token: Option<String>,
+    pub(crate) scope: Scope,
+    pub(crate) policy: DeletedGroupPolicy,
+}
+
+/// Which SCIM resource kind a request touches (Z3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResourceKind {
+    Users,
+    Groups,
+    /// Discovery endpoints: outside the sync scope.
+    Discovery,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct State {
+    pub(crate) users: HashMap<Uuid, UserRec>,
+    pub(crate) user_order: OrderIndex,
+    pub(crate) user_by_name: MultiIndex,
+    pub(crate) user_by_ext: MultiIndex,
+    /// Removed users, kept only while Z11 is switched off.
+    pub(crate) removed: HashMap<Uuid, UserRec>,
+    pub(crate) groups: HashMap<Uuid, GroupRec>,
+    pub(crate) group_order: OrderIndex,
+    pub(crate) scim_order: OrderIndex,
+    pub(crate) group_by_name: MultiIndex,
+    pub(crate) group_by_ext: MultiIndex,
+}
+
+/// The mock Zinc's directory and settings: the whole server minus HTTP.
+#[derive(Debug)]
+pub struct Directory {
+    pub(crate) state: RwLock<State>,
+    pub(crate) settings: RwLock<SettingsState>,
+    pub(crate) rules: Rules,
+    base_url: String,
+}
+
+/// A new random bearer token.
+pub(crate) fn new_token() -> String {
+    format!(
+        "zinc_{}{}",
+        Uuid::new_v4().simple(),
+        Uuid::new_v4().simple()
+    )
+}
+
+/// Z4: `local@domain`, a domain with a dot, no spaces.
+pub fn is_email(s: &str) -> bool {
+    if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+}
+
+fn get_ci<'a>(obj: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    obj.get(key).or_else(|| {
+        obj.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v)
+    })
+}
+
+fn opt_string(v: Option<&Value>, what: &str) -> Result<Option<String>, ScimError> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(ScimError::invalid_value(format!(
+            "{what} must be a string, got {}",
+            type_name(other)
+        ))),
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Z13: `active` as a boolean, or the strings "true"/"false" (ours).
+fn parse_active(v: &Value) -> Result<bool, ScimError> {
+    match v {
+        Value::Bool(b) => Ok(*b),
+        Value::String(s) if s.eq_ignore_ascii_case("true") => Ok(true),
+        Value::String(s) if s.eq_ignore_ascii_case("false") => Ok(false),
+        other => Err(ScimError::invalid_value(format!(
+            "active must be a boolean, got {}",
+            match other {
+                Value::String(s) => format!("the string {s:?}"),
+                v => type_name(v).to_owned(),
+            }
+        ))),
+    }
+}
+
+fn body_object(body: &Value) -> Result<&Map<String, Value>, ScimError> {
+    body.as_object().ok_or_else(|| {
+        ScimError::invalid_syntax(format!(
+            "the body must be a JSON object, got {}",
+            type_name(body)
+        ))
+    })
+}
+
+fn is_core_or_none(urn: &Option<String>, schema: &str) -> bool {
+    urn.as_deref().is_none_or(|u| {
+        schema
+            .to_ascii_lowercase()
+            .starts_with(&u.to_ascii_lowercase())
+    })
+}
+
+/// The mutable part of a user, as a request sets it.
+#[derive(Debug, Clone)]
+struct UserWork {
+    user_name: String,
+    given: String,
+    family: String,
+    external_id: Option<String>,
+    active: bool,
+    emails: Option<Value>,
+    display_name: Option<String>,
+}
+
+impl UserWork {
+    fn from_rec(u: &UserRec) -> Self {
+        Self {
+            user_name: u.user_name.to_string(),
+            given: u.given.to_string(),
+            family: u.family.to_string(),
+            external_id: u.external_id.as_deref().map(str::to_owned),
+            active: u.active,
+            emails: u.naive.as_ref().and_then(|n| n.emails.clone()),
+            display_name: u.naive.as_ref().and_then(|n| n.display_name.clone()),
+        }
+    }
+}
+
+/// Decoded POST/PUT User body.
+struct UserInput {
+    user_name: Option<String>,
+    given: Option<String>,
+    family: Option<String>,
+    external_id: Option<String>,
+    active: Option<bool>,
+    emails: Option<Value>,
+    display_name: Option<String>,
+}
+
+fn decode_user(body: &Value) -> Result<UserInput, ScimError> {
+    let obj = body_object(body)?;
+    let user_name = opt_string(get_ci(obj, "userName"), "userName")?;
+    let (given, family) = match get_ci(obj, "name") {
+        None | Some(Value::Null) => (None, None),
+        Some(Value::Object(name)) => (
+            opt_string(get_ci(name, "givenName"), "name.givenName")?,
+            opt_string(get_ci(name, "familyName"), "name.familyName")?,
+        ),
+        Some(other) => {
+            return Err(ScimError::invalid_value(format!(
+                "name must be an object, got {}",
+                type_name(other)
+            )));
+        }
+    };
+    let external_id = opt_string(get_ci(obj, "externalId"), "externalId")?;
+    let active = match get_ci(obj, "active") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(parse_active(v)?),
+    };
+    // Z5, Z8, Z9, Z12: emails, displayName, password and the rest are ignored, whatever type.
+    let emails = get_ci(obj, "emails").cloned();
+    let display_name = get_ci(obj, "displayName")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    Ok(UserInput {
+        user_name,
+        given,
+        family,
+        external_id,
+        active,
+        emails,
+        display_name,
+    })
+}
+
+/// Member ids of a `members` value: an array of `{"value": id, …}` (`display`, `type`, `$ref`
+/// ignored; Z16 member objects without `type`). `null` is the empty list.
+fn decode_members(v: &Value) -> Result<Vec<String>, ScimError> {
+    let items: &[Value] = match v {
+        Value::Null => &[],
+        Value::Array(items) => items,
+        // A lone member object is read as a list of one.
+        Value::Object(_) => std::slice::from_ref(v),
+        other => {
+            return Err(ScimError::invalid_value(format!(
+                "members must be an array of member objects, got {}",
+                type_name(other)
+            )));
+        }
+    };
+    items
+        .iter()
+        .map(|m| match m {
+            Value::Object(o) => match get_ci(o, "value") {
+                Some(Value::String(id)) => Ok(id.clone()),
+                Some(other) => Err(ScimError::invalid_value(format!(
+                    "a member's value must be a string id, got {}",
+                    type_name(other)
+                ))),
+                None => Err(ScimError::invalid_value(
+                    "a member object needs a value (the user id)",
+                )),
+            },
+            other => Err(ScimError::invalid_value(format!(
+                "a member must be an object with a value, got {}",
+                type_name(other)
+            ))),
+        })
+        .collect()
+}
+
+/// Planned membership changes of one request, applied only once the whole request is valid;
+/// O(changed members).
+#[derive(Debug, Default)]
+struct MembershipPlan {
+    clear: bool,
+    changes: IndexMap<Uuid, bool>,
+}
+
+impl MembershipPlan {
+    fn has(&self, base: &OrderedSet, id: &Uuid) -> bool {
+        match self.changes.get(id) {
+            Some(present) => *present,
+            None => !self.clear && base.contains(id),
+        }
+    }
+    fn add(&mut self, ids: Vec<Uuid>) {
+        for id in ids {
+            self.changes.insert(id, true);
+        }
+    }
+    fn remove(&mut self, ids: impl IntoIterator<Item = Uuid>) {
+        for id in ids {
+            self.changes.insert(id, false);
+        }
+    }
+    fn replace(&mut self, ids: Vec<Uuid>) {
+        self.clear = true;
+        self.changes.clear();
+        self.add(ids);
+    }
+    /// The members the plan would leave, for filter evaluation.
+    fn current(&self, base: &OrderedSet) -> Vec<Uuid> {
+        let mut out: Vec<Uuid> = if self.clear {
+            Vec::new()
+        } else {
+            base.iter()
+                .filter(|id| self.changes.get(id).copied().unwrap_or(true))
+                .collect()
+        };
+        out.extend(
+            self.changes
+                .iter()
+                .filter(|(id, p)| **p && (self.clear || !base.contains(id)))
+                .map(|(id, _)| *id),
+        );
+        out
+    }
+}
+
+/// Evaluates a value filter on a member (`value`, `display`), for `members[…]` paths.
+fn member_matches(filter: &Filter, value: &str, display: &str) -> Result<bool, ScimError> {
+    Ok(match filter {
+        Filter::Compare {
+            attr,
+            op,
+            value: CompValue::Str(v),
+        } => {
+            let actual = if attr.is("value") {
+                value
+            } else if attr.is("display") {
+                display
+            } else {
+                return Err(ScimError::invalid_filter(format!(
+                    "members can be filtered on value or display, not {attr}"
+                )));
+            };
+            match op {
+                CompareOp::Eq => actual == v,
+                CompareOp::Ne => actual != v,
+                CompareOp::Co => actual.contains(v.as_str()),
+                CompareOp::Sw => actual.starts_with(v.as_str()),
+                CompareOp::Ew => actual.ends_with(v.as_str()),
+                _ => {
+                    return Err(ScimError::invalid_filter(format!(
+                        "operator {} is not supported on members",
+                        op.as_str()
+                    )));
+                }
+            }
+        }
+        Filter::Present(attr) if attr.is("value") || attr.is("display") => true,
+        Filter::And(a, b) => {
+            member_matches(a, value, display)? && member_matches(b, value, display)?
+        }
+        Filter::Or(a, b) => {
+            member_matches(a, value, display)? || member_matches(b, value, display)?
+        }
+        Filter::Not(a) => !member_matches(a, value, display)?,
+        _ => return Err(ScimError::invalid_filter("unsupported member filter")),
+    })
+}
+
+impl Directory {
+    /// A directory with the settings of `config`; `base_url` is the absolute SCIM base URL
+    /// used in `meta.location` (e.g. `http://127.0.0.1:8080/scim/v2`).
+    pub fn new(config: &ZincConfig, base_url: impl Into<String>) -> Self {
+        let token = match config.provisioning {
+            Provisioning::Enabled => Some(config.token.clone().unwrap_or_else(new_token)),
+            Provisioning::Disabled => None,
+        };
+        Self {
+            state: RwLock::new(State::default()),
+            settings: RwLock::new(SettingsState {
+                provisioning: config.provisioning,
+                token,
+                scope: config.scope,
+                policy: config.deleted_group_policy,
+            }),
+            rules: Rules::new(config.broken_rules().clone()),
+            base_url: base_url.into(),
+        }
+    }
+
+    /// The absolute SCIM base URL.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    pub(crate) fn on(&self, rule: Rule) -> bool {
+        self.rules.on(rule)
+    }
+
+    // ----------------------------------------------------------------------------------
+    // Instance gate
+
+    /// Z1, Z2: checks the `Authorization` header of a SCIM request.
+    pub fn authenticate(&self, authorization: Option<&[u8]>) -> Result<(), ScimError> {
+        let settings = self.settings.read();
+        // Z1: while provisioning is disabled no token exists and every SCIM request is 401.
+        let Some(token) = settings.token.as_deref() else {
+            if !self.on(Rule::Z1) {
+                return Ok(());
+            }
+            return Err(ScimError::new(
+                401,
+                "Provisioning is not enabled for this Zinc instance, so no API token exists. \
+                 Contact Zinc Customer Support to have user and group provisioning enabled and \
+                 to obtain a token.",
+            ));
+        };
+        if !self.on(Rule::Z2) {
+            return Ok(());
+        }
+        // Z2: only `Bearer <current token>`, compared in constant time.
+        let Some(header) = authorization else {
+            return Err(ScimError::new(
+                401,
+                "Missing Authorization header: send `Authorization: Bearer <token>` with the \
+                 token issued by Zinc Customer Support.",
+            ));
+        };
+        let presented = header
+            .iter()
+            .position(|b| *b == b' ')
+            .filter(|&i| header[..i].eq_ignore_ascii_case(b"bearer"))
+            .map(|i| header[i + 1..].trim_ascii());
+        let Some(presented) = presented else {
+            return Err(ScimError::new(
+                401,
+                "Malformed Authorization header: expected `Bearer <token>`.",
+            ));
+        };
+        if bool::from(presented.ct_eq(token.as_bytes())) {
+            Ok(())
+        } else {
+            Err(ScimError::new(
+                401,
+                "Invalid bearer token: it is not the current token of this Zinc instance \
+                 (it may have been rotated).",
+            ))
+        }
+    }
+
+    /// Z3: the sync scope allows this kind of resource.
+    pub fn check_scope(&self, kind: ResourceKind) -> Result<(), ScimError> {
+        if !self.on(Rule::Z3) {
+            return Ok(());
+        }
+        let scope = self.settings.read().scope;
+        let missing = match kind {
+            ResourceKind::Users if !scope.users => "users",
+            ResourceKind::Groups if !scope.groups => "groups",
+            _ => return Ok(()),
+        };
+        Err(ScimError::new(
+            403,
+            format!(
+                "This Zinc instance is not allowed to sync {missing} (its sync scope is: \
+                 {scope}). Contact Zinc Customer Support to allow syncing both users and groups."
+            ),
+        ))
+    }
+
+    // ----------------------------------------------------------------------------------
+    // Representations
+
+    fn location(&self, kind: &str, id: &Uuid) -> String {
+        format!("{}/{kind}/{id}", self.base_url)
+    }
+
+    fn user_repr(&self, id: &Uuid, u: &UserRec) -> scim::User {
+        let naive = u.naive.as_deref();
+        // Z8: displayName is derived from the name parts.
+        let derived = format!("{} {}", u.given.trim(), u.family.trim())
+            .trim()
+            .to_owned();
+        let display_name = match naive.and_then(|n| n.display_name.clone()) {
+            Some(sent) if !self.on(Rule::Z8) => Some(sent),
+            _ if derived.is_empty() => None,
+            _ => Some(derived),
+        };
+        // Z5: exactly one email, the userName, work and primary.
+        let emails = match naive.and_then(|n| n.emails.as_ref()) {
+            Some(sent) if !self.on(Rule::Z5) => {
+                serde_json::from_value::<Vec<scim::Email>>(sent.clone()).unwrap_or_default()
+            }
+            _ => vec![scim::Email {
+                value: u.user_name.to_string(),
+                kind: Some("work".to_owned()),
+                primary: Some(true),
+            }],
+        };
+        let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+        scim::User {
+            schemas: vec![scim::USER_SCHEMA.to_owned()],
+            id: Some(id.to_string()),
+            external_id: u.external_id.as_deref().map(str::to_owned),
+            user_name: u.user_name.to_string(),
+            name: Some(Name {
+                given_name: non_empty(&u.given),
+                family_name: non_empty(&u.family),
+                formatted: None,
+            }),
+            display_name,
+            emails,
+            active: Some(u.active),
+            meta: Some(Meta {
+                resource_type: "User".to_owned(),
+                created: Some(rfc3339(u.created)),
+                last_modified: Some(rfc3339(u.modified)),
+                location: Some(self.location("Users", id)),
+            }),
+            extra: Map::new(),
+        }
+    }
+
+    fn group_repr(&self, state: &State, id: &Uuid, g: &GroupRec) -> scim::Group {
+        scim::Group {
+            schemas: vec![scim::GROUP_SCHEMA.to_owned()],
+            id: Some(id.to_string()),
+            external_id: g.external_id.as_deref().map(str::to_owned),
+            display_name: g.display_name.to_string(),
+            // Z16: members as {value, display}, display being the member's userName.
+            members: g
+                .members
+                .iter()
+                .map(|m| Member {
+                    value: m.to_string(),
+                    display: state.users.get(&m).map(|u| u.user_name.to_string()),
+                })
+                .collect(),
+            meta: Some(Meta {
+                resource_type: "Group".to_owned(),
+                created: Some(rfc3339(g.created)),
+                last_modified: Some(rfc3339(g.modified)),
+                location: Some(self.location("Groups", id)),
+            }),
+            extra: Map::new(),
+        }
+    }
+
+    // ----------------------------------------------------------------------------------
+    // Users
+
+    fn user_not_found(id: &str) -> ScimError {
+        ScimError::not_found(format!("User {id} not found"))
+    }
+
+    fn validate_user_name(&self, name: &str) -> Result<(), ScimError> {
+        if name.trim().is_empty() {
+            return Err(ScimError::invalid_value("userName is required"));
+        }
+        // Z4: userName must be an email address.
+        if self.on(Rule::Z4) && !is_email(name) {
+            return Err(ScimError::invalid_value(format!(
+                "userName {name:?} is not an email address: Zinc users are identified by their \
+                 email (local@domain)"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Z6: is `name` taken (case-insensitively) by a user other than `except`?
+    fn user_name_taken(&self, state: &State, name: &str, except: Option<Uuid>) -> bool {
+        self.on(Rule::Z6)
+            && state
+                .user_by_name
+                .get(&fold(name))
+                .iter()
+                .any(|id| Some(*id) != except)
+    }
+
+    fn conflict(name: &str) -> ScimError {
+        ScimError::typed(
+            409,
+            ScimType::Uniqueness,
+            format!("userName {name:?} is already taken (userNames compare case-insensitively)"),
+        )
+    }
+
+    fn insert_user(state: &mut State, id: Uuid, work: &UserWork, naive: bool, created: u64) {
+        let slot = state.user_order.push(id);
+        state.user_by_name.insert(&fold(&work.user_name), id);
+        if let Some(ext) = &work.external_id {
+            state.user_by_ext.insert(ext, id);
+        }
+        let now = now_ms();
+        state.users.insert(
+            id,
+            UserRec {
+                slot,
+                user_name: work.user_name.as_str().into(),
+                given: work.given.as_str().into(),
+                family: work.family.as_str().into(),
+                external_id: work.external_id.as_deref().map(Into::into),
+                active: work.active,
+                created,
+                modified: now,
+                member_of: Default::default(),
+                admin_of: Default::default(),
+                naive: naive.then(|| {
+                    Box::new(NaiveUser {
+                        emails: work.emails.clone(),
+                        display_name: work.display_name.clone(),
+                    })
+                }),
+            },
+        );
+    }
+
+    fn naive_user_fields(&self) -> bool {
+        !self.on(Rule::Z5) || !self.on(Rule::Z8)
+    }
+
+    /// `POST /Users`.
+    pub fn create_user(&self, body: &Value) -> Result<scim::User, ScimError> {
+        let mut state = self.state.write();
+        let id = self.seed_user(&mut state, body)?;
+        Ok(self.user_repr(&id, &state.users[&id]))
+    }
+
+    /// Validates a User body and adds the user (POST /Users, fixtures).
+    pub(crate) fn seed_user(&self, state: &mut State, body: &Value) -> Result<Uuid, ScimError> {
+        let input = decode_user(body)?;
+        let user_name = input.user_name.unwrap_or_default();
+        self.validate_user_name(&user_name)?;
+        // Z10: a user cannot be created deactivated (ours).
+        if input.active == Some(false) && self.on(Rule::Z10) {
+            return Err(ScimError::invalid_value(
+                "Zinc has no deactivated users: a user cannot be created with active: false",
+            ));
+        }
+        let work = UserWork {
+            user_name,
+            given: input.given.unwrap_or_default(),
+            family: input.family.unwrap_or_default(),
+            external_id: input.external_id,
+            active: input.active.unwrap_or(true),
+            emails: input.emails,
+            display_name: input.display_name,
+        };
+        // Z6: unique, case-insensitively.
+        if self.user_name_taken(state, &work.user_name, None) {
+            return Err(Self::conflict(&work.user_name));
+        }
+        let id = Uuid::new_v4();
+        Self::insert_user(state, id, &work, self.naive_user_fields(), now_ms());
+        Ok(id)
+    }
+
+    /// `GET /Users/{id}`.
+    pub fn get_user(&self, id: &str) -> Result<scim::User, ScimError> {
+        let uid = Uuid::parse_str(id).map_err(|_| Self::user_not_found(id))?;
+        let state = self.state.read();
+        let user = state
+            .users
+            .get(&uid)
+            .ok_or_else(|| Self::user_not_found(id))?;
+        Ok(self.user_repr(&uid, user))
+    }
+
+    /// `GET /Users` (Z22, Z23).
+    pub fn list_users(&self, query: &ListQuery) -> Result<ListResponse<scim::User>, ScimError> {
+        let filter = query
+            .filter
+            .as_deref()
+            .filter(|f| !f.trim().is_empty())
+            .map(Filter::parse);
+        let state = self.state.read();
+        let (start, count) = query.window();
+        let page = match filter {
+            None => page_of(state.user_order.len(), start, count, |k| {
+                state.user_order.nth(k)
+            }),
+            Some(filter) => {
+                let ids = self.user_filter_ids(&state, &filter?)?;
+                page_of(ids.len(), start, count, |k| ids.get(k).copied())
+            }
+        };
+        let resources = page
+            .ids
+            .iter()
+            .filter_map(|id| state.users.get(id).map(|u| self.user_repr(id, u)))
+            .collect();
+        Ok(ListResponse::new(
+            page.total as u64,
+            start as u64,
+            resources,
+        ))
+    }
+
+    /// Z23: the filters served on Users, by index (no scan).
+    fn user_filter_ids(&self, state: &State, filter: &Filter) -> Result<Vec<Uuid>, ScimError> {
+        let unsupported = || {
+            ScimError::invalid_filter(
+                "unsupported filter: Users can be filtered by `userName eq \"…\"`, \
+                 `externalId eq \"…\"` or `id eq \"…\"`",
+            )
+        };
+        let (attr, value) = filter.as_string_eq().ok_or_else(unsupported)?;
+        if !is_core_or_none(&attr.urn, scim::USER_SCHEMA) {
+            return Err(unsupported());
+        }
+        let mut ids: Vec<Uuid> = if attr.is("userName") {
+            state.user_by_name.get(&fold(value)).to_vec()
+        } else if attr.is("externalId") {
+            state.user_by_ext.get(value).to_vec()
+        } else if attr.is("id") {
+            Uuid::parse_str(value)
+                .ok()
+                .filter(|id| state.users.contains_key(id))
+                .into_iter()
+                .collect()
+        } else {
+            return Err(unsupported());
+        };
+        ids.sort_by_key(|id| state.users.get(id).map(|u| u.slot));
+        Ok(ids)
+    }
+
+    /// Looks up a user for an update; while Z11 is off a removed user can be found too.
+    fn find_for_update(
+        &self,
+        state: &State,
+        id: &str,
+    ) -> Result<(Uuid, UserWork, bool), ScimError> {
+        let uid = Uuid::parse_str(id).map_err(|_| Self::user_not_found(id))?;
+        if let Some(u) = state.users.get(&uid) {
+            return Ok((uid, UserWork::from_rec(u), false));
+        }
+        if let Some(u) = state.removed.get(&uid) {
+            let mut work = UserWork::from_rec(u);
+            work.active = false;
+            return Ok((uid, work, true));
+        }
+        Err(Self::user_not_found(id))
+    }
+
+    /// Validates and commits an update computed from `old` to `new`: Z7, Z6, Z10, Z11.
+    fn commit_user(
+        &self,
+        state: &mut State,
+        id: Uuid,
+        old: &UserWork,
+        mut new: UserWork,
+        removed: bool,
+    ) -> Result<scim::User, ScimError> {
+        if removed {
+            // Z11 is off here (only then are removed users kept): `active: true` brings the
+            // user back with its old id; anything else still finds nothing.
+            if !new.active {
+                return Err(Self::user_not_found(&id.to_string()));
+            }
+            let rec = state.removed.remove(&id).expect("removed user");
+            Self::insert_user(state, id, &new, self.naive_user_fields(), rec.created);
+            return Ok(self.user_repr(&id, &state.users[&id]));
+        }
+        let renamed = fold(&new.user_name) != fold(&old.user_name);
+        if renamed {
+            // Z7: userName is immutable (letter case aside); the whole request is refused.
+            if self.on(Rule::Z7) {
+                return Err(ScimError::bad_request(
+                    ScimType::Mutability,
+                    format!(
+                        "userName is immutable in Zinc: it cannot change from {:?} to {:?}. \
+                         Remove the user and create a new one with the new email.",
+                        old.user_name, new.user_name
+                    ),
+                ));
+            }
+            self.validate_user_name(&new.user_name)?;
+            if self.user_name_taken(state, &new.user_name, Some(id)) {
+                return Err(Self::conflict(&new.user_name));
+            }
+        }
+        let deactivate = !new.active && old.active;
+        // Index maintenance.
+        if renamed {
+            state.user_by_name.remove(&fold(&old.user_name), id);
+            state.user_by_name.insert(&fold(&new.user_name), id);
+        }
+        if old.external_id != new.external_id {
+            if let Some(ext) = &old.external_id {
+                state.user_by_ext.remove(ext, id);
+            }
+            if let Some(ext) = &new.external_id {
+                state.user_by_ext.insert(ext, id);
+            }
+        }
+        let naive = self.naive_user_fields();
+        let user = state.users.get_mut(&id).expect("user exists");
+        user.user_name = new.user_name.as_str().into();
+        user.given = new.given.as_str().into();
+        user.family = new.family.as_str().into();
+        user.external_id = new.external_id.as_deref().map(Into::into);
+        user.modified = now_ms();
+        if naive {
+            user.naive = Some(Box::new(NaiveUser {
+                emails: new.emails.take(),
+                display_name: new.display_name.take(),
+            }));
+        }
+        if deactivate && self.on(Rule::Z10) {
+            // Z10: deactivation removes the user; the answer is the representation as it
+            // was, with active: false.
+            let mut repr = self.user_repr(&id, &state.users[&id]);
+            repr.active = Some(false);
+            self.remove_user(state, id);
+            return Ok(repr);
+        }
+        let user = state.users.get_mut(&id).expect("user exists");
+        user.active = new.active;
+        Ok(self.user_repr(&id, &state.users[&id]))
+    }
+
+    /// Z10: removes a user from the instance and from every group.
+    fn remove_user(&self, state: &mut State, id: Uuid) {
+        let Some(user) = state.users.remove(&id) else {
+            return;
+        };
+        state.user_order.remove(user.slot);
+        state.user_by_name.remove(&fold(&user.user_name), id);
+        if let Some(ext) = &user.external_id {
+            state.user_by_ext.remove(ext, id);
+        }
+        let now = now_ms();
+        for gid in &user.member_of {
+            if let Some(g) = state.groups.get_mut(gid) {
+                g.members.remove(&id);
+                g.modified = now;
+            }
+        }
+        for gid in &user.admin_of {
+            if let Some(g) = state.groups.get_mut(gid) {
+                g.admins.remove(&id);
+            }
+        }
+        if !self.on(Rule::Z11) {
+            let mut tomb = user;
+            tomb.member_of.clear();
+            tomb.admin_of.clear();
+            state.removed.insert(id, tomb);
+        }
+    }
+
+    /// `PUT /Users/{id}` (Z12).
+    pub fn replace_user(&self, id: &str, body: &Value) -> Result<scim::User, ScimError> {
+        let input = decode_user(body)?;
+        let user_name = input
+            .user_name
+            .filter(|n| !n.trim().is_empty())
+            .ok_or_else(|| ScimError::invalid_value("userName is required"))?;
+        let mut state = self.state.write();
+        let (uid, old, removed) = self.find_for_update(&state, id)?;
+        // Z12: a missing `active` keeps its value; other missing attributes become empty.
+        let new = UserWork {
+            user_name,
+            given: input.given.unwrap_or_default(),
+            family: input.family.unwrap_or_default(),
+            external_id: input.external_id,
+            active: input.active.unwrap_or(old.active),
+            emails: input.emails,
+            display_name: input.display_name,
+        };
+        self.commit_user(&mut state, uid, &old, new, removed)
+    }
+
+    /// `PATCH /Users/{id}` (Z13).
+    pub fn patch_user(&self, id: &str, body: &Value) -> Result<scim::User, ScimError> {
+        let patch = PatchOp::from_json(body)?;
+        let mut state = self.state.write();
+        let (uid, old, removed) = self.find_for_update(&state, id)?;
+        let mut work = old.clone();
+        for op in &patch.operations {
+            match &op.path {
+                Some(path) => {
+                    let path = PatchPath::parse(path)?;
+                    self.apply_user_path(&mut work, op.op, &path, op.value.as_ref())?;
+                }
+                None => {
+                    // Path-less: an object whose keys are attribute paths.
+                    let Some(Value::Object(values)) = &op.value else {
+                        return Err(ScimError::invalid_value(
+                            "a PATCH operation without a path needs an object value",
+                        ));
+                    };
+                    for (key, value) in values {
+                        let path = PatchPath::parse(key)?;
+                        self.apply_user_path(&mut work, op.op, &path, Some(value))?;
+                    }
+                }
+            }
+        }
+        self.commit_user(&mut state, uid, &old, work, removed)
+    }
+
+    fn apply_user_path(
+        &self,
+        work: &mut UserWork,
+        op: PatchOpKind,
+        path: &PatchPath,
+        value: Option<&Value>,
+    ) -> Result<(), ScimError> {
+        let attr = &path.attr;
+        if !is_core_or_none(&attr.urn, scim::USER_SCHEMA) {
+            // Z9: extension attributes (enterprise, custom) are accepted and ignored.
+            return Ok(());
+        }
+        let name = attr.name.as_str();
+        let is = |n: &str| name.eq_ignore_ascii_case(n);
+        let no_filter = || {
+            if path.filter.is_some() {
+                Err(ScimError::invalid_path(format!(
+                    "{name} is not multi-valued"
+                )))
+            } else {
+                Ok(())
+            }
+        };
+        let remove = op == PatchOpKind::Remove;
+        if is("userName") {
+            no_filter()?;
+            if remove || attr.sub.is_some() {
+                return Err(ScimError::invalid_value(
+                    "userName is required and cannot be removed",
+                ));
+            }
+            work.user_name = opt_string(value, "userName")?
+                .ok_or_else(|| ScimError::invalid_value("userName is required"))?;
+        } else if is("name") {
+            no_filter()?;
+            match attr.sub.as_deref() {
+                None if remove => {
+                    work.given.clear();
+                    work.family.clear();
+                }
+                None => match value {
+                    Some(Value::Object(name)) => {
+                        for (k, v) in name {
+                            self.apply_name_part(work, k, Some(v), false)?;
+                        }
+                    }
+                    Some(Value::Null) => {
+                        work.given.clear();
+                        work.family.clear();
+                    }
+                    Some(other) => {
+                        return Err(ScimError::invalid_value(format!(
+                            "name must be an object, got {}",
+                            type_name(other)
+                        )));
+                    }
+                    None => {}
+                },
+                Some(sub) => self.apply_name_part(work, sub, value, remove)?,
+            }
+        } else if is("externalId") {
+            no_filter()?;
+            work.external_id = if remove {
+                None
+            } else {
+                opt_string(value, "externalId")?
+            };
+        } else if is("active") {
+            no_filter()?;
+            if remove {
+                return Err(ScimError::invalid_value("active cannot be removed"));
+            }
+            let v = value.ok_or_else(|| ScimError::invalid_value("active needs a value"))?;
+            work.active = parse_active(v)?;
+        } else if is("displayName") {
+            // Z8: displayName is derived; a sent one is ignored (stored while Z8 is off).
+            no_filter()?;
+            if !self.on(Rule::Z8) {
+                work.display_name = value.and_then(Value::as_str).map(str::to_owned);
+            }
+        } else if is("emails") {
+            // Z5: emails are ignored (stored as sent while Z5 is off).
+            if !self.on(Rule::Z5) && path.filter.is_none() && attr.sub.is_none() {
+                work.emails = if remove { None } else { value.cloned() };
+            }
+        } else if IGNORED_USER_ATTRS.iter().any(|a| is(a)) || READ_ONLY_ATTRS.iter().any(|a| is(a))
+        {
+            // Z9 / Z12: accepted and ignored.
+        } else {
+            // Z13: unknown paths are refused.
+            return Err(ScimError::invalid_path(format!(
+                "{attr} is not an attribute of a Zinc User"
+            )));
+        }
+        Ok(())
+    }
+
+    fn apply_name_part(
+        &self,
+        work: &mut UserWork,
+        part: &str,
+        value: Option<&Value>,
+        remove: bool,
+    ) -> Result<(), ScimError> {
+        let text = if remove {
+            None
+        } else {
+            opt_string(value, &format!("name.{part}"))?
+        };
+        if part.eq_ignore_ascii_case("givenName") {
+            work.given = text.unwrap_or_default();
+        } else if part.eq_ignore_ascii_case("familyName") {
+            work.family = text.unwrap_or_default();
+        } else if [
+            "formatted",
+            "middleName",
+            "honorificPrefix",
+            "honorificSuffix",
+        ]
+        .iter()
+        .any(|p| part.eq_ignore_ascii_case(p))
+        {
+            // Z9: accepted and ignored.
+        } else {
+            return Err(ScimError::invalid_path(format!(
+                "name.{part} is not an attribute of a Zinc User"
+            )));
+        }
+        Ok(())
+    }
+
+    /// `DELETE /Users/{id}` (Z10: same effect as deactivation).
+    pub fn delete_user(&self, id: &str) -> Result<(), ScimError> {
+        let uid = Uuid::parse_str(id).map_err(|_| Self::user_not_found(id))?;
+        let mut state = self.state.write();
+        if !state.users.contains_key(&uid) {
+            return Err(Self::user_not_found(id));
+        }
+        self.remove_user(&mut state, uid);
+        Ok(())
+    }
+
+    // ----------------------------------------------------------------------------------
+    // Groups
+
+    fn group_not_found(id: &str) -> ScimError {
+        ScimError::not_found(format!("Group {id} not found"))
+    }
+
+    /// Z15: the group is visible over SCIM.
+    fn scim_group(state: &State, id: &str) -> Result<Uuid, ScimError> {
+        let gid = Uuid::parse_str(id).map_err(|_| Self::group_not_found(id))?;
+        match state.groups.get(&gid) {
+            Some(g) if g.slot_scim.is_some() => Ok(gid),
+            _ => Err(Self::group_not_found(id)),
+        }
+    }
+
+    /// Z16: member ids must be users of the instance (dropped silently while Z16 is off).
+    fn resolve_members(&self, state: &State, ids: Vec<String>) -> Result<Vec<Uuid>, ScimError> {
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            match Uuid::parse_str(&id)
+                .ok()
+                .filter(|u| state.users.contains_key(u))
+            {
+                Some(uid) => out.push(uid),
+                None if self.on(Rule::Z16) => {
+                    return Err(ScimError::invalid_value(format!(
+                        "member {id:?} is not a user of this Zinc instance"
+                    )));
+                }
+                None => {}
+            }
+        }
+        Ok(out)
+    }
+
+    /// Z16: a SCIM-visible group other than `except` with this displayName (case-insensitive).
+    fn group_name_taken(&self, state: &State, name: &str, except: Option<Uuid>) -> bool {
+        self.on(Rule::Z16)
+            && state
+                .group_by_name
+                .get(&fold(name))
+                .iter()
+                .any(|id| Some(*id) != except)
+    }
+
+    fn group_conflict(name: &str) -> ScimError {
+        ScimError::typed(
+            409,
+            ScimType::Uniqueness,
+            format!("a group named {name:?} already exists"),
+        )
+    }
+
+    fn decode_group(body: &Value) -> Result<GroupInput, ScimError> {
+        let obj = body_object(body)?;
+        let name = opt_string(get_ci(obj, "displayName"), "displayName")?
+            .filter(|n| !n.trim().is_empty())
+            .ok_or_else(|| ScimError::invalid_value("displayName is required"))?;
+        let ext = opt_string(get_ci(obj, "externalId"), "externalId")?;
+        let members = get_ci(obj, "members").map(decode_members).transpose()?;
+        Ok((name, ext, members))
+    }
+
+    /// Adds a group to the state; `scim` says whether it is visible over SCIM.
+    pub(crate) fn insert_group(
+        state: &mut State,
+        name: &str,
+        ext: Option<String>,
+        origin: Origin,
+        scim: bool,
+        members: &[Uuid],
+    ) -> Uuid {
+        let id = Uuid::new_v4();
+        let now = now_ms();
+        let slot_all = state.group_order.push(id);
+        let mut group = GroupRec {
+            slot_all,
+            slot_scim: None,
+            display_name: name.into(),
+            external_id: ext.map(Into::into),
+            origin,
+            linked: origin == Origin::Okta,
+            members: OrderedSet::default(),
+            admins: OrderedSet::default(),
+            created: now,
+            modified: now,
+        };
+        for m in members {
+            if group.members.insert(*m)
+                && let Some(u) = state.users.get_mut(m)
+            {
+                u.member_of.insert(id);
+            }
+        }
+        state.groups.insert(id, group);
+        if scim {
+            Self::show_group(state, id);
+        }
+        id
+    }
+
+    /// Makes a group visible over SCIM (indexes it).
+    fn show_group(state: &mut State, id: Uuid) {
+        let slot = state.scim_order.push(id);
+        let g = state.groups.get_mut(&id).expect("group");
+        g.slot_scim = Some(slot);
+        let name = fold(&g.display_name);
+        let ext = g.external_id.clone();
+        state.group_by_name.insert(&name, id);
+        if let Some(ext) = ext {
+            state.group_by_ext.insert(&ext, id);
+        }
+    }
+
+    /// Takes a group out of SCIM (Z15, Z18, Z19).
+    pub(crate) fn hide_group(state: &mut State, id: Uuid) {
+        let Some(g) = state.groups.get_mut(&id) else {
+            return;
+        };
+        let Some(slot) = g.slot_scim.take() else {
+            return;
+        };
+        let name = fold(&g.display_name);
+        let ext = g.external_id.clone();
+        state.scim_order.remove(slot);
+        state.group_by_name.remove(&name, id);
+        if let Some(ext) = ext {
+            state.group_by_ext.remove(&ext, id);
+        }
+    }
+
+    /// Removes a group from Zinc altogether.
+    pub(crate) fn drop_group(state: &mut State, id: Uuid) {
+        Self::hide_group(state, id);
+        let Some(g) = state.groups.remove(&id) else {
+            return;
+        };
+        state.group_order.remove(g.slot_all);
+        for m in g.members.iter() {
+            if let Some(u) = state.users.get_mut(&m) {
+                u.member_of.remove(&id);
+            }
+        }
+        for a in g.admins.iter() {
+            if let Some(u) = state.users.get_mut(&a) {
+                u.admin_of.remove(&id);
+            }
+        }
+    }
+
+    /// Renames a group, keeping the SCIM name index right.
+    pub(crate) fn rename_group_in(state: &mut State, id: Uuid, name: &str) {
+        let Some(g) = state.groups.get_mut(&id) else {
+            return;
+        };
+        let old = fold(&g.display_name);
+        g.display_name = name.into();
+        g.modified = now_ms();
+        if g.slot_scim.is_some() {
+            state.group_by_name.remove(&old, id);
+            state.group_by_name.insert(&fold(name), id);
+        }
+    }
+
+    fn set_group_ext(state: &mut State, id: Uuid, ext: Option<String>) {
+        let Some(g) = state.groups.get_mut(&id) else {
+            return;
+        };
+        if g.external_id.as_deref() == ext.as_deref() {
+            return;
+        }
+        let old = g.external_id.take();
+        g.external_id = ext.as_deref().map(Into::into);
+        if g.slot_scim.is_some() {
+            if let Some(old) = old {
+                state.group_by_ext.remove(&old, id);
+            }
+            if let Some(ext) = ext {
+                state.group_by_ext.insert(&ext, id);
+            }
+        }
+    }
+
+    /// Applies a membership plan: O(changed members), plus the old members on a replace.
+    pub(crate) fn apply_plan_members(
+        state: &mut State,
+        id: Uuid,
+        clear: bool,
+        changes: &IndexMap<Uuid, bool>,
+    ) {
+        let Some(g) = state.groups.get_mut(&id) else {
+            return;
+        };
+        let mut touched: Vec<(Uuid, bool)> = Vec::new();
+        if clear {
+            touched.extend(g.members.iter().map(|m| (m, false)));
+            g.members.clear();
+        }
+        for (m, present) in changes {
+            if *present {
+                g.members.insert(*m);
+            } else {
+                g.members.remove(m);
+            }
+            touched.push((*m, *present));
+        }
+        g.modified = now_ms();
+        for (m, _) in &touched {
+            let is_member = state.groups[&id].members.contains(m);
+            if let Some(u) = state.users.get_mut(m) {
+                if is_member {
+                    u.member_of.insert(id);
+                } else {
+                    u.member_of.remove(&id);
+                }
+            }
+        }
+    }
+
+    /// `POST /Groups` (Z16).
+    pub fn create_group(&self, body: &Value) -> Result<scim::Group, ScimError> {
+        let (name, ext, members) = Self::decode_group(body)?;
+        let mut state = self.state.write();
+        let members = self.resolve_members(&state, members.unwrap_or_default())?;
+        if self.group_name_taken(&state, &name, None) {
+            return Err(Self::group_conflict(&name));
+        }
+        // Z14: created over SCIM = origin okta, linked.
+        let id = Self::insert_group(&mut state, &name, ext, Origin::Okta, true, &members);
+        Ok(self.group_repr(&state, &id, &state.groups[&id]))
+    }
+
+    /// `GET /Groups/{id}` (Z15: only linked synced groups).
+    pub fn get_group(&self, id: &str) -> Result<scim::Group, ScimError> {
+        let state = self.state.read();
+        let gid = Self::scim_group(&state, id)?;
+        Ok(self.group_repr(&state, &gid, &state.groups[&gid]))
+    }
+
+    /// `GET /Groups` (Z15, Z22, Z23).
+    pub fn list_groups(&self, query: &ListQuery) -> Result<ListResponse<scim::Group>, ScimError> {
+        let filter = query
+            .filter
+            .as_deref()
+            .filter(|f| !f.trim().is_empty())
+            .map(Filter::parse);
+        let state = self.state.read();
+        let (start, count) = query.window();
+        let page = match filter {
+            None => page_of(state.scim_order.len(), start, count, |k| {
+                state.scim_order.nth(k)
+            }),
+            Some(filter) => {
+                let ids = Self::group_filter_ids(&state, &filter?)?;
+                page_of(ids.len(), start, count, |k| ids.get(k).copied())
+            }
+        };
+        let resources = page
+            .ids
+            .iter()
+            .filter_map(|id| state.groups.get(id).map(|g| self.group_repr(&state, id, g)))
+            .collect();
+        Ok(ListResponse::new(
+            page.total as u64,
+            start as u64,
+            resources,
+        ))
+    }
+
+    fn group_filter_ids(state: &State, filter: &Filter) -> Result<Vec<Uuid>, ScimError> {
+        let unsupported = || {
+            ScimError::invalid_filter(
+                "unsupported filter: Groups can be filtered by `displayName eq \"…\"`, \
+                 `externalId eq \"…\"` or `id eq \"…\"`",
+            )
+        };
+        let (attr, value) = filter.as_string_eq().ok_or_else(unsupported)?;
+        if !is_core_or_none(&attr.urn, scim::GROUP_SCHEMA) {
+            return Err(unsupported());
+        }
+        let mut ids: Vec<Uuid> = if attr.is("displayName") {
+            state.group_by_name.get(&fold(value)).to_vec()
+        } else if attr.is("externalId") {
+            state.group_by_ext.get(value).to_vec()
+        } else if attr.is("id") {
+            Uuid::parse_str(value)
+                .ok()
+                .filter(|id| state.groups.get(id).is_some_and(|g| g.slot_scim.is_some()))
+                .into_iter()
+                .collect()
+        } else {
+            return Err(unsupported());
+        };
+        ids.sort_by_key(|id| state.groups.get(id).and_then(|g| g.slot_scim));
+        Ok(ids)
+    }
+
+    /// `PUT /Groups/{id}` (Z12, Z16).
+    pub fn replace_group(&self, id: &str, body: &Value) -> Result<scim::Group, ScimError> {
+        let (name, ext, members) = Self::decode_group(body)?;
+        let mut state = self.state.write();
+        let gid = Self::scim_group(&state, id)?;
+        let members = self.resolve_members(&state, members.unwrap_or_default())?;
+        if self.group_name_taken(&state, &name, Some(gid)) {
+            return Err(Self::group_conflict(&name));
+        }
+        Self::rename_group_in(&mut state, gid, &name);
+        Self::set_group_ext(&mut state, gid, ext);
+        let mut plan = MembershipPlan::default();
+        plan.replace(members);
+        Self::apply_plan_members(&mut state, gid, true, &plan.changes);
+        Ok(self.group_repr(&state, &gid, &state.groups[&gid]))
+    }
+
+    /// `PATCH /Groups/{id}` (Z16): answers 204, so nothing is returned.
+    pub fn patch_group(&self, id: &str, body: &Value) -> Result<(), ScimError> {
+        let patch = PatchOp::from_json(body)?;
+        let mut state = self.state.write();
+        let gid = Self::scim_group(&state, id)?;
+        let group = &state.groups[&gid];
+        let mut name = group.display_name.to_string();
+        let mut ext = group.external_id.as_deref().map(str::to_owned);
+        let mut plan = MembershipPlan::default();
+        for op in &patch.operations {
+            match &op.path {
+                Some(path) => {
+                    let path = PatchPath::parse(path)?;
+                    self.apply_group_path(
+                        &state,
+                        gid,
+                        &mut name,
+                        &mut ext,
+                        &mut plan,
+                        op.op,
+                        &path,
+                        op.value.as_ref(),
+                    )?;
+                }
+                None => {
+                    let Some(Value::Object(values)) = &op.value else {
+                        return Err(ScimError::invalid_value(
+                            "a PATCH operation without a path needs an object value",
+                        ));
+                    };
+                    for (key, value) in values {
+                        let path = PatchPath::parse(key)?;
+                        self.apply_group_path(
+                            &state,
+                            gid,
+                            &mut name,
+                            &mut ext,
+                            &mut plan,
+                            op.op,
+                            &path,
+                            Some(value),
+                        )?;
+                    }
+                }
+            }
+        }
+        if fold(&name) != fold(&state.groups[&gid].display_name)
+            && self.group_name_taken(&state, &name, Some(gid))
+        {
+            return Err(Self::group_conflict(&name));
+        }
+        if *name != *state.groups[&gid].display_name {
+            Self::rename_group_in(&mut state, gid, &name);
+        }
+        Self::set_group_ext(&mut state, gid, ext);
+        if plan.clear || !plan.changes.is_empty() {
+            Self::apply_plan_members(&mut state, gid, plan.clear, &plan.changes);
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn apply_group_path(
+        &self,
+        state: &State,
+        gid: Uuid,
+        name: &mut String,
+        ext: &mut Option<String>,
+        plan: &mut MembershipPlan,
+        op: PatchOpKind,
+        path: &PatchPath,
+        value: Option<&Value>,
+    ) -> Result<(), ScimError> {
+        let attr = &path.attr;
+        if !is_core_or_none(&attr.urn, scim::GROUP_SCHEMA) {
+            // Extension data (e.g. Okta's `urn:okta:custom:group:1.0` description): ignored.
+            return Ok(());
+        }
+        let is = |n: &str| attr.name.eq_ignore_ascii_case(n);
+        let remove = op == PatchOpKind::Remove;
+        if is("members") {
+            if attr.sub.is_some() || path.sub.is_some() {
+                return Err(ScimError::invalid_path(format!(
+                    "{attr}: member sub-attributes cannot be patched; patch members"
+                )));
+            }
+            if let Some(filter) = &path.filter {
+                if !remove {
+                    return Err(ScimError::invalid_path(
+                        "a members[…] filter path is supported for remove only",
+                    ));
+                }
+                // Z16: removal by `members[value eq "id"]`, by index when it is that shape.
+                let base = &state.groups[&gid].members;
+                let hits: Vec<Uuid> = match filter.as_string_eq() {
+                    Some((a, v)) if a.is("value") => Uuid::parse_str(v)
+                        .ok()
+                        .filter(|id| plan.has(base, id))
+                        .into_iter()
+                        .collect(),
+                    _ => {
+                        let mut hits = Vec::new();
+                        for m in plan.current(base) {
+                            let display = state
+                                .users
+                                .get(&m)
+                                .map(|u| u.user_name.as_ref())
+                                .unwrap_or("");
+                            if member_matches(filter, &m.to_string(), display)? {
+                                hits.push(m);
+                            }
+                        }
+                        hits
+                    }
+                };
+                plan.remove(hits);
+                return Ok(());
+            }
+            match op {
+                PatchOpKind::Add => {
+                    let ids = decode_members(value.unwrap_or(&Value::Null))?;
+                    plan.add(self.resolve_members(state, ids)?);
+                }
+                PatchOpKind::Replace => {
+                    // Z16: an empty list empties the group.
+                    let ids = decode_members(value.unwrap_or(&Value::Null))?;
+                    plan.replace(self.resolve_members(state, ids)?);
+                }
+                PatchOpKind::Remove => match value {
+                    None | Some(Value::Null) => plan.replace(Vec::new()),
+                    Some(v) => {
+                        let ids = decode_members(v)?;
+                        plan.remove(ids.iter().filter_map(|id| Uuid::parse_str(id).ok()));
+                    }
+                },
+            }
+        } else if is("displayName") {
+            if path.filter.is_some() || attr.sub.is_some() {
+                return Err(ScimError::invalid_path("displayName is a simple attribute"));
+            }
+            if remove {
+                return Err(ScimError::invalid_value("displayName is required"));
+            }
+            *name = opt_string(value, "displayName")?
+                .filter(|n| !n.trim().is_empty())
+                .ok_or_else(|| ScimError::invalid_value("displayName is required"))?;
+        } else if is("externalId") {
+            *ext = if remove {
+                None
+            } else {
+                opt_string(value, "externalId")?
+            };
+        } else if READ_ONLY_ATTRS.iter().any(|a| is(a)) {
+            // Okta's rename PATCH carries `id` in its value: the id comes from the URL.
+        } else {
+            return Err(ScimError::invalid_path(format!(
+                "{attr} is not an attribute of a Zinc Group"
+            )));
+        }
+        Ok(())
+    }
+
+    /// `DELETE /Groups/{id}` (Z19).
+    pub fn delete_group(&self, id: &str) -> Result<(), ScimError> {
+        let policy = self.settings.read().policy;
+        let mut state = self.state.write();
+        let gid = Self::scim_group(&state, id)?;
+        if policy == DeletedGroupPolicy::Retain && self.on(Rule::Z19) {
+            // Z19 retain: stays in the console, unlinked, with members and admins.
+            Self::hide_group(&mut state, gid);
+            if let Some(g) = state.groups.get_mut(&gid) {
+                g.linked = false;
+            }
+        } else {
+            Self::drop_group(&mut state, gid);
+        }
+        Ok(())
+    }
+}
+
+/// displayName, externalId, member ids of a POST/PUT Group body.
+type GroupInput = (String, Option<String>, Option<Vec<String>>);
+
+struct Page {
+    total: usize,
+    ids: Vec<Uuid>,
+}
+
+/// Z22: one page out of `total` items, `start` 1-based; past the end is an empty page.
+fn page_of(total: usize, start: usize, count: usize, nth: impl Fn(usize) -> Option<Uuid>) -> Page {
+    let first = start - 1;
+    let ids = (first..total.min(first.saturating_add(count)))
+        .filter_map(nth)
+        .collect();
+    Page { total, ids }
+}

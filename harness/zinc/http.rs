@@ -1,0 +1,700 @@
+//! The thin HTTP shell: decodes requests, calls the [`Directory`], encodes SCIM responses.
+//! Transport rules live here: Z20 media types, Z21 error bodies (404/405 too), Z24 body size.
+//!
+//! Admin API (`/admin/v1`, JSON, no authentication — a test double on loopback):
+//!
+//! | method | path | body | does |
+//! |---|---|---|---|
+//! | GET | `/admin/v1/users` | | list users |
+//! | GET | `/admin/v1/groups` | | list groups (every origin, with `origin`, `linked`, members, admins) |
+//! | POST | `/admin/v1/groups` | `{"displayName"}` | create a console group |
+//! | GET | `/admin/v1/groups/{id}` | | one group |
+//! | PATCH | `/admin/v1/groups/{id}` | `{"displayName"}` | rename (Z17) |
+//! | DELETE | `/admin/v1/groups/{id}` | | delete (Z17) |
+//! | POST | `/admin/v1/groups/{id}/members/add` | `{"members":[ids]}` | add members (Z17) |
+//! | POST | `/admin/v1/groups/{id}/members/remove` | `{"members":[ids]}` | remove members (Z17) |
+//! | PUT | `/admin/v1/groups/{id}/admins` | `{"admins":[ids]}` | set admins |
+//! | POST | `/admin/v1/groups/{id}/unlink` | | unlink (Z18) |
+//! | GET | `/admin/v1/settings` | | settings |
+//! | PATCH | `/admin/v1/settings` | `{"scope"?, "deleted_group_policy"?}` | change scope / policy |
+//! | POST | `/admin/v1/provisioning/enable` | | enable provisioning, returns `{"token"}` |
+//! | POST | `/admin/v1/provisioning/disable` | | disable provisioning (the token is gone) |
+//! | POST | `/admin/v1/token/rotate` | | new token `{"token"}`; the old one stops working |
+//! | GET | `/admin/v1/faults` | | installed fault rules |
+//! | POST | `/admin/v1/faults` | a [`FaultRule`] | install one, returns `{"id"}` |
+//! | DELETE | `/admin/v1/faults` | | remove every fault rule |
+//! | DELETE | `/admin/v1/faults/{id}` | | remove one |
+//!
+//! Errors of the admin API: `{"error": code, "message": text}` with 400, 404 or 409.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, RawQuery, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use futures::StreamExt;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use tokio::sync::Notify;
+
+use super::config::{DeletedGroupPolicy, Scope};
+use super::console::{Admin, ConsoleError};
+use super::directory::{Directory, ListQuery, ResourceKind};
+use super::discovery;
+use super::faults::{FaultAction, FaultRule, Faults};
+use crate::scim::{self, ListResponse, ScimError};
+
+/// Z24: the largest request body accepted (1 MiB).
+pub const MAX_BODY: usize = 1024 * 1024;
+/// Where the SCIM endpoints live.
+pub const SCIM_PREFIX: &str = "/scim/v2";
+/// Where the admin API lives.
+pub const ADMIN_PREFIX: &str = "/admin/v1";
+
+#[derive(Clone)]
+pub(crate) struct AppState {
+    pub(crate) dir: Arc<Directory>,
+    pub(crate) faults: Faults,
+    pub(crate) admin: Admin,
+}
+
+/// A path parameter whose rejection (e.g. invalid percent-encoding) is a SCIM Error (Z21)
+/// rather than axum's plain-text answer.
+pub(crate) struct Id(pub(crate) String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Id {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match Path::<String>::from_request_parts(parts, state).await {
+            Ok(Path(id)) => Ok(Id(id)),
+            Err(e) => Err(scim_error(&ScimError::not_found(format!(
+                "no such resource: {e}"
+            )))),
+        }
+    }
+}
+
+/// Lets the fault layer close the connection a request came on.
+#[derive(Clone)]
+pub(crate) struct ConnControl(pub(crate) Arc<Notify>);
+
+pub(crate) fn router(state: AppState) -> Router {
+    let scim = Router::new()
+        .route("/scim/v2/Users", get(list_users).post(create_user))
+        .route(
+            "/scim/v2/Users/{id}",
+            get(get_user)
+                .put(replace_user)
+                .patch(patch_user)
+                .delete(delete_user),
+        )
+        .route("/scim/v2/Groups", get(list_groups).post(create_group))
+        .route(
+            "/scim/v2/Groups/{id}",
+            get(get_group)
+                .put(replace_group)
+                .patch(patch_group)
+                .delete(delete_group),
+        )
+        .route(
+            "/scim/v2/ServiceProviderConfig",
+            get(service_provider_config),
+        )
+        .route("/scim/v2/ResourceTypes", get(resource_types))
+        .route("/scim/v2/ResourceTypes/{name}", get(resource_type))
+        .route("/scim/v2/Schemas", get(schemas))
+        .route("/scim/v2/Schemas/{id}", get(schema))
+        .route_layer(middleware::from_fn_with_state(state.clone(), gate));
+    let admin = Router::new()
+        .route("/admin/v1/users", get(admin_users))
+        .route(
+            "/admin/v1/groups",
+            get(admin_groups).post(admin_create_group),
+        )
+        .route(
+            "/admin/v1/groups/{id}",
+            get(admin_group)
+                .patch(admin_rename_group)
+                .delete(admin_delete_group),
+        )
+        .route("/admin/v1/groups/{id}/members/add", post(admin_add_members))
+        .route(
+            "/admin/v1/groups/{id}/members/remove",
+            post(admin_remove_members),
+        )
+        .route("/admin/v1/groups/{id}/admins", put(admin_set_admins))
+        .route("/admin/v1/groups/{id}/unlink", post(admin_unlink))
+        .route(
+            "/admin/v1/settings",
+            get(admin_settings).patch(admin_change_settings),
+        )
+        .route("/admin/v1/provisioning/enable", post(admin_enable))
+        .route("/admin/v1/provisioning/disable", post(admin_disable))
+        .route("/admin/v1/token/rotate", post(admin_rotate))
+        .route(
+            "/admin/v1/faults",
+            get(admin_faults)
+                .post(admin_add_fault)
+                .delete(admin_clear_faults),
+        )
+        .route(
+            "/admin/v1/faults/{id}",
+            axum::routing::delete(admin_remove_fault),
+        );
+    scim.merge(admin)
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(state.clone(), fault_layer))
+        .with_state(state)
+}
+
+// ---------------------------------------------------------------------------------------
+// Encoding
+
+/// A SCIM JSON response (`application/scim+json`, Z20).
+pub(crate) fn scim_json(status: StatusCode, value: &impl serde::Serialize) -> Response {
+    let body = serde_json::to_vec(value).unwrap_or_default();
+    let mut resp = (status, body).into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(scim::CONTENT_TYPE),
+    );
+    resp
+}
+
+/// Z21: every error is a SCIM Error with `status` as a string and a non-empty detail.
+pub(crate) fn scim_error(err: &ScimError) -> Response {
+    let status = StatusCode::from_u16(err.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut resp = scim_json(status, &err.to_json());
+    if err.status == 401 {
+        resp.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    resp
+}
+
+fn respond<T: serde::Serialize>(status: StatusCode, result: Result<T, ScimError>) -> Response {
+    match result {
+        Ok(v) => scim_json(status, &v),
+        Err(e) => scim_error(&e),
+    }
+}
+
+fn created<T: serde::Serialize>(
+    result: Result<T, ScimError>,
+    location: impl Fn(&T) -> Option<String>,
+) -> Response {
+    match result {
+        Ok(v) => {
+            let mut resp = scim_json(StatusCode::CREATED, &v);
+            if let Some(loc) = location(&v).and_then(|l| HeaderValue::from_str(&l).ok()) {
+                resp.headers_mut().insert(header::LOCATION, loc);
+            }
+            resp
+        }
+        Err(e) => scim_error(&e),
+    }
+}
+
+async fn not_found(uri: axum::http::Uri) -> Response {
+    scim_error(&ScimError::not_found(format!(
+        "no such endpoint: {}",
+        uri.path()
+    )))
+}
+
+async fn method_not_allowed(method: Method, uri: axum::http::Uri) -> Response {
+    scim_error(&ScimError::new(
+        405,
+        format!("{method} is not allowed on {}", uri.path()),
+    ))
+}
+
+// ---------------------------------------------------------------------------------------
+// Decoding
+
+/// Reads a JSON request body: Z20 media types and syntax, Z24 size.
+pub(crate) async fn read_json(headers: &HeaderMap, body: Body) -> Result<Value, ScimError> {
+    if let Some(ct) = headers.get(header::CONTENT_TYPE) {
+        let ct = ct.to_str().unwrap_or("").to_ascii_lowercase();
+        let mime = ct.split(';').next().unwrap_or("").trim();
+        if !(mime == "application/scim+json"
+            || mime == "application/json"
+            || mime.ends_with("+json"))
+        {
+            return Err(ScimError::new(
+                415,
+                format!(
+                    "unsupported Content-Type {mime:?}: send application/scim+json or application/json"
+                ),
+            ));
+        }
+    }
+    let too_large = || ScimError::new(413, format!("request body is larger than {MAX_BODY} bytes"));
+    if let Some(len) = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
+        && len > MAX_BODY as u64
+    {
+        return Err(too_large());
+    }
+    let mut stream = body.into_data_stream();
+    let mut buf = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk
+            .map_err(|e| ScimError::invalid_syntax(format!("cannot read the request body: {e}")))?;
+        if buf.len() + chunk.len() > MAX_BODY {
+            return Err(too_large());
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    if buf.iter().all(u8::is_ascii_whitespace) {
+        return Err(ScimError::invalid_syntax(
+            "the request body is empty; a JSON object is expected",
+        ));
+    }
+    serde_json::from_slice(&buf)
+        .map_err(|e| ScimError::invalid_syntax(format!("the request body is not valid JSON: {e}")))
+}
+
+// ---------------------------------------------------------------------------------------
+// Middleware
+
+/// Z1, Z2, Z3 for every SCIM route.
+async fn gate(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    let auth = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .map(|v| v.as_bytes().to_vec());
+    if let Err(e) = st.dir.authenticate(auth.as_deref()) {
+        return scim_error(&e);
+    }
+    let path = req.uri().path();
+    let rest = path.strip_prefix(SCIM_PREFIX).unwrap_or(path);
+    let kind = if rest.starts_with("/Users") {
+        ResourceKind::Users
+    } else if rest.starts_with("/Groups") {
+        ResourceKind::Groups
+    } else {
+        ResourceKind::Discovery
+    };
+    if let Err(e) = st.dir.check_scope(kind) {
+        return scim_error(&e);
+    }
+    next.run(req).await
+}
+
+/// The fault layer, on SCIM requests only.
+async fn fault_layer(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let Some(rel) = path.strip_prefix(SCIM_PREFIX) else {
+        return next.run(req).await;
+    };
+    let Some(rule) = st.faults.take(req.method().as_str(), rel) else {
+        return next.run(req).await;
+    };
+    if let Some(delay) = rule.delay {
+        tokio::time::sleep(delay).await;
+    }
+    match rule.action {
+        FaultAction::Pass => next.run(req).await,
+        FaultAction::Drop => {
+            if let Some(ctl) = req.extensions().get::<ConnControl>() {
+                ctl.0.notify_one();
+                std::future::pending::<()>().await;
+            }
+            // Not on a connection we own (cannot happen with MockZinc): answer a bare 502.
+            StatusCode::BAD_GATEWAY.into_response()
+        }
+        FaultAction::Respond(r) => fault_response(&r),
+    }
+}
+
+fn fault_response(r: &super::faults::FaultResponse) -> Response {
+    let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut resp = match &r.body {
+        None => status.into_response(),
+        Some(Value::String(text)) => {
+            let mut resp = (status, text.clone()).into_response();
+            resp.headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+            resp
+        }
+        Some(v) => scim_json(status, v),
+    };
+    for (name, value) in &r.headers {
+        if let (Ok(n), Ok(v)) = (
+            header::HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
+            resp.headers_mut().insert(n, v);
+        }
+    }
+    resp
+}
+
+// ---------------------------------------------------------------------------------------
+// SCIM handlers
+
+async fn list_users(State(st): State<AppState>, RawQuery(q): RawQuery) -> Response {
+    let result = ListQuery::from_query(q.as_deref()).and_then(|q| st.dir.list_users(&q));
+    respond(StatusCode::OK, result)
+}
+
+async fn create_user(State(st): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    let result = match read_json(&headers, body).await {
+        Ok(v) => st.dir.create_user(&v),
+        Err(e) => Err(e),
+    };
+    created(result, |u| u.meta.as_ref().and_then(|m| m.location.clone()))
+}
+
+async fn get_user(State(st): State<AppState>, Id(id): Id) -> Response {
+    respond(StatusCode::OK, st.dir.get_user(&id))
+}
+
+async fn replace_user(
+    State(st): State<AppState>,
+    Id(id): Id,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let result = match read_json(&headers, body).await {
+        Ok(v) => st.dir.replace_user(&id, &v),
+        Err(e) => Err(e),
+    };
+    respond(StatusCode::OK, result)
+}
+
+async fn patch_user(
+    State(st): State<AppState>,
+    Id(id): Id,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let result = match read_json(&headers, body).await {
+        Ok(v) => st.dir.patch_user(&id, &v),
+        Err(e) => Err(e),
+    };
+    respond(StatusCode::OK, result)
+}
+
+async fn delete_user(State(st): State<AppState>, Id(id): Id) -> Response {
+    match st.dir.delete_user(&id) {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => scim_error(&e),
+    }
+}
+
+async fn list_groups(State(st): State<AppState>, RawQuery(q): RawQuery) -> Response {
+    let result = ListQuery::from_query(q.as_deref()).and_then(|q| st.dir.list_groups(&q));
+    respond(StatusCode::OK, result)
+}
+
+async fn create_group(State(st): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    let result = match read_json(&headers, body).await {
+        Ok(v) => st.dir.create_group(&v),
+        Err(e) => Err(e),
+    };
+    created(result, |g| g.meta.as_ref().and_then(|m| m.location.clone()))
+}
+
+async fn get_group(State(st): State<AppState>, Id(id): Id) -> Response {
+    respond(StatusCode::OK, st.dir.get_group(&id))
+}
+
+async fn replace_group(
+    State(st): State<AppState>,
+    Id(id): Id,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let result = match read_json(&headers, body).await {
+        Ok(v) => st.dir.replace_group(&id, &v),
+        Err(e) => Err(e),
+    };
+    respond(StatusCode::OK, result)
+}
+
+async fn patch_group(
+    State(st): State<AppState>,
+    Id(id): Id,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let result = match read_json(&headers, body).await {
+        Ok(v) => st.dir.patch_group(&id, &v),
+        Err(e) => Err(e),
+    };
+    match result {
+        // Z16: a group PATCH answers 204 (ours).
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => scim_error(&e),
+    }
+}
+
+async fn delete_group(State(st): State<AppState>, Id(id): Id) -> Response {
+    match st.dir.delete_group(&id) {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => scim_error(&e),
+    }
+}
+
+async fn service_provider_config(State(st): State<AppState>) -> Response {
+    scim_json(
+        StatusCode::OK,
+        &discovery::service_provider_config(st.dir.base_url()),
+    )
+}
+
+async fn resource_types(State(st): State<AppState>) -> Response {
+    let items = discovery::resource_types(st.dir.base_url());
+    scim_json(
+        StatusCode::OK,
+        &ListResponse::new(items.len() as u64, 1, items),
+    )
+}
+
+async fn resource_type(State(st): State<AppState>, Id(name): Id) -> Response {
+    match discovery::resource_types(st.dir.base_url())
+        .into_iter()
+        .find(|t| t["id"] == name.as_str())
+    {
+        Some(t) => scim_json(StatusCode::OK, &t),
+        None => scim_error(&ScimError::not_found(format!("no resource type {name}"))),
+    }
+}
+
+async fn schemas(State(st): State<AppState>) -> Response {
+    let items = discovery::schemas(st.dir.base_url());
+    scim_json(
+        StatusCode::OK,
+        &ListResponse::new(items.len() as u64, 1, items),
+    )
+}
+
+async fn schema(State(st): State<AppState>, Id(id): Id) -> Response {
+    match discovery::schemas(st.dir.base_url())
+        .into_iter()
+        .find(|s| s["id"] == id.as_str())
+    {
+        Some(s) => scim_json(StatusCode::OK, &s),
+        None => scim_error(&ScimError::not_found(format!("no schema {id}"))),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Admin handlers
+
+fn admin_json(status: StatusCode, value: &impl serde::Serialize) -> Response {
+    (status, axum::Json(value)).into_response()
+}
+
+fn admin_error(status: u16, code: &str, message: &str) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+    admin_json(status, &json!({"error": code, "message": message}))
+}
+
+fn console<T: serde::Serialize>(result: Result<T, ConsoleError>) -> Response {
+    match result {
+        Ok(v) => admin_json(StatusCode::OK, &v),
+        Err(e) => admin_error(e.status(), e.code(), &e.to_string()),
+    }
+}
+
+async fn admin_body<T: DeserializeOwned>(headers: &HeaderMap, body: Body) -> Result<T, Response> {
+    let value = read_json(headers, body)
+        .await
+        .map_err(|e| admin_error(e.status, "invalid", &e.detail))?;
+    serde_json::from_value(value)
+        .map_err(|e| admin_error(400, "invalid", &format!("bad request body: {e}")))
+}
+
+#[derive(Deserialize)]
+struct NameBody {
+    #[serde(rename = "displayName")]
+    display_name: String,
+}
+
+#[derive(Deserialize)]
+struct MembersBody {
+    members: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct AdminsBody {
+    admins: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SettingsBody {
+    #[serde(default)]
+    scope: Option<Scope>,
+    #[serde(default)]
+    deleted_group_policy: Option<DeletedGroupPolicy>,
+}
+
+async fn admin_users(State(st): State<AppState>) -> Response {
+    admin_json(StatusCode::OK, &st.admin.list_users())
+}
+
+async fn admin_groups(State(st): State<AppState>) -> Response {
+    admin_json(StatusCode::OK, &st.admin.list_groups())
+}
+
+async fn admin_group(State(st): State<AppState>, Id(id): Id) -> Response {
+    console(st.admin.group(&id))
+}
+
+async fn admin_create_group(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    match admin_body::<NameBody>(&headers, body).await {
+        Ok(b) => match st.admin.create_group(&b.display_name) {
+            Ok(g) => admin_json(StatusCode::CREATED, &g),
+            Err(e) => admin_error(e.status(), e.code(), &e.to_string()),
+        },
+        Err(r) => r,
+    }
+}
+
+async fn admin_rename_group(
+    State(st): State<AppState>,
+    Id(id): Id,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    match admin_body::<NameBody>(&headers, body).await {
+        Ok(b) => console(st.admin.rename_group(&id, &b.display_name)),
+        Err(r) => r,
+    }
+}
+
+async fn admin_delete_group(State(st): State<AppState>, Id(id): Id) -> Response {
+    match st.admin.delete_group(&id) {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => admin_error(e.status(), e.code(), &e.to_string()),
+    }
+}
+
+async fn admin_add_members(
+    State(st): State<AppState>,
+    Id(id): Id,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    match admin_body::<MembersBody>(&headers, body).await {
+        Ok(b) => console(st.admin.add_members(
+            &id,
+            &b.members.iter().map(String::as_str).collect::<Vec<_>>(),
+        )),
+        Err(r) => r,
+    }
+}
+
+async fn admin_remove_members(
+    State(st): State<AppState>,
+    Id(id): Id,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    match admin_body::<MembersBody>(&headers, body).await {
+        Ok(b) => console(st.admin.remove_members(
+            &id,
+            &b.members.iter().map(String::as_str).collect::<Vec<_>>(),
+        )),
+        Err(r) => r,
+    }
+}
+
+async fn admin_set_admins(
+    State(st): State<AppState>,
+    Id(id): Id,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    match admin_body::<AdminsBody>(&headers, body).await {
+        Ok(b) => console(st.admin.set_admins(
+            &id,
+            &b.admins.iter().map(String::as_str).collect::<Vec<_>>(),
+        )),
+        Err(r) => r,
+    }
+}
+
+async fn admin_unlink(State(st): State<AppState>, Id(id): Id) -> Response {
+    console(st.admin.unlink_group(&id))
+}
+
+async fn admin_settings(State(st): State<AppState>) -> Response {
+    admin_json(StatusCode::OK, &st.admin.settings())
+}
+
+async fn admin_change_settings(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    match admin_body::<SettingsBody>(&headers, body).await {
+        Ok(b) => {
+            if let Some(scope) = b.scope {
+                st.admin.set_scope(scope);
+            }
+            if let Some(policy) = b.deleted_group_policy {
+                st.admin.set_deleted_group_policy(policy);
+            }
+            admin_json(StatusCode::OK, &st.admin.settings())
+        }
+        Err(r) => r,
+    }
+}
+
+async fn admin_enable(State(st): State<AppState>) -> Response {
+    let token = st.admin.enable_provisioning();
+    admin_json(StatusCode::OK, &json!({"token": token}))
+}
+
+async fn admin_disable(State(st): State<AppState>) -> Response {
+    st.admin.disable_provisioning();
+    admin_json(StatusCode::OK, &st.admin.settings())
+}
+
+async fn admin_rotate(State(st): State<AppState>) -> Response {
+    console(st.admin.rotate_token().map(|token| json!({"token": token})))
+}
+
+async fn admin_faults(State(st): State<AppState>) -> Response {
+    admin_json(StatusCode::OK, &st.faults.list())
+}
+
+async fn admin_add_fault(State(st): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    match admin_body::<FaultRule>(&headers, body).await {
+        Ok(rule) => admin_json(StatusCode::CREATED, &json!({"id": st.faults.add(rule)})),
+        Err(r) => r,
+    }
+}
+
+async fn admin_clear_faults(State(st): State<AppState>) -> Response {
+    st.faults.clear();
+    StatusCode::NO_CONTENT.into_response()
+}
+
+async fn admin_remove_fault(State(st): State<AppState>, Id(id): Id) -> Response {
+    if id.parse().is_ok_and(|id| st.faults.remove(id)) {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        admin_error(404, "fault_not_found", &format!("no fault rule {id}"))
+    }
+}

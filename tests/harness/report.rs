@@ -1,1 +1,0 @@
-//! Tests of report (being built).

@@ -1,0 +1,116 @@
+//! Counts, exit codes and root causes.
+
+use zinc_harness::cli::exit_codes::{BROKEN_RUN, FAILURES, SUCCESS};
+use zinc_harness::report::{Counts, ScenarioStatus};
+
+use super::fixtures::*;
+
+#[test]
+fn counts_and_the_ci_line() {
+    let r = mixed();
+    assert_eq!(
+        r.counts(),
+        Counts {
+            passed: 1,
+            failed: 2,
+            skipped: 1,
+            broken: 1,
+            total: 5
+        }
+    );
+    // Broken scenarios did not pass: they count as failed on the line CI reads.
+    assert_eq!(r.counts().summary_line(), "1 passed, 3 failed, 1 skipped");
+}
+
+#[test]
+fn skips_never_change_the_exit_code() {
+    assert_eq!(report(vec![passed()]).exit_code(), SUCCESS);
+    assert_eq!(report(vec![passed(), skipped()]).exit_code(), SUCCESS);
+    assert_eq!(report(vec![skipped(), skipped()]).exit_code(), SUCCESS);
+    assert_eq!(report(vec![]).exit_code(), SUCCESS);
+    assert_eq!(
+        report(vec![passed(), failed(), skipped()]).exit_code(),
+        FAILURES
+    );
+    assert_eq!(report(vec![failed(), broken()]).exit_code(), BROKEN_RUN);
+    assert_eq!(report(vec![broken(), skipped()]).exit_code(), BROKEN_RUN);
+}
+
+#[test]
+fn root_causes_group_findings_by_rule_and_hint() {
+    let causes = mixed().root_causes();
+    // Z4's hint appears three times over two scenarios: the largest group comes first.
+    let top = &causes[0];
+    assert_eq!(top.rule.as_deref(), Some("Z4"));
+    assert_eq!(top.count, 3);
+    assert_eq!(top.scenarios, vec!["T4", "okta-create"]);
+    // A finding without hint is grouped by what was checked.
+    assert!(
+        causes
+            .iter()
+            .any(|c| c.rule.as_deref() == Some("okta:create-echo")
+                && c.cause == "body.userName differs from what was expected")
+    );
+    // A broken scenario is its own cause, named by its file when it has no case.
+    let broken = causes
+        .iter()
+        .find(|c| c.cause.starts_with("broken:"))
+        .unwrap();
+    assert_eq!(broken.scenarios, vec!["scenarios/faults/unreachable.yaml"]);
+    assert_eq!(causes.iter().map(|c| c.count).sum::<usize>(), 3 + 1 + 1 + 1);
+    // Passes and skips are never causes.
+    assert!(report(vec![passed(), skipped()]).root_causes().is_empty());
+}
+
+#[test]
+fn status_names() {
+    assert_eq!(ScenarioStatus::Broken.as_str(), "broken");
+    assert_eq!(passed().display_name(), "T8");
+    assert_eq!(broken().display_name(), "scenarios/faults/unreachable.yaml");
+}
+
+#[test]
+fn started_at_is_rfc3339_utc() {
+    use std::time::{Duration, UNIX_EPOCH};
+    use zinc_harness::report::rfc3339_utc;
+    assert_eq!(rfc3339_utc(UNIX_EPOCH), "1970-01-01T00:00:00Z");
+    // 2026-11-28T12:34:56Z, and a leap day.
+    assert_eq!(
+        rfc3339_utc(UNIX_EPOCH + Duration::from_secs(1_795_869_296)),
+        "2026-11-28T12:34:56Z"
+    );
+    assert_eq!(
+        rfc3339_utc(UNIX_EPOCH + Duration::from_secs(951_782_400)),
+        "2000-02-29T00:00:00Z"
+    );
+}
+
+#[test]
+fn builders_and_the_derived_status() {
+    use zinc_harness::report::{Finding, RunReport, ScenarioReport, StepReport, StepStatus};
+    let mut s = ScenarioReport::new("scenarios/x.yaml", "T1", "x");
+    assert_eq!(s.derived_status(), ScenarioStatus::Passed);
+    let mut a = StepReport::new(1, "test_credentials", Some(3));
+    let mut b = StepReport::new(2, "console: enable", Some(5));
+    b.skip("needs the Admin Console");
+    s.steps = vec![a.clone(), b.clone()];
+    s.settle();
+    assert_eq!(
+        s.status,
+        ScenarioStatus::Passed,
+        "a skipped step does not fail a scenario"
+    );
+    a.fail(Finding::new("status", 200, 401).rule("Z2"));
+    assert_eq!(a.status, StepStatus::Failed);
+    s.steps = vec![a, b.clone()];
+    s.settle();
+    assert_eq!(s.status, ScenarioStatus::Failed);
+    s.steps = vec![b.clone(), b];
+    assert_eq!(s.derived_status(), ScenarioStatus::Skipped);
+    s.error = Some("connection refused".into());
+    assert_eq!(s.derived_status(), ScenarioStatus::Broken);
+    let mut r = RunReport::new("embedded mock", "zinc", "oin");
+    s.settle();
+    r.scenarios.push(s);
+    assert_eq!(r.exit_code(), BROKEN_RUN);
+}
