@@ -618,6 +618,55 @@ mod wire {
     }
 
     #[test]
+    fn findings_go_to_the_step_that_made_the_exchange() {
+        use zinc_harness::report::{StepReport, StepStatus};
+        let step = |index: usize, exchanges: Vec<Exchange>| StepReport {
+            index,
+            label: format!("step {index}"),
+            line: None,
+            status: StepStatus::Passed,
+            skip_reason: None,
+            findings: vec![],
+            exchanges,
+            okta_message: None,
+        };
+        let create = json!({"userName": "Carol@Example.com"});
+        let mut steps = vec![
+            step(
+                1,
+                vec![ex(
+                    "POST",
+                    "/Users",
+                    Some(create),
+                    201,
+                    Body::Json(user("u3", "Carol@Example.com")),
+                )],
+            ),
+            step(2, vec![]),
+            step(
+                3,
+                vec![ex(
+                    "GET",
+                    "/Users/u3",
+                    None,
+                    200,
+                    Body::Json(user("u3", "carol@example.com")),
+                )],
+            ),
+        ];
+        assert_eq!(wire::check_steps(&mut steps, Ruleset::Okta), 1);
+        let status: Vec<StepStatus> = steps.iter().map(|s| s.status).collect();
+        assert_eq!(
+            status,
+            [StepStatus::Passed, StepStatus::Passed, StepStatus::Failed]
+        );
+        assert_eq!(
+            steps[2].findings[0].rule.as_deref(),
+            Some("okta:username-case")
+        );
+    }
+
+    #[test]
     fn filters_are_parsed_or_left_alone() {
         assert_eq!(
             wire::parse_eq(r#"userName eq "a@b.c""#),
