@@ -1,3 +1,4 @@
 //! run (being built).
 
+pub mod cleanup;
 pub mod wire;

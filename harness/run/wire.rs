@@ -27,7 +27,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value, json};
 
 use crate::okta::transcript::{Body, Exchange, Response};
-use crate::report::Finding;
+use crate::report::{Finding, StepReport, StepStatus};
 
 /// The SCIM 2.0 ListResponse and Error URNs (RFC 7644 §3.4.2, §3.12).
 pub const LIST_URN: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
@@ -118,6 +118,30 @@ pub struct WireChecker {
 pub fn check_all(exchanges: &[Exchange], rules: Ruleset) -> Vec<Finding> {
     let mut checker = WireChecker::new(rules);
     exchanges.iter().flat_map(|e| checker.check(e)).collect()
+}
+
+/// Applies the checks to every exchange of a scenario's steps, in order (one checker for
+/// the scenario). Each finding goes to the step whose exchange broke the rule, and a step
+/// that ran and got a finding fails. Returns how many findings were added.
+pub fn check_steps(steps: &mut [StepReport], rules: Ruleset) -> usize {
+    let mut checker = WireChecker::new(rules);
+    let mut added = 0;
+    for step in steps {
+        let found: Vec<Finding> = step
+            .exchanges
+            .iter()
+            .flat_map(|e| checker.check(e))
+            .collect();
+        if found.is_empty() {
+            continue;
+        }
+        added += found.len();
+        step.findings.extend(found);
+        if step.status == StepStatus::Passed {
+            step.status = StepStatus::Failed;
+        }
+    }
+    added
 }
 
 impl WireChecker {

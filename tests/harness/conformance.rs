@@ -618,6 +618,55 @@ mod wire {
     }
 
     #[test]
+    fn findings_go_to_the_step_that_made_the_exchange() {
+        use zinc_harness::report::{StepReport, StepStatus};
+        let step = |index: usize, exchanges: Vec<Exchange>| StepReport {
+            index,
+            label: format!("step {index}"),
+            line: None,
+            status: StepStatus::Passed,
+            skip_reason: None,
+            findings: vec![],
+            exchanges,
+            okta_message: None,
+        };
+        let create = json!({"userName": "Carol@Example.com"});
+        let mut steps = vec![
+            step(
+                1,
+                vec![ex(
+                    "POST",
+                    "/Users",
+                    Some(create),
+                    201,
+                    Body::Json(user("u3", "Carol@Example.com")),
+                )],
+            ),
+            step(2, vec![]),
+            step(
+                3,
+                vec![ex(
+                    "GET",
+                    "/Users/u3",
+                    None,
+                    200,
+                    Body::Json(user("u3", "carol@example.com")),
+                )],
+            ),
+        ];
+        assert_eq!(wire::check_steps(&mut steps, Ruleset::Okta), 1);
+        let status: Vec<StepStatus> = steps.iter().map(|s| s.status).collect();
+        assert_eq!(
+            status,
+            [StepStatus::Passed, StepStatus::Passed, StepStatus::Failed]
+        );
+        assert_eq!(
+            steps[2].findings[0].rule.as_deref(),
+            Some("okta:username-case")
+        );
+    }
+
+    #[test]
     fn filters_are_parsed_or_left_alone() {
         assert_eq!(
             wire::parse_eq(r#"userName eq "a@b.c""#),
@@ -633,5 +682,328 @@ mod wire {
         );
         assert_eq!(wire::parse_eq(r#"userName sw "a""#), None);
         assert_eq!(wire::parse_eq("active eq true"), None);
+    }
+}
+
+/// Isolation (unique names per run), cleanup as Okta would, and run-id normalization.
+mod cleanup {
+    use zinc_harness::okta::{App, Body, Exchange, Response};
+    use zinc_harness::report::{
+        Finding, RunReport, ScenarioReport, ScenarioStatus, StepReport, StepStatus,
+    };
+    use zinc_harness::run::cleanup::{self, RunId};
+    use zinc_harness::scenario::{self, Action};
+
+    use super::*;
+
+    const SCENARIO: &str = r#"
+case: okta-isolation
+title: names are tagged
+profiles: [okta]
+people:
+  alice: { first: Alice, last: Smith, email: alice@example.com }
+  bob: { first: Bob, last: Jones, email: jimbob@example.com }
+groups:
+  eng: { name: Engineering Team, members: [alice] }
+steps:
+  - assign_user: alice
+  - update_user: alice
+    set: { email: alice.smith@example.com, user_name: alice.smith@example.com }
+    expect: { detail: "alice.smith@example.com is taken" }
+  - scim:
+      method: GET
+      path: /Users?filter=userName eq "ALICE@example.com"
+    expect: { body: { Resources: [ { userName: alice@example.com } ] } }
+  - scim:
+      method: GET
+      path: /Groups?filter=displayName%20eq%20%22Engineering%20Team%22
+  - push_group: eng
+  - rename_group: { group: eng, to: Platform }
+"#;
+
+    #[test]
+    fn run_ids_are_random_url_safe_and_validated() {
+        let (a, b) = (RunId::random(), RunId::random());
+        assert_ne!(a, b);
+        assert_eq!(a.as_str().len(), 8);
+        assert!(RunId::new(a.as_str()).is_some());
+        assert_eq!(a.tag(), format!("zh-{}", a.as_str()));
+        assert!(RunId::new("Abc").is_none());
+        assert!(RunId::new("a b").is_none());
+        assert!(RunId::new("").is_none());
+    }
+
+    #[test]
+    fn isolate_tags_every_name_and_every_mention() {
+        let s = scenario::parse("iso.yaml", SCENARIO).expect("valid scenario");
+        let run = RunId::new("r1n2").unwrap();
+        let iso = cleanup::isolate(&s, &run);
+        let alice = iso.person("alice").unwrap();
+        assert_eq!(alice.email, "zh-r1n2-alice@example.com");
+        assert_eq!(alice.user_name, "zh-r1n2-alice@example.com");
+        // Not confused with bob's jimbob@…, which is tagged on its own.
+        assert_eq!(
+            iso.person("bob").unwrap().email,
+            "zh-r1n2-jimbob@example.com"
+        );
+        assert_eq!(iso.group("eng").unwrap().name, "zh-r1n2 Engineering Team");
+        // Display names are not identities: untouched.
+        assert_eq!(alice.first, "Alice");
+        match &iso.steps[1].action {
+            Action::UpdateUser { set, .. } => {
+                assert_eq!(
+                    set.email.as_deref(),
+                    Some("zh-r1n2-alice.smith@example.com")
+                );
+                assert_eq!(
+                    set.user_name.as_deref(),
+                    Some("zh-r1n2-alice.smith@example.com")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            iso.steps[1].expect.as_ref().unwrap().detail.as_deref(),
+            Some("zh-r1n2-alice.smith@example.com is taken")
+        );
+        match &iso.steps[2].action {
+            // Any letter case is found, and keeps its case.
+            Action::Scim(r) => assert_eq!(
+                r.path,
+                r#"/Users?filter=userName eq "zh-r1n2-ALICE@example.com""#
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            iso.steps[2].expect.as_ref().unwrap().body,
+            Some(json!({"Resources": [{"userName": "zh-r1n2-alice@example.com"}]}))
+        );
+        match &iso.steps[3].action {
+            Action::Scim(r) => assert_eq!(
+                r.path,
+                "/Groups?filter=displayName%20eq%20%22zh-r1n2%20Engineering%20Team%22"
+            ),
+            other => panic!("{other:?}"),
+        }
+        match &iso.steps[5].action {
+            Action::RenameGroup { to, .. } => assert_eq!(to, "zh-r1n2 Platform"),
+            other => panic!("{other:?}"),
+        }
+        // The original is untouched, and isolating twice with two ids gives two names.
+        assert_eq!(s.person("alice").unwrap().email, "alice@example.com");
+        let other = cleanup::isolate(&s, &RunId::new("zz99").unwrap());
+        assert_ne!(other.person("alice").unwrap().email, alice.email);
+    }
+
+    fn report_with(run: &RunId) -> RunReport {
+        let tag = run.tag();
+        let email = format!("{tag}-alice@example.com");
+        let exchange = Exchange {
+            method: "GET".into(),
+            path: format!("/Users?filter=userName%20eq%20%22{tag}-alice%40example.com%22"),
+            request_headers: vec![],
+            request_body: None,
+            response: Some(Response {
+                status: 200,
+                headers: vec![],
+                body: Body::Json(json!({"Resources": [{"userName": email}], email.clone(): 1})),
+            }),
+            error: None,
+            duration: Duration::ZERO,
+        };
+        RunReport {
+            target: "http://127.0.0.1:1/v2".into(),
+            profile: "okta".into(),
+            app: "oin".into(),
+            started_at: None,
+            duration: Duration::ZERO,
+            scenarios: vec![ScenarioReport {
+                file: "x.yaml".into(),
+                case: "okta-x".into(),
+                title: "x".into(),
+                rules: vec![],
+                profiles: vec!["okta".into()],
+                app: None,
+                status: ScenarioStatus::Failed,
+                duration: Duration::ZERO,
+                steps: vec![StepReport {
+                    index: 1,
+                    label: format!("assign_user {email}"),
+                    line: Some(1),
+                    status: StepStatus::Failed,
+                    skip_reason: None,
+                    findings: vec![Finding::new(
+                        format!("userName of {email}"),
+                        email.clone(),
+                        json!({"u": email}),
+                    )],
+                    exchanges: vec![exchange],
+                    okta_message: Some(format!("Error while creating user {email}")),
+                }],
+                skip_reason: None,
+                error: None,
+            }],
+        }
+    }
+
+    #[test]
+    fn normalizing_removes_the_run_id_so_reruns_compare_equal() {
+        let (a, b) = (RunId::random(), RunId::random());
+        let (mut ra, mut rb) = (report_with(&a), report_with(&b));
+        assert_ne!(ra, rb);
+        cleanup::normalize_run_id(&mut ra, &a);
+        cleanup::normalize_run_id(&mut rb, &b);
+        assert_eq!(ra, rb);
+        let text = zinc_harness::report::json::render(&ra);
+        assert!(!text.contains(a.as_str()), "{text}");
+        assert!(text.contains("zh-<run>-alice@example.com"), "{text}");
+    }
+
+    fn created(method: &str, path: &str, status: u16, id: &str) -> Exchange {
+        Exchange {
+            method: method.into(),
+            path: path.into(),
+            request_headers: vec![],
+            request_body: None,
+            response: Some(Response {
+                status,
+                headers: vec![],
+                body: Body::Json(json!({"id": id})),
+            }),
+            error: None,
+            duration: Duration::ZERO,
+        }
+    }
+
+    #[test]
+    fn created_ids_come_from_successful_posts_only() {
+        let exchanges = vec![
+            created("POST", "/Users", 201, "u1"),
+            created("POST", "/Users", 409, "nope"),
+            created("GET", "/Users/u1", 200, "u1"),
+            created("POST", "/Groups/", 201, "g1"),
+            created("POST", "/Users", 201, "u1"),
+            created("POST", "/Users/.search", 200, "s1"),
+        ];
+        let (users, groups) = cleanup::created_ids(&exchanges);
+        assert_eq!(users, ["u1"]);
+        assert_eq!(groups, ["g1"]);
+    }
+
+    /// Against the real scim2-server: what a scenario made is gone (groups) or inactive
+    /// (users) afterwards, including what a raw request made.
+    #[tokio::test]
+    async fn cleanup_removes_what_the_run_made_as_okta_would() {
+        let Some(server) = Scim2Server::start().await else {
+            return;
+        };
+        for app in [App::Oin, App::Aiw] {
+            let run = RunId::random();
+            let tag = run.tag();
+            let mut c = OktaConfig::new(server.base_url(), Auth::Bearer(server.token().into()));
+            c.app = app;
+            c.timeout = Duration::from_secs(10);
+            let okta = OktaClient::new(c).unwrap();
+            okta.add_person(
+                "alice",
+                PersonProfile::new("Alice", "Smith", format!("{tag}-alice@example.com")),
+            )
+            .unwrap();
+            okta.add_person(
+                "bob",
+                PersonProfile::new("Bob", "Jones", format!("{tag}-bob@example.com")),
+            )
+            .unwrap();
+            okta.add_group("eng", &format!("{tag} Engineering"))
+                .unwrap();
+            okta.add_to_group("eng", &["alice"]).unwrap();
+            let mut log = Vec::new();
+            for o in [
+                okta.assign_user("alice").await.unwrap(),
+                okta.assign_user("bob").await.unwrap(),
+                okta.deactivate_user("bob").await.unwrap(),
+                okta.push_group("eng").await.unwrap(),
+                okta.raw(
+                    "POST",
+                    "/Users",
+                    Some(&json!({
+                    "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+                    "userName": format!("{tag}-raw@example.com"), "active": true})),
+                )
+                .await
+                .unwrap(),
+            ] {
+                assert!(o.ok, "{app}: {:?}", o.message);
+                log.extend(o.exchanges);
+            }
+            let alice = okta.server_user_id("alice").unwrap();
+            let group = okta.server_group_id("eng").unwrap();
+            let (raw_users, _) = cleanup::created_ids(&log);
+            let raw = raw_users.last().unwrap().clone();
+
+            let out = cleanup::cleanup(&okta, &log).await;
+            assert!(out.problems.is_empty(), "{app}: {:?}", out.problems);
+            // bob was deactivated by the scenario already: nothing more is sent for him.
+            assert_eq!(out.deactivated_users, [alice.clone(), raw.clone()], "{app}");
+            assert_eq!(out.deleted_groups, std::slice::from_ref(&group), "{app}");
+            assert!(
+                out.exchanges
+                    .iter()
+                    .all(|e| e.method != "DELETE" || e.path.starts_with("/Groups/")),
+                "{app}: Okta never deletes users"
+            );
+            assert_eq!(
+                out.summary(),
+                "cleanup: 2 users deactivated, 1 group deleted"
+            );
+
+            let http = reqwest::Client::new();
+            let get = |p: String| {
+                let http = http.clone();
+                let url = format!("{}{p}", server.base_url());
+                let token = server.token().to_owned();
+                async move {
+                    let r = http.get(url).bearer_auth(token).send().await.unwrap();
+                    (
+                        r.status().as_u16(),
+                        r.json::<Value>().await.unwrap_or(Value::Null),
+                    )
+                }
+            };
+            for id in [&alice, &raw] {
+                let (status, body) = get(format!("/Users/{id}")).await;
+                assert_eq!(
+                    (status, &body["active"]),
+                    (200, &json!(false)),
+                    "{app}: {body}"
+                );
+            }
+            assert_eq!(get(format!("/Groups/{group}")).await.0, 404, "{app}");
+        }
+    }
+
+    #[tokio::test]
+    async fn cleanup_lists_what_it_could_not_remove_and_never_panics() {
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(500).set_body_raw("<html>oops</html>", "text/html"))
+            .mount(&server)
+            .await;
+        let okta = okta_at(&format!("{}/scim/v2", server.uri()));
+        // Nothing Okta knows was provisioned; one raw create in the transcript.
+        let log = vec![created("POST", "/Users", 201, "u7")];
+        let out = cleanup::cleanup(&okta, &log).await;
+        assert!(out.deactivated_users.is_empty());
+        assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
+        assert!(
+            out.problems[0].starts_with("user u7: "),
+            "{:?}",
+            out.problems
+        );
+        assert!(
+            out.summary().contains("not removed: user u7"),
+            "{}",
+            out.summary()
+        );
     }
 }
