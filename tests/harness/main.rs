@@ -1,5 +1,6 @@
 //! The one integration-test binary (nextest style). Each part has its own module.
 
+mod bench;
 mod cli;
 mod conformance;
 mod okta;
