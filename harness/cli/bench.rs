@@ -1,11 +1,131 @@
-//! `zinc-harness bench`.
+//! `zinc-harness bench`: provisions a generated directory the way Okta would and measures the
+//! server (see [`crate::bench`]).
+
+use std::time::Duration;
 
 use super::exit_codes;
+use crate::bench::{self, BenchConfig, BenchError, Target, render};
+use crate::okta::{App, Auth, AuthMode};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Pretty,
+    Json,
+}
 
 #[derive(Debug, clap::Args)]
-pub struct BenchArgs {}
+pub struct BenchArgs {
+    /// `embedded` (a mock Zinc in this process) or a live server's SCIM base URL.
+    #[arg(long, default_value = "embedded")]
+    pub target: String,
+    /// The token for a live target (never printed).
+    #[arg(long, conflicts_with = "token_env")]
+    pub token: Option<String>,
+    /// The environment variable holding the token for a live target.
+    #[arg(long)]
+    pub token_env: Option<String>,
+    /// How Okta authenticates to a live target: bearer, header or basic (token `user:password`).
+    #[arg(long, default_value = "bearer")]
+    pub auth: AuthMode,
+    #[arg(long, default_value_t = 1000)]
+    pub users: usize,
+    #[arg(long, default_value_t = 100)]
+    pub groups: usize,
+    #[arg(long, default_value_t = 20)]
+    pub members_per_group: usize,
+    /// Okta actions in flight at once.
+    #[arg(long, default_value_t = 8)]
+    pub concurrency: usize,
+    /// Okta app personality: oin or aiw.
+    #[arg(long, default_value = "oin")]
+    pub app: App,
+    /// Picks names and memberships; a new seed is a fresh directory on a live server.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// By-id reads and eq lookups in the reads phase.
+    #[arg(long, default_value_t = 5000)]
+    pub reads: usize,
+    /// Also run a read/lookup load for this many seconds, sampling memory every second.
+    #[arg(long)]
+    pub duration: Option<u64>,
+    /// Skip the fixed-body baseline server.
+    #[arg(long)]
+    pub no_baseline: bool,
+    /// Give up after this many seconds in all.
+    #[arg(long, default_value_t = 600)]
+    pub time_limit: u64,
+    /// Per-request timeout in seconds.
+    #[arg(long, default_value_t = 30)]
+    pub request_timeout: u64,
+    #[arg(long, value_enum, default_value = "pretty")]
+    pub format: Format,
+}
 
-pub async fn exec(_args: BenchArgs) -> u8 {
-    eprintln!("error: `zinc-harness bench` is not built yet");
-    exit_codes::BROKEN_RUN
+fn target_of(args: &BenchArgs) -> Result<Target, String> {
+    if args.target == "embedded" {
+        if args.token.is_some() || args.token_env.is_some() {
+            return Err("--token/--token-env are for a live --target URL".into());
+        }
+        return Ok(Target::Embedded);
+    }
+    let url = url::Url::parse(&args.target)
+        .map_err(|e| format!("--target must be `embedded` or a URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err("--target URL must be http or https".into());
+    }
+    let token = match (&args.token, &args.token_env) {
+        (Some(t), _) => t.clone(),
+        (None, Some(var)) => {
+            std::env::var(var).map_err(|_| format!("environment variable {var} is not set"))?
+        }
+        (None, None) => return Err("a live --target needs --token or --token-env".into()),
+    };
+    Ok(Target::Live {
+        base_url: args.target.clone(),
+        auth: Auth::from_mode(args.auth, &token),
+    })
+}
+
+pub async fn exec(args: BenchArgs) -> u8 {
+    let target = match target_of(&args) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit_codes::BAD_INPUT;
+        }
+    };
+    let config = BenchConfig {
+        users: args.users,
+        groups: args.groups,
+        members_per_group: args.members_per_group,
+        concurrency: args.concurrency,
+        app: args.app,
+        seed: args.seed,
+        reads: args.reads,
+        baseline: !args.no_baseline,
+        load: args.duration.map(Duration::from_secs),
+        time_limit: Duration::from_secs(args.time_limit),
+        request_timeout: Duration::from_secs(args.request_timeout.max(1)),
+    };
+    match bench::run(target, &config).await {
+        Ok(report) => {
+            match args.format {
+                Format::Pretty => print!("{}", render::pretty(&report)),
+                Format::Json => println!("{}", render::json(&report)),
+            }
+            if report.totals.errors > 0 || report.totals.failed_actions > 0 {
+                exit_codes::FAILURES
+            } else {
+                exit_codes::SUCCESS
+            }
+        }
+        Err(e @ BenchError::Config(_)) => {
+            eprintln!("error: {e}");
+            exit_codes::BAD_INPUT
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            exit_codes::BROKEN_RUN
+        }
+    }
 }
