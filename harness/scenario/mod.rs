@@ -11,6 +11,17 @@
 //!
 //! The format reference for authors is `scenarios/README.md`.
 //!
+//! For the runner:
+//! - [`sources`] gives the files to run (the given paths, `./scenarios/`, or [`builtin`]) and
+//!   says which ([`Origin`]); [`Source::load`] reads one.
+//! - A [`Scenario`] is fully resolved: [`Action`]s name person keys of [`Scenario::people`]
+//!   (generated people included, patterns expanded) and group keys of [`Scenario::groups`];
+//!   console actions say whether a group is an Okta group or a console one ([`ConsoleGroup`]).
+//! - `{user:KEY}` / `{group:KEY}` in `scim:` paths and `expect: requests:` lines are filled in
+//!   (or recognised) with [`substitute`] / [`placeholders`].
+//! - [`Action::needs_embedded_mock`] marks steps to skip against a third-party server;
+//!   [`Scenario::zinc`] only configures the embedded mock.
+//!
 //! How a file is read: serde-saphyr parses the text into a tree of positioned nodes (YAML
 //! syntax, duplicate keys, size and depth limits); our own deserializer walks that tree into
 //! the file types of [`file`] (types, unknown fields, step kinds), recording every error and
