@@ -190,7 +190,7 @@ mod builtin_table {
     include!(concat!(env!("OUT_DIR"), "/builtin_scenarios.rs"));
 }
 
-/// The scenarios compiled into the binary: every `scenarios/**/*.yaml` of the source tree, as
+/// The scenarios compiled into the binary: every `scenarios/**/*.yaml` (and `.yml`) of the source tree, as
 /// (path such as `scenarios/troubleshooting/t3.yaml`, text), sorted by path.
 pub fn builtin() -> &'static [(&'static str, &'static str)] {
     builtin_table::BUILTIN
