@@ -383,7 +383,14 @@ fn de_error(name: &str, text: &str, root: &node::Node, e: de::DeError) -> Diagno
 fn not_a_scenario(name: &str, text: &str, root: &node::Node) -> Option<Diagnostic> {
     let expected = Some("a scenario: a mapping with at least `title:` and `steps:` (`zinc-harness new NAME` writes one)".to_string());
     match &root.kind {
-        node::NodeKind::Null => Some(Diagnostic::whole(name, "the file is empty", expected)),
+        node::NodeKind::Null => Some(Diagnostic::at(
+            name,
+            text,
+            1,
+            1,
+            "the file is empty",
+            expected,
+        )),
         node::NodeKind::Map(_) => None,
         _ => Some(Diagnostic::at(
             name,
