@@ -383,14 +383,14 @@ fn de_error(name: &str, text: &str, root: &node::Node, e: de::DeError) -> Diagno
 fn not_a_scenario(name: &str, text: &str, root: &node::Node) -> Option<Diagnostic> {
     let expected = Some("a scenario: a mapping with at least `title:` and `steps:` (`zinc-harness new NAME` writes one)".to_string());
     match &root.kind {
-        node::NodeKind::Null => Some(Diagnostic::at(
-            name,
-            text,
-            1,
-            1,
-            "the file is empty",
-            expected,
-        )),
+        node::NodeKind::Null => {
+            let what = if text.trim().is_empty() {
+                "the file is empty"
+            } else {
+                "the file holds no scenario, only comments (or an empty document)"
+            };
+            Some(Diagnostic::at(name, text, 1, 1, what, expected))
+        }
         node::NodeKind::Map(_) => None,
         _ => Some(Diagnostic::at(
             name,
