@@ -352,14 +352,12 @@ fn yaml_error(name: &str, text: &str, e: node::YamlError) -> Diagnostic {
     } else {
         message = format!("this is not valid YAML: {message}");
     }
-    let line_text = text
-        .lines()
+    let line_text = diag::yaml_lines(text)
         .nth(e.pos.line.saturating_sub(1) as usize)
         .unwrap_or("");
     if line_text.contains('\t')
         || (e.pos.line > 1
-            && text
-                .lines()
+            && diag::yaml_lines(text)
                 .nth(e.pos.line as usize - 2)
                 .is_some_and(|l| l.contains('\t')))
     {

@@ -284,3 +284,12 @@ fn windows_line_endings_and_a_byte_order_mark_are_fine() {
     let ok = text.replace("bobb", "alice");
     assert_eq!(scenario::parse("crlf.yaml", &ok).unwrap().steps.len(), 2);
 }
+
+#[test]
+fn a_lone_carriage_return_is_a_line_break_in_positions_and_shown_lines() {
+    // Old Mac line endings: YAML counts a lone \r as a line break, and so must the caret.
+    let text = "title: cr\rpeople:\r  alice: { first: A, last: B, email: a@example.com }\rsteps:\r  - get_user: bobb\r";
+    let d = scenario::parse("cr.yaml", text).unwrap_err();
+    assert_eq!((d.0[0].line, d.0[0].column), (5, 15), "{d}");
+    assert_eq!(d.0[0].source_line.as_deref(), Some("  - get_user: bobb"));
+}
