@@ -67,6 +67,7 @@ pub fn parse(name: &str, text: &str) -> Result<Scenario, Diagnostics> {
     let mut diags: Vec<Diagnostic> = sink
         .take()
         .into_iter()
+        .filter(|e| !sink.is_explained(e))
         .map(|e| de_error(name, text, &root, e))
         .collect();
     let scenario = match parsed {
@@ -77,7 +78,9 @@ pub fn parse(name: &str, text: &str) -> Result<Scenario, Diagnostics> {
             Some(scenario)
         }
         Err(e) => {
-            diags.push(de_error(name, text, &root, e));
+            if !sink.is_explained(&e) {
+                diags.push(de_error(name, text, &root, e));
+            }
             None
         }
     };
