@@ -165,6 +165,12 @@ fn every_step_kind_resolves() {
     assert_eq!(eng.members, expected, "a pattern expands in file order");
     assert!(s.group("ops").unwrap().members.is_empty());
 
+    let first = &s.steps[0].location;
+    assert_eq!(
+        (first.line, first.column),
+        (16, 5),
+        "a bare step knows where it is"
+    );
     let kinds: Vec<&str> = s.steps.iter().map(|s| s.action.kind()).collect();
     for k in scenario::STEP_KINDS {
         assert!(kinds.contains(k), "{k} is exercised");
