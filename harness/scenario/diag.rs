@@ -31,9 +31,9 @@ impl Diagnostic {
         expected: Option<String>,
     ) -> Diagnostic {
         let source_line = (line > 0)
-            .then(|| text.lines().nth(line as usize - 1))
+            .then(|| yaml_lines(text).nth(line as usize - 1))
             .flatten()
-            .map(|l| l.trim_end_matches('\r').to_string());
+            .map(str::to_string);
         Diagnostic {
             file: file.to_string(),
             line,
@@ -59,6 +59,25 @@ impl Diagnostic {
             source_line: None,
         }
     }
+}
+
+/// The lines of a text as YAML counts them: a line break is `\r\n`, `\n` or a lone `\r`.
+pub(crate) fn yaml_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let t = rest?;
+        match t.find(['\n', '\r']) {
+            Some(i) => {
+                let skip = if t[i..].starts_with("\r\n") { 2 } else { 1 };
+                rest = Some(&t[i + skip..]);
+                Some(&t[..i])
+            }
+            None => {
+                rest = None;
+                (!t.is_empty()).then_some(t)
+            }
+        }
+    })
 }
 
 /// Longest source line shown; longer ones are cut around the caret.

@@ -11,6 +11,17 @@
 //!
 //! The format reference for authors is `scenarios/README.md`.
 //!
+//! For the runner:
+//! - [`sources`] gives the files to run (the given paths, `./scenarios/`, or [`builtin`]) and
+//!   says which ([`Origin`]); [`Source::load`] reads one.
+//! - A [`Scenario`] is fully resolved: [`Action`]s name person keys of [`Scenario::people`]
+//!   (generated people included, patterns expanded) and group keys of [`Scenario::groups`];
+//!   console actions say whether a group is an Okta group or a console one ([`ConsoleGroup`]).
+//! - `{user:KEY}` / `{group:KEY}` in `scim:` paths and `expect: requests:` lines are filled in
+//!   (or recognised) with [`substitute`] / [`placeholders`].
+//! - [`Action::needs_embedded_mock`] marks steps to skip against a third-party server;
+//!   [`Scenario::zinc`] only configures the embedded mock.
+//!
 //! How a file is read: serde-saphyr parses the text into a tree of positioned nodes (YAML
 //! syntax, duplicate keys, size and depth limits); our own deserializer walks that tree into
 //! the file types of [`file`] (types, unknown fields, step kinds), recording every error and
@@ -56,6 +67,7 @@ pub fn parse(name: &str, text: &str) -> Result<Scenario, Diagnostics> {
     let mut diags: Vec<Diagnostic> = sink
         .take()
         .into_iter()
+        .filter(|e| !sink.is_explained(e))
         .map(|e| de_error(name, text, &root, e))
         .collect();
     let scenario = match parsed {
@@ -66,7 +78,9 @@ pub fn parse(name: &str, text: &str) -> Result<Scenario, Diagnostics> {
             Some(scenario)
         }
         Err(e) => {
-            diags.push(de_error(name, text, &root, e));
+            if !sink.is_explained(&e) {
+                diags.push(de_error(name, text, &root, e));
+            }
             None
         }
     };
@@ -179,7 +193,7 @@ mod builtin_table {
     include!(concat!(env!("OUT_DIR"), "/builtin_scenarios.rs"));
 }
 
-/// The scenarios compiled into the binary: every `scenarios/**/*.yaml` of the source tree, as
+/// The scenarios compiled into the binary: every `scenarios/**/*.yaml` (and `.yml`) of the source tree, as
 /// (path such as `scenarios/troubleshooting/t3.yaml`, text), sorted by path.
 pub fn builtin() -> &'static [(&'static str, &'static str)] {
     builtin_table::BUILTIN
@@ -341,14 +355,12 @@ fn yaml_error(name: &str, text: &str, e: node::YamlError) -> Diagnostic {
     } else {
         message = format!("this is not valid YAML: {message}");
     }
-    let line_text = text
-        .lines()
+    let line_text = diag::yaml_lines(text)
         .nth(e.pos.line.saturating_sub(1) as usize)
         .unwrap_or("");
     if line_text.contains('\t')
         || (e.pos.line > 1
-            && text
-                .lines()
+            && diag::yaml_lines(text)
                 .nth(e.pos.line as usize - 2)
                 .is_some_and(|l| l.contains('\t')))
     {
@@ -372,7 +384,14 @@ fn de_error(name: &str, text: &str, root: &node::Node, e: de::DeError) -> Diagno
 fn not_a_scenario(name: &str, text: &str, root: &node::Node) -> Option<Diagnostic> {
     let expected = Some("a scenario: a mapping with at least `title:` and `steps:` (`zinc-harness new NAME` writes one)".to_string());
     match &root.kind {
-        node::NodeKind::Null => Some(Diagnostic::whole(name, "the file is empty", expected)),
+        node::NodeKind::Null => {
+            let what = if text.trim().is_empty() {
+                "the file is empty"
+            } else {
+                "the file holds no scenario, only comments (or an empty document)"
+            };
+            Some(Diagnostic::at(name, text, 1, 1, what, expected))
+        }
         node::NodeKind::Map(_) => None,
         _ => Some(Diagnostic::at(
             name,

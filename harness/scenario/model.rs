@@ -428,7 +428,8 @@ fn status_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u16>, D:
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Expect {
-    /// The outcome Okta (or the console) records for the action.
+    /// The outcome Okta records for the action (pass/fail); for a console or support step,
+    /// whether Zinc accepted it; for a raw `scim` step, whether the status is 2xx.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ok: Option<bool>,
     /// HTTP status of the action's last exchange.
