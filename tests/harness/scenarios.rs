@@ -12,8 +12,9 @@ use std::path::{Path, PathBuf};
 
 use rstest::rstest;
 use zinc_harness::report::ScenarioStatus;
-use zinc_harness::run::{self, RunOptions};
-use zinc_harness::scenario;
+use zinc_harness::run::{self, Embedded, RunOptions, TargetSpec};
+use zinc_harness::scenario::{self, Profile};
+use zinc_harness::zinc::Rule;
 
 /// `scenarios/troubleshooting/t3-email-immutable.yaml` → `troubleshooting__t3-email-immutable`.
 fn snapshot_name(path: &Path) -> String {
@@ -33,9 +34,22 @@ fn snapshot_name(path: &Path) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scenario_file(#[files("scenarios/**/*.yaml")] path: PathBuf) {
     let s = scenario::load(&path).unwrap_or_else(|d| panic!("{d}"));
-    let opts = RunOptions {
-        jobs: 1,
-        ..RunOptions::default()
+    let opts = if s.in_profile(Profile::Zinc) {
+        RunOptions {
+            jobs: 1,
+            ..RunOptions::default()
+        }
+    } else {
+        // `profiles: [okta]` alone: Okta's generic expectation where Zinc documents
+        // otherwise (a deactivated user stays readable with active:false; Zinc removes it,
+        // Z10). It runs in the okta profile against the mock with Z10 off - a generic SCIM
+        // server that keeps deactivated users - so the scenario is proven, not just skipped.
+        RunOptions {
+            jobs: 1,
+            profile: Profile::Okta,
+            target: TargetSpec::Embedded(Embedded::default().with_broken_rule(Rule::Z10)),
+            ..RunOptions::default()
+        }
     };
     let run = run::run_scenario(&s, &opts).await;
     assert_eq!(
