@@ -34,7 +34,7 @@ fn the_t3_example_parses_into_resolved_steps() {
     assert_eq!(s.rules, ["Z7", "Z10"]);
     assert_eq!(s.profiles, [Profile::Zinc]);
     assert_eq!(s.okta.app, Some(App::Oin));
-    assert_eq!(s.steps.len(), 6);
+    assert_eq!(s.steps.len(), 8);
     assert_eq!(
         s.steps[0].action,
         Action::AssignUser {
