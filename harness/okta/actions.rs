@@ -859,6 +859,8 @@ impl OktaClient {
                 })?
                 .to_owned();
             self.set_pushed_group(key, Some(id.clone()));
+            // The create is what a scenario's expected status refers to, not aiw's follow-up.
+            run.mark();
             if run.app() == App::Aiw {
                 self.get_put_group(&mut run, &id, &g).await?;
             }

@@ -58,6 +58,12 @@ impl OktaClient {
         self.inner.sender.set_auth(auth);
     }
 
+    /// Replaces the token and keeps the auth mode (bearer, header, or basic's password).
+    pub fn set_token(&self, token: &str) {
+        let auth = self.inner.sender.auth().with_token(token);
+        self.inner.sender.set_auth(auth);
+    }
+
     pub fn app(&self) -> App {
         self.inner.app
     }

@@ -97,6 +97,10 @@ impl Sender {
         *self.auth.write() = auth;
     }
 
+    pub fn auth(&self) -> Auth {
+        self.auth.read().clone()
+    }
+
     pub fn add_secret(&self, secret: String) {
         self.extra_secrets.write().insert(secret);
     }
@@ -215,12 +219,29 @@ impl Sender {
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(parse_retry_after);
-        let bytes = response.bytes().await;
+        // A redirect is not followed (neither does a SCIM client of Okta's kind): it fails
+        // the request with where it pointed, so a loop or a wrong base URL is plain to see.
+        if (300..400).contains(&status) {
+            let location = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+            exchange.duration = started.elapsed();
+            let why = self.scrub(&redirect_reason(status, location.as_deref()));
+            exchange.response = Some(Response {
+                status,
+                headers: resp_headers,
+                body: Body::Empty,
+            });
+            exchange.error = Some(why.clone());
+            return (exchange, Reply::Failed(why), retry_after);
+        }
+        let bytes = read_capped(response).await;
         exchange.duration = started.elapsed();
         let bytes = match bytes {
             Ok(b) => b,
-            Err(e) => {
-                let why = self.scrub(&describe(&e));
+            Err(why) => {
+                let why = self.scrub(&why);
                 exchange.response = Some(Response {
                     status,
                     headers: resp_headers,
@@ -260,6 +281,54 @@ impl Sender {
             },
             retry_after,
         )
+    }
+}
+
+/// The most of a response body read (after decompression). A SCIM answer is a few KiB; a
+/// page of 100 users well under 1 MiB. A bigger body is a misbehaving target: reading stops
+/// there instead of buffering it all.
+pub const MAX_BODY: usize = 4 * 1024 * 1024;
+
+/// Reads the whole body, at most [`MAX_BODY`] bytes; the request's timeout still bounds it,
+/// so a server that drips bytes forever fails with `Read timed out`.
+async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, String> {
+    let too_big = |n: String| {
+        format!(
+            "Error reading the response: the body is larger than {} MiB ({n}); stopped reading",
+            MAX_BODY / (1024 * 1024)
+        )
+    };
+    if let Some(len) = response.content_length()
+        && len > MAX_BODY as u64
+    {
+        return Err(too_big(format!("Content-Length: {len}")));
+    }
+    let mut out = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if out.len() + chunk.len() > MAX_BODY {
+                    return Err(too_big(format!("more than {MAX_BODY} bytes arrived")));
+                }
+                out.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(out),
+            Err(e) => return Err(describe(&e)),
+        }
+    }
+}
+
+/// Why a 3xx answer failed the request: its reason phrase and where it pointed.
+fn redirect_reason(status: u16, location: Option<&str>) -> String {
+    let phrase = reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("Redirect");
+    match location {
+        Some(to) => format!(
+            "{phrase} ({status}): the server redirects to {to}; redirects are not followed (use the final URL as the SCIM base URL)"
+        ),
+        None => format!("{phrase} ({status}) without a Location; redirects are not followed"),
     }
 }
 

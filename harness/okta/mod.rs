@@ -48,7 +48,8 @@
 //!   capped at `max_wait`, 1 s (capped) when the header is missing. No other status is
 //!   retried automatically (none observed).
 //! - **Timeout** bounds each whole exchange (and the connect). Redirects are not followed:
-//!   a 3xx fails the action with its status.
+//!   a 3xx fails the action with its status and where it pointed. A response body is read
+//!   up to 4 MiB (`MAX_BODY`); a bigger one fails the request instead of filling memory.
 //! - **Headers**: Okta's six, recorded in the order `User-Agent`, `Accept`,
 //!   `Accept-Charset`, `Accept-Encoding`, `Content-Type` (with a body), `Authorization`.
 //!   `Connection` is not set (samples disagree); `Host`/`Content-Length` come from the HTTP

@@ -119,6 +119,34 @@ pub struct Finding {
     pub hint: Option<String>,
 }
 
+impl StepReport {
+    /// A passed step with no findings or exchanges yet.
+    pub fn new(index: usize, label: impl Into<String>, line: Option<usize>) -> Self {
+        StepReport {
+            index,
+            label: label.into(),
+            line,
+            status: StepStatus::Passed,
+            skip_reason: None,
+            findings: Vec::new(),
+            exchanges: Vec::new(),
+            okta_message: None,
+        }
+    }
+
+    /// Records a failed expectation: the step is failed from now on.
+    pub fn fail(&mut self, finding: Finding) {
+        self.findings.push(finding);
+        self.status = StepStatus::Failed;
+    }
+
+    /// Marks the step skipped, with the reason (e.g. `needs the Admin Console`).
+    pub fn skip(&mut self, reason: impl Into<String>) {
+        self.status = StepStatus::Skipped;
+        self.skip_reason = Some(reason.into());
+    }
+}
+
 impl Finding {
     /// A finding without rule or hint; add them with [`Finding::rule`] and [`Finding::hint`].
     pub fn new(
@@ -333,7 +361,65 @@ impl RunReport {
     }
 }
 
+impl RunReport {
+    /// An empty run against `target` (never pass a token here).
+    pub fn new(
+        target: impl Into<String>,
+        profile: impl Into<String>,
+        app: impl Into<String>,
+    ) -> Self {
+        RunReport {
+            target: target.into(),
+            profile: profile.into(),
+            app: app.into(),
+            started_at: None,
+            duration: Duration::ZERO,
+            scenarios: Vec::new(),
+        }
+    }
+}
+
 impl ScenarioReport {
+    /// A scenario that has not run yet: [`ScenarioStatus::Passed`] with no steps; set the
+    /// rest as it runs, then [`ScenarioReport::settle`].
+    pub fn new(file: impl Into<String>, case: impl Into<String>, title: impl Into<String>) -> Self {
+        ScenarioReport {
+            file: file.into(),
+            case: case.into(),
+            title: title.into(),
+            rules: Vec::new(),
+            profiles: Vec::new(),
+            app: None,
+            status: ScenarioStatus::Passed,
+            duration: Duration::ZERO,
+            steps: Vec::new(),
+            skip_reason: None,
+            error: None,
+        }
+    }
+
+    /// The status the steps call for: broken when [`ScenarioReport::error`] is set, skipped
+    /// when [`ScenarioReport::skip_reason`] is set or every step was skipped, failed when a
+    /// step failed, passed otherwise.
+    pub fn derived_status(&self) -> ScenarioStatus {
+        if self.error.is_some() {
+            ScenarioStatus::Broken
+        } else if self.skip_reason.is_some()
+            || (!self.steps.is_empty()
+                && self.steps.iter().all(|s| s.status == StepStatus::Skipped))
+        {
+            ScenarioStatus::Skipped
+        } else if self.steps.iter().any(|s| s.status == StepStatus::Failed) {
+            ScenarioStatus::Failed
+        } else {
+            ScenarioStatus::Passed
+        }
+    }
+
+    /// Sets `status` to [`ScenarioReport::derived_status`].
+    pub fn settle(&mut self) {
+        self.status = self.derived_status();
+    }
     /// How the scenario is named in summaries: its case id, or its file when it has none.
     pub fn display_name(&self) -> &str {
         if self.case.is_empty() {

@@ -162,6 +162,7 @@ pub fn render(report: &RunReport, opts: &PrettyOptions) -> String {
             }
             ScenarioStatus::Passed | ScenarioStatus::Skipped => {}
         }
+        render_skipped_steps(&mut out, s, p);
     }
     out.push('\n');
 
@@ -197,6 +198,34 @@ pub fn render(report: &RunReport, opts: &PrettyOptions) -> String {
     // Alone on its own line and never coloured: CI systems read it.
     let _ = writeln!(out, "{}", counts.summary_line());
     out
+}
+
+/// Steps skipped with a reason (e.g. they need the Admin Console), one line per reason:
+/// a skip is not a failure, but the reader should know what was not checked.
+fn render_skipped_steps(out: &mut String, s: &ScenarioReport, p: Paint) {
+    let mut by_reason: Vec<(&str, Vec<usize>)> = Vec::new();
+    for st in s.steps.iter().filter(|st| st.status == StepStatus::Skipped) {
+        let Some(reason) = st.skip_reason.as_deref() else {
+            continue;
+        };
+        match by_reason.iter_mut().find(|(r, _)| *r == reason) {
+            Some((_, steps)) => steps.push(st.index),
+            None => by_reason.push((reason, vec![st.index])),
+        }
+    }
+    for (reason, steps) in by_reason {
+        let list: Vec<String> = steps.iter().map(usize::to_string).collect();
+        let what = if steps.len() == 1 { "step" } else { "steps" };
+        let _ = writeln!(
+            out,
+            "    {}",
+            p.yellow(&format!(
+                "– {what} {} skipped: {}",
+                list.join(", "),
+                one_line(reason)
+            ))
+        );
+    }
 }
 
 /// One line for a scenario, as in the report and the progress display (no trailing

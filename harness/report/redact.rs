@@ -255,6 +255,9 @@ fn scheme_credential(orig: &str, lower: &str, i: usize) -> Option<(usize, usize)
         j += 1;
     }
     let cred = &orig.as_bytes()[start..j];
+    if cred.is_empty() {
+        return None;
+    }
     // `Bearer realm="zinc"` (WWW-Authenticate): an auth-param, not a credential.
     let auth_param = cred.len() > 1
         && cred.ends_with(b"=")
@@ -265,10 +268,13 @@ fn scheme_credential(orig: &str, lower: &str, i: usize) -> Option<(usize, usize)
     if auth_param {
         return None;
     }
-    // Prose ("missing bearer token", "basic idea") is not a credential: a real one is long
-    // or has a character a plain lower-case word lacks (digit, capital, symbol).
-    let looks_secret = cred.len() >= 16 || cred.iter().any(|c| !c.is_ascii_lowercase());
-    (looks_secret && cred.len() >= 4).then_some((start, j))
+    // Prose ("missing bearer token", "OAuth Bearer Token Standard", "basic idea") is not a
+    // credential: a word, lower-case or capitalised, is left alone unless it is very long;
+    // anything else of some length (digits, symbols, mixed case) is taken for one.
+    let word =
+        cred.iter().all(u8::is_ascii_alphabetic) && cred[1..].iter().all(u8::is_ascii_lowercase);
+    let looks_secret = cred.len() >= 24 || (!word && cred.len() >= 6);
+    looks_secret.then_some((start, j))
 }
 
 /// `password=x`, `"client_secret": "x"`, `token: x` at `i`: the span of the value.
@@ -352,6 +358,11 @@ mod tests {
         );
         assert_eq!(scrub_text("missing bearer token"), "missing bearer token");
         assert_eq!(scrub_text("the basic idea"), "the basic idea");
+        let spc = "Authentication scheme using the OAuth Bearer Token Standard";
+        assert_eq!(scrub_text(spc), spc);
+        assert_eq!(scrub_text("Bearer Authentication"), "Bearer Authentication");
+        assert_eq!(scrub_text("Bearer 0123456789abcdef"), "Bearer <redacted>");
+        assert_eq!(scrub_text("SSWS 00abcDEF"), "SSWS <redacted>");
         assert_eq!(scrub_text("Bearer <redacted>"), "Bearer <redacted>");
         assert_eq!(
             scrub_text(r#"Bearer realm="zinc", error="invalid_token""#),

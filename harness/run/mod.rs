@@ -1,1 +1,4 @@
 //! run (being built).
+
+pub mod cleanup;
+pub mod wire;

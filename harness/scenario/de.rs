@@ -29,15 +29,42 @@ pub(crate) struct DeError {
     pub pos: Option<Pos>,
     pub message: String,
     pub expected: Option<String>,
+    /// The mapping entries (key positions) and list items the error came up through,
+    /// innermost first: which entry to leave out to read the rest of a mapping.
+    trail: Vec<Via>,
+    /// Set by `missing_field`.
+    missing: Option<&'static str>,
 }
 
 impl DeError {
+    fn new(message: String, expected: Option<String>) -> Self {
+        DeError {
+            pos: None,
+            message,
+            expected,
+            trail: Vec::new(),
+            missing: None,
+        }
+    }
+
     fn at(mut self, pos: Pos) -> Self {
         if self.pos.is_none() {
             self.pos = Some(pos);
         }
         self
     }
+
+    fn through(mut self, via: Via) -> Self {
+        self.trail.push(via);
+        self
+    }
+}
+
+/// A step on an error's way up: the mapping entry (by its key's position) or list item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Via {
+    Key(Pos),
+    Item(Pos),
 }
 
 impl fmt::Display for DeError {
@@ -62,79 +89,84 @@ impl de::Error for DeError {
             let column = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
             let message = parts.next().unwrap_or_default().to_string();
             let expected = parts.next().filter(|s| !s.is_empty()).map(str::to_string);
-            return DeError {
-                pos: (line > 0).then_some(Pos { line, column }),
-                message,
-                expected,
-            };
+            let mut e = DeError::new(message, expected);
+            e.pos = (line > 0).then_some(Pos { line, column });
+            return e;
         }
-        DeError {
-            pos: None,
-            message: text,
-            expected: None,
-        }
+        DeError::new(text, None)
     }
 
     fn invalid_type(unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> Self {
-        DeError {
-            pos: None,
-            message: format!("wrong type of value: found {}", describe_unexpected(&unexp)),
-            expected: Some(exp.to_string()),
-        }
+        DeError::new(
+            format!("wrong type of value: found {}", describe_unexpected(&unexp)),
+            Some(plain_expectation(&exp.to_string())),
+        )
     }
 
     fn invalid_value(unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> Self {
-        DeError {
-            pos: None,
-            message: format!("{} is not allowed here", describe_unexpected(&unexp)),
-            expected: Some(exp.to_string()),
-        }
+        DeError::new(
+            format!("{} is not allowed here", describe_unexpected(&unexp)),
+            Some(exp.to_string()),
+        )
     }
 
     fn invalid_length(len: usize, exp: &dyn de::Expected) -> Self {
-        DeError {
-            pos: None,
-            message: format!("wrong number of items: {len}"),
-            expected: Some(exp.to_string()),
-        }
+        DeError::new(
+            format!("wrong number of items: {len}"),
+            Some(exp.to_string()),
+        )
     }
 
     fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
-        DeError {
-            pos: None,
-            message: format!(
+        DeError::new(
+            format!(
                 "unknown value `{variant}`{}",
                 did_you_mean(variant, expected.iter().copied())
             ),
-            expected: Some(one_of(expected)),
-        }
+            Some(one_of(expected)),
+        )
     }
 
     fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
-        DeError {
-            pos: None,
-            message: format!(
+        DeError::new(
+            format!(
                 "unknown field `{field}`{}",
                 did_you_mean(field, expected.iter().copied())
             ),
-            expected: Some(one_of(expected)),
-        }
+            Some(one_of(expected)),
+        )
     }
 
     fn missing_field(field: &'static str) -> Self {
-        DeError {
-            pos: None,
-            message: format!("missing required field `{field}`"),
-            expected: Some(format!("`{field}: …` in this mapping")),
-        }
+        let mut e = DeError::new(
+            format!("missing required field `{field}`"),
+            Some(format!("`{field}: …` in this mapping")),
+        );
+        e.missing = Some(field);
+        e
     }
 
     fn duplicate_field(field: &'static str) -> Self {
-        DeError {
-            pos: None,
-            message: format!("field `{field}` is given twice"),
-            expected: Some("each field once".to_string()),
-        }
+        DeError::new(
+            format!("field `{field}` is given twice"),
+            Some("each field once".to_string()),
+        )
+    }
+}
+
+/// serde's names for types, in an author's words.
+fn plain_expectation(exp: &str) -> String {
+    match exp {
+        "a string" | "a borrowed string" | "string" => "text".to_string(),
+        "a boolean" => "`true` or `false`".to_string(),
+        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number (0 or more)".to_string(),
+        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number".to_string(),
+        "f32" | "f64" => "a number".to_string(),
+        "a sequence" => "a list".to_string(),
+        "a map" => "a mapping (key: value pairs)".to_string(),
+        other if other.starts_with("struct ") => "a mapping (key: value pairs)".to_string(),
+        other if other.starts_with("enum ") => "one of the allowed values".to_string(),
+        other => other.to_string(),
     }
 }
 
@@ -205,9 +237,18 @@ pub(crate) fn error_at<E: de::Error>(pos: Pos, message: &str, expected: &str) ->
 #[derive(Default)]
 pub(crate) struct Sink {
     errors: RefCell<Vec<DeError>>,
+    /// Entries and items left out after an error, so the rest of their mapping or list is
+    /// still read (see [`RetrySeq`]).
+    hidden: RefCell<std::collections::HashSet<Via>>,
 }
 
 impl Sink {
+    fn hide(&self, via: Via) {
+        self.hidden.borrow_mut().insert(via);
+    }
+    fn is_hidden(&self, via: Via) -> bool {
+        self.hidden.borrow().contains(&via)
+    }
     pub fn push(&self, e: DeError) {
         self.errors.borrow_mut().push(e);
     }
@@ -221,19 +262,13 @@ pub(crate) fn from_node<'a, T: Deserialize<'a>>(
     node: &'a Node,
     sink: &'a Sink,
 ) -> Result<T, DeError> {
-    T::deserialize(NodeDe {
-        node,
-        sink,
-        record: false,
-    })
+    T::deserialize(NodeDe { node, sink })
 }
 
 #[derive(Clone, Copy)]
 struct NodeDe<'a> {
     node: &'a Node,
     sink: &'a Sink,
-    /// This node is the content of a `Tolerant`: record its error before handing it back.
-    record: bool,
 }
 
 impl<'a> NodeDe<'a> {
@@ -241,18 +276,11 @@ impl<'a> NodeDe<'a> {
         NodeDe {
             node,
             sink: self.sink,
-            record: false,
         }
     }
 
     fn finish<T>(&self, r: Result<T, DeError>) -> Result<T, DeError> {
-        let r = r.map_err(|e| e.at(self.node.pos));
-        if self.record
-            && let Err(e) = &r
-        {
-            self.sink.push(e.clone());
-        }
-        r
+        r.map_err(|e| e.at(self.node.pos))
     }
 
     fn any<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value, DeError> {
@@ -269,7 +297,11 @@ impl<'a> NodeDe<'a> {
             }),
             NodeKind::Map(entries) => visitor.visit_map(MapDe {
                 de: self,
-                entries: entries.iter().collect::<Vec<_>>().into_iter(),
+                entries: entries
+                    .iter()
+                    .filter(|(k, _)| !self.sink.is_hidden(Via::Key(k.pos)))
+                    .collect::<Vec<_>>()
+                    .into_iter(),
                 value: None,
             }),
         }
@@ -299,6 +331,9 @@ impl<'a> NodeDe<'a> {
         // mapping is still read.
         let mut known = Vec::with_capacity(entries.len());
         for entry in entries {
+            if self.sink.is_hidden(Via::Key(entry.0.pos)) {
+                continue;
+            }
             match entry.0.as_str() {
                 Some(k) if fields.contains(&k) => known.push(entry),
                 other => {
@@ -310,11 +345,8 @@ impl<'a> NodeDe<'a> {
                         ),
                         None => format!("a field name must be text, found {}", entry.0.describe()),
                     };
-                    self.sink.push(DeError {
-                        pos: Some(entry.0.pos),
-                        message,
-                        expected: Some(one_of(fields)),
-                    });
+                    self.sink
+                        .push(DeError::new(message, Some(one_of(fields))).at(entry.0.pos));
                 }
             }
         }
@@ -334,9 +366,11 @@ impl<'a> NodeDe<'a> {
 
     fn newtype<V: Visitor<'a>>(self, name: &'static str, visitor: V) -> Result<V::Value, DeError> {
         match name {
-            TOLERANT => visitor.visit_newtype_struct(NodeDe {
-                record: true,
-                ..self
+            TOLERANT => visitor.visit_seq(RetrySeq {
+                de: self,
+                hidden_names: Vec::new(),
+                attempts: 0,
+                done: false,
             }),
             LOCATED => visitor.visit_seq(LocatedDe { de: self, state: 0 }),
             _ => visitor.visit_newtype_struct(self),
@@ -364,24 +398,21 @@ impl<'a> NodeDe<'a> {
                     .iter()
                     .filter_map(|(k, _)| k.scalar_text())
                     .collect();
-                Err(DeError {
-                    pos: Some(self.node.pos),
-                    message: if names.is_empty() {
-                        "an empty mapping here names no choice".to_string()
-                    } else {
-                        format!(
-                            "only one choice is allowed here, found {}",
-                            names.join(", ")
-                        )
-                    },
-                    expected: Some(one_of(variants)),
-                })
+                let message = if names.is_empty() {
+                    "an empty mapping here names no choice".to_string()
+                } else {
+                    format!(
+                        "only one choice is allowed here, found {}",
+                        names.join(", ")
+                    )
+                };
+                Err(DeError::new(message, Some(one_of(variants))).at(self.node.pos))
             }
-            _ => Err(DeError {
-                pos: Some(self.node.pos),
-                message: format!("found {}", self.node.describe()),
-                expected: Some(one_of(variants)),
-            }),
+            _ => Err(DeError::new(
+                format!("found {}", self.node.describe()),
+                Some(one_of(variants)),
+            )
+            .at(self.node.pos)),
         }
     }
 }
@@ -424,10 +455,6 @@ impl<'a> de::Deserializer<'a> for NodeDe<'a> {
         visitor: V,
     ) -> Result<V::Value, DeError> {
         let r = self.newtype(name, visitor);
-        // A Tolerant records its content's error itself; do not record it twice.
-        if name == TOLERANT {
-            return r.map_err(|e| e.at(self.node.pos));
-        }
         self.finish(r)
     }
     fn deserialize_tuple<V: Visitor<'a>>(self, _: usize, visitor: V) -> Result<V::Value, DeError> {
@@ -474,11 +501,12 @@ impl<'a> de::SeqAccess<'a> for SeqDe<'a> {
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, DeError> {
-        match self.items.next() {
+        let sink = self.de.sink;
+        match self.items.find(|n| !sink.is_hidden(Via::Item(n.pos))) {
             Some(n) => seed
                 .deserialize(self.de.child(n))
                 .map(Some)
-                .map_err(|e| e.at(n.pos)),
+                .map_err(|e| e.at(n.pos).through(Via::Item(n.pos))),
             None => Ok(None),
         }
     }
@@ -490,7 +518,7 @@ impl<'a> de::SeqAccess<'a> for SeqDe<'a> {
 struct MapDe<'a> {
     de: NodeDe<'a>,
     entries: std::vec::IntoIter<&'a (Node, Node)>,
-    value: Option<&'a Node>,
+    value: Option<&'a (Node, Node)>,
 }
 
 impl<'a> de::MapAccess<'a> for MapDe<'a> {
@@ -500,19 +528,22 @@ impl<'a> de::MapAccess<'a> for MapDe<'a> {
         seed: K,
     ) -> Result<Option<K::Value>, DeError> {
         match self.entries.next() {
-            Some((k, v)) => {
-                self.value = Some(v);
+            Some(entry) => {
+                self.value = Some(entry);
+                let k = &entry.0;
                 seed.deserialize(self.de.child(k))
                     .map(Some)
-                    .map_err(|e| e.at(k.pos))
+                    .map_err(|e| e.at(k.pos).through(Via::Key(k.pos)))
             }
             None => Ok(None),
         }
     }
     fn next_value_seed<V: DeserializeSeed<'a>>(&mut self, seed: V) -> Result<V::Value, DeError> {
-        let node = self.value.take().unwrap_or(self.de.node);
+        let Some((k, node)) = self.value.take() else {
+            return Err(DeError::new("a value without its key".to_string(), None));
+        };
         seed.deserialize(self.de.child(node))
-            .map_err(|e| e.at(node.pos))
+            .map_err(|e| e.at(node.pos).through(Via::Key(k.pos)))
     }
     fn size_hint(&self) -> Option<usize> {
         Some(self.entries.len())
@@ -543,31 +574,31 @@ impl<'a> de::VariantAccess<'a> for EnumDe<'a> {
             None => Ok(()),
             Some(n) if n.kind == NodeKind::Null => Ok(()),
             Some(n) if matches!(&n.kind, NodeKind::Map(m) if m.is_empty()) => Ok(()),
-            Some(n) => Err(DeError {
-                pos: Some(n.pos),
-                message: format!(
+            Some(n) => Err(DeError::new(
+                format!(
                     "`{}` takes no value, found {}",
                     self.tag.scalar_text().unwrap_or_default(),
                     n.describe()
                 ),
-                expected: Some("nothing after the colon".to_string()),
-            }),
+                Some("nothing after the colon".to_string()),
+            )
+            .at(n.pos)),
         }
     }
     fn newtype_variant_seed<T: DeserializeSeed<'a>>(self, seed: T) -> Result<T::Value, DeError> {
         match self.content {
             Some(n) => seed.deserialize(self.de.child(n)).map_err(|e| e.at(n.pos)),
-            None => Err(DeError {
-                pos: Some(self.tag.pos),
-                message: format!(
+            None => Err(DeError::new(
+                format!(
                     "`{}` needs a value",
                     self.tag.scalar_text().unwrap_or_default()
                 ),
-                expected: Some(format!(
+                Some(format!(
                     "`{}: <value>`",
                     self.tag.scalar_text().unwrap_or_default()
                 )),
-            }),
+            )
+            .at(self.tag.pos)),
         }
     }
     fn tuple_variant<V: Visitor<'a>>(self, _: usize, visitor: V) -> Result<V::Value, DeError> {
@@ -619,6 +650,80 @@ impl<'a> de::SeqAccess<'a> for LocatedDe<'a> {
     }
 }
 
+/// Hands a `Tolerant` its value as many times as it takes: after an error inside one entry of a
+/// mapping (or one item of a list), the error is recorded, that entry is left out and the value
+/// is read again, so every wrong entry of e.g. one `expect:` is reported, not just the first.
+struct RetrySeq<'a> {
+    de: NodeDe<'a>,
+    /// Keys left out so far: a later "missing field" for one of them is a consequence, not news.
+    hidden_names: Vec<String>,
+    attempts: u32,
+    done: bool,
+}
+
+/// Enough for any real mapping; bounds the work on a pathological one.
+const MAX_RETRIES: u32 = 64;
+
+impl<'a> RetrySeq<'a> {
+    /// The direct entry or item of this node that `via` names, with its key text.
+    fn own(&self, via: Via) -> Option<String> {
+        match (&self.de.node.kind, via) {
+            (NodeKind::Map(entries), Via::Key(p)) => entries
+                .iter()
+                .find(|(k, _)| k.pos == p)
+                .map(|(k, _)| k.scalar_text().unwrap_or_default()),
+            (NodeKind::Seq(items), Via::Item(p)) => {
+                items.iter().any(|n| n.pos == p).then(String::new)
+            }
+            _ => None,
+        }
+    }
+}
+
+impl<'a> de::SeqAccess<'a> for RetrySeq<'a> {
+    type Error = DeError;
+    fn next_element_seed<T: DeserializeSeed<'a>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, DeError> {
+        if self.done {
+            return Ok(None);
+        }
+        self.attempts += 1;
+        let e = match seed.deserialize(self.de) {
+            Ok(v) => {
+                self.done = true;
+                return Ok(Some(v));
+            }
+            Err(e) => e.at(self.de.node.pos),
+        };
+        // After an entry was left out, an error of the mapping as a whole is a consequence
+        // (e.g. "no step kind" once the broken kind is left out), unless it is a field that
+        // is really missing.
+        let consequence = e.trail.is_empty()
+            && !self.hidden_names.is_empty()
+            && e.missing
+                .is_none_or(|f| self.hidden_names.iter().any(|h| h == f));
+        if consequence {
+            self.done = true;
+            return Ok(None);
+        }
+        self.de.sink.push(e.clone());
+        let entry = e.trail.last().copied();
+        match entry.and_then(|via| self.own(via).map(|name| (via, name))) {
+            Some((via, name)) if self.attempts < MAX_RETRIES => {
+                self.de.sink.hide(via);
+                self.hidden_names.push(name);
+                Err(e)
+            }
+            _ => {
+                self.done = true;
+                Ok(None)
+            }
+        }
+    }
+}
+
 /// A value that, when wrong, is reported and left out (`None`) instead of failing its parent:
 /// how one broken step does not hide the errors of the next.
 #[derive(Debug, Clone, PartialEq)]
@@ -632,12 +737,16 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Tolerant<T> {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a value")
             }
-            fn visit_newtype_struct<D: de::Deserializer<'de>>(
-                self,
-                d: D,
-            ) -> Result<Tolerant<T>, D::Error> {
-                // The node deserializer has already recorded the error.
-                Ok(Tolerant(T::deserialize(d).ok()))
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Tolerant<T>, A::Error> {
+                // The node deserializer records each error and offers the value again with the
+                // wrong entry left out, until it reads or gives up (bounded).
+                loop {
+                    match seq.next_element::<T>() {
+                        Ok(Some(v)) => return Ok(Tolerant(Some(v))),
+                        Ok(None) => return Ok(Tolerant(None)),
+                        Err(_) => continue,
+                    }
+                }
             }
         }
         d.deserialize_newtype_struct(TOLERANT, V(PhantomData))

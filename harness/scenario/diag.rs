@@ -67,12 +67,15 @@ const MAX_SHOWN: usize = 120;
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.line == 0 {
-            writeln!(f, "{}: error: {}", self.file, self.message)?;
+            writeln!(f, "{}: error: {}", self.file, safe(&self.message))?;
         } else {
             writeln!(
                 f,
                 "{}:{}:{}: error: {}",
-                self.file, self.line, self.column, self.message
+                self.file,
+                self.line,
+                self.column,
+                safe(&self.message)
             )?;
         }
         if let Some(src) = &self.source_line {
@@ -85,13 +88,7 @@ impl fmt::Display for Diagnostic {
             let end = (start + MAX_SHOWN).min(chars.len());
             let shown: String = chars[start..end]
                 .iter()
-                .map(|c| {
-                    if c.is_control() && *c != '\t' {
-                        '\u{FFFD}'
-                    } else {
-                        *c
-                    }
-                })
+                .map(|c| if unsafe_to_show(*c) { '\u{FFFD}' } else { *c })
                 .collect();
             let lead = if start > 0 { "…" } else { "" };
             let tail = if end < chars.len() { "…" } else { "" };
@@ -116,10 +113,23 @@ impl fmt::Display for Diagnostic {
             } else {
                 self.line.to_string().len()
             });
-            writeln!(f, "{gutter} = expected {e}")?;
+            writeln!(f, "{gutter} = expected {}", safe(e))?;
         }
         Ok(())
     }
+}
+
+/// Characters that would corrupt a terminal or reorder the shown line (controls, bidi
+/// overrides) are shown as U+FFFD.
+fn unsafe_to_show(c: char) -> bool {
+    (c.is_control() && c != '\t')
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+fn safe(text: &str) -> String {
+    text.chars()
+        .map(|c| if unsafe_to_show(c) { '\u{FFFD}' } else { c })
+        .collect()
 }
 
 /// How many characters the caret underlines: the word (key, name, number) starting there.

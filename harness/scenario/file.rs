@@ -21,6 +21,7 @@ pub(crate) struct ScenarioFile {
     /// The troubleshooting case this scenario proves (`T1`…`T9`), or an `okta-…` id for the
     /// generic Okta-compatibility profile.
     #[serde(default)]
+    #[schemars(regex(pattern = r"^(T[1-9]|okta-[a-z0-9-]+)$"))]
     pub case: Option<Tolerant<Located<String>>>,
     /// One line saying what the scenario shows.
     pub title: Tolerant<String>,
@@ -29,6 +30,7 @@ pub(crate) struct ScenarioFile {
     pub doc: Option<Tolerant<String>>,
     /// Zinc contract rules (`Z1`…`Z25`, see zinc-contract.md) this scenario proves.
     #[serde(default)]
+    #[schemars(inner(regex(pattern = r"^Z([1-9]|1[0-9]|2[0-5])$")))]
     pub rules: Option<Tolerant<Vec<Located<String>>>>,
     /// Conformance profiles this scenario belongs to: `zinc` (Zinc's documented behaviour)
     /// and/or `okta` (what any SCIM server meant for Okta must do). Default: `[zinc]`.
@@ -124,6 +126,9 @@ pub(crate) struct PersonDef {
     /// Locale, e.g. `en_US`.
     #[serde(default)]
     pub locale: Option<String>,
+    /// Department (sent in the SCIM enterprise extension).
+    #[serde(default)]
+    pub department: Option<String>,
 }
 
 /// Many reproducible people: the same seed gives the same people on every machine.
@@ -487,6 +492,8 @@ impl StepKeys {
     }
 }
 
+const KINDS_EXPECTED: &str = "a step kind: test_credentials, assign_user, update_user, deactivate_user, unassign_user, reactivate_user, reassign_user, get_user, push_group, add_members, remove_members, rename_group, push_now, unlink_group, refresh_app_groups, import_users, edit_person, scim, console, support or fault";
+
 const STEP_EXPECTED: &str = "a step: a mapping with one step kind (e.g. `assign_user: alice`) and optionally `expect:`, `note:`, `set:`";
 
 impl<'de> Deserialize<'de> for StepKeys {
@@ -509,7 +516,11 @@ impl<'de> Deserialize<'de> for StepKeys {
                             super::de::did_you_mean(v, StepKind::NAMES.iter().copied())
                         )
                     };
-                    return Err(E::custom(message));
+                    return Err(super::de::error_at(
+                        super::node::Pos::default(),
+                        &message,
+                        KINDS_EXPECTED,
+                    ));
                 };
                 let kind = StepKind::deserialize(OneVariant {
                     name,
@@ -550,7 +561,7 @@ impl<'de> Deserialize<'de> for StepKeys {
                                         "unknown step kind `{k}`{}",
                                         super::de::did_you_mean(k, all.iter().copied())
                                     ),
-                                    "a step kind: test_credentials, assign_user, update_user, deactivate_user, unassign_user, reactivate_user, reassign_user, get_user, push_group, add_members, remove_members, rename_group, push_now, unlink_group, refresh_app_groups, import_users, edit_person, scim, console, support or fault",
+                                    KINDS_EXPECTED,
                                 ));
                             };
                             if let Some(prev) = &out.kind {
@@ -560,7 +571,9 @@ impl<'de> Deserialize<'de> for StepKeys {
                                     &format!(
                                         "a step does exactly one thing, but this one has both `{prev_name}` and `{k}`"
                                     ),
-                                    "one step kind per step: start a new list item (`- {k}: …`)",
+                                    &format!(
+                                        "one step kind per step: start a new list item (`- {k}: …`)"
+                                    ),
                                 ));
                             }
                             let value = map.next_value_seed(KindSeed(name))?;
@@ -572,8 +585,10 @@ impl<'de> Deserialize<'de> for StepKeys {
                     }
                 }
                 if out.kind.is_none() {
-                    return Err(A::Error::custom(
-                        "this step has no step kind (only expect/note/set)",
+                    return Err(super::de::error_at(
+                        super::node::Pos::default(),
+                        "this step has no step kind, only expect/note/set",
+                        "a step kind first, e.g. `- assign_user: alice`, then `expect:` below it",
                     ));
                 }
                 Ok(out)

@@ -24,13 +24,15 @@ mod file;
 pub mod model;
 mod node;
 pub mod people;
+mod placeholder;
 mod validate;
 
 use std::path::{Path, PathBuf};
 
 pub use diag::{Diagnostic, Diagnostics};
 pub use model::*;
-pub use node::{MAX_DEPTH, MAX_FILE_BYTES};
+pub use node::{MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES};
+pub use placeholder::{IdRef, placeholders, substitute};
 pub use validate::{RULES, SCIM_TYPES};
 
 /// The step kinds, as written in files.
@@ -69,7 +71,14 @@ pub fn parse(name: &str, text: &str) -> Result<Scenario, Diagnostics> {
         }
     };
     diags.sort_by_key(|d| (d.line, d.column));
-    diags.dedup();
+    // A mapping read again after an error reports its unknown keys again.
+    let mut unique: Vec<Diagnostic> = Vec::with_capacity(diags.len());
+    for d in diags {
+        if !unique.contains(&d) {
+            unique.push(d);
+        }
+    }
+    let diags = unique;
     match scenario {
         Some(s) if diags.is_empty() => Ok(s),
         _ => Err(Diagnostics(diags)),
@@ -148,6 +157,17 @@ pub fn schema() -> serde_json::Value {
     let mut schema = schemars::generate::SchemaSettings::draft07()
         .into_generator()
         .into_root_schema_for::<file::ScenarioFile>();
+    // The parser also takes `support: rotate_token` (every field at its default); say so.
+    if let Some(alternatives) = schema
+        .pointer_mut("/definitions/SupportAction/oneOf")
+        .and_then(|v| v.as_array_mut())
+    {
+        alternatives.push(serde_json::json!({
+            "type": "string",
+            "const": "rotate_token",
+            "description": "Issue a new token and give it to Okta (`rotate_token: {}`)."
+        }));
+    }
     schema.insert(
         "$id".to_string(),
         serde_json::Value::String("https://zinc-harness.invalid/scenario.schema.json".to_string()),
@@ -283,7 +303,7 @@ fn too_big(name: &str, len: u64) -> Diagnostic {
 fn yaml_error(name: &str, text: &str, e: node::YamlError) -> Diagnostic {
     let mut message = e.message.clone();
     // serde-saphyr appends the position, which we show in front already.
-    if let Some(i) = message.rfind(" at line ") {
+    if let Some(i) = message.find(" at line ") {
         message.truncate(i);
     }
     let mut expected = None;
@@ -294,7 +314,25 @@ fn yaml_error(name: &str, text: &str, e: node::YamlError) -> Diagnostic {
             .unwrap_or(rest);
         message = format!("the key `{key}` appears twice in this mapping");
         expected = Some("each key once: remove or merge the second one".to_string());
+    } else if message.contains("budget breached")
+        && !message.contains("Documents {")
+        && !message.contains("Depth")
+    {
+        message = format!(
+            "the file is too large once its aliases (`*name`) are expanded (more than {} values)",
+            node::MAX_NODES
+        );
+        expected = Some(
+            "a scenario without alias chains: use `generate:` and `user*` patterns for many people"
+                .to_string(),
+        );
+    } else if message.contains("Documents {") {
+        message = "a second YAML document (`---`): a scenario file holds exactly one scenario"
+            .to_string();
+        expected =
+            Some("one scenario per file: move the second one to a file of its own".to_string());
     } else if message.contains("recursion limit")
+        || message.contains("Depth {")
         || message.contains("depth")
         || message.contains("nesting")
     {

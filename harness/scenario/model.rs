@@ -61,6 +61,8 @@ pub struct Person {
     pub display_name: String,
     pub title: Option<String>,
     pub locale: Option<String>,
+    /// Sent in the SCIM enterprise extension.
+    pub department: Option<String>,
 }
 
 /// An Okta group.
@@ -399,6 +401,8 @@ pub struct PersonChanges {
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
 }
 
 impl PersonChanges {
@@ -437,6 +441,7 @@ pub struct Expect {
     pub status: Option<u16>,
     /// The SCIM error's `scimType` (RFC 7644 §3.12), e.g. `mutability`.
     #[serde(default, rename = "scimType", skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = ["invalidFilter", "tooMany", "uniqueness", "mutability", "invalidSyntax", "invalidPath", "noTarget", "invalidValue", "invalidVers", "sensitive"]))]
     pub scim_type: Option<String>,
     /// Text the SCIM error's `detail` contains.
     #[serde(default, skip_serializing_if = "Option::is_none")]

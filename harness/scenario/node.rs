@@ -222,6 +222,8 @@ impl<'de> Visitor<'de> for KindVisitor {
 /// Limits that keep a hostile or broken file from exhausting memory or the stack.
 pub const MAX_FILE_BYTES: usize = 1024 * 1024;
 pub const MAX_DEPTH: usize = 32;
+/// Values (scalars, lists, mappings) in a file, counting each alias expansion.
+pub const MAX_NODES: usize = 100_000;
 
 /// A YAML-level failure: the text is not a single well-formed YAML document.
 #[derive(Debug, Clone)]
@@ -236,9 +238,12 @@ pub(crate) fn parse_yaml(text: &str) -> Result<Node, YamlError> {
         budget: serde_saphyr::budget! {
             max_depth: MAX_DEPTH,
             max_documents: 1,
-            max_nodes: 200_000,
+            max_nodes: MAX_NODES,
         },
         with_snippet: false,
+        // `on`, `yes`, `no` stay text: `provisioning: on` then reads "unknown value `on`"
+        // instead of a puzzling "found the boolean true".
+        strict_booleans: true,
     };
     match serde_saphyr::from_str_with_options::<Option<SpannedNode>>(text, options) {
         Ok(Some(SpannedNode(n))) => Ok(n),
@@ -266,7 +271,6 @@ mod tests {
     #[test]
     fn nodes_know_their_positions() {
         let n = parse_yaml("a: 1\nb:\n  - x\n  - {c: d}\n").unwrap();
-        println!("{n:#?}");
         let b = n.get("b").unwrap();
         assert_eq!(b.pos, Pos { line: 3, column: 3 });
         assert_eq!(n.key("b").unwrap().pos, Pos { line: 2, column: 1 });
@@ -276,14 +280,15 @@ mod tests {
     #[test]
     fn duplicate_keys_are_errors() {
         let e = parse_yaml("a: 1\na: 2\n").unwrap_err();
-        println!("{e:?}");
         assert_eq!(e.pos.line, 2);
+        assert!(e.message.contains("duplicate"), "{}", e.message);
     }
 
     #[test]
     fn deep_nesting_is_an_error() {
         let text = "[".repeat(5000);
         let e = parse_yaml(&text).unwrap_err();
-        println!("{e:?}");
+        assert!(e.message.contains("recursion limit"), "{}", e.message);
+        assert!(e.pos.column as usize <= MAX_DEPTH * 10);
     }
 }

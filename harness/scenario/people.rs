@@ -45,6 +45,7 @@ pub fn generate(count: u32, seed: u64, domain: &str, prefix: &str) -> Vec<Person
                 email,
                 title: None,
                 locale: None,
+                department: None,
             }
         })
         .collect()

@@ -11,11 +11,12 @@ use super::file::{
     StepFile, StepKind,
 };
 use super::model::{
-    Action, ConsoleAction, ConsoleGroup, Expect, Group, Location, OktaSettings, Person,
-    PersonChanges, Profile, Scenario, Step, SupportAction, ZincSettings,
+    Action, ConsoleAction, ConsoleGroup, Expect, Group, Location, Person, Profile, Scenario, Step,
+    SupportAction, ZincSettings,
 };
 use super::node::{Node, NodeKind, Pos};
 use super::people::{self, DEFAULT_PREFIX, MAX_GENERATED};
+use super::placeholder::IdRef;
 
 /// The contract's rule ids: Z1…Z25 (zinc-contract.md).
 pub const RULES: std::ops::RangeInclusive<u32> = 1..=25;
@@ -102,8 +103,9 @@ impl<'a> Checker<'a> {
             }
             c.value
         });
+        let title_ok = f.title.0.is_some();
         let title = f.title.0.unwrap_or_default();
-        if title.trim().is_empty() && self.diags.is_empty() {
+        if title_ok && title.trim().is_empty() {
             let pos = self.field_pos(self.root.pos, "title");
             self.err(
                 pos,
@@ -185,7 +187,12 @@ impl<'a> Checker<'a> {
             None => vec![Profile::Zinc],
             Some(Tolerant(None)) => Vec::new(),
             Some(Tolerant(Some(list))) => {
-                if list.is_empty() {
+                let written_empty =
+                    find_map_or_seq_at(self.root, self.field_pos(self.root.pos, "profiles"))
+                        .is_some_and(
+                            |n| matches!(&n.kind, NodeKind::Seq(items) if items.is_empty()),
+                        );
+                if list.is_empty() && written_empty {
                     let pos = self.field_pos(self.root.pos, "profiles");
                     self.err(pos, "`profiles: []` puts the scenario in no profile, so it never runs", "`[zinc]`, `[okta]` or `[zinc, okta]` (or leave `profiles` out for `[zinc]`)".to_string());
                 }
@@ -236,6 +243,7 @@ impl<'a> Checker<'a> {
                 user_name,
                 title: def.title,
                 locale: def.locale,
+                department: def.department,
             });
         }
         if let Some(generate) = section.generate
@@ -641,7 +649,7 @@ impl<'a> Checker<'a> {
             self.err(
                 s.pos,
                 "`set:` changes nothing",
-                "at least one of first, last, email, user_name, display_name, title, locale"
+                "at least one of first, last, email, user_name, display_name, title, locale, department"
                     .to_string(),
             );
         }
@@ -840,18 +848,9 @@ impl<'a> Checker<'a> {
 
     /// `{user:KEY}` / `{group:KEY}` in a path must name a known person or Okta group.
     fn placeholders(&mut self, text: &str, pos: Pos) {
-        let mut rest = text;
-        while let Some(start) = rest.find('{') {
-            let after = &rest[start + 1..];
-            let Some(end) = after.find('}') else { break };
-            let inner = &after[..end];
-            rest = &after[end + 1..];
-            let Some((kind, key)) = inner.split_once(':') else {
-                // `{…}` without a colon is literal text (e.g. JSON in a filter).
-                continue;
-            };
-            match kind {
-                "user" if !self.person_keys.iter().any(|k| k == key) => {
+        for r in super::placeholder::placeholders(text) {
+            match r {
+                IdRef::User(key) if !self.person_keys.iter().any(|k| k == key) => {
                     let s = did_you_mean(key, self.person_keys.iter().map(String::as_str));
                     let hint = self.people_hint();
                     self.err(
@@ -860,7 +859,7 @@ impl<'a> Checker<'a> {
                         hint,
                     );
                 }
-                "group" if !self.group_keys.iter().any(|k| k == key) => {
+                IdRef::Group(key) if !self.group_keys.iter().any(|k| k == key) => {
                     let s = did_you_mean(key, self.group_keys.iter().map(String::as_str));
                     self.err(
                         pos,
@@ -868,15 +867,12 @@ impl<'a> Checker<'a> {
                         "an Okta group key from `groups:`".to_string(),
                     );
                 }
-                "user" | "group" => {}
-                other if other.chars().all(|c| c.is_ascii_alphabetic()) && !other.is_empty() => {
-                    self.err(
-                        pos,
-                        format!("unknown placeholder `{{{other}:…}}`"),
-                        "`{user:KEY}` or `{group:KEY}`".to_string(),
-                    );
-                }
-                _ => {}
+                IdRef::Unknown(kind, _) => self.err(
+                    pos,
+                    format!("unknown placeholder `{{{kind}:…}}`"),
+                    "`{user:KEY}` or `{group:KEY}`".to_string(),
+                ),
+                IdRef::User(_) | IdRef::Group(_) => {}
             }
         }
     }
@@ -948,6 +944,14 @@ impl<'a> Checker<'a> {
                 let p = fp(self, "ok");
                 self.err(p, format!("Okta records an answer of {status} as a failure, so `ok: true` can never hold"), "`ok: false` with an error status, or a 2xx status with `ok: true`".to_string());
             }
+        }
+        if e.absent == Some(true)
+            && matches!(action, Action::GetUser { .. })
+            && let Some(status) = e.status
+            && status != 404
+        {
+            let p = fp(self, "status");
+            self.err(p, format!("`get_user` reads by id, so `absent: true` means a 404; `status: {status}` can never hold with it"), "`status: 404` with `absent: true`, or no `absent`".to_string());
         }
         if e.new_id == Some(true) && e.same_id == Some(true) {
             let p = fp(self, "same_id");
@@ -1056,5 +1060,21 @@ fn children(node: &Node) -> Box<dyn Iterator<Item = &Node> + '_> {
     }
 }
 
-#[allow(dead_code)]
-fn _unused(_: OktaSettings, _: PersonChanges) {}
+#[cfg(test)]
+mod tests {
+    use super::glob;
+
+    #[test]
+    fn glob_stars_match_any_run_of_characters() {
+        assert!(glob("user*", "user001"));
+        assert!(glob("user*", "user"));
+        assert!(glob("*son", "jackson"));
+        assert!(glob("a*b*c", "a-x-b-y-c"));
+        assert!(glob("*", "anything"));
+        assert!(glob("a**c", "ac"));
+        assert!(!glob("a*b*c", "a-x-c-y-b"));
+        assert!(!glob("user*", "admin"));
+        assert!(!glob("ab*ba", "aba"), "prefix and suffix may not overlap");
+        assert!(glob("alice", "alice") && !glob("alice", "alicex"));
+    }
+}

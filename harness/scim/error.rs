@@ -134,3 +134,27 @@ impl Serialize for ScimError {
         ErrorBody::from(self).serialize(s)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn status_is_a_string_on_the_wire_and_read_either_way() {
+        let e = ScimError::typed(409, ScimType::Uniqueness, "taken");
+        let wire = e.to_json();
+        assert_eq!(
+            wire,
+            json!({"schemas": [ERROR_SCHEMA], "status": "409", "scimType": "uniqueness", "detail": "taken"})
+        );
+        assert_eq!(ScimError::from_json(&wire), Some(e));
+        let numeric = json!({"schemas": [ERROR_SCHEMA], "status": 404, "detail": "gone"});
+        assert_eq!(
+            ScimError::from_json(&numeric),
+            Some(ScimError::not_found("gone"))
+        );
+        assert_eq!(ScimError::from_json(&json!({"status": "404"})), None);
+    }
+}

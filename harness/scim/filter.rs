@@ -21,7 +21,10 @@ pub struct AttrPath {
 impl AttrPath {
     /// Parses `[urn:]name[.sub]`; `None` when it is not an attribute path.
     pub fn parse(text: &str) -> Option<Self> {
-        let (urn, rest) = if text.len() > 4 && text[..4].eq_ignore_ascii_case("urn:") {
+        let (urn, rest) = if text
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case("urn:"))
+        {
             let idx = text.rfind(':')?;
             (Some(text[..idx].to_owned()), &text[idx + 1..])
         } else {
@@ -385,4 +388,100 @@ pub fn decode_query(query: &str) -> Vec<(String, String)> {
     url::form_urlencoded::parse(query.as_bytes())
         .into_owned()
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eq(attr: &str, v: &str) -> Filter {
+        Filter::Compare {
+            attr: AttrPath::parse(attr).unwrap(),
+            op: CompareOp::Eq,
+            value: CompValue::Str(v.into()),
+        }
+    }
+
+    #[test]
+    fn parses_the_shapes_okta_sends() {
+        assert_eq!(
+            Filter::parse(r#"userName eq "a@b.c""#).unwrap(),
+            eq("userName", "a@b.c")
+        );
+        assert_eq!(
+            Filter::parse(r#"USERNAME  EQ   "a b""#).unwrap(),
+            eq("USERNAME", "a b")
+        );
+        assert_eq!(
+            Filter::parse(r#"displayName eq "Say \"hi\"""#).unwrap(),
+            eq("displayName", "Say \"hi\"")
+        );
+        let f =
+            Filter::parse(r#"urn:ietf:params:scim:schemas:core:2.0:User:userName eq "x""#).unwrap();
+        let (attr, v) = f.as_string_eq().unwrap();
+        assert_eq!(
+            attr.urn.as_deref(),
+            Some("urn:ietf:params:scim:schemas:core:2.0:User")
+        );
+        assert!(attr.is("username"));
+        assert_eq!(v, "x");
+    }
+
+    #[test]
+    fn parses_the_rest_of_the_grammar() {
+        let f = Filter::parse(r#"a eq "1" or b pr and not (c gt 2)"#).unwrap();
+        let Filter::Or(left, right) = f else {
+            panic!("or at the top")
+        };
+        assert_eq!(*left, eq("a", "1"));
+        assert!(matches!(*right, Filter::And(_, _)));
+        let f = Filter::parse(r#"emails[type eq "work"]"#).unwrap();
+        assert!(matches!(f, Filter::ValuePath { .. }));
+        assert!(
+            Filter::parse("active eq true")
+                .unwrap()
+                .as_string_eq()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn syntax_errors_are_invalid_filter() {
+        for bad in [
+            "",
+            "userName",
+            "userName eq",
+            "userName eq alice",
+            "userName like \"a\"",
+            "(a eq \"b\"",
+            "a eq \"b\")",
+            "\"x\"",
+            "a eq \"unterminated",
+            "1abc eq \"x\"",
+        ] {
+            let err = Filter::parse(bad).unwrap_err();
+            assert_eq!(
+                (err.status, err.scim_type),
+                (400, Some(crate::scim::ScimType::InvalidFilter)),
+                "{bad}"
+            );
+        }
+        let deep = format!("{}a pr{}", "(".repeat(200), ")".repeat(200));
+        assert!(
+            Filter::parse(&deep).is_err(),
+            "deep nesting is refused, not a stack overflow"
+        );
+    }
+
+    #[test]
+    fn query_strings_decode_plus_and_percent_twenty_alike() {
+        let a = decode_query("filter=userName+eq+%22a%40b.c%22&count=2");
+        let b = decode_query("filter=userName%20eq%20%22a%40b.c%22&count=2");
+        assert_eq!(a, b);
+        assert_eq!(a[0].1, r#"userName eq "a@b.c""#);
+        assert_eq!(
+            decode_query("filter=userName+eq+%22a%2Bb%40c.d%22")[0].1,
+            r#"userName eq "a+b@c.d""#
+        );
+    }
 }

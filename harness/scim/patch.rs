@@ -200,3 +200,84 @@ impl PatchPath {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::scim::ScimType;
+
+    #[test]
+    fn decodes_okta_patch_shapes() {
+        let p = PatchOp::from_json(&json!({"schemas": [PATCH_OP_SCHEMA], "Operations": [
+            {"op": "Replace", "value": {"active": false}},
+            {"op": "remove", "path": "members[value eq \"u1\"]"},
+            {"op": "ADD", "path": "members", "value": [{"value": "u2"}]}
+        ]}))
+        .unwrap();
+        assert_eq!(
+            p.operations.iter().map(|o| o.op).collect::<Vec<_>>(),
+            [PatchOpKind::Replace, PatchOpKind::Remove, PatchOpKind::Add]
+        );
+        let path = PatchPath::parse(p.operations[1].path.as_deref().unwrap()).unwrap();
+        assert!(path.attr.is("members"));
+        let (attr, v) = path.filter.as_ref().unwrap().as_string_eq().unwrap();
+        assert_eq!((attr.name.as_str(), v), ("value", "u1"));
+        // Written back lowercase.
+        assert_eq!(
+            serde_json::to_value(&p).unwrap()["Operations"][0]["op"],
+            "replace"
+        );
+    }
+
+    #[test]
+    fn malformed_patches_say_why() {
+        let kind = |body| PatchOp::from_json(&body).unwrap_err().scim_type;
+        assert_eq!(kind(json!([])), Some(ScimType::InvalidValue));
+        assert_eq!(
+            kind(json!({"Operations": []})),
+            Some(ScimType::InvalidValue)
+        );
+        assert_eq!(
+            kind(json!({"Operations": [{"op": "jump"}]})),
+            Some(ScimType::InvalidValue)
+        );
+        assert_eq!(
+            kind(json!({"Operations": [{"op": "remove"}]})),
+            Some(ScimType::NoTarget)
+        );
+        assert_eq!(
+            kind(json!({"Operations": [{"op": "add", "path": "a"}]})),
+            Some(ScimType::InvalidValue)
+        );
+        assert_eq!(
+            kind(json!({"Operations": [{"op": "add", "path": "a[", "value": 1}]})),
+            Some(ScimType::InvalidPath)
+        );
+    }
+
+    #[test]
+    fn paths_with_sub_attributes_and_filters() {
+        let p = PatchPath::parse(r#"emails[type eq "work"].value"#).unwrap();
+        assert_eq!(
+            (p.attr.name.as_str(), p.sub.as_deref()),
+            ("emails", Some("value"))
+        );
+        let p = PatchPath::parse("name.givenName").unwrap();
+        assert_eq!(
+            (p.attr.name.as_str(), p.attr.sub.as_deref()),
+            ("name", Some("givenName"))
+        );
+        for bad in [
+            "",
+            "a..b",
+            "a[b eq \"c\"]x",
+            "]a[",
+            "a.b[c eq \"d\"]",
+            "a b",
+        ] {
+            assert!(PatchPath::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

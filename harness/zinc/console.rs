@@ -354,12 +354,16 @@ impl Admin {
         self.dir.settings.read().token.clone()
     }
 
-    /// Z1: enables provisioning and issues a token (returned). Enabling an enabled instance
+    /// Z1: enables provisioning and issues a token (returned): the configured one if
+    /// [`super::ZincConfig::token`] was set, else a random one. Enabling an enabled instance
     /// keeps its token.
     pub fn enable_provisioning(&self) -> String {
         let mut s = self.dir.settings.write();
         s.provisioning = Provisioning::Enabled;
-        s.token.get_or_insert_with(new_token).clone()
+        let preset = s.preset_token.clone();
+        s.token
+            .get_or_insert_with(|| preset.unwrap_or_else(new_token))
+            .clone()
     }
 
     /// Z1: disables provisioning; the token stops existing.
@@ -369,12 +373,14 @@ impl Admin {
         s.token = None;
     }
 
-    /// Z2: issues a new token; the old one stops working at once.
+    /// Z2: issues a new random token; the old one stops working at once.
     pub fn rotate_token(&self) -> Result<String, ConsoleError> {
         let mut s = self.dir.settings.write();
         if s.token.is_none() {
             return Err(ConsoleError::ProvisioningDisabled);
         }
+        // Rotation is for good: a later enable must not bring the configured token back.
+        s.preset_token = None;
         let token = new_token();
         s.token = Some(token.clone());
         Ok(token)

@@ -100,6 +100,9 @@ impl ListQuery {
 #[derive(Debug, Clone)]
 pub(crate) struct SettingsState {
     pub(crate) provisioning: Provisioning,
+    /// The token given in the configuration: enabling provisioning issues it (so a `serve`
+    /// user who started disabled with `--token` knows it), otherwise a random one.
+    pub(crate) preset_token: Option<String>,
     pub(crate) token: Option<String>,
     pub(crate) scope: Scope,
     pub(crate) policy: DeletedGroupPolicy,
@@ -440,6 +443,7 @@ impl Directory {
             state: RwLock::new(State::default()),
             settings: RwLock::new(SettingsState {
                 provisioning: config.provisioning,
+                preset_token: config.token.clone(),
                 token,
                 scope: config.scope,
                 policy: config.deleted_group_policy,

@@ -63,6 +63,26 @@ pub(crate) struct AppState {
     pub(crate) admin: Admin,
 }
 
+/// A path parameter whose rejection (e.g. invalid percent-encoding) is a SCIM Error (Z21)
+/// rather than axum's plain-text answer.
+pub(crate) struct Id(pub(crate) String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Id {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match Path::<String>::from_request_parts(parts, state).await {
+            Ok(Path(id)) => Ok(Id(id)),
+            Err(e) => Err(scim_error(&ScimError::not_found(format!(
+                "no such resource: {e}"
+            )))),
+        }
+    }
+}
+
 /// Lets the fault layer close the connection a request came on.
 #[derive(Clone)]
 pub(crate) struct ConnControl(pub(crate) Arc<Notify>);
@@ -202,8 +222,13 @@ async fn method_not_allowed(method: Method, uri: axum::http::Uri) -> Response {
 // ---------------------------------------------------------------------------------------
 // Decoding
 
+/// How much of a refused body is still read (and thrown away) before answering, so that the
+/// client finishes sending and reads the error instead of a broken pipe.
+const DRAIN_LIMIT: usize = 16 * MAX_BODY;
+
 /// Reads a JSON request body: Z20 media types and syntax, Z24 size.
 pub(crate) async fn read_json(headers: &HeaderMap, body: Body) -> Result<Value, ScimError> {
+    let mut refusal = None;
     if let Some(ct) = headers.get(header::CONTENT_TYPE) {
         let ct = ct.to_str().unwrap_or("").to_ascii_lowercase();
         let mime = ct.split(';').next().unwrap_or("").trim();
@@ -211,7 +236,7 @@ pub(crate) async fn read_json(headers: &HeaderMap, body: Body) -> Result<Value, 
             || mime == "application/json"
             || mime.ends_with("+json"))
         {
-            return Err(ScimError::new(
+            refusal = Some(ScimError::new(
                 415,
                 format!(
                     "unsupported Content-Type {mime:?}: send application/scim+json or application/json"
@@ -225,17 +250,30 @@ pub(crate) async fn read_json(headers: &HeaderMap, body: Body) -> Result<Value, 
         .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
         && len > MAX_BODY as u64
     {
-        return Err(too_large());
+        refusal.get_or_insert_with(too_large);
     }
     let mut stream = body.into_data_stream();
     let mut buf = Vec::new();
+    let mut seen = 0usize;
     while let Some(chunk) = stream.next().await {
         let chunk = chunk
             .map_err(|e| ScimError::invalid_syntax(format!("cannot read the request body: {e}")))?;
+        seen += chunk.len();
+        if refusal.is_some() {
+            if seen > DRAIN_LIMIT {
+                break;
+            }
+            continue;
+        }
         if buf.len() + chunk.len() > MAX_BODY {
-            return Err(too_large());
+            refusal = Some(too_large());
+            buf = Vec::new();
+            continue;
         }
         buf.extend_from_slice(&chunk);
+    }
+    if let Some(err) = refusal {
+        return Err(err);
     }
     if buf.iter().all(u8::is_ascii_whitespace) {
         return Err(ScimError::invalid_syntax(
@@ -338,13 +376,13 @@ async fn create_user(State(st): State<AppState>, headers: HeaderMap, body: Body)
     created(result, |u| u.meta.as_ref().and_then(|m| m.location.clone()))
 }
 
-async fn get_user(State(st): State<AppState>, Path(id): Path<String>) -> Response {
+async fn get_user(State(st): State<AppState>, Id(id): Id) -> Response {
     respond(StatusCode::OK, st.dir.get_user(&id))
 }
 
 async fn replace_user(
     State(st): State<AppState>,
-    Path(id): Path<String>,
+    Id(id): Id,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -357,7 +395,7 @@ async fn replace_user(
 
 async fn patch_user(
     State(st): State<AppState>,
-    Path(id): Path<String>,
+    Id(id): Id,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -368,7 +406,7 @@ async fn patch_user(
     respond(StatusCode::OK, result)
 }
 
-async fn delete_user(State(st): State<AppState>, Path(id): Path<String>) -> Response {
+async fn delete_user(State(st): State<AppState>, Id(id): Id) -> Response {
     match st.dir.delete_user(&id) {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => scim_error(&e),
@@ -388,13 +426,13 @@ async fn create_group(State(st): State<AppState>, headers: HeaderMap, body: Body
     created(result, |g| g.meta.as_ref().and_then(|m| m.location.clone()))
 }
 
-async fn get_group(State(st): State<AppState>, Path(id): Path<String>) -> Response {
+async fn get_group(State(st): State<AppState>, Id(id): Id) -> Response {
     respond(StatusCode::OK, st.dir.get_group(&id))
 }
 
 async fn replace_group(
     State(st): State<AppState>,
-    Path(id): Path<String>,
+    Id(id): Id,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -407,7 +445,7 @@ async fn replace_group(
 
 async fn patch_group(
     State(st): State<AppState>,
-    Path(id): Path<String>,
+    Id(id): Id,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -422,7 +460,7 @@ async fn patch_group(
     }
 }
 
-async fn delete_group(State(st): State<AppState>, Path(id): Path<String>) -> Response {
+async fn delete_group(State(st): State<AppState>, Id(id): Id) -> Response {
     match st.dir.delete_group(&id) {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => scim_error(&e),
@@ -444,7 +482,7 @@ async fn resource_types(State(st): State<AppState>) -> Response {
     )
 }
 
-async fn resource_type(State(st): State<AppState>, Path(name): Path<String>) -> Response {
+async fn resource_type(State(st): State<AppState>, Id(name): Id) -> Response {
     match discovery::resource_types(st.dir.base_url())
         .into_iter()
         .find(|t| t["id"] == name.as_str())
@@ -462,7 +500,7 @@ async fn schemas(State(st): State<AppState>) -> Response {
     )
 }
 
-async fn schema(State(st): State<AppState>, Path(id): Path<String>) -> Response {
+async fn schema(State(st): State<AppState>, Id(id): Id) -> Response {
     match discovery::schemas(st.dir.base_url())
         .into_iter()
         .find(|s| s["id"] == id.as_str())
@@ -532,7 +570,7 @@ async fn admin_groups(State(st): State<AppState>) -> Response {
     admin_json(StatusCode::OK, &st.admin.list_groups())
 }
 
-async fn admin_group(State(st): State<AppState>, Path(id): Path<String>) -> Response {
+async fn admin_group(State(st): State<AppState>, Id(id): Id) -> Response {
     console(st.admin.group(&id))
 }
 
@@ -552,7 +590,7 @@ async fn admin_create_group(
 
 async fn admin_rename_group(
     State(st): State<AppState>,
-    Path(id): Path<String>,
+    Id(id): Id,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -562,7 +600,7 @@ async fn admin_rename_group(
     }
 }
 
-async fn admin_delete_group(State(st): State<AppState>, Path(id): Path<String>) -> Response {
+async fn admin_delete_group(State(st): State<AppState>, Id(id): Id) -> Response {
     match st.admin.delete_group(&id) {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => admin_error(e.status(), e.code(), &e.to_string()),
@@ -571,7 +609,7 @@ async fn admin_delete_group(State(st): State<AppState>, Path(id): Path<String>) 
 
 async fn admin_add_members(
     State(st): State<AppState>,
-    Path(id): Path<String>,
+    Id(id): Id,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -586,7 +624,7 @@ async fn admin_add_members(
 
 async fn admin_remove_members(
     State(st): State<AppState>,
-    Path(id): Path<String>,
+    Id(id): Id,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -601,7 +639,7 @@ async fn admin_remove_members(
 
 async fn admin_set_admins(
     State(st): State<AppState>,
-    Path(id): Path<String>,
+    Id(id): Id,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -614,7 +652,7 @@ async fn admin_set_admins(
     }
 }
 
-async fn admin_unlink(State(st): State<AppState>, Path(id): Path<String>) -> Response {
+async fn admin_unlink(State(st): State<AppState>, Id(id): Id) -> Response {
     console(st.admin.unlink_group(&id))
 }
 
@@ -671,8 +709,8 @@ async fn admin_clear_faults(State(st): State<AppState>) -> Response {
     StatusCode::NO_CONTENT.into_response()
 }
 
-async fn admin_remove_fault(State(st): State<AppState>, Path(id): Path<u64>) -> Response {
-    if st.faults.remove(id) {
+async fn admin_remove_fault(State(st): State<AppState>, Id(id): Id) -> Response {
+    if id.parse().is_ok_and(|id| st.faults.remove(id)) {
         StatusCode::NO_CONTENT.into_response()
     } else {
         admin_error(404, "fault_not_found", &format!("no fault rule {id}"))

@@ -230,7 +230,10 @@ async fn serve(
                     app.clone().oneshot(req)
                 },
             );
+            // A client that never finishes its headers is dropped after 30 s.
             let conn = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(Duration::from_secs(30))
                 .keep_alive(true)
                 .serve_connection(TokioIo::new(stream), service);
             tokio::select! {

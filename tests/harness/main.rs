@@ -2,7 +2,9 @@
 
 mod bench;
 mod cli;
+mod conformance;
 mod okta;
 mod report;
 mod scenario;
+mod support;
 mod zinc;

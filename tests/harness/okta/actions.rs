@@ -442,6 +442,7 @@ async fn push_group_creates_with_provisioned_members_only(#[case] app: App) {
             created: true
         }
     );
+    assert_eq!(o.status(), Some(201), "the create decides the status");
     assert_eq!(okta.server_group_id("eng").as_deref(), Some("zg-eng"));
     let w = &wire(&server).await[from..];
     assert_eq!(

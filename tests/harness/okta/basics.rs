@@ -153,9 +153,16 @@ async fn a_rotated_token_is_used_from_the_next_request() {
     okta.test_credentials().await;
     okta.set_auth(Auth::Bearer("rotated-token-2".into()));
     let o = okta.test_credentials().await;
+    okta.set_auth(Auth::Header("raw-token-3".into()));
+    okta.set_token("raw-token-4");
+    okta.test_credentials().await;
     let w = wire(&server).await;
     assert_eq!(w[0].headers["authorization"], format!("Bearer {TOKEN}"));
     assert_eq!(w[1].headers["authorization"], "Bearer rotated-token-2");
+    assert_eq!(
+        w[2].headers["authorization"], "raw-token-4",
+        "set_token keeps the mode"
+    );
     assert!(
         !serde_json::to_string(&o)
             .unwrap()

@@ -84,3 +84,33 @@ fn started_at_is_rfc3339_utc() {
         "2000-02-29T00:00:00Z"
     );
 }
+
+#[test]
+fn builders_and_the_derived_status() {
+    use zinc_harness::report::{Finding, RunReport, ScenarioReport, StepReport, StepStatus};
+    let mut s = ScenarioReport::new("scenarios/x.yaml", "T1", "x");
+    assert_eq!(s.derived_status(), ScenarioStatus::Passed);
+    let mut a = StepReport::new(1, "test_credentials", Some(3));
+    let mut b = StepReport::new(2, "console: enable", Some(5));
+    b.skip("needs the Admin Console");
+    s.steps = vec![a.clone(), b.clone()];
+    s.settle();
+    assert_eq!(
+        s.status,
+        ScenarioStatus::Passed,
+        "a skipped step does not fail a scenario"
+    );
+    a.fail(Finding::new("status", 200, 401).rule("Z2"));
+    assert_eq!(a.status, StepStatus::Failed);
+    s.steps = vec![a, b.clone()];
+    s.settle();
+    assert_eq!(s.status, ScenarioStatus::Failed);
+    s.steps = vec![b.clone(), b];
+    assert_eq!(s.derived_status(), ScenarioStatus::Skipped);
+    s.error = Some("connection refused".into());
+    assert_eq!(s.derived_status(), ScenarioStatus::Broken);
+    let mut r = RunReport::new("embedded mock", "zinc", "oin");
+    s.settle();
+    r.scenarios.push(s);
+    assert_eq!(r.exit_code(), BROKEN_RUN);
+}

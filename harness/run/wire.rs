@@ -1,0 +1,620 @@
+//! Wire-level checks applied to every exchange of a conformance run: what the scenario's own
+//! `expect:` clauses do not say but Okta relies on, and what other SCIM test tools miss.
+//!
+//! | rule (`okta` / `zinc` profile) | what is checked |
+//! |---|---|
+//! | `okta:list-counters` / Z22 | `totalResults`, `startIndex`, `itemsPerPage` are JSON integers; `Resources` is an array (it may be left out only when `totalResults` is 0) |
+//! | `okta:items-per-page` / Z22 | `itemsPerPage` equals the number of `Resources` |
+//! | `okta:start-index` / Z22 | `startIndex` echoes the one asked (1 when none was) |
+//! | `okta:page-size` / Z22 | a page asked with `count=N` holds at most N resources |
+//! | `okta:paging` / Z22 | `totalResults` is at least the number returned; a page asked past the end is empty; a later page does not start with the first page's first resource (`startIndex` ignored) |
+//! | `okta:filter` / Z23 | a `filter=attr eq "v"` lookup returns only resources whose `attr` is `v` (`userName`, `displayName`, `emails` case-insensitively; `id`, `externalId` exactly). An ignored filter returns someone else, and Okta links that someone |
+//! | `okta:error-body` / Z21 | a 4xx/5xx body is SCIM Error JSON: the Error URN in `schemas`, `status` the HTTP status as a string, a non-empty `detail` |
+//! | `okta:username-case` / Z6 | `userName` comes back exactly as sent (create, replace, and later reads of that user) |
+//!
+//! Legal variations are never findings: `PATCH` answering 200 or 204, `application/json`
+//! instead of `application/scim+json` (no media type is checked at all: Okta reads the body
+//! whatever it is labelled), extra attributes, a filter lookup answered 404 (Okta accepts it;
+//! the error body must still be SCIM), a numeric-looking `status` string.
+//!
+//! Each violation is a [`Finding`]: `what` names the check and the request that was sent
+//! (`METHOD path → status`), `expected` and `actual` hold the values, `rule` the id above and
+//! `hint` one line on the fix. Exchanges that got no usable answer (timeout, refused, a body
+//! too big to read) are not checked here: the action that made them already failed.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value, json};
+
+use crate::okta::transcript::{Body, Exchange, Response};
+use crate::report::{Finding, StepReport, StepStatus};
+
+/// The SCIM 2.0 ListResponse and Error URNs (RFC 7644 §3.4.2, §3.12).
+pub const LIST_URN: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
+pub const ERROR_URN: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
+
+/// Which rule ids the findings cite: the generic Okta expectations or the Zinc contract's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Ruleset {
+    #[default]
+    Okta,
+    Zinc,
+}
+
+/// One wire rule: its id in each ruleset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WireRule {
+    pub okta: &'static str,
+    pub zinc: &'static str,
+}
+
+pub const LIST_COUNTERS: WireRule = WireRule {
+    okta: "okta:list-counters",
+    zinc: "Z22",
+};
+pub const ITEMS_PER_PAGE: WireRule = WireRule {
+    okta: "okta:items-per-page",
+    zinc: "Z22",
+};
+pub const START_INDEX: WireRule = WireRule {
+    okta: "okta:start-index",
+    zinc: "Z22",
+};
+pub const PAGE_SIZE: WireRule = WireRule {
+    okta: "okta:page-size",
+    zinc: "Z22",
+};
+pub const PAGING: WireRule = WireRule {
+    okta: "okta:paging",
+    zinc: "Z22",
+};
+pub const FILTER: WireRule = WireRule {
+    okta: "okta:filter",
+    zinc: "Z23",
+};
+pub const ERROR_BODY: WireRule = WireRule {
+    okta: "okta:error-body",
+    zinc: "Z21",
+};
+pub const USERNAME_CASE: WireRule = WireRule {
+    okta: "okta:username-case",
+    zinc: "Z6",
+};
+
+/// Every wire rule, for documentation and tests.
+pub const ALL: [WireRule; 8] = [
+    LIST_COUNTERS,
+    ITEMS_PER_PAGE,
+    START_INDEX,
+    PAGE_SIZE,
+    PAGING,
+    FILTER,
+    ERROR_BODY,
+    USERNAME_CASE,
+];
+
+impl Ruleset {
+    pub fn id(self, rule: WireRule) -> &'static str {
+        match self {
+            Ruleset::Okta => rule.okta,
+            Ruleset::Zinc => rule.zinc,
+        }
+    }
+}
+
+/// Checks the exchanges of one scenario in order. It remembers what it saw (the userName
+/// each user was created with, the first page of each listing) so that later exchanges are
+/// checked against earlier ones; use one checker per scenario.
+#[derive(Debug, Default)]
+pub struct WireChecker {
+    rules: Ruleset,
+    /// Server id → the userName last sent for it and accepted.
+    sent_names: HashMap<String, String>,
+    /// Listing (path without `startIndex`) → the id of the first resource at startIndex 1.
+    first_pages: HashMap<String, String>,
+}
+
+/// Checks `exchanges` (one scenario's, in order) and returns every finding.
+pub fn check_all(exchanges: &[Exchange], rules: Ruleset) -> Vec<Finding> {
+    let mut checker = WireChecker::new(rules);
+    exchanges.iter().flat_map(|e| checker.check(e)).collect()
+}
+
+/// Applies the checks to every exchange of a scenario's steps, in order (one checker for
+/// the scenario). Each finding goes to the step whose exchange broke the rule, and a step
+/// that ran and got a finding fails. Returns how many findings were added.
+pub fn check_steps(steps: &mut [StepReport], rules: Ruleset) -> usize {
+    let mut checker = WireChecker::new(rules);
+    let mut added = 0;
+    for step in steps {
+        let found: Vec<Finding> = step
+            .exchanges
+            .iter()
+            .flat_map(|e| checker.check(e))
+            .collect();
+        if found.is_empty() {
+            continue;
+        }
+        added += found.len();
+        step.findings.extend(found);
+        if step.status == StepStatus::Passed {
+            step.status = StepStatus::Failed;
+        }
+    }
+    added
+}
+
+impl WireChecker {
+    pub fn new(rules: Ruleset) -> Self {
+        WireChecker {
+            rules,
+            ..Default::default()
+        }
+    }
+
+    /// The findings about one exchange (empty when it is fine or got no usable answer).
+    pub fn check(&mut self, ex: &Exchange) -> Vec<Finding> {
+        let Some(resp) = ex.response.as_ref() else {
+            return Vec::new();
+        };
+        if ex.error.is_some() {
+            return Vec::new();
+        }
+        let req = Request::of(ex, resp.status);
+        let mut out = Vec::new();
+        if resp.status >= 400 {
+            self.error_body(&req, resp, &mut out);
+            return out;
+        }
+        if !(200..300).contains(&resp.status) {
+            return out;
+        }
+        let Body::Json(body) = &resp.body else {
+            return out;
+        };
+        if req.method == "GET" && req.is_listing() {
+            if let Some(list) = body.as_object() {
+                self.list(&req, list, &mut out);
+            }
+        } else {
+            self.user_name(ex, &req, body, &mut out);
+        }
+        out
+    }
+
+    fn finding(
+        &self,
+        rule: WireRule,
+        what: String,
+        expected: Value,
+        actual: Value,
+        hint: &str,
+    ) -> Finding {
+        Finding::new(what, expected, actual)
+            .rule(self.rules.id(rule))
+            .hint(hint)
+    }
+
+    fn error_body(&self, req: &Request, resp: &Response, out: &mut Vec<Finding>) {
+        let what = format!("error body of {}", req.label);
+        let expected = json!({"schemas": [ERROR_URN], "status": resp.status.to_string(),
+                              "detail": "<a non-empty message>"});
+        let obj = match &resp.body {
+            Body::Json(Value::Object(m)) => m,
+            other => {
+                let actual = match other {
+                    Body::Empty => Value::Null,
+                    Body::Json(v) => v.clone(),
+                    Body::Text(t) => Value::String(cut(t, 200)),
+                };
+                out.push(self.finding(
+                    ERROR_BODY,
+                    what,
+                    expected,
+                    actual,
+                    "Answer every error with a SCIM Error JSON body (RFC 7644 §3.12), also from proxies and framework error pages: Okta shows its `detail` to the admin",
+                ));
+                return;
+            }
+        };
+        let has_urn = obj
+            .get("schemas")
+            .and_then(Value::as_array)
+            .is_some_and(|a| a.iter().any(|s| s.as_str() == Some(ERROR_URN)));
+        if !has_urn {
+            out.push(self.finding(
+                ERROR_BODY,
+                format!("{what}: schemas"),
+                json!([ERROR_URN]),
+                obj.get("schemas").cloned().unwrap_or(Value::Null),
+                "List urn:ietf:params:scim:api:messages:2.0:Error in the `schemas` of every error body",
+            ));
+        }
+        let status = obj.get("status");
+        if status.and_then(Value::as_str) != Some(resp.status.to_string().as_str()) {
+            let hint = if status.is_some_and(Value::is_number) {
+                "Send the error's `status` as a JSON string (\"404\"), as RFC 7644 §3.12 defines it"
+            } else {
+                "Give every error body a `status`: the HTTP status as a string (\"404\")"
+            };
+            out.push(self.finding(
+                ERROR_BODY,
+                format!("{what}: status"),
+                Value::String(resp.status.to_string()),
+                status.cloned().unwrap_or(Value::Null),
+                hint,
+            ));
+        }
+        let detail_ok = obj
+            .get("detail")
+            .and_then(Value::as_str)
+            .is_some_and(|d| !d.trim().is_empty());
+        if !detail_ok {
+            out.push(self.finding(
+                ERROR_BODY,
+                format!("{what}: detail"),
+                Value::String("<a non-empty message>".into()),
+                obj.get("detail").cloned().unwrap_or(Value::Null),
+                "Give every error a non-empty `detail`: it is the only text the Okta admin sees",
+            ));
+        }
+    }
+
+    fn list(&mut self, req: &Request, list: &Map<String, Value>, out: &mut Vec<Finding>) {
+        let what = |field: &str| format!("{field} of {}", req.label);
+        // Counters: JSON integers (Okta's parser stops on "1").
+        let mut counter = |name: &str| -> Option<u64> {
+            match get_ci(list, name) {
+                Some(Value::Number(n)) if n.as_u64().is_some() => n.as_u64(),
+                other => {
+                    out.push(self.finding(
+                        LIST_COUNTERS,
+                        what(name),
+                        Value::String("a JSON integer".into()),
+                        other.cloned().unwrap_or(Value::String("<missing>".into())),
+                        "Send totalResults, startIndex and itemsPerPage as JSON numbers (1, not \"1\"): Okta stops listing and paging otherwise",
+                    ));
+                    None
+                }
+            }
+        };
+        let total = counter("totalResults");
+        let start = counter("startIndex");
+        let per_page = counter("itemsPerPage");
+        let resources: Vec<Value> = match get_ci(list, "Resources") {
+            Some(Value::Array(a)) => a.clone(),
+            None if total == Some(0) => Vec::new(),
+            other => {
+                out.push(self.finding(
+                    LIST_COUNTERS,
+                    what("Resources"),
+                    Value::String("an array of resources".into()),
+                    other.cloned().unwrap_or(Value::String("<missing>".into())),
+                    "Return the page's resources in a `Resources` array (required whenever totalResults is not 0)",
+                ));
+                return;
+            }
+        };
+        let n = resources.len() as u64;
+        if let Some(k) = per_page
+            && k != n
+        {
+            out.push(self.finding(
+                ITEMS_PER_PAGE,
+                what("itemsPerPage"),
+                json!(n),
+                json!(k),
+                "Set itemsPerPage to the number of resources in this page's Resources, not the page size asked",
+            ));
+        }
+        let asked_start = req.query_u64("startIndex").unwrap_or(1).max(1);
+        if let Some(s) = start
+            && s != asked_start
+        {
+            out.push(self.finding(
+                START_INDEX,
+                what("startIndex"),
+                json!(asked_start),
+                json!(s),
+                "Apply the startIndex asked (1-based) and echo it in the response",
+            ));
+        }
+        if let Some(count) = req.query_u64("count")
+            && n > count
+        {
+            out.push(self.finding(
+                PAGE_SIZE,
+                what("number of Resources"),
+                json!(format!("at most {count} (count={count})")),
+                json!(n),
+                "Honour the count parameter: return at most count resources per page",
+            ));
+        }
+        if let Some(t) = total {
+            if t < n {
+                out.push(self.finding(
+                    PAGING,
+                    what("totalResults"),
+                    json!(format!("at least {n} (the resources returned)")),
+                    json!(t),
+                    "Set totalResults to the number of all matching resources, not fewer than returned",
+                ));
+            } else if asked_start > t && n > 0 {
+                out.push(self.finding(
+                    PAGING,
+                    what("Resources"),
+                    json!(format!(
+                        "none: startIndex={asked_start} is past totalResults={t}"
+                    )),
+                    json!(n),
+                    "Page with startIndex: a page past the end is empty (Okta pages until totalResults)",
+                ));
+            }
+        }
+        if let Some(filter) = req.query("filter") {
+            self.filter(req, &filter, &resources, out);
+        } else {
+            self.paging(req, asked_start, &resources, out);
+        }
+        self.reads(req, &resources, out);
+    }
+
+    /// A later page starting with the first page's first resource: `startIndex` is ignored.
+    fn paging(&mut self, req: &Request, start: u64, resources: &[Value], out: &mut Vec<Finding>) {
+        let Some(first_id) = resources.first().and_then(|r| str_ci(r, "id")) else {
+            return;
+        };
+        let key = req.listing_key();
+        if start == 1 {
+            self.first_pages.insert(key, first_id.to_owned());
+        } else if self.first_pages.get(&key).map(String::as_str) == Some(first_id) {
+            out.push(self.finding(
+                PAGING,
+                format!("first resource of {}", req.label),
+                json!(format!("resource #{start} of the listing")),
+                json!(format!("resource #1 again (id {first_id})")),
+                "Apply startIndex: a page asked from startIndex=N starts with the N-th resource, not the first",
+            ));
+        }
+    }
+
+    fn filter(&self, req: &Request, filter: &str, resources: &[Value], out: &mut Vec<Finding>) {
+        let Some((attr, value)) = parse_eq(filter) else {
+            return;
+        };
+        let short = attr
+            .rsplit(':')
+            .next()
+            .unwrap_or(&attr)
+            .to_ascii_lowercase();
+        for (i, r) in resources.iter().enumerate() {
+            let matched = match short.as_str() {
+                "username" | "displayname" => {
+                    str_ci(r, &short).map(|v| v.to_lowercase() == value.to_lowercase())
+                }
+                "id" | "externalid" => str_ci(r, &short).map(|v| v == value),
+                "emails" | "emails.value" => Some(
+                    r.as_object()
+                        .and_then(|o| get_ci(o, "emails"))
+                        .and_then(Value::as_array)
+                        .is_some_and(|a| {
+                            a.iter().any(|e| {
+                                str_ci(e, "value")
+                                    .is_some_and(|v| v.to_lowercase() == value.to_lowercase())
+                            })
+                        }),
+                ),
+                // An attribute we do not know how to compare: no verdict.
+                _ => continue,
+            };
+            if matched != Some(true) {
+                let shown = r
+                    .as_object()
+                    .and_then(|o| get_ci(o, &short))
+                    .cloned()
+                    .unwrap_or(Value::String("<missing>".into()));
+                out.push(self.finding(
+                    FILTER,
+                    format!("Resources[{i}].{attr} of {}", req.label),
+                    json!(format!("only resources with {attr} eq {value:?}")),
+                    json!({"id": r.get("id").cloned().unwrap_or(Value::Null), attr.as_str(): shown}),
+                    "Apply the filter: a lookup must return only the matching resources or none (Okta links the first one it gets)",
+                ));
+            }
+        }
+    }
+
+    /// Every user read back keeps the userName sent for it.
+    fn reads(&self, req: &Request, resources: &[Value], out: &mut Vec<Finding>) {
+        for (i, r) in resources.iter().enumerate() {
+            self.kept_name(r, format!("Resources[{i}].userName of {}", req.label), out);
+        }
+    }
+
+    fn kept_name(&self, r: &Value, what: String, out: &mut Vec<Finding>) {
+        let (Some(id), Some(name)) = (str_ci(r, "id"), str_ci(r, "userName")) else {
+            return;
+        };
+        if let Some(sent) = self.sent_names.get(id)
+            && sent != name
+        {
+            out.push(self.finding(
+                USERNAME_CASE,
+                what,
+                json!(sent),
+                json!(name),
+                "Store and return userName exactly as sent (letter case included); compare it case-insensitively only for uniqueness and filters",
+            ));
+        }
+    }
+
+    /// Creates and replaces of users return the userName as sent; reads later keep it.
+    fn user_name(&mut self, ex: &Exchange, req: &Request, body: &Value, out: &mut Vec<Finding>) {
+        if !req.is_users() {
+            return;
+        }
+        let sent = match (&ex.request_body, req.method.as_str()) {
+            (Some(Body::Json(b)), "POST" | "PUT") => str_ci(b, "userName").map(str::to_owned),
+            _ => None,
+        };
+        let id = str_ci(body, "id").map(str::to_owned);
+        let returned = str_ci(body, "userName");
+        if let Some(sent) = &sent {
+            if let Some(got) = returned
+                && got != sent
+            {
+                out.push(self.finding(
+                    USERNAME_CASE,
+                    format!("userName of {}", req.label),
+                    json!(sent),
+                    json!(got),
+                    "Store and return userName exactly as sent (letter case included); compare it case-insensitively only for uniqueness and filters",
+                ));
+            }
+            if let Some(id) = id {
+                self.sent_names.insert(id, sent.clone());
+            }
+        } else if req.method == "GET" {
+            self.kept_name(body, format!("userName of {}", req.label), out);
+        } else if let Some(id) = id.or_else(|| req.resource_id()) {
+            // A PATCH may have changed it on purpose: learn the new value (or forget it).
+            match returned {
+                Some(name) => {
+                    self.sent_names.insert(id, name.to_owned());
+                }
+                None => {
+                    self.sent_names.remove(&id);
+                }
+            }
+        }
+    }
+}
+
+/// The request side of an exchange, parsed once.
+struct Request {
+    method: String,
+    /// Path without the query, trailing `/` trimmed.
+    path: String,
+    query: Vec<(String, String)>,
+    /// `GET /Users?… → 200`, for findings.
+    label: String,
+}
+
+impl Request {
+    fn of(ex: &Exchange, status: u16) -> Request {
+        let (path, query) = ex.path.split_once('?').unwrap_or((&ex.path, ""));
+        Request {
+            method: ex.method.to_ascii_uppercase(),
+            path: path.trim_end_matches('/').to_owned(),
+            query: url::form_urlencoded::parse(query.as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+            label: format!("{} {} → {status}", ex.method, ex.path),
+        }
+    }
+
+    fn segments(&self) -> Vec<&str> {
+        self.path.split('/').filter(|s| !s.is_empty()).collect()
+    }
+
+    /// `…/Users` or `…/Groups`: a listing (or a filter lookup).
+    fn is_listing(&self) -> bool {
+        self.segments()
+            .last()
+            .is_some_and(|s| s.eq_ignore_ascii_case("Users") || s.eq_ignore_ascii_case("Groups"))
+    }
+
+    /// `…/Users` or `…/Users/{id}`.
+    fn is_users(&self) -> bool {
+        let s = self.segments();
+        let n = s.len();
+        (n >= 1 && s[n - 1].eq_ignore_ascii_case("Users"))
+            || (n >= 2 && s[n - 2].eq_ignore_ascii_case("Users"))
+    }
+
+    /// The `{id}` of `…/Users/{id}` or `…/Groups/{id}`.
+    fn resource_id(&self) -> Option<String> {
+        let s = self.segments();
+        let n = s.len();
+        (n >= 2
+            && (s[n - 2].eq_ignore_ascii_case("Users") || s[n - 2].eq_ignore_ascii_case("Groups")))
+        .then(|| {
+            url::form_urlencoded::parse(format!("x={}", s[n - 1]).as_bytes())
+                .next()
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default()
+        })
+    }
+
+    fn query(&self, name: &str) -> Option<String> {
+        self.query
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    }
+
+    fn query_u64(&self, name: &str) -> Option<u64> {
+        self.query(name).and_then(|v| v.trim().parse().ok())
+    }
+
+    /// The listing a page belongs to: the path and every parameter but the paging ones.
+    fn listing_key(&self) -> String {
+        let rest: Vec<String> = self
+            .query
+            .iter()
+            .filter(|(k, _)| {
+                !k.eq_ignore_ascii_case("startIndex") && !k.eq_ignore_ascii_case("count")
+            })
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        format!("{}?{}", self.path.to_ascii_lowercase(), rest.join("&"))
+    }
+}
+
+/// `attr eq "value"` (attribute and operator in any case, `\"` and `\\` escapes); `None` for
+/// any other filter (no verdict on what we do not parse).
+pub fn parse_eq(filter: &str) -> Option<(String, String)> {
+    let f = filter.trim();
+    let (attr, rest) = f.split_once(char::is_whitespace)?;
+    let rest = rest.trim_start();
+    let (op, rest) = rest.split_once(char::is_whitespace)?;
+    if !op.eq_ignore_ascii_case("eq") {
+        return None;
+    }
+    let rest = rest.trim();
+    let inner = rest.strip_prefix('"')?.strip_suffix('"')?;
+    let mut value = String::new();
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => value.push(chars.next()?),
+            // An unescaped quote inside: a compound filter (`a eq "x" and b eq "y"`).
+            '"' => return None,
+            c => value.push(c),
+        }
+    }
+    Some((attr.to_owned(), value))
+}
+
+/// A member of a JSON object by name, case-insensitively (SCIM attribute names are).
+fn get_ci<'a>(obj: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    obj.get(name).or_else(|| {
+        obj.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    })
+}
+
+fn str_ci<'a>(v: &'a Value, name: &str) -> Option<&'a str> {
+    v.as_object()
+        .and_then(|o| get_ci(o, name))
+        .and_then(Value::as_str)
+}
+
+fn cut(text: &str, max: usize) -> String {
+    let mut out: String = text.chars().take(max).collect();
+    if text.chars().count() > max {
+        out.push('…');
+    }
+    out
+}

@@ -1,0 +1,1009 @@
+//! Conformance checks of third-party SCIM servers: the Okta client against misbehaving
+//! targets (each a failed action with a clear reason, never a panic or a hang), the wire
+//! checks peers miss (`run::wire`), and a real server nobody here wrote (`scim2-server`).
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+use zinc_harness::okta::{ActionOutcome, Auth, OktaClient, OktaConfig, PersonProfile};
+
+use crate::support::scim2::Scim2Server;
+use crate::support::targets;
+
+const TOKEN: &str = "conf-S3CRET-token";
+
+/// Every request's timeout in these tests: short, so a hang would show as a slow test, and a
+/// test must finish well within `BOUND`.
+const TIMEOUT: Duration = Duration::from_secs(1);
+const BOUND: Duration = Duration::from_secs(20);
+
+fn okta_at(base: &str) -> OktaClient {
+    let mut c = OktaConfig::new(base, Auth::Bearer(TOKEN.into()));
+    c.timeout = TIMEOUT;
+    c.retry.max_wait = Duration::from_millis(50);
+    let okta = OktaClient::new(c).expect("valid config");
+    okta.add_person(
+        "alice",
+        PersonProfile::new("Alice", "Smith", "alice@example.com"),
+    )
+    .unwrap();
+    okta.add_group("eng", "Engineering").unwrap();
+    okta
+}
+
+/// The actions a conformance run starts with, each bounded by `BOUND` in all.
+async fn first_actions(okta: &OktaClient) -> Vec<ActionOutcome> {
+    let started = Instant::now();
+    let out = tokio::time::timeout(BOUND, async {
+        vec![
+            okta.test_credentials().await,
+            okta.assign_user("alice").await.unwrap(),
+            okta.push_group("eng").await.unwrap(),
+            okta.import_users().await,
+        ]
+    })
+    .await
+    .expect("the actions hung");
+    assert!(started.elapsed() < BOUND);
+    out
+}
+
+/// Every action failed, no secret leaked, and each message contains `reason`.
+fn all_failed_with(outcomes: &[ActionOutcome], reason: &str) {
+    for o in outcomes {
+        assert!(!o.ok, "{} passed against a misbehaving target", o.action);
+        let msg = o.message.as_deref().expect("a failed action says why");
+        assert!(
+            msg.contains(reason),
+            "{}: {msg:?} does not say {reason:?}",
+            o.action
+        );
+        assert!(!msg.contains(TOKEN), "the token leaked: {msg}");
+        assert!(!o.exchanges.is_empty(), "{}: nothing recorded", o.action);
+    }
+}
+
+mod misbehaving_targets {
+    use super::*;
+
+    #[tokio::test]
+    async fn connection_refused() {
+        let okta = okta_at(&targets::refused_url());
+        let out = first_actions(&okta).await;
+        all_failed_with(&out, "Connect to the SCIM server failed");
+        assert!(out.iter().all(|o| o.exchanges[0].response.is_none()));
+    }
+
+    #[tokio::test]
+    async fn a_body_that_drips_past_the_timeout() {
+        let base = targets::slow_drip(Duration::from_millis(100)).await;
+        let okta = okta_at(&base);
+        let started = Instant::now();
+        let o = okta.test_credentials().await;
+        let took = started.elapsed();
+        assert!(!o.ok);
+        assert_eq!(
+            o.message.as_deref(),
+            Some("Error while testing the connection (listing users): Read timed out")
+        );
+        // The headers arrived: the status is recorded, the body is not.
+        assert_eq!(
+            o.exchanges[0].response.as_ref().map(|r| r.status),
+            Some(200)
+        );
+        assert_eq!(o.exchanges[0].error.as_deref(), Some("Read timed out"));
+        assert!(took >= TIMEOUT, "gave up before the timeout: {took:?}");
+        assert!(
+            took < TIMEOUT * 5,
+            "the timeout did not bound the body: {took:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_50_mb_body_is_not_buffered() {
+        for declared in [true, false] {
+            let base = targets::huge_body(50 * 1024 * 1024, declared).await;
+            let mut c = OktaConfig::new(&base, Auth::Bearer(TOKEN.into()));
+            // Long enough to read 50 MB on loopback: the cap, not the timeout, must stop it.
+            c.timeout = Duration::from_secs(30);
+            let okta = OktaClient::new(c).unwrap();
+            let started = Instant::now();
+            let o = okta.test_credentials().await;
+            assert!(!o.ok);
+            let msg = o.message.unwrap();
+            assert!(
+                msg.contains("the body is larger than 4 MiB") && msg.contains("stopped reading"),
+                "declared={declared}: {msg}"
+            );
+            if declared {
+                assert!(msg.contains("Content-Length: 52428800"), "{msg}");
+            }
+            assert!(started.elapsed() < Duration::from_secs(15));
+        }
+    }
+
+    #[tokio::test]
+    async fn an_html_502_page() {
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(502).set_body_raw(
+                "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>",
+                "text/html",
+            ))
+            .mount(&server)
+            .await;
+        let okta = okta_at(&format!("{}/scim/v2", server.uri()));
+        let out = first_actions(&okta).await;
+        all_failed_with(&out, "Bad Gateway. Invalid JSON: Unexpected character ('<'");
+    }
+
+    #[tokio::test]
+    async fn a_200_that_is_not_json() {
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(200).set_body_raw("OK", "text/plain"))
+            .mount(&server)
+            .await;
+        let okta = okta_at(&format!("{}/scim/v2", server.uri()));
+        let out = first_actions(&okta).await;
+        all_failed_with(&out, "Invalid JSON: Unrecognized token 'OK'");
+    }
+
+    #[tokio::test]
+    async fn a_redirect_loop() {
+        let server = MockServer::start().await;
+        let to = format!("{}/scim/v2/Users", server.uri());
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(302).insert_header("Location", to.as_str()))
+            .mount(&server)
+            .await;
+        let okta = okta_at(&format!("{}/scim/v2", server.uri()));
+        let out = first_actions(&okta).await;
+        all_failed_with(&out, "Found (302): the server redirects to");
+        assert!(out[0].message.as_deref().unwrap().contains(&to));
+        // Not followed: one request per action step, not a loop.
+        let sent = server.received_requests().await.unwrap().len();
+        assert_eq!(sent, out.len(), "each action stopped at its first 302");
+    }
+
+    #[tokio::test]
+    async fn every_request_answers_500() {
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(500).set_body_json(json!({
+                "schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],
+                "status": "500", "detail": "database is down"})))
+            .mount(&server)
+            .await;
+        let okta = okta_at(&format!("{}/scim/v2", server.uri()));
+        let out = first_actions(&okta).await;
+        all_failed_with(
+            &out,
+            "Internal Server Error. Errors reported by remote server: database is down",
+        );
+        // No automatic retry of a 500.
+        assert!(out.iter().all(|o| o.exchanges.len() == 1));
+    }
+}
+
+mod scim2_server {
+    use super::*;
+
+    #[tokio::test]
+    async fn starts_answers_and_is_killed_on_drop() {
+        let Some(server) = Scim2Server::start().await else {
+            return;
+        };
+        let http = reqwest::Client::new();
+        let list: Value = http
+            .get(format!("{}/Users?startIndex=1&count=2", server.base_url()))
+            .bearer_auth(server.token())
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(list["totalResults"], json!(0), "{list}");
+        let denied = http
+            .get(format!("{}/Users", server.base_url()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(denied.status(), 401, "the bearer token is enforced");
+        // The simulated Okta client gets through: the target is usable for a run.
+        let mut c = OktaConfig::new(server.base_url(), Auth::Bearer(server.token().into()));
+        c.timeout = Duration::from_secs(10);
+        let okta = OktaClient::new(c).unwrap();
+        let o = okta.test_credentials().await;
+        assert!(o.ok, "{:?}", o.message);
+
+        let port = server.port();
+        drop(server);
+        let gone = std::net::TcpStream::connect(("127.0.0.1", port));
+        assert!(gone.is_err(), "scim2-server still listens after drop");
+    }
+}
+
+/// The wire checks on hand-made exchanges: legal answers give nothing, each violation gives
+/// its rule.
+mod wire {
+    use std::collections::BTreeSet;
+
+    use zinc_harness::okta::{Body, Exchange, Response};
+    use zinc_harness::report::Finding;
+    use zinc_harness::run::wire::{self, Ruleset, WireChecker};
+
+    use super::*;
+
+    const USER: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+
+    fn ex(method: &str, path: &str, sent: Option<Value>, status: u16, body: Body) -> Exchange {
+        ex_typed(method, path, sent, status, body, "application/scim+json")
+    }
+
+    fn ex_typed(
+        method: &str,
+        path: &str,
+        sent: Option<Value>,
+        status: u16,
+        body: Body,
+        content_type: &str,
+    ) -> Exchange {
+        Exchange {
+            method: method.into(),
+            path: path.into(),
+            request_headers: vec![],
+            request_body: sent.map(Body::Json),
+            response: Some(Response {
+                status,
+                headers: vec![("content-type".into(), content_type.into())],
+                body,
+            }),
+            error: None,
+            duration: Duration::ZERO,
+        }
+    }
+
+    fn user(id: &str, name: &str) -> Value {
+        json!({"schemas": [USER], "id": id, "userName": name, "active": true,
+               "emails": [{"value": name, "primary": true}]})
+    }
+
+    fn page(total: Value, start: Value, per: Value, res: Vec<Value>) -> Body {
+        Body::Json(json!({"schemas": [wire::LIST_URN], "totalResults": total,
+            "startIndex": start, "itemsPerPage": per, "Resources": res}))
+    }
+
+    fn list(start: u64, res: Vec<Value>, total: u64) -> Body {
+        let n = res.len();
+        page(json!(total), json!(start), json!(n), res)
+    }
+
+    fn scim_error(status: u16) -> Body {
+        Body::Json(
+            json!({"schemas": [wire::ERROR_URN], "status": status.to_string(),
+                          "detail": "not found"}),
+        )
+    }
+
+    const LOOKUP: &str =
+        "/Users?filter=userName%20eq%20%22alice%40example.com%22&startIndex=1&count=100";
+
+    fn rules(findings: &[Finding]) -> BTreeSet<String> {
+        findings.iter().filter_map(|f| f.rule.clone()).collect()
+    }
+
+    #[test]
+    fn legal_answers_and_legal_variations_give_no_finding() {
+        let create = json!({"schemas": [USER], "userName": "Alice@Example.com", "active": true});
+        let exchanges = vec![
+            ex(
+                "GET",
+                "/Users?startIndex=1&count=2",
+                None,
+                200,
+                list(1, vec![], 0),
+            ),
+            // No match: an empty list without Resources (legal when totalResults is 0).
+            ex(
+                "GET",
+                LOOKUP,
+                None,
+                200,
+                Body::Json(json!({"schemas": [wire::LIST_URN],
+                "totalResults": 0, "startIndex": 1, "itemsPerPage": 0})),
+            ),
+            // Okta's docs also accept a 404 for no match; its body is SCIM.
+            ex("GET", LOOKUP, None, 404, scim_error(404)),
+            // application/json instead of application/scim+json.
+            ex_typed(
+                "POST",
+                "/Users",
+                Some(create.clone()),
+                201,
+                Body::Json(user("u1", "Alice@Example.com")),
+                "application/json",
+            ),
+            // A lookup in another case finds the user: userName is caseExact false.
+            ex(
+                "GET",
+                "/Users?filter=userName+eq+%22ALICE%40EXAMPLE.COM%22",
+                None,
+                200,
+                list(1, vec![user("u1", "Alice@Example.com")], 1),
+            ),
+            // PATCH answering 204, then 200 with the resource.
+            ex(
+                "PATCH",
+                "/Users/u1",
+                Some(json!({"Operations": []})),
+                204,
+                Body::Empty,
+            ),
+            ex(
+                "PATCH",
+                "/Users/u1",
+                Some(json!({"Operations": []})),
+                200,
+                Body::Json(user("u1", "Alice@Example.com")),
+            ),
+            ex(
+                "GET",
+                "/Users/u1",
+                None,
+                200,
+                Body::Json(user("u1", "Alice@Example.com")),
+            ),
+            // Real paging: page 2 starts with the second user.
+            ex(
+                "GET",
+                "/Users?startIndex=1&count=1",
+                None,
+                200,
+                list(1, vec![user("p1", "a@x.io")], 2),
+            ),
+            ex(
+                "GET",
+                "/Users?startIndex=2&count=1",
+                None,
+                200,
+                list(2, vec![user("p2", "b@x.io")], 2),
+            ),
+            // Past the end: empty.
+            ex(
+                "GET",
+                "/Users?startIndex=101&count=100",
+                None,
+                200,
+                list(101, vec![], 2),
+            ),
+            ex("DELETE", "/Groups/g1", None, 204, Body::Empty),
+            // No answer at all: nothing to check here (the action failed already).
+            Exchange {
+                response: None,
+                error: Some("Read timed out".into()),
+                ..ex("GET", "/Users", None, 200, Body::Empty)
+            },
+        ];
+        let findings = wire::check_all(&exchanges, Ruleset::Okta);
+        assert!(findings.is_empty(), "{findings:#?}");
+    }
+
+    /// Each broken answer and the one rule it breaks.
+    fn catalogue() -> Vec<(&'static str, Vec<Exchange>, &'static str)> {
+        let create = json!({"schemas": [USER], "userName": "Alice@Example.com"});
+        vec![
+            (
+                "counters as strings",
+                vec![ex(
+                    "GET",
+                    "/Users?startIndex=1&count=2",
+                    None,
+                    200,
+                    page(
+                        json!("1"),
+                        json!("1"),
+                        json!("1"),
+                        vec![user("u1", "a@x.io")],
+                    ),
+                )],
+                "okta:list-counters",
+            ),
+            (
+                "itemsPerPage is the page size",
+                vec![ex(
+                    "GET",
+                    "/Users?startIndex=101&count=100",
+                    None,
+                    200,
+                    page(json!(2), json!(101), json!(100), vec![]),
+                )],
+                "okta:items-per-page",
+            ),
+            (
+                "startIndex not echoed",
+                vec![ex(
+                    "GET",
+                    "/Users?startIndex=3&count=1",
+                    None,
+                    200,
+                    page(json!(5), json!(1), json!(1), vec![user("u3", "c@x.io")]),
+                )],
+                "okta:start-index",
+            ),
+            (
+                "count ignored",
+                vec![ex(
+                    "GET",
+                    "/Users?startIndex=1&count=2",
+                    None,
+                    200,
+                    list(
+                        1,
+                        vec![
+                            user("u1", "a@x.io"),
+                            user("u2", "b@x.io"),
+                            user("u3", "c@x.io"),
+                        ],
+                        3,
+                    ),
+                )],
+                "okta:page-size",
+            ),
+            (
+                "startIndex ignored",
+                vec![
+                    ex(
+                        "GET",
+                        "/Users?startIndex=1&count=1",
+                        None,
+                        200,
+                        list(1, vec![user("u1", "a@x.io")], 2),
+                    ),
+                    ex(
+                        "GET",
+                        "/Users?startIndex=2&count=1",
+                        None,
+                        200,
+                        list(2, vec![user("u1", "a@x.io")], 2),
+                    ),
+                ],
+                "okta:paging",
+            ),
+            (
+                "filter ignored",
+                vec![ex(
+                    "GET",
+                    LOOKUP,
+                    None,
+                    200,
+                    list(1, vec![user("u9", "someone.else@example.com")], 1),
+                )],
+                "okta:filter",
+            ),
+            (
+                "HTML error page",
+                vec![ex(
+                    "GET",
+                    "/Users/u1",
+                    None,
+                    502,
+                    Body::Text("<html><body>Bad Gateway</body></html>".into()),
+                )],
+                "okta:error-body",
+            ),
+            (
+                "numeric error status",
+                vec![ex(
+                    "GET",
+                    "/Users/u1",
+                    None,
+                    404,
+                    Body::Json(
+                        json!({"schemas": [wire::ERROR_URN], "status": 404, "detail": "gone"}),
+                    ),
+                )],
+                "okta:error-body",
+            ),
+            (
+                "userName lower-cased on create",
+                vec![ex(
+                    "POST",
+                    "/Users",
+                    Some(create.clone()),
+                    201,
+                    Body::Json(user("u1", "alice@example.com")),
+                )],
+                "okta:username-case",
+            ),
+            (
+                "userName lower-cased when read back",
+                vec![
+                    ex(
+                        "POST",
+                        "/Users",
+                        Some(create),
+                        201,
+                        Body::Json(user("u1", "Alice@Example.com")),
+                    ),
+                    ex(
+                        "GET",
+                        "/Users/u1",
+                        None,
+                        200,
+                        Body::Json(user("u1", "alice@example.com")),
+                    ),
+                ],
+                "okta:username-case",
+            ),
+        ]
+    }
+
+    #[test]
+    fn each_broken_answer_breaks_its_rule_and_only_it() {
+        let mut all = Vec::new();
+        for (name, exchanges, rule) in catalogue() {
+            let findings = wire::check_all(&exchanges, Ruleset::Okta);
+            assert!(!findings.is_empty(), "{name}: no finding");
+            assert_eq!(
+                rules(&findings),
+                BTreeSet::from([rule.to_owned()]),
+                "{name}: {findings:#?}"
+            );
+            for f in &findings {
+                assert!(
+                    f.hint.as_deref().is_some_and(|h| !h.is_empty()),
+                    "{name}: no hint"
+                );
+                assert!(
+                    f.what.contains(" → "),
+                    "{name}: `what` names the request: {}",
+                    f.what
+                );
+            }
+            all.push(json!({"case": name, "findings": findings}));
+        }
+        insta::assert_yaml_snapshot!("wire_findings", all);
+    }
+
+    #[test]
+    fn every_wire_rule_can_fail() {
+        let hit: BTreeSet<String> = catalogue()
+            .iter()
+            .flat_map(|(_, e, _)| rules(&wire::check_all(e, Ruleset::Okta)))
+            .collect();
+        let all: BTreeSet<String> = wire::ALL.iter().map(|r| r.okta.to_owned()).collect();
+        assert_eq!(hit, all);
+    }
+
+    #[test]
+    fn the_zinc_profile_cites_zinc_rules() {
+        let got: BTreeSet<String> = catalogue()
+            .iter()
+            .flat_map(|(_, e, _)| rules(&wire::check_all(e, Ruleset::Zinc)))
+            .collect();
+        let want: BTreeSet<String> = ["Z6", "Z21", "Z22", "Z23"].map(String::from).into();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_checker_remembers_across_steps() {
+        // The runner keeps one checker per scenario and feeds it step by step.
+        let mut c = WireChecker::new(Ruleset::Okta);
+        let create = json!({"userName": "Bob@Example.com"});
+        assert!(
+            c.check(&ex(
+                "POST",
+                "/Users",
+                Some(create),
+                201,
+                Body::Json(user("u2", "Bob@Example.com"))
+            ))
+            .is_empty()
+        );
+        let later = c.check(&ex(
+            "GET",
+            "/Users?startIndex=1&count=100",
+            None,
+            200,
+            list(1, vec![user("u2", "bob@example.com")], 1),
+        ));
+        assert_eq!(
+            rules(&later),
+            BTreeSet::from(["okta:username-case".to_owned()])
+        );
+    }
+
+    #[test]
+    fn findings_go_to_the_step_that_made_the_exchange() {
+        use zinc_harness::report::{StepReport, StepStatus};
+        let step = |index: usize, exchanges: Vec<Exchange>| StepReport {
+            index,
+            label: format!("step {index}"),
+            line: None,
+            status: StepStatus::Passed,
+            skip_reason: None,
+            findings: vec![],
+            exchanges,
+            okta_message: None,
+        };
+        let create = json!({"userName": "Carol@Example.com"});
+        let mut steps = vec![
+            step(
+                1,
+                vec![ex(
+                    "POST",
+                    "/Users",
+                    Some(create),
+                    201,
+                    Body::Json(user("u3", "Carol@Example.com")),
+                )],
+            ),
+            step(2, vec![]),
+            step(
+                3,
+                vec![ex(
+                    "GET",
+                    "/Users/u3",
+                    None,
+                    200,
+                    Body::Json(user("u3", "carol@example.com")),
+                )],
+            ),
+        ];
+        assert_eq!(wire::check_steps(&mut steps, Ruleset::Okta), 1);
+        let status: Vec<StepStatus> = steps.iter().map(|s| s.status).collect();
+        assert_eq!(
+            status,
+            [StepStatus::Passed, StepStatus::Passed, StepStatus::Failed]
+        );
+        assert_eq!(
+            steps[2].findings[0].rule.as_deref(),
+            Some("okta:username-case")
+        );
+    }
+
+    #[test]
+    fn filters_are_parsed_or_left_alone() {
+        assert_eq!(
+            wire::parse_eq(r#"userName eq "a@b.c""#),
+            Some(("userName".into(), "a@b.c".into()))
+        );
+        assert_eq!(
+            wire::parse_eq(r#"USERNAME EQ "x \"q\" y""#),
+            Some(("USERNAME".into(), r#"x "q" y"#.into()))
+        );
+        assert_eq!(
+            wire::parse_eq(r#"userName eq "a" and active eq true"#),
+            None
+        );
+        assert_eq!(wire::parse_eq(r#"userName sw "a""#), None);
+        assert_eq!(wire::parse_eq("active eq true"), None);
+    }
+}
+
+/// Isolation (unique names per run), cleanup as Okta would, and run-id normalization.
+mod cleanup {
+    use zinc_harness::okta::{App, Body, Exchange, Response};
+    use zinc_harness::report::{
+        Finding, RunReport, ScenarioReport, ScenarioStatus, StepReport, StepStatus,
+    };
+    use zinc_harness::run::cleanup::{self, RunId};
+    use zinc_harness::scenario::{self, Action};
+
+    use super::*;
+
+    const SCENARIO: &str = r#"
+case: okta-isolation
+title: names are tagged
+profiles: [okta]
+people:
+  alice: { first: Alice, last: Smith, email: alice@example.com }
+  bob: { first: Bob, last: Jones, email: jimbob@example.com }
+groups:
+  eng: { name: Engineering Team, members: [alice] }
+steps:
+  - assign_user: alice
+  - update_user: alice
+    set: { email: alice.smith@example.com, user_name: alice.smith@example.com }
+    expect: { detail: "alice.smith@example.com is taken" }
+  - scim:
+      method: GET
+      path: /Users?filter=userName eq "ALICE@example.com"
+    expect: { body: { Resources: [ { userName: alice@example.com } ] } }
+  - scim:
+      method: GET
+      path: /Groups?filter=displayName%20eq%20%22Engineering%20Team%22
+  - push_group: eng
+  - rename_group: { group: eng, to: Platform }
+"#;
+
+    #[test]
+    fn run_ids_are_random_url_safe_and_validated() {
+        let (a, b) = (RunId::random(), RunId::random());
+        assert_ne!(a, b);
+        assert_eq!(a.as_str().len(), 8);
+        assert!(RunId::new(a.as_str()).is_some());
+        assert_eq!(a.tag(), format!("zh-{}", a.as_str()));
+        assert!(RunId::new("Abc").is_none());
+        assert!(RunId::new("a b").is_none());
+        assert!(RunId::new("").is_none());
+    }
+
+    #[test]
+    fn isolate_tags_every_name_and_every_mention() {
+        let s = scenario::parse("iso.yaml", SCENARIO).expect("valid scenario");
+        let run = RunId::new("r1n2").unwrap();
+        let iso = cleanup::isolate(&s, &run);
+        let alice = iso.person("alice").unwrap();
+        assert_eq!(alice.email, "zh-r1n2-alice@example.com");
+        assert_eq!(alice.user_name, "zh-r1n2-alice@example.com");
+        // Not confused with bob's jimbob@…, which is tagged on its own.
+        assert_eq!(
+            iso.person("bob").unwrap().email,
+            "zh-r1n2-jimbob@example.com"
+        );
+        assert_eq!(iso.group("eng").unwrap().name, "zh-r1n2 Engineering Team");
+        // Display names are not identities: untouched.
+        assert_eq!(alice.first, "Alice");
+        match &iso.steps[1].action {
+            Action::UpdateUser { set, .. } => {
+                assert_eq!(
+                    set.email.as_deref(),
+                    Some("zh-r1n2-alice.smith@example.com")
+                );
+                assert_eq!(
+                    set.user_name.as_deref(),
+                    Some("zh-r1n2-alice.smith@example.com")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            iso.steps[1].expect.as_ref().unwrap().detail.as_deref(),
+            Some("zh-r1n2-alice.smith@example.com is taken")
+        );
+        match &iso.steps[2].action {
+            // Any letter case is found, and keeps its case.
+            Action::Scim(r) => assert_eq!(
+                r.path,
+                r#"/Users?filter=userName eq "zh-r1n2-ALICE@example.com""#
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            iso.steps[2].expect.as_ref().unwrap().body,
+            Some(json!({"Resources": [{"userName": "zh-r1n2-alice@example.com"}]}))
+        );
+        match &iso.steps[3].action {
+            Action::Scim(r) => assert_eq!(
+                r.path,
+                "/Groups?filter=displayName%20eq%20%22zh-r1n2%20Engineering%20Team%22"
+            ),
+            other => panic!("{other:?}"),
+        }
+        match &iso.steps[5].action {
+            Action::RenameGroup { to, .. } => assert_eq!(to, "zh-r1n2 Platform"),
+            other => panic!("{other:?}"),
+        }
+        // The original is untouched, and isolating twice with two ids gives two names.
+        assert_eq!(s.person("alice").unwrap().email, "alice@example.com");
+        let other = cleanup::isolate(&s, &RunId::new("zz99").unwrap());
+        assert_ne!(other.person("alice").unwrap().email, alice.email);
+    }
+
+    fn report_with(run: &RunId) -> RunReport {
+        let tag = run.tag();
+        let email = format!("{tag}-alice@example.com");
+        let exchange = Exchange {
+            method: "GET".into(),
+            path: format!("/Users?filter=userName%20eq%20%22{tag}-alice%40example.com%22"),
+            request_headers: vec![],
+            request_body: None,
+            response: Some(Response {
+                status: 200,
+                headers: vec![],
+                body: Body::Json(json!({"Resources": [{"userName": email}], email.clone(): 1})),
+            }),
+            error: None,
+            duration: Duration::ZERO,
+        };
+        RunReport {
+            target: "http://127.0.0.1:1/v2".into(),
+            profile: "okta".into(),
+            app: "oin".into(),
+            started_at: None,
+            duration: Duration::ZERO,
+            scenarios: vec![ScenarioReport {
+                file: "x.yaml".into(),
+                case: "okta-x".into(),
+                title: "x".into(),
+                rules: vec![],
+                profiles: vec!["okta".into()],
+                app: None,
+                status: ScenarioStatus::Failed,
+                duration: Duration::ZERO,
+                steps: vec![StepReport {
+                    index: 1,
+                    label: format!("assign_user {email}"),
+                    line: Some(1),
+                    status: StepStatus::Failed,
+                    skip_reason: None,
+                    findings: vec![Finding::new(
+                        format!("userName of {email}"),
+                        email.clone(),
+                        json!({"u": email}),
+                    )],
+                    exchanges: vec![exchange],
+                    okta_message: Some(format!("Error while creating user {email}")),
+                }],
+                skip_reason: None,
+                error: None,
+            }],
+        }
+    }
+
+    #[test]
+    fn normalizing_removes_the_run_id_so_reruns_compare_equal() {
+        let (a, b) = (RunId::random(), RunId::random());
+        let (mut ra, mut rb) = (report_with(&a), report_with(&b));
+        assert_ne!(ra, rb);
+        cleanup::normalize_run_id(&mut ra, &a);
+        cleanup::normalize_run_id(&mut rb, &b);
+        assert_eq!(ra, rb);
+        let text = zinc_harness::report::json::render(&ra);
+        assert!(!text.contains(a.as_str()), "{text}");
+        assert!(text.contains("zh-<run>-alice@example.com"), "{text}");
+    }
+
+    fn created(method: &str, path: &str, status: u16, id: &str) -> Exchange {
+        Exchange {
+            method: method.into(),
+            path: path.into(),
+            request_headers: vec![],
+            request_body: None,
+            response: Some(Response {
+                status,
+                headers: vec![],
+                body: Body::Json(json!({"id": id})),
+            }),
+            error: None,
+            duration: Duration::ZERO,
+        }
+    }
+
+    #[test]
+    fn created_ids_come_from_successful_posts_only() {
+        let exchanges = vec![
+            created("POST", "/Users", 201, "u1"),
+            created("POST", "/Users", 409, "nope"),
+            created("GET", "/Users/u1", 200, "u1"),
+            created("POST", "/Groups/", 201, "g1"),
+            created("POST", "/Users", 201, "u1"),
+            created("POST", "/Users/.search", 200, "s1"),
+        ];
+        let (users, groups) = cleanup::created_ids(&exchanges);
+        assert_eq!(users, ["u1"]);
+        assert_eq!(groups, ["g1"]);
+    }
+
+    /// Against the real scim2-server: what a scenario made is gone (groups) or inactive
+    /// (users) afterwards, including what a raw request made.
+    #[tokio::test]
+    async fn cleanup_removes_what_the_run_made_as_okta_would() {
+        let Some(server) = Scim2Server::start().await else {
+            return;
+        };
+        for app in [App::Oin, App::Aiw] {
+            let run = RunId::random();
+            let tag = run.tag();
+            let mut c = OktaConfig::new(server.base_url(), Auth::Bearer(server.token().into()));
+            c.app = app;
+            c.timeout = Duration::from_secs(10);
+            let okta = OktaClient::new(c).unwrap();
+            okta.add_person(
+                "alice",
+                PersonProfile::new("Alice", "Smith", format!("{tag}-alice@example.com")),
+            )
+            .unwrap();
+            okta.add_person(
+                "bob",
+                PersonProfile::new("Bob", "Jones", format!("{tag}-bob@example.com")),
+            )
+            .unwrap();
+            okta.add_group("eng", &format!("{tag} Engineering"))
+                .unwrap();
+            okta.add_to_group("eng", &["alice"]).unwrap();
+            let mut log = Vec::new();
+            for o in [
+                okta.assign_user("alice").await.unwrap(),
+                okta.assign_user("bob").await.unwrap(),
+                okta.deactivate_user("bob").await.unwrap(),
+                okta.push_group("eng").await.unwrap(),
+                okta.raw(
+                    "POST",
+                    "/Users",
+                    Some(&json!({
+                    "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+                    "userName": format!("{tag}-raw@example.com"), "active": true})),
+                )
+                .await
+                .unwrap(),
+            ] {
+                assert!(o.ok, "{app}: {:?}", o.message);
+                log.extend(o.exchanges);
+            }
+            let alice = okta.server_user_id("alice").unwrap();
+            let group = okta.server_group_id("eng").unwrap();
+            let (raw_users, _) = cleanup::created_ids(&log);
+            let raw = raw_users.last().unwrap().clone();
+
+            let out = cleanup::cleanup(&okta, &log).await;
+            assert!(out.problems.is_empty(), "{app}: {:?}", out.problems);
+            // bob was deactivated by the scenario already: nothing more is sent for him.
+            assert_eq!(out.deactivated_users, [alice.clone(), raw.clone()], "{app}");
+            assert_eq!(out.deleted_groups, std::slice::from_ref(&group), "{app}");
+            assert!(
+                out.exchanges
+                    .iter()
+                    .all(|e| e.method != "DELETE" || e.path.starts_with("/Groups/")),
+                "{app}: Okta never deletes users"
+            );
+            assert_eq!(
+                out.summary(),
+                "cleanup: 2 users deactivated, 1 group deleted"
+            );
+
+            let http = reqwest::Client::new();
+            let get = |p: String| {
+                let http = http.clone();
+                let url = format!("{}{p}", server.base_url());
+                let token = server.token().to_owned();
+                async move {
+                    let r = http.get(url).bearer_auth(token).send().await.unwrap();
+                    (
+                        r.status().as_u16(),
+                        r.json::<Value>().await.unwrap_or(Value::Null),
+                    )
+                }
+            };
+            for id in [&alice, &raw] {
+                let (status, body) = get(format!("/Users/{id}")).await;
+                assert_eq!(
+                    (status, &body["active"]),
+                    (200, &json!(false)),
+                    "{app}: {body}"
+                );
+            }
+            assert_eq!(get(format!("/Groups/{group}")).await.0, 404, "{app}");
+        }
+    }
+
+    #[tokio::test]
+    async fn cleanup_lists_what_it_could_not_remove_and_never_panics() {
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(500).set_body_raw("<html>oops</html>", "text/html"))
+            .mount(&server)
+            .await;
+        let okta = okta_at(&format!("{}/scim/v2", server.uri()));
+        // Nothing Okta knows was provisioned; one raw create in the transcript.
+        let log = vec![created("POST", "/Users", 201, "u7")];
+        let out = cleanup::cleanup(&okta, &log).await;
+        assert!(out.deactivated_users.is_empty());
+        assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
+        assert!(
+            out.problems[0].starts_with("user u7: "),
+            "{:?}",
+            out.problems
+        );
+        assert!(
+            out.summary().contains("not removed: user u7"),
+            "{}",
+            out.summary()
+        );
+    }
+}
