@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, HashSet};
 
 use super::de::{Located, Tolerant, did_you_mean, one_of, suggest};
-use super::diag::Diagnostic;
+use super::diag::{Diagnostic, Lines};
 use super::file::{
     ConsoleFile, GenerateDef, GroupsRef, PeopleRef, PeopleSection, PersonSelector, ScenarioFile,
     StepFile, StepKind,
@@ -47,7 +47,7 @@ const ID_STEPS: &[&str] = &[
 
 pub(crate) struct Checker<'a> {
     file: &'a str,
-    text: &'a str,
+    lines: &'a Lines<'a>,
     root: &'a Node,
     pub diags: Vec<Diagnostic>,
     people: Vec<Person>,
@@ -63,10 +63,10 @@ pub(crate) struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
-    pub fn new(file: &'a str, text: &'a str, root: &'a Node) -> Checker<'a> {
+    pub fn new(file: &'a str, lines: &'a Lines<'a>, root: &'a Node) -> Checker<'a> {
         Checker {
             file,
-            text,
+            lines,
             root,
             diags: Vec::new(),
             people: Vec::new(),
@@ -80,7 +80,7 @@ impl<'a> Checker<'a> {
     fn err(&mut self, pos: Pos, message: impl Into<String>, expected: impl Into<Option<String>>) {
         self.diags.push(Diagnostic::at(
             self.file,
-            self.text,
+            self.lines,
             pos.line,
             pos.column,
             message,

@@ -168,7 +168,7 @@ fn every_step_kind_resolves() {
     let first = &s.steps[0].location;
     assert_eq!(
         (first.line, first.column),
-        (16, 5),
+        (15, 5),
         "a bare step knows where it is"
     );
     let kinds: Vec<&str> = s.steps.iter().map(|s| s.action.kind()).collect();
