@@ -333,6 +333,8 @@ async fn a_redirect_is_not_followed() {
     assert_eq!(o.exchanges.len(), 1);
     assert_eq!(
         o.message.as_deref(),
-        Some("Error while deactivating user alice@example.com: Temporary Redirect")
+        Some(
+            "Error while deactivating user alice@example.com: Temporary Redirect (307): the server redirects to https://elsewhere.example/scim/v2/Users/zu-alice; redirects are not followed (use the final URL as the SCIM base URL)"
+        )
     );
 }
