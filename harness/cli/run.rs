@@ -23,9 +23,10 @@ pub enum Format {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ProfileArg {
-    /// Every scenario (Zinc's documented behaviour, and Okta's generic checks).
+    /// Scenarios whose `profiles` include zinc: Zinc's documented behaviour, and the Okta
+    /// checks Zinc passes too.
     Zinc,
-    /// Only scenarios whose `profiles` include okta (any SCIM server meant for Okta).
+    /// Scenarios whose `profiles` include okta: what any SCIM server meant for Okta must do.
     Okta,
 }
 
@@ -68,7 +69,7 @@ pub struct RunArgs {
     /// How Okta sends the token, for scenarios that do not say.
     #[arg(long, value_enum, default_value = "bearer")]
     pub auth: AuthArg,
-    /// `zinc`: every scenario; `okta`: only the generic Okta-compatibility ones.
+    /// `zinc`: the scenarios of Zinc's contract; `okta`: the generic Okta-compatibility ones.
     #[arg(long, value_enum, default_value = "zinc")]
     pub profile: ProfileArg,
     /// The Okta app personality, for scenarios that do not fix one.
