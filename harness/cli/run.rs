@@ -3,7 +3,7 @@
 //! Without PATHS it runs every scenario under `./scenarios/`, or, outside a checkout, the
 //! scenarios built into the binary. Exit codes: see [`exit_codes`].
 
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -136,7 +136,15 @@ async fn run(args: RunArgs) -> Result<u8, (u8, String)> {
             })?;
     }
 
-    let progress = Progress::stderr(scenarios.len());
+    // Live progress on stderr, unless the readable report is about to fill the same
+    // terminal anyway (it would show every scenario line twice).
+    let pretty_on_tty =
+        std::io::stdout().is_terminal() && (args.format == Format::Pretty || args.output.is_some());
+    let progress = if pretty_on_tty {
+        Progress::hidden(scenarios.len())
+    } else {
+        Progress::stderr(scenarios.len())
+    };
     let outcome = run::run_all(scenarios, &opts, Some(&progress)).await;
     progress.finish();
     let report = &outcome.report;
