@@ -10,7 +10,8 @@ use super::raw::{self, RawRequest, WRONG_TOKEN};
 use super::target::{self, Target};
 use super::{RunOptions, ScenarioRun, could_not_run, okta_client, profile_skip, scenario_status};
 use crate::okta::{
-    ActionOutcome, ActionResult, App, Auth, AuthMode, Body, OktaClient, OktaError, PersonProfile, ProfileChanges,
+    ActionOutcome, ActionResult, App, Auth, AuthMode, Body, OktaClient, OktaError, PersonProfile,
+    ProfileChanges,
 };
 use crate::report::snapshot::{FinalState, NameMap};
 use crate::report::{ScenarioReport, ScenarioStatus, StepReport, StepStatus};
