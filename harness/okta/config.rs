@@ -30,10 +30,13 @@ pub struct OktaConfig {
     pub concurrency: Option<usize>,
     /// What to do on 429 Too Many Requests.
     pub retry: RetryPolicy,
+    /// Accept any TLS certificate (`run --insecure`, for test servers with self-signed ones).
+    pub accept_invalid_certs: bool,
 }
 
 impl OktaConfig {
-    /// `oin`, bearer `token`, Group Push on, 60 s timeout, no concurrency limit, 3 tries.
+    /// `oin`, bearer `token`, Group Push on, 60 s timeout, no concurrency limit, 3 tries,
+    /// TLS certificates verified.
     pub fn new(base_url: impl Into<String>, auth: Auth) -> Self {
         Self {
             base_url: base_url.into(),
@@ -43,6 +46,7 @@ impl OktaConfig {
             timeout: DEFAULT_TIMEOUT,
             concurrency: None,
             retry: RetryPolicy::default(),
+            accept_invalid_certs: false,
         }
     }
 }

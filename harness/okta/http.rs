@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use parking_lot::{Mutex, RwLock};
+use parking_lot::RwLock;
 use reqwest::Method;
 use serde_json::Value;
 use tokio::sync::Semaphore;
@@ -47,8 +47,9 @@ pub(crate) struct Sender {
     http: reqwest::Client,
     base: String,
     auth: RwLock<Auth>,
-    /// Secrets that are not in the auth: the placeholder passwords Okta sent.
-    extra_secrets: Mutex<Vec<String>>,
+    /// Secrets that are not in the auth: the placeholder passwords Okta sent (one per
+    /// created user, so a set matched by window: scrubbing costs O(text), not O(users)).
+    extra_secrets: RwLock<SecretSet>,
     timeout: Duration,
     retry: RetryPolicy,
     limit: Option<Arc<Semaphore>>,
@@ -77,13 +78,14 @@ impl Sender {
             // Okta's Java client writes `User-Agent`, not `user-agent`; a server that (wrongly)
             // matches header case sees what Okta sends.
             .http1_title_case_headers()
+            .danger_accept_invalid_certs(config.accept_invalid_certs)
             .build()
             .map_err(|e| OktaError::Http(e.to_string()))?;
         Ok(Sender {
             http,
             base,
             auth: RwLock::new(config.auth.clone()),
-            extra_secrets: Mutex::new(Vec::new()),
+            extra_secrets: RwLock::new(SecretSet::default()),
             timeout: config.timeout,
             retry: config.retry,
             limit: config
@@ -101,20 +103,21 @@ impl Sender {
     }
 
     pub fn add_secret(&self, secret: String) {
-        if !secret.is_empty() {
-            self.extra_secrets.lock().push(secret);
-        }
+        self.extra_secrets.write().insert(secret);
     }
 
     /// Removes every secret from `text` (messages built from server answers, for example).
     pub fn scrub(&self, text: &str) -> String {
-        scrub_str(text, &self.secrets())
+        let auth = self.auth.read().secrets();
+        let extra = self.extra_secrets.read();
+        extra.scrub(&scrub_str(text, &auth)).into_owned()
     }
 
-    fn secrets(&self) -> Vec<String> {
-        let mut s = self.auth.read().secrets();
-        s.extend(self.extra_secrets.lock().iter().cloned());
-        s
+    /// Redacts `password` values and every secret inside the strings of `v`.
+    fn scrub_value(&self, v: &Value) -> Value {
+        let auth = self.auth.read().secrets();
+        let extra = self.extra_secrets.read();
+        scrub_json(v, &|s| extra.scrub(&scrub_str(s, &auth)).into_owned())
     }
 
     /// Sends `method path` (path relative to the base URL, query already encoded), retrying
@@ -159,7 +162,6 @@ impl Sender {
             let auth = self.auth.read();
             (auth.header_value(), auth.redacted_header())
         };
-        let secrets = self.secrets();
         let mut headers: Vec<(String, String)> = vec![
             ("User-Agent".into(), USER_AGENT.into()),
             ("Accept".into(), ACCEPT.into()),
@@ -187,7 +189,7 @@ impl Sender {
             method: method.as_str().to_owned(),
             path: path.to_owned(),
             request_headers: headers,
-            request_body: body.map(|b| Body::Json(scrub_json(b, &secrets))),
+            request_body: body.map(|b| Body::Json(self.scrub_value(b))),
             response: None,
             error: None,
             duration: Duration::ZERO,
@@ -199,7 +201,7 @@ impl Sender {
             Ok(r) => r,
             Err(e) => {
                 exchange.duration = started.elapsed();
-                let why = scrub_str(&describe(&e), &secrets);
+                let why = self.scrub(&describe(&e));
                 exchange.error = Some(why.clone());
                 return (exchange, Reply::Failed(why), None);
             }
@@ -210,7 +212,7 @@ impl Sender {
             .iter()
             .map(|(k, v)| {
                 let v = String::from_utf8_lossy(v.as_bytes());
-                (k.as_str().to_owned(), scrub_str(&v, &secrets))
+                (k.as_str().to_owned(), self.scrub(&v))
             })
             .collect();
         let retry_after = response
@@ -226,7 +228,7 @@ impl Sender {
                 .get(reqwest::header::LOCATION)
                 .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
             exchange.duration = started.elapsed();
-            let why = scrub_str(&redirect_reason(status, location.as_deref()), &secrets);
+            let why = self.scrub(&redirect_reason(status, location.as_deref()));
             exchange.response = Some(Response {
                 status,
                 headers: resp_headers,
@@ -240,7 +242,7 @@ impl Sender {
         let bytes = match bytes {
             Ok(b) => b,
             Err(why) => {
-                let why = scrub_str(&why, &secrets);
+                let why = self.scrub(&why);
                 exchange.response = Some(Response {
                     status,
                     headers: resp_headers,
@@ -260,11 +262,11 @@ impl Sender {
         let parsed = parse_body(&bytes);
         let recorded = match &parsed {
             Parsed::Empty => Body::Empty,
-            Parsed::Json(v) => Body::Json(scrub_json(v, &secrets)),
+            Parsed::Json(v) => Body::Json(self.scrub_value(v)),
             Parsed::NotJson(_) => {
                 let text = String::from_utf8_lossy(&bytes);
                 let cut: String = text.chars().take(MAX_TEXT).collect();
-                Body::Text(scrub_str(&cut, &secrets))
+                Body::Text(self.scrub(&cut))
             }
         };
         exchange.response = Some(Response {
@@ -424,7 +426,7 @@ fn position(prefix: &str) -> (usize, usize) {
 }
 
 /// Redacts `password` values at any depth and any secret inside any string.
-pub(crate) fn scrub_json(v: &Value, secrets: &[String]) -> Value {
+pub(crate) fn scrub_json(v: &Value, scrub: &dyn Fn(&str) -> String) -> Value {
     match v {
         Value::Object(m) => Value::Object(
             m.iter()
@@ -432,14 +434,14 @@ pub(crate) fn scrub_json(v: &Value, secrets: &[String]) -> Value {
                     let v = if k.eq_ignore_ascii_case("password") && !v.is_null() {
                         Value::String(REDACTED.to_owned())
                     } else {
-                        scrub_json(v, secrets)
+                        scrub_json(v, scrub)
                     };
                     (k.clone(), v)
                 })
                 .collect(),
         ),
-        Value::Array(a) => Value::Array(a.iter().map(|v| scrub_json(v, secrets)).collect()),
-        Value::String(s) => Value::String(scrub_str(s, secrets)),
+        Value::Array(a) => Value::Array(a.iter().map(|v| scrub_json(v, scrub)).collect()),
+        Value::String(s) => Value::String(scrub(s)),
         other => other.clone(),
     }
 }
@@ -456,6 +458,64 @@ pub(crate) fn scrub_str(s: &str, secrets: &[String]) -> String {
         }
     }
     out
+}
+
+/// Many secrets of few lengths (Okta's placeholder passwords are all 8 characters), found by
+/// looking up every window of those lengths: O(text × lengths) whatever the number of secrets.
+#[derive(Debug, Default)]
+pub(crate) struct SecretSet {
+    by_len: std::collections::BTreeMap<usize, std::collections::HashSet<Box<str>>>,
+}
+
+impl SecretSet {
+    pub(crate) fn insert(&mut self, secret: String) {
+        if secret.len() >= MIN_SCRUB_LEN {
+            self.by_len
+                .entry(secret.len())
+                .or_default()
+                .insert(secret.into_boxed_str());
+        }
+    }
+
+    /// `s` with every occurrence of a secret replaced by [`REDACTED`] (leftmost first).
+    pub(crate) fn scrub<'a>(&self, s: &'a str) -> std::borrow::Cow<'a, str> {
+        let mut out = std::borrow::Cow::Borrowed(s);
+        for (len, set) in &self.by_len {
+            if out.len() < *len {
+                continue;
+            }
+            if let Some(replaced) = replace_windows(&out, *len, set) {
+                out = std::borrow::Cow::Owned(replaced);
+            }
+        }
+        out
+    }
+}
+
+/// Replaces every window of `len` bytes found in `set`; `None` when there is none.
+fn replace_windows(
+    s: &str,
+    len: usize,
+    set: &std::collections::HashSet<Box<str>>,
+) -> Option<String> {
+    let mut out: Option<String> = None;
+    let mut copied = 0; // bytes of `s` already in `out`
+    let mut i = 0;
+    while i + len <= s.len() {
+        if s.is_char_boundary(i) && s.is_char_boundary(i + len) && set.contains(&s[i..i + len]) {
+            let o = out.get_or_insert_with(|| String::with_capacity(s.len()));
+            o.push_str(&s[copied..i]);
+            o.push_str(REDACTED);
+            i += len;
+            copied = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.map(|mut o| {
+        o.push_str(&s[copied..]);
+        o
+    })
 }
 
 /// Percent-encodes a query value the way Okta does: everything but RFC 3986 unreserved
@@ -475,4 +535,28 @@ pub(crate) fn encode(value: &str) -> String {
 /// Encodes one path segment (a server id) so an odd id cannot escape its segment.
 pub(crate) fn segment(id: &str) -> String {
     encode(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_set_redacts_every_occurrence_whatever_its_size() {
+        let mut set = SecretSet::default();
+        for i in 0..10_000 {
+            set.insert(format!("pw{i:06}"));
+        }
+        set.insert("longer-secret".into());
+        set.insert("ab".into()); // too short to search for in text
+        assert_eq!(
+            set.scrub("x pw000042 y pw009999pw000001 é longer-secret ab"),
+            "x <redacted> y <redacted><redacted> é <redacted> ab"
+        );
+        assert!(matches!(
+            set.scrub("nothing here"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(set.scrub("pw00004"), "pw00004");
+    }
 }

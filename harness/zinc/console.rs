@@ -209,7 +209,14 @@ impl Admin {
         }
         let mut state = self.dir.state.write();
         let visible = !self.dir.on(Rule::Z15);
-        let id = Directory::insert_group(&mut state, name, None, Origin::Console, visible, &[]);
+        // Z14 switched off (test-only): the instance keeps no origin, so a console group is
+        // taken for a synced (okta, linked) one.
+        let origin = if self.dir.on(Rule::Z14) {
+            Origin::Console
+        } else {
+            Origin::Okta
+        };
+        let id = Directory::insert_group(&mut state, name, None, origin, visible, &[]);
         Ok(Self::view(&state, id).expect("just created"))
     }
 
