@@ -3,7 +3,7 @@
 //! Without PATHS it runs every scenario under `./scenarios/`, or, outside a checkout, the
 //! scenarios built into the binary. Exit codes: see [`exit_codes`].
 
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -23,9 +23,10 @@ pub enum Format {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ProfileArg {
-    /// Every scenario (Zinc's documented behaviour, and Okta's generic checks).
+    /// Scenarios whose `profiles` include zinc: Zinc's documented behaviour, and the Okta
+    /// checks Zinc passes too.
     Zinc,
-    /// Only scenarios whose `profiles` include okta (any SCIM server meant for Okta).
+    /// Scenarios whose `profiles` include okta: what any SCIM server meant for Okta must do.
     Okta,
 }
 
@@ -68,7 +69,7 @@ pub struct RunArgs {
     /// How Okta sends the token, for scenarios that do not say.
     #[arg(long, value_enum, default_value = "bearer")]
     pub auth: AuthArg,
-    /// `zinc`: every scenario; `okta`: only the generic Okta-compatibility ones.
+    /// `zinc`: the scenarios of Zinc's contract; `okta`: the generic Okta-compatibility ones.
     #[arg(long, value_enum, default_value = "zinc")]
     pub profile: ProfileArg,
     /// The Okta app personality, for scenarios that do not fix one.
@@ -135,7 +136,15 @@ async fn run(args: RunArgs) -> Result<u8, (u8, String)> {
             })?;
     }
 
-    let progress = Progress::stderr(scenarios.len());
+    // Live progress on stderr, unless the readable report is about to fill the same
+    // terminal anyway (it would show every scenario line twice).
+    let pretty_on_tty =
+        std::io::stdout().is_terminal() && (args.format == Format::Pretty || args.output.is_some());
+    let progress = if pretty_on_tty {
+        Progress::hidden(scenarios.len())
+    } else {
+        Progress::stderr(scenarios.len())
+    };
     let outcome = run::run_all(scenarios, &opts, Some(&progress)).await;
     progress.finish();
     if let TargetSpec::External(x) = &opts.target

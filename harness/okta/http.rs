@@ -1,6 +1,9 @@
 //! Sends one SCIM request the way Okta does (its headers, its timeout, its 429 handling) and
 //! records every exchange, secrets redacted before the record is kept.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -460,62 +463,104 @@ pub(crate) fn scrub_str(s: &str, secrets: &[String]) -> String {
     out
 }
 
-/// Many secrets of few lengths (Okta's placeholder passwords are all 8 characters), found by
-/// looking up every window of those lengths: O(text × lengths) whatever the number of secrets.
+/// Many secrets (one placeholder password per created user), found in one pass over the
+/// text: secrets of 8 bytes or more are keyed by their first 8 bytes, so each position of the
+/// text costs one cheap hash lookup, O(text) whatever the number of secrets. Shorter ones are
+/// few (Okta's placeholder passwords are 8 characters) and searched for one by one.
 #[derive(Debug, Default)]
 pub(crate) struct SecretSet {
-    by_len: std::collections::BTreeMap<usize, std::collections::HashSet<Box<str>>>,
+    by_prefix: HashMap<u64, Vec<Box<str>>, BuildHasherDefault<WordHasher>>,
+    short: Vec<Box<str>>,
+}
+
+/// The first 8 bytes of `s`, as one word.
+fn word(s: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&s[..8]);
+    u64::from_le_bytes(w)
+}
+
+/// A multiplicative hash for `u64` keys (SipHash costs more than the rest of the scan).
+#[derive(Debug, Default)]
+pub(crate) struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (n ^ (n >> 29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        self.0 ^= self.0 >> 32;
+    }
 }
 
 impl SecretSet {
     pub(crate) fn insert(&mut self, secret: String) {
-        if secret.len() >= MIN_SCRUB_LEN {
-            self.by_len
-                .entry(secret.len())
-                .or_default()
-                .insert(secret.into_boxed_str());
+        if secret.len() < MIN_SCRUB_LEN {
+            return;
+        }
+        let secret = secret.into_boxed_str();
+        if secret.len() >= 8 {
+            let list = self.by_prefix.entry(word(secret.as_bytes())).or_default();
+            if !list.contains(&secret) {
+                list.push(secret);
+            }
+        } else if !self.short.contains(&secret) {
+            self.short.push(secret);
         }
     }
 
     /// `s` with every occurrence of a secret replaced by [`REDACTED`] (leftmost first).
-    pub(crate) fn scrub<'a>(&self, s: &'a str) -> std::borrow::Cow<'a, str> {
-        let mut out = std::borrow::Cow::Borrowed(s);
-        for (len, set) in &self.by_len {
-            if out.len() < *len {
-                continue;
-            }
-            if let Some(replaced) = replace_windows(&out, *len, set) {
-                out = std::borrow::Cow::Owned(replaced);
+    pub(crate) fn scrub<'a>(&self, s: &'a str) -> Cow<'a, str> {
+        let mut out = Cow::Borrowed(s);
+        if !self.by_prefix.is_empty()
+            && let Some(replaced) = self.replace_long(&out)
+        {
+            out = Cow::Owned(replaced);
+        }
+        for secret in &self.short {
+            if out.contains(&**secret) {
+                out = Cow::Owned(out.replace(&**secret, REDACTED));
             }
         }
         out
     }
-}
 
-/// Replaces every window of `len` bytes found in `set`; `None` when there is none.
-fn replace_windows(
-    s: &str,
-    len: usize,
-    set: &std::collections::HashSet<Box<str>>,
-) -> Option<String> {
-    let mut out: Option<String> = None;
-    let mut copied = 0; // bytes of `s` already in `out`
-    let mut i = 0;
-    while i + len <= s.len() {
-        if s.is_char_boundary(i) && s.is_char_boundary(i + len) && set.contains(&s[i..i + len]) {
-            let o = out.get_or_insert_with(|| String::with_capacity(s.len()));
-            o.push_str(&s[copied..i]);
-            o.push_str(REDACTED);
-            i += len;
-            copied = i;
-        } else {
-            i += 1;
+    /// Replaces the secrets of 8 bytes or more; `None` when there is none.
+    fn replace_long(&self, s: &str) -> Option<String> {
+        let bytes = s.as_bytes();
+        let mut out: Option<String> = None;
+        let mut copied = 0; // bytes of `s` already in `out`
+        let mut i = 0;
+        while i + 8 <= bytes.len() {
+            let hit = self.by_prefix.get(&word(&bytes[i..])).and_then(|list| {
+                list.iter().find(|sec| {
+                    bytes[i..].starts_with(sec.as_bytes())
+                        && s.is_char_boundary(i)
+                        && s.is_char_boundary(i + sec.len())
+                })
+            });
+            match hit {
+                Some(sec) => {
+                    let o = out.get_or_insert_with(|| String::with_capacity(s.len()));
+                    o.push_str(&s[copied..i]);
+                    o.push_str(REDACTED);
+                    i += sec.len();
+                    copied = i;
+                }
+                None => i += 1,
+            }
         }
+        out.map(|mut o| {
+            o.push_str(&s[copied..]);
+            o
+        })
     }
-    out.map(|mut o| {
-        o.push_str(&s[copied..]);
-        o
-    })
 }
 
 /// Percent-encodes a query value the way Okta does: everything but RFC 3986 unreserved
@@ -548,15 +593,15 @@ mod tests {
             set.insert(format!("pw{i:06}"));
         }
         set.insert("longer-secret".into());
+        set.insert("longer-s3cret".into()); // same first 8 bytes
         set.insert("ab".into()); // too short to search for in text
+        set.insert("tiny5".into()); // shorter than a word: searched for as is
         assert_eq!(
-            set.scrub("x pw000042 y pw009999pw000001 é longer-secret ab"),
-            "x <redacted> y <redacted><redacted> é <redacted> ab"
+            set.scrub("x pw000042 y pw009999pw000001 é longer-secret longer-s3cret ab tiny5"),
+            "x <redacted> y <redacted><redacted> é <redacted> <redacted> ab <redacted>"
         );
-        assert!(matches!(
-            set.scrub("nothing here"),
-            std::borrow::Cow::Borrowed(_)
-        ));
+        assert!(matches!(set.scrub("nothing here"), Cow::Borrowed(_)));
         assert_eq!(set.scrub("pw00004"), "pw00004");
+        assert_eq!(set.scrub("éépw000001é"), "éé<redacted>é");
     }
 }

@@ -218,3 +218,68 @@ impl IdBook {
         m
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn book() -> IdBook {
+        let mut b = IdBook::default();
+        b.add(Kind::User, "alice", "11111111-aaaa".into());
+        b.add(Kind::User, "alice", "22222222-bbbb".into());
+        b.add(Kind::User, "bob", "42".into());
+        b.add(Kind::Group, "eng", "33333333-cccc".into());
+        b.add_console_group("lunch", "44444444-dddd".into());
+        b
+    }
+
+    #[test]
+    fn the_last_id_is_current_and_every_id_has_a_placeholder() {
+        let b = book();
+        assert_eq!(b.user("alice"), Some("22222222-bbbb"));
+        assert_eq!(
+            b.placeholder("11111111-aaaa").as_deref(),
+            Some("{user:alice}")
+        );
+        assert_eq!(
+            b.placeholder("22222222-bbbb").as_deref(),
+            Some("{user:alice}")
+        );
+        assert_eq!(
+            b.placeholder("44444444-dddd").as_deref(),
+            Some("{group:lunch}")
+        );
+        assert_eq!(b.all_users().len(), 3);
+    }
+
+    #[test]
+    fn placeholders_resolve_and_come_back() {
+        let b = book();
+        assert_eq!(
+            b.resolve("/Groups/{group:eng}?x={user:alice}").unwrap(),
+            "/Groups/33333333-cccc?x=22222222-bbbb"
+        );
+        assert_eq!(
+            b.resolve("/Groups/{group:lunch}").unwrap(),
+            "/Groups/44444444-dddd"
+        );
+        assert_eq!(b.resolve("{\"a\": 1}").unwrap(), "{\"a\": 1}");
+        assert!(
+            b.resolve("/Users/{user:carol}")
+                .unwrap_err()
+                .contains("never provisioned")
+        );
+        // Short ids only as a whole path segment or value, never inside other text.
+        assert_eq!(
+            b.path_placeholders("/Users/42?startIndex=42"),
+            "/Users/{user:bob}?startIndex=42"
+        );
+        assert_eq!(
+            b.to_placeholders(
+                &json!({"id": "42", "members": [{"value": "11111111-aaaa"}], "n": 42})
+            ),
+            json!({"id": "{user:bob}", "members": [{"value": "{user:alice}"}], "n": 42})
+        );
+    }
+}

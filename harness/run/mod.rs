@@ -17,7 +17,7 @@
 //! people and groups to Okta, then run the steps in order: Okta actions call the client's
 //! methods, `scim:` its raw request (placeholders `{user:alice}` resolved), `console:` and
 //! `support:` the mock's in-process Admin handle, `fault:` its fault layer. After each step
-//! its expectations are checked ([`expect`]); a mismatch is a [`Finding`], never an error.
+//! its expectations are checked (`expect.rs`); a mismatch is a [`Finding`], never an error.
 //! Against a live server, console, support and fault steps are skipped with the reason.
 //!
 //! Many scenarios: [`run_all`] runs up to `jobs` at once (each has its own target, so they

@@ -99,12 +99,7 @@ pub(crate) async fn send(
         primary: Some(0),
         exchanges: Vec::new(),
     };
-    let client = match reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(timeout)
-        .danger_accept_invalid_certs(insecure)
-        .build()
-    {
+    let client = match client(insecure) {
         Ok(c) => c,
         Err(e) => {
             outcome.message = Some(format!("cannot build the HTTP client: {e}"));
@@ -187,6 +182,25 @@ pub(crate) async fn send(
     exchange.duration = started.elapsed();
     outcome.exchanges.push(exchange);
     outcome
+}
+
+/// One HTTP client per process (and TLS setting): building one loads the TLS roots, a few
+/// milliseconds each, too slow for every raw request. Connections are not pooled, so a
+/// request never lands on a connection to an earlier scenario's (stopped) mock; the
+/// per-request timeout bounds the connect too.
+fn client(insecure: bool) -> Result<reqwest::Client, String> {
+    static CLIENTS: [std::sync::OnceLock<Result<reqwest::Client, String>>; 2] =
+        [std::sync::OnceLock::new(), std::sync::OnceLock::new()];
+    CLIENTS[usize::from(insecure)]
+        .get_or_init(|| {
+            reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .pool_max_idle_per_host(0)
+                .danger_accept_invalid_certs(insecure)
+                .build()
+                .map_err(|e| e.to_string())
+        })
+        .clone()
 }
 
 /// Spaces, quotes and control characters escaped; the rest as the scenario wrote it.

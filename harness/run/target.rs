@@ -1,4 +1,4 @@
-//! What a scenario runs against: the [`Target`] abstraction.
+//! What a scenario runs against: the `Target` abstraction.
 //!
 //! - [`TargetSpec::Embedded`]: a fresh [`MockZinc`] per scenario, started with the scenario's
 //!   `zinc:` settings; console, support and fault steps go to its in-process handles, and the

@@ -137,19 +137,32 @@ impl Admin {
         state
             .user_order
             .iter()
-            .filter_map(|id| state.users.get(&id).map(|u| (id, u)))
-            .map(|(id, u)| ConsoleUser {
-                id: id.to_string(),
-                user_name: u.user_name.to_string(),
-                display_name: format!("{} {}", u.given.trim(), u.family.trim())
-                    .trim()
-                    .to_owned(),
-                given_name: u.given.to_string(),
-                family_name: u.family.to_string(),
-                external_id: u.external_id.as_deref().map(str::to_owned),
-                active: u.active,
-            })
+            .filter_map(|id| state.users.get(&id).map(|u| Self::user_view(id, u)))
             .collect()
+    }
+
+    /// The user with this userName (case-insensitive, Z6), found by index.
+    pub fn user_by_name(&self, user_name: &str) -> Option<ConsoleUser> {
+        let state = self.dir.state.read();
+        let id = *state
+            .user_by_name
+            .get(&super::store::fold(user_name))
+            .first()?;
+        state.users.get(&id).map(|u| Self::user_view(id, u))
+    }
+
+    fn user_view(id: Uuid, u: &super::store::UserRec) -> ConsoleUser {
+        ConsoleUser {
+            id: id.to_string(),
+            user_name: u.user_name.to_string(),
+            display_name: format!("{} {}", u.given.trim(), u.family.trim())
+                .trim()
+                .to_owned(),
+            given_name: u.given.to_string(),
+            family_name: u.family.to_string(),
+            external_id: u.external_id.as_deref().map(str::to_owned),
+            active: u.active,
+        }
     }
 
     /// Every group of every origin, in creation order.

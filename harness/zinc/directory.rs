@@ -536,7 +536,7 @@ impl Directory {
         } else {
             Err(ScimError::new(
                 401,
-                "Invalid bearer token: it is not the current token of this Zinc instance \
+                "Invalid bearer token; it is not the current token of this Zinc instance \
                  (it may have been rotated).",
             ))
         }

@@ -6,7 +6,7 @@ mod conformance;
 mod okta;
 mod report;
 mod rules_bite;
-mod run_cli;
+mod run;
 mod scenario;
 mod scenarios;
 mod support;

@@ -9,6 +9,7 @@ mod library;
 mod okta_shapes;
 mod props;
 mod rules;
+mod wire;
 
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};

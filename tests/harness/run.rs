@@ -1,4 +1,5 @@
-//! `zinc-harness run` as users run it: exit codes, formats, live targets, secrets.
+//! The runner: `zinc-harness run` as users run it (exit codes, formats, live targets, secrets)
+//! and the library API (skips, deadlines, findings).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -257,4 +258,128 @@ fn the_builtin_suite_runs_from_any_folder() {
         files.contains(&"scenarios/troubleshooting/t3-email-immutable.yaml"),
         "{files:?}"
     );
+}
+
+fn parse(text: &str) -> zinc_harness::scenario::Scenario {
+    zinc_harness::scenario::parse("inline.yaml", text).unwrap_or_else(|d| panic!("{d}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scenario_needing_other_mock_settings_is_skipped_on_a_live_target() {
+    use zinc_harness::report::ScenarioStatus;
+    use zinc_harness::run::{self, External, RunOptions, TargetSpec};
+    let zinc = MockZinc::start().await;
+    let s = parse(
+        "title: t\nzinc: { provisioning: disabled }\nsteps:\n  - test_credentials:\n    expect: { ok: false, status: 401 }\n",
+    );
+    let opts = RunOptions {
+        target: TargetSpec::External(External {
+            base_url: zinc.base_url(),
+            token: zinc.token(),
+            insecure: false,
+            keep: false,
+        }),
+        ..RunOptions::default()
+    };
+    let out = run::run_all(vec![s.clone()], &opts, None).await;
+    let r = &out.report.scenarios[0];
+    assert_eq!(r.status, ScenarioStatus::Skipped);
+    assert!(
+        r.skip_reason
+            .as_deref()
+            .unwrap()
+            .contains("provisioning: disabled"),
+        "{:?}",
+        r.skip_reason
+    );
+    assert_eq!(out.report.exit_code(), 0, "a skip never fails a run");
+    assert_eq!(out.requests, 0);
+    // The same scenario on the embedded mock runs and passes.
+    let out = run::run_all(vec![s], &RunOptions::default(), None).await;
+    assert_eq!(out.report.scenarios[0].status, ScenarioStatus::Passed);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_run_deadline_stops_a_hanging_scenario_as_broken() {
+    use std::time::{Duration, Instant};
+    use zinc_harness::report::ScenarioStatus;
+    use zinc_harness::run::{self, RunOptions};
+    let hang = parse(
+        "title: hangs\npeople:\n  alice: { first: A, last: S, email: a@example.com }\nsteps:\n  - fault: { path: \"/Users*\", delay_ms: 60000 }\n  - assign_user: alice\n",
+    );
+    let quick = parse(
+        "title: quick\npeople:\n  bob: { first: B, last: S, email: b@example.com }\nsteps:\n  - assign_user: bob\n",
+    );
+    let opts = RunOptions {
+        deadline: Duration::from_millis(500),
+        timeout: Duration::from_secs(30),
+        ..RunOptions::default()
+    };
+    let started = Instant::now();
+    let out = run::run_all(vec![hang, quick], &opts, None).await;
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    let s = &out.report.scenarios;
+    assert_eq!(s[0].status, ScenarioStatus::Broken);
+    assert!(s[0].error.as_deref().unwrap().contains("deadline"));
+    assert_eq!(
+        s[1].status,
+        ScenarioStatus::Passed,
+        "the other scenario is kept"
+    );
+    assert_eq!(out.report.exit_code(), exit_codes::BROKEN_RUN);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn findings_name_the_mismatch_the_rule_and_a_fix() {
+    use zinc_harness::report::{ScenarioStatus, StepStatus};
+    use zinc_harness::run::{self, RunOptions};
+    let s = parse(
+        r#"title: t
+rules: [Z7]
+people:
+  alice: { first: Alice, last: Smith, email: alice@example.com }
+steps:
+  - assign_user: alice
+  - update_user: alice
+    set: { user_name: alice.smith@example.com }
+    expect: { ok: true, status: 200 }
+  - scim: { method: GET, path: "/Users/{user:alice}" }
+    expect: { body: { id: "{user:alice}", userName: alice.smith@example.com, emails: [] } }
+  - scim: { method: GET, path: "/Users/{user:alice}" }
+    expect: { body: { id: "{user:alice}", emails: [{ value: alice@example.com }] } }
+"#,
+    );
+    let run = run::run_scenario(&s, &RunOptions::default()).await;
+    let r = &run.report;
+    assert_eq!(r.status, ScenarioStatus::Failed, "{}", run.findings_text());
+    let st: Vec<StepStatus> = r.steps.iter().map(|s| s.status).collect();
+    assert_eq!(
+        st,
+        [
+            StepStatus::Passed,
+            StepStatus::Failed,
+            StepStatus::Failed,
+            StepStatus::Passed
+        ],
+        "{}",
+        run.findings_text()
+    );
+    let f = &r.steps[1].findings;
+    assert_eq!(f[0].what, "ok");
+    assert_eq!(f[1].what, "status");
+    assert_eq!(f[1].expected, 200);
+    assert_eq!(f[1].actual, 400);
+    assert_eq!(f[1].rule.as_deref(), Some("Z7"));
+    assert!(f[1].hint.as_deref().unwrap().contains("mutability"));
+    // The first mismatch of the body, by path; ids compared as placeholders.
+    let f = &r.steps[2].findings;
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].what, "body.userName");
+    assert_eq!(f[0].actual, "alice@example.com");
+    assert_eq!(r.steps[1].line, Some(7));
+    assert_eq!(run.requests(), 2 + 2 + 1 + 1);
 }
