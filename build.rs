@@ -1,6 +1,6 @@
 //! Reruns the build when a scenario file changes, so the scenario test list and the scenarios
 //! built into the binary never go stale; writes the table of built-in scenarios
-//! (`scenario::builtin()`): every `scenarios/**/*.yaml` as an `include_str!`.
+//! (`scenario::builtin()`): every `scenarios/**/*.yaml` (and `.yml`) as an `include_str!`.
 use std::path::{Path, PathBuf};
 
 fn main() {
@@ -38,7 +38,7 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
         let p = e.path();
         if p.is_dir() {
             collect(&p, out);
-        } else if p.extension().and_then(|x| x.to_str()) == Some("yaml") {
+        } else if matches!(p.extension().and_then(|x| x.to_str()), Some("yaml" | "yml")) {
             out.push(p);
         }
     }

@@ -1,11 +1,270 @@
-//! `zinc-harness run`.
+//! `zinc-harness run`: scenarios against the embedded mock Zinc (default) or a live server.
+//!
+//! Without PATHS it runs every scenario under `./scenarios/`, or, outside a checkout, the
+//! scenarios built into the binary. Exit codes: see [`exit_codes`].
+
+use std::io::{IsTerminal as _, Write as _};
+use std::path::PathBuf;
+use std::time::Duration;
 
 use super::exit_codes;
+use crate::okta::{App, AuthMode};
+use crate::report::progress::Progress;
+use crate::report::{json, junit, pretty};
+use crate::run::{self, External, RunOptions, TargetSpec};
+use crate::scenario::{self, Profile, Scenario};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Pretty,
+    Json,
+    Junit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProfileArg {
+    /// Scenarios whose `profiles` include zinc: Zinc's documented behaviour, and the Okta
+    /// checks Zinc passes too.
+    Zinc,
+    /// Scenarios whose `profiles` include okta: what any SCIM server meant for Okta must do.
+    Okta,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AppArg {
+    Oin,
+    Aiw,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AuthArg {
+    /// `Authorization: Bearer <token>`.
+    Bearer,
+    /// `Authorization: <token>`.
+    Header,
+    /// `Authorization: Basic …`, the token being `user:password`.
+    Basic,
+}
 
 #[derive(Debug, clap::Args)]
-pub struct RunArgs {}
+pub struct RunArgs {
+    /// Scenario files or folders. Default: ./scenarios/ when it exists, else the scenarios
+    /// built into zinc-harness.
+    pub paths: Vec<PathBuf>,
+    /// Run against this live SCIM server (its base URL, e.g. https://host/scim/v2) instead
+    /// of the embedded mock. Console, support and fault steps are skipped there.
+    #[arg(long, value_name = "URL")]
+    pub target: Option<String>,
+    /// The target's token (for --auth basic: user:password). Never printed.
+    #[arg(
+        long,
+        value_name = "T",
+        requires = "target",
+        conflicts_with = "token_env"
+    )]
+    pub token: Option<String>,
+    /// Read the target's token from this environment variable.
+    #[arg(long, value_name = "VAR", requires = "target")]
+    pub token_env: Option<String>,
+    /// How Okta sends the token, for scenarios that do not say.
+    #[arg(long, value_enum, default_value = "bearer")]
+    pub auth: AuthArg,
+    /// `zinc`: the scenarios of Zinc's contract; `okta`: the generic Okta-compatibility ones.
+    #[arg(long, value_enum, default_value = "zinc")]
+    pub profile: ProfileArg,
+    /// The Okta app personality, for scenarios that do not fix one.
+    #[arg(long, value_enum, default_value = "oin")]
+    pub app: AppArg,
+    /// Report format.
+    #[arg(long, value_enum, default_value = "pretty")]
+    pub format: Format,
+    /// Write the report to FILE (the readable report still goes to stdout).
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Only scenarios whose file, case or title contains TEXT (case-insensitive).
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Option<String>,
+    /// Scenarios run at once. Default: the number of CPUs.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub jobs: Option<u32>,
+    /// Timeout of each HTTP request, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = positive_secs)]
+    pub timeout: f64,
+    /// The whole run's deadline, in seconds: scenarios not done by then are reported broken.
+    #[arg(long, value_name = "SECS", default_value_t = 600.0, value_parser = positive_secs)]
+    pub deadline: f64,
+    /// Accept any TLS certificate of the target.
+    #[arg(long, requires = "target")]
+    pub insecure: bool,
+    /// Leave the users and groups the scenarios created on the target.
+    #[arg(long, requires = "target")]
+    pub keep: bool,
+}
 
-pub async fn exec(_args: RunArgs) -> u8 {
-    eprintln!("error: `zinc-harness run` is not built yet");
-    exit_codes::BROKEN_RUN
+fn positive_secs(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v > 0.0 && v <= 86_400.0 => Ok(v),
+        _ => Err(format!(
+            "{s:?} is not a number of seconds between 0 and 86400"
+        )),
+    }
+}
+
+pub async fn exec(args: RunArgs) -> u8 {
+    match run(args).await {
+        Ok(code) => code,
+        Err((code, message)) => {
+            eprintln!("error: {message}");
+            code
+        }
+    }
+}
+
+async fn run(args: RunArgs) -> Result<u8, (u8, String)> {
+    let bad = |m: String| (exit_codes::BAD_INPUT, m);
+    let opts = options(&args).map_err(bad)?;
+    let scenarios = load(&args.paths, args.filter.as_deref())?;
+
+    if let TargetSpec::External(x) = &opts.target {
+        run::target::reachable(&x.base_url, opts.timeout)
+            .await
+            .map_err(|e| {
+                (
+                    exit_codes::BROKEN_RUN,
+                    format!("the target is unreachable: {e}"),
+                )
+            })?;
+    }
+
+    // Live progress on stderr, unless the readable report is about to fill the same
+    // terminal anyway (it would show every scenario line twice).
+    let pretty_on_tty =
+        std::io::stdout().is_terminal() && (args.format == Format::Pretty || args.output.is_some());
+    let progress = if pretty_on_tty {
+        Progress::hidden(scenarios.len())
+    } else {
+        Progress::stderr(scenarios.len())
+    };
+    let outcome = run::run_all(scenarios, &opts, Some(&progress)).await;
+    progress.finish();
+    let report = &outcome.report;
+
+    let stdout = std::io::stdout();
+    let rendered = |format: Format, opts: pretty::PrettyOptions| match format {
+        Format::Pretty => pretty::render(report, &opts),
+        Format::Json => json::render(report),
+        Format::Junit => junit::render(report),
+    };
+    let write_err = |what: String, e: std::io::Error| {
+        (exit_codes::BROKEN_RUN, format!("cannot write {what}: {e}"))
+    };
+    match &args.output {
+        Some(file) => {
+            std::fs::write(file, rendered(args.format, pretty::PrettyOptions::plain()))
+                .map_err(|e| write_err(file.display().to_string(), e))?;
+            print!(
+                "{}",
+                pretty::render(report, &pretty::PrettyOptions::for_stream(&stdout))
+            );
+        }
+        None => print!(
+            "{}",
+            rendered(args.format, pretty::PrettyOptions::for_stream(&stdout))
+        ),
+    }
+    let _ = std::io::stdout().flush();
+    eprintln!(
+        "zinc-harness: {} HTTP requests in {:.3} s",
+        outcome.requests,
+        report.duration.as_secs_f64()
+    );
+    Ok(report.exit_code())
+}
+
+fn options(args: &RunArgs) -> Result<RunOptions, String> {
+    let target = match &args.target {
+        None => TargetSpec::default(),
+        Some(url) => {
+            let parsed = url::Url::parse(url).map_err(|e| format!("--target {url:?}: {e}"))?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                return Err(format!(
+                    "--target {url:?}: the scheme must be http or https"
+                ));
+            }
+            let token = match (&args.token, &args.token_env) {
+                (Some(t), _) => Some(t.clone()),
+                (None, Some(var)) => Some(std::env::var(var).map_err(|_| {
+                    format!("--token-env {var}: the environment variable is not set")
+                })?),
+                (None, None) => None,
+            };
+            TargetSpec::External(External {
+                base_url: url.trim_end_matches('/').to_owned(),
+                token,
+                insecure: args.insecure,
+                keep: args.keep,
+            })
+        }
+    };
+    Ok(RunOptions {
+        target,
+        profile: match args.profile {
+            ProfileArg::Zinc => Profile::Zinc,
+            ProfileArg::Okta => Profile::Okta,
+        },
+        app: match args.app {
+            AppArg::Oin => App::Oin,
+            AppArg::Aiw => App::Aiw,
+        },
+        auth: match args.auth {
+            AuthArg::Bearer => AuthMode::Bearer,
+            AuthArg::Header => AuthMode::Header,
+            AuthArg::Basic => AuthMode::Basic,
+        },
+        jobs: args.jobs.map_or_else(run::default_jobs, |n| n as usize),
+        timeout: Duration::from_secs_f64(args.timeout),
+        deadline: Duration::from_secs_f64(args.deadline),
+    })
+}
+
+/// Every scenario to run, parsed and validated; any bad file stops the run (exit 2) with
+/// all the problems of all the files.
+fn load(paths: &[PathBuf], filter: Option<&str>) -> Result<Vec<Scenario>, (u8, String)> {
+    let bad = |m: String| (exit_codes::BAD_INPUT, m);
+    let (origin, sources) = scenario::sources(paths).map_err(|d| bad(d.to_string()))?;
+    if sources.is_empty() {
+        return Err(bad(format!("no scenario files in {origin}")));
+    }
+    let mut scenarios = Vec::new();
+    let mut problems = Vec::new();
+    for src in &sources {
+        match src.load() {
+            Ok(s) => scenarios.push(s),
+            Err(d) => problems.push(d.to_string()),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(bad(format!(
+            "{} of {} scenario files are invalid (nothing was run):\n{}",
+            problems.len(),
+            sources.len(),
+            problems.join("\n")
+        )));
+    }
+    if let Some(f) = filter {
+        let f = f.to_lowercase();
+        scenarios.retain(|s| {
+            s.name.to_lowercase().contains(&f)
+                || s.case
+                    .as_deref()
+                    .is_some_and(|c| c.to_lowercase().contains(&f))
+                || s.title.to_lowercase().contains(&f)
+        });
+        if scenarios.is_empty() {
+            return Err(bad(format!(
+                "no scenario in {origin} matches --filter {f:?}"
+            )));
+        }
+    }
+    Ok(scenarios)
 }

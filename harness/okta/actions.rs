@@ -32,6 +32,16 @@ struct Fail {
 
 type Step<T> = Result<T, Fail>;
 
+/// An Okta-side error met inside an action (e.g. a person removed meanwhile) ends it too.
+impl From<OktaError> for Fail {
+    fn from(e: OktaError) -> Self {
+        Fail {
+            status: None,
+            message: e.to_string(),
+        }
+    }
+}
+
 /// One action in progress: its exchanges so far.
 struct Run<'c> {
     client: &'c OktaClient,
@@ -418,10 +428,7 @@ impl OktaClient {
 
     /// Lookup, then create or link (the `assign_user` sequence, shared with reactivation).
     async fn provision(&self, run: &mut Run<'_>, key: &str) -> Step<ActionResult> {
-        let snap = self.user_snap(key, |_| {}).map_err(|e| Fail {
-            status: None,
-            message: e.to_string(),
-        })?;
+        let snap = self.user_snap(key, |_| {})?;
         let user_name = snap.profile.user_name().to_owned();
         let ctx = format!("Error while verifying if user {user_name} exists");
         let path = filter_path("Users", "userName", &user_name);
@@ -727,10 +734,7 @@ impl OktaClient {
                 .collect()
         };
         for (group, member) in groups {
-            let snap = self.group_snap(&group, |_| {}).map_err(|e| Fail {
-                status: None,
-                message: e.to_string(),
-            })?;
+            let snap = self.group_snap(&group, |_| {})?;
             let ops = vec![json!({"op": "add", "path": "members", "value": [member]})];
             self.membership_change(run, &snap, ops).await?;
         }
@@ -873,14 +877,6 @@ impl OktaClient {
         Ok(run.done(r))
     }
 
-    fn pushed_group(
-        &self,
-        key: &str,
-        edit: impl FnOnce(&mut super::directory::OktaGroup),
-    ) -> Result<GroupSnap, OktaError> {
-        self.group_snap(key, edit)
-    }
-
     /// Adds `people` to the Okta group; when the group is pushed, sends the change for those
     /// who are pushable (`oin`: `add` PATCH + rename PATCH; `aiw`: `GET` + `PUT`).
     pub async fn add_members(
@@ -890,7 +886,7 @@ impl OktaClient {
     ) -> Result<ActionOutcome, OktaError> {
         let before = self.group(group)?.members;
         self.add_to_group(group, people)?;
-        let g = self.pushed_group(group, |_| {})?;
+        let g = self.group_snap(group, |_| {})?;
         let added: Vec<Value> = {
             let dir = self.inner.dir.lock();
             people
@@ -947,7 +943,7 @@ impl OktaClient {
                 .filter_map(|p| p.server_id.clone())
                 .collect()
         };
-        let g = self.pushed_group(group, |_| {})?;
+        let g = self.group_snap(group, |_| {})?;
         let mut run = Run::new(self, ActionKind::RemoveMembers);
         let Some(id) = g.server_id.clone() else {
             return Ok(run.done(Ok(ActionResult::NothingSent {
@@ -977,7 +973,7 @@ impl OktaClient {
         group: &str,
         new_name: &str,
     ) -> Result<ActionOutcome, OktaError> {
-        let g = self.pushed_group(group, |g| g.name = new_name.to_owned())?;
+        let g = self.group_snap(group, |g| g.name = new_name.to_owned())?;
         let mut run = Run::new(self, ActionKind::RenameGroup);
         let Some(id) = g.server_id.clone() else {
             return Ok(run.done(Ok(ActionResult::NothingSent {
@@ -997,7 +993,7 @@ impl OktaClient {
     /// "Push now": the whole membership. `oin`: `PATCH replace path members` with every
     /// pushable member (`[]` for an empty group); `aiw`: `GET` + `PUT`.
     pub async fn push_now(&self, group: &str) -> Result<ActionOutcome, OktaError> {
-        let g = self.pushed_group(group, |_| {})?;
+        let g = self.group_snap(group, |_| {})?;
         let id = g
             .server_id
             .clone()
@@ -1033,7 +1029,7 @@ impl OktaClient {
         group: &str,
         delete: bool,
     ) -> Result<ActionOutcome, OktaError> {
-        let g = self.pushed_group(group, |_| {})?;
+        let g = self.group_snap(group, |_| {})?;
         let id = g
             .server_id
             .clone()

@@ -32,10 +32,13 @@ pub struct OktaConfig {
     pub retry: RetryPolicy,
     /// What each recorded exchange keeps (`Full` unless a load run says otherwise).
     pub recording: Recording,
+    /// Accept any TLS certificate (`run --insecure`, for test servers with self-signed ones).
+    pub accept_invalid_certs: bool,
 }
 
 impl OktaConfig {
-    /// `oin`, bearer `token`, Group Push on, 60 s timeout, no concurrency limit, 3 tries.
+    /// `oin`, bearer `token`, Group Push on, 60 s timeout, no concurrency limit, 3 tries,
+    /// TLS certificates verified.
     pub fn new(base_url: impl Into<String>, auth: Auth) -> Self {
         Self {
             base_url: base_url.into(),
@@ -46,6 +49,7 @@ impl OktaConfig {
             concurrency: None,
             retry: RetryPolicy::default(),
             recording: Recording::Full,
+            accept_invalid_certs: false,
         }
     }
 }

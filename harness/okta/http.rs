@@ -82,6 +82,7 @@ impl Sender {
             // Okta's Java client writes `User-Agent`, not `user-agent`; a server that (wrongly)
             // matches header case sees what Okta sends.
             .http1_title_case_headers()
+            .danger_accept_invalid_certs(config.accept_invalid_certs)
             .build()
             .map_err(|e| OktaError::Http(e.to_string()))?;
         Ok(Sender {

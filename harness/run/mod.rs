@@ -1,4 +1,305 @@
-//! run (being built).
+//! The scenario runner: replays scenario files with the simulated Okta client against a
+//! target (a fresh embedded mock Zinc per scenario, or a live SCIM server), checks every
+//! step's expectations and builds the report.
+//!
+//! ```no_run
+//! # async fn demo() {
+//! use zinc_harness::{run, scenario};
+//! let s = scenario::load("scenarios/troubleshooting/t3-email-immutable.yaml").unwrap();
+//! let outcome = run::run_scenario(&s, &run::RunOptions::default()).await;
+//! assert_eq!(outcome.report.status, zinc_harness::report::ScenarioStatus::Passed);
+//! let snapshot = outcome.snapshot(); // what the scenario tests keep with insta
+//! # }
+//! ```
+//!
+//! One scenario: start the target ([`target`]), make an [`OktaClient`] (app from the
+//! scenario, else the run's; Group Push from the scenario; the target's token), add the
+//! people and groups to Okta, then run the steps in order: Okta actions call the client's
+//! methods, `scim:` its raw request (placeholders `{user:alice}` resolved), `console:` and
+//! `support:` the mock's in-process Admin handle, `fault:` its fault layer. After each step
+//! its expectations are checked (`expect.rs`); a mismatch is a [`Finding`], never an error.
+//! Against a live server, console, support and fault steps are skipped with the reason.
+//!
+//! Many scenarios: [`run_all`] runs up to `jobs` at once (each has its own target, so they
+//! are independent), under one deadline for the whole run, and keeps the input order.
 
 pub mod cleanup;
+mod exec;
+mod expect;
+mod ids;
+mod raw;
+pub mod target;
 pub mod wire;
+
+use std::time::{Duration, Instant, SystemTime};
+
+use futures::StreamExt;
+
+pub use target::{Embedded, External, TargetSpec};
+
+use crate::okta::{App, AuthMode, OktaClient};
+use crate::report::progress::Progress;
+use crate::report::snapshot::{self, FinalState, NameMap, Snapshot};
+use crate::report::{Finding, RunReport, ScenarioReport, ScenarioStatus};
+use crate::scenario::{Profile, Scenario};
+
+/// How to run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub target: TargetSpec,
+    /// Only the scenarios whose `profiles` include it (`[okta, zinc]` runs in both).
+    pub profile: Profile,
+    /// The Okta personality for scenarios that do not fix one.
+    pub app: App,
+    /// How Okta sends the token, for scenarios that do not fix it.
+    pub auth: AuthMode,
+    /// Scenarios at once (at least 1).
+    pub jobs: usize,
+    /// Each HTTP request's timeout (connect included).
+    pub timeout: Duration,
+    /// The whole run's deadline: scenarios not finished by then are reported broken.
+    pub deadline: Duration,
+}
+
+impl Default for RunOptions {
+    /// The embedded mock, profile zinc, `oin`, bearer, one job per CPU, 10 s per request,
+    /// 10 minutes for the run.
+    fn default() -> Self {
+        RunOptions {
+            target: TargetSpec::default(),
+            profile: Profile::Zinc,
+            app: App::Oin,
+            auth: AuthMode::Bearer,
+            jobs: default_jobs(),
+            timeout: Duration::from_secs(10),
+            deadline: Duration::from_secs(600),
+        }
+    }
+}
+
+/// The number of CPUs (1 when unknown).
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// One scenario's outcome: its report, and what its snapshot is made of.
+#[derive(Debug, Clone)]
+pub struct ScenarioRun {
+    pub report: ScenarioReport,
+    /// Server ids → `<user:alice>`…, the base URL, the tokens.
+    pub names: NameMap,
+    /// The final SCIM and console state (embedded mock only).
+    pub state: FinalState,
+    /// Secrets the run handled (tokens), to scrub from any output.
+    pub secrets: Vec<String>,
+}
+
+impl ScenarioRun {
+    /// The normalized transcript and final state, as the scenario tests keep it with insta.
+    pub fn snapshot(&self) -> Snapshot {
+        snapshot::normalize_scenario(&self.report, &self.names, &self.state)
+    }
+
+    /// How many HTTP requests the scenario's steps sent.
+    pub fn requests(&self) -> usize {
+        self.report.steps.iter().map(|s| s.exchanges.len()).sum()
+    }
+
+    /// Every finding, with its step, as text (for test failure messages).
+    pub fn findings_text(&self) -> String {
+        let mut out = String::new();
+        if let Some(e) = &self.report.error {
+            out.push_str(&format!("broken: {e}\n"));
+        }
+        for s in &self.report.steps {
+            for f in &s.findings {
+                out.push_str(&format!(
+                    "step {} `{}` (line {}): {}: expected {}, got {}{}\n",
+                    s.index,
+                    s.label,
+                    s.line.unwrap_or(0),
+                    f.what,
+                    f.expected,
+                    f.actual,
+                    f.rule
+                        .as_deref()
+                        .map(|r| format!(" [{r}]"))
+                        .unwrap_or_default()
+                ));
+            }
+        }
+        out
+    }
+}
+
+/// The whole run's outcome.
+#[derive(Debug, Clone)]
+pub struct RunOutcome {
+    /// Secrets already redacted.
+    pub report: RunReport,
+    /// HTTP requests sent by the scenarios' steps.
+    pub requests: usize,
+}
+
+/// Runs one scenario (no deadline beyond the per-request timeout).
+pub async fn run_scenario(s: &Scenario, opts: &RunOptions) -> ScenarioRun {
+    exec::run(s, opts).await
+}
+
+/// Runs `scenarios` with up to `opts.jobs` at once and reports them in the given order.
+/// `progress` is told when each one starts and finishes.
+pub async fn run_all(
+    scenarios: Vec<Scenario>,
+    opts: &RunOptions,
+    progress: Option<&Progress>,
+) -> RunOutcome {
+    let started = Instant::now();
+    let started_at = rfc3339(SystemTime::now());
+    let deadline = tokio::time::Instant::now() + opts.deadline;
+    let jobs = opts.jobs.max(1);
+    let mut runs: Vec<(usize, ScenarioRun)> = futures::stream::iter(scenarios.iter().enumerate())
+        .map(|(i, s)| async move {
+            if let Some(p) = progress {
+                p.start(&s.name);
+            }
+            let run = match tokio::time::timeout_at(deadline, exec::run(s, opts)).await {
+                Ok(run) => run,
+                Err(_) => exec::broken(
+                    s,
+                    format!(
+                        "the run's deadline ({} s) passed before this scenario finished",
+                        opts.deadline.as_secs()
+                    ),
+                ),
+            };
+            if let Some(p) = progress {
+                p.finish_scenario(&run.report);
+            }
+            (i, run)
+        })
+        .buffer_unordered(jobs)
+        .collect()
+        .await;
+    runs.sort_by_key(|(i, _)| *i);
+    let requests = runs.iter().map(|(_, r)| r.requests()).sum();
+    let mut secrets: Vec<String> = runs
+        .iter()
+        .flat_map(|(_, r)| r.secrets.iter().cloned())
+        .collect();
+    if let TargetSpec::External(x) = &opts.target
+        && let Some(t) = &x.token
+    {
+        secrets.push(t.clone());
+        // Basic auth: the password alone, too.
+        if let Some((_, pw)) = t.split_once(':') {
+            secrets.push(pw.to_owned());
+        }
+    }
+    let mut report = RunReport {
+        target: opts.target.describe(),
+        profile: opts.profile.as_str().to_owned(),
+        app: opts.app.to_string(),
+        started_at: Some(started_at),
+        duration: started.elapsed(),
+        scenarios: runs.into_iter().map(|(_, r)| r.report).collect(),
+    };
+    let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
+    report.redact_secrets(&refs);
+    RunOutcome { report, requests }
+}
+
+/// Whether a scenario is skipped for the run's profile, and why.
+pub(crate) fn profile_skip(s: &Scenario, profile: Profile) -> Option<String> {
+    // A scenario runs in the profiles it lists. `[okta]` alone marks Okta's generic
+    // expectation where Zinc documents otherwise (e.g. Okta's CRUD test keeps a deactivated
+    // user readable; Zinc removes it, Z10): it must not run as a Zinc check.
+    if s.in_profile(profile) {
+        return None;
+    }
+    Some(format!(
+        "not in the {} profile (its profiles: {})",
+        profile.as_str(),
+        s.profiles
+            .iter()
+            .map(|p| p.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+}
+
+/// A finding for something the step could not do at all (not a check of the target).
+pub(crate) fn could_not_run(what: &str, why: impl Into<String>) -> Finding {
+    Finding::new(what, "the step runs", why.into())
+}
+
+/// An Okta client for `base_url` with `auth`, the run's timeout, and the scenario's app.
+pub(crate) fn okta_client(
+    base_url: &str,
+    auth: crate::okta::Auth,
+    app: App,
+    push_groups: bool,
+    opts: &RunOptions,
+    insecure: bool,
+) -> Result<OktaClient, String> {
+    let mut config = crate::okta::OktaConfig::new(base_url, auth);
+    config.app = app;
+    config.push_groups = push_groups;
+    config.timeout = opts.timeout;
+    // 429s are honoured but never wait long: scenarios keep Retry-After tiny, and a live
+    // server must not park the run.
+    config.retry.max_wait = opts.timeout.min(Duration::from_secs(5));
+    config.accept_invalid_certs = insecure;
+    OktaClient::new(config).map_err(|e| e.to_string())
+}
+
+/// `2026-11-28T12:00:00Z`.
+fn rfc3339(t: SystemTime) -> String {
+    let secs = t
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs()) as i64;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// The status a scenario ends with, from its steps.
+pub(crate) fn scenario_status(report: &ScenarioReport) -> ScenarioStatus {
+    use crate::report::StepStatus;
+    if report.steps.iter().any(|s| s.status == StepStatus::Failed) {
+        ScenarioStatus::Failed
+    } else if !report.steps.is_empty()
+        && report.steps.iter().all(|s| s.status == StepStatus::Skipped)
+    {
+        ScenarioStatus::Skipped
+    } else {
+        ScenarioStatus::Passed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_dates() {
+        assert_eq!(rfc3339(SystemTime::UNIX_EPOCH), "1970-01-01T00:00:00Z");
+        let t = SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_867_200);
+        assert_eq!(rfc3339(t), "2026-11-28T12:00:00Z");
+        let leap = SystemTime::UNIX_EPOCH + Duration::from_secs(951_782_400);
+        assert_eq!(rfc3339(leap), "2000-02-29T00:00:00Z");
+    }
+}

@@ -240,6 +240,8 @@ pub(crate) struct Sink {
     /// Entries and items left out after an error, so the rest of their mapping or list is
     /// still read (see [`RetrySeq`]).
     hidden: RefCell<std::collections::HashSet<Via>>,
+    /// (mapping, field) pairs for which an unknown key was a near miss.
+    explained: RefCell<Vec<(Pos, &'static str)>>,
 }
 
 impl Sink {
@@ -254,6 +256,17 @@ impl Sink {
     }
     pub fn take(&self) -> Vec<DeError> {
         std::mem::take(&mut self.errors.borrow_mut())
+    }
+    /// A "missing field" whose field an unknown near-miss key of the same mapping stands for.
+    pub fn is_explained(&self, e: &DeError) -> bool {
+        match (e.missing, e.pos) {
+            (Some(field), Some(pos)) => self
+                .explained
+                .borrow()
+                .iter()
+                .any(|(p, f)| *p == pos && *f == field),
+            _ => false,
+        }
     }
 }
 
@@ -338,6 +351,13 @@ impl<'a> NodeDe<'a> {
                 Some(k) if fields.contains(&k) => known.push(entry),
                 other => {
                     let shown = other.map(str::to_string).or_else(|| entry.0.scalar_text());
+                    if let Some(s) = shown
+                        .as_deref()
+                        .and_then(|k| suggest(k, fields.iter().copied()))
+                    {
+                        // `emial:` explains a missing `email:`; do not report both.
+                        self.sink.explained.borrow_mut().push((self.node.pos, s));
+                    }
                     let message = match &shown {
                         Some(k) => format!(
                             "unknown field `{k}`{}",

@@ -24,16 +24,13 @@ impl Diagnostic {
     /// A problem at `line:column` of `text` (the source line is taken from `text`).
     pub(crate) fn at(
         file: &str,
-        text: &str,
+        lines: &Lines<'_>,
         line: u32,
         column: u32,
         message: impl Into<String>,
         expected: Option<String>,
     ) -> Diagnostic {
-        let source_line = (line > 0)
-            .then(|| text.lines().nth(line as usize - 1))
-            .flatten()
-            .map(|l| l.trim_end_matches('\r').to_string());
+        let source_line = lines.get(line).map(str::to_string);
         Diagnostic {
             file: file.to_string(),
             line,
@@ -58,6 +55,47 @@ impl Diagnostic {
             expected,
             source_line: None,
         }
+    }
+}
+
+/// The lines of a text as YAML counts them (a line break is `\r\n`, `\n` or a lone `\r`),
+/// indexed once so that showing thousands of errors stays linear.
+pub(crate) struct Lines<'a> {
+    text: &'a str,
+    /// Byte offset where each line starts.
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    pub fn new(text: &'a str) -> Lines<'a> {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                    starts.push(i + 2);
+                    i += 2;
+                }
+                b'\r' | b'\n' => {
+                    starts.push(i + 1);
+                    i += 1;
+                }
+                _ => i += 1,
+            }
+        }
+        Lines { text, starts }
+    }
+
+    /// Line `n` (1-based) without its line break.
+    pub fn get(&self, n: u32) -> Option<&'a str> {
+        let i = (n as usize).checked_sub(1)?;
+        let start = *self.starts.get(i)?;
+        let end = self.starts.get(i + 1).copied().unwrap_or(self.text.len());
+        if start >= self.text.len() {
+            return None;
+        }
+        Some(self.text[start..end].trim_end_matches(['\r', '\n']))
     }
 }
 
@@ -184,5 +222,22 @@ impl fmt::Display for Diagnostics {
             write!(f, "{d}")?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Lines;
+
+    #[test]
+    fn lines_break_like_yaml() {
+        let l = Lines::new("a\nb\r\nc\rd\n");
+        let got: Vec<Option<&str>> = (0..=6).map(|n| l.get(n)).collect();
+        assert_eq!(
+            got,
+            [None, Some("a"), Some("b"), Some("c"), Some("d"), None, None]
+        );
+        assert_eq!(Lines::new("").get(1), None);
+        assert_eq!(Lines::new("no break").get(1), Some("no break"));
     }
 }

@@ -480,11 +480,21 @@ struct StepKeys {
 
 impl StepKeys {
     fn into_step(self, pos: super::node::Pos) -> StepFile {
-        StepFile {
-            kind: self.kind.unwrap_or(Located {
+        let kind = match self.kind {
+            // A bare `- import_users` learns its position here.
+            Some(k) if k.pos == super::node::Pos::default() => Located {
+                value: k.value,
+                pos,
+            },
+            Some(k) => k,
+            // Not reached: a step without a kind is an error in `visit_map`.
+            None => Located {
                 value: StepKind::TestCredentials,
                 pos,
-            }),
+            },
+        };
+        StepFile {
+            kind,
             expect: self.expect,
             note: self.note,
             set: self.set,

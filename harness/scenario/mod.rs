@@ -11,6 +11,17 @@
 //!
 //! The format reference for authors is `scenarios/README.md`.
 //!
+//! For the runner:
+//! - [`sources`] gives the files to run (the given paths, `./scenarios/`, or [`builtin`]) and
+//!   says which ([`Origin`]); [`Source::load`] reads one.
+//! - A [`Scenario`] is fully resolved: [`Action`]s name person keys of [`Scenario::people`]
+//!   (generated people included, patterns expanded) and group keys of [`Scenario::groups`];
+//!   console actions say whether a group is an Okta group or a console one ([`ConsoleGroup`]).
+//! - `{user:KEY}` / `{group:KEY}` in `scim:` paths and `expect: requests:` lines are filled in
+//!   (or recognised) with [`substitute`] / [`placeholders`].
+//! - [`Action::needs_embedded_mock`] marks steps to skip against a third-party server;
+//!   [`Scenario::zinc`] only configures the embedded mock.
+//!
 //! How a file is read: serde-saphyr parses the text into a tree of positioned nodes (YAML
 //! syntax, duplicate keys, size and depth limits); our own deserializer walks that tree into
 //! the file types of [`file`] (types, unknown fields, step kinds), recording every error and
@@ -44,11 +55,12 @@ pub fn parse(name: &str, text: &str) -> Result<Scenario, Diagnostics> {
         return Err(Diagnostics(vec![too_big(name, text.len() as u64)]));
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let lines = diag::Lines::new(text);
     let root = match node::parse_yaml(text) {
         Ok(root) => root,
-        Err(e) => return Err(Diagnostics(vec![yaml_error(name, text, e)])),
+        Err(e) => return Err(Diagnostics(vec![yaml_error(name, &lines, e)])),
     };
-    if let Some(d) = not_a_scenario(name, text, &root) {
+    if let Some(d) = not_a_scenario(name, &lines, text, &root) {
         return Err(Diagnostics(vec![d]));
     }
     let sink = de::Sink::default();
@@ -56,17 +68,20 @@ pub fn parse(name: &str, text: &str) -> Result<Scenario, Diagnostics> {
     let mut diags: Vec<Diagnostic> = sink
         .take()
         .into_iter()
-        .map(|e| de_error(name, text, &root, e))
+        .filter(|e| !sink.is_explained(e))
+        .map(|e| de_error(name, &lines, &root, e))
         .collect();
     let scenario = match parsed {
         Ok(f) => {
-            let mut checker = validate::Checker::new(name, text, &root);
+            let mut checker = validate::Checker::new(name, &lines, &root);
             let scenario = checker.scenario(f);
             diags.extend(checker.diags);
             Some(scenario)
         }
         Err(e) => {
-            diags.push(de_error(name, text, &root, e));
+            if !sink.is_explained(&e) {
+                diags.push(de_error(name, &lines, &root, e));
+            }
             None
         }
     };
@@ -104,7 +119,7 @@ pub fn parse_bytes(name: &str, bytes: &[u8]) -> Result<Scenario, Diagnostics> {
             let text = String::from_utf8_lossy(bytes);
             Err(Diagnostics(vec![Diagnostic::at(
                 name,
-                &text,
+                &diag::Lines::new(&text),
                 line,
                 column,
                 format!(
@@ -179,7 +194,7 @@ mod builtin_table {
     include!(concat!(env!("OUT_DIR"), "/builtin_scenarios.rs"));
 }
 
-/// The scenarios compiled into the binary: every `scenarios/**/*.yaml` of the source tree, as
+/// The scenarios compiled into the binary: every `scenarios/**/*.yaml` (and `.yml`) of the source tree, as
 /// (path such as `scenarios/troubleshooting/t3.yaml`, text), sorted by path.
 pub fn builtin() -> &'static [(&'static str, &'static str)] {
     builtin_table::BUILTIN
@@ -300,7 +315,7 @@ fn too_big(name: &str, len: u64) -> Diagnostic {
     )
 }
 
-fn yaml_error(name: &str, text: &str, e: node::YamlError) -> Diagnostic {
+fn yaml_error(name: &str, lines: &diag::Lines<'_>, e: node::YamlError) -> Diagnostic {
     let mut message = e.message.clone();
     // serde-saphyr appends the position, which we show in front already.
     if let Some(i) = message.find(" at line ") {
@@ -341,16 +356,9 @@ fn yaml_error(name: &str, text: &str, e: node::YamlError) -> Diagnostic {
     } else {
         message = format!("this is not valid YAML: {message}");
     }
-    let line_text = text
-        .lines()
-        .nth(e.pos.line.saturating_sub(1) as usize)
-        .unwrap_or("");
+    let line_text = lines.get(e.pos.line).unwrap_or("");
     if line_text.contains('\t')
-        || (e.pos.line > 1
-            && text
-                .lines()
-                .nth(e.pos.line as usize - 2)
-                .is_some_and(|l| l.contains('\t')))
+        || (e.pos.line > 1 && lines.get(e.pos.line - 1).is_some_and(|l| l.contains('\t')))
     {
         expected = Some("spaces for indentation: YAML does not allow tabs there".to_string());
     } else if expected.is_none() {
@@ -360,23 +368,35 @@ fn yaml_error(name: &str, text: &str, e: node::YamlError) -> Diagnostic {
     if e.pos.line == 0 {
         return Diagnostic::whole(name, message, expected);
     }
-    Diagnostic::at(name, text, e.pos.line, e.pos.column, message, expected)
+    Diagnostic::at(name, lines, e.pos.line, e.pos.column, message, expected)
 }
 
-fn de_error(name: &str, text: &str, root: &node::Node, e: de::DeError) -> Diagnostic {
+fn de_error(name: &str, lines: &diag::Lines<'_>, root: &node::Node, e: de::DeError) -> Diagnostic {
     let pos = e.pos.unwrap_or(root.pos);
-    Diagnostic::at(name, text, pos.line, pos.column, e.message, e.expected)
+    Diagnostic::at(name, lines, pos.line, pos.column, e.message, e.expected)
 }
 
 /// An empty file, or YAML that is not a mapping at the top.
-fn not_a_scenario(name: &str, text: &str, root: &node::Node) -> Option<Diagnostic> {
+fn not_a_scenario(
+    name: &str,
+    lines: &diag::Lines<'_>,
+    text: &str,
+    root: &node::Node,
+) -> Option<Diagnostic> {
     let expected = Some("a scenario: a mapping with at least `title:` and `steps:` (`zinc-harness new NAME` writes one)".to_string());
     match &root.kind {
-        node::NodeKind::Null => Some(Diagnostic::whole(name, "the file is empty", expected)),
+        node::NodeKind::Null => {
+            let what = if text.trim().is_empty() {
+                "the file is empty"
+            } else {
+                "the file holds no scenario, only comments (or an empty document)"
+            };
+            Some(Diagnostic::at(name, lines, 1, 1, what, expected))
+        }
         node::NodeKind::Map(_) => None,
         _ => Some(Diagnostic::at(
             name,
-            text,
+            lines,
             root.pos.line,
             root.pos.column,
             format!("the file holds {}, not a scenario", root.describe()),

@@ -312,6 +312,11 @@ pub struct OktaSettings {
     /// How Okta sends the token. Absent: the run's `--auth` (default `bearer`).
     #[serde(default)]
     pub auth: Option<AuthMode>,
+    /// Each request's timeout in milliseconds (Okta waits 60 s). Absent: the run's
+    /// `--timeout`. A fault scenario sets a short one to show a slow server timing out fast.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub timeout_ms: Option<u64>,
 }
 
 impl Default for OktaSettings {
@@ -320,6 +325,7 @@ impl Default for OktaSettings {
             app: None,
             push_groups: true,
             auth: None,
+            timeout_ms: None,
         }
     }
 }
@@ -428,7 +434,8 @@ fn status_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u16>, D:
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Expect {
-    /// The outcome Okta (or the console) records for the action.
+    /// The outcome Okta records for the action (pass/fail); for a console or support step,
+    /// whether Zinc accepted it; for a raw `scim` step, whether the status is 2xx.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ok: Option<bool>,
     /// HTTP status of the action's last exchange.
@@ -461,6 +468,10 @@ pub struct Expect {
     /// The resource is not there: 404 by id, or 0 results.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub absent: Option<bool>,
+    /// `import_users`: people (keys or `*` patterns, e.g. `[user*]`) whose server ids the
+    /// import must list exactly once each - pages that really page. Others may be listed too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listed: Option<Vec<String>>,
     /// The exact request sequence: `"METHOD /path?query"`, server ids as `{user:alice}` /
     /// `{group:eng}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

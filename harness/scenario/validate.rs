@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, HashSet};
 
 use super::de::{Located, Tolerant, did_you_mean, one_of, suggest};
-use super::diag::Diagnostic;
+use super::diag::{Diagnostic, Lines};
 use super::file::{
     ConsoleFile, GenerateDef, GroupsRef, PeopleRef, PeopleSection, PersonSelector, ScenarioFile,
     StepFile, StepKind,
@@ -47,7 +47,7 @@ const ID_STEPS: &[&str] = &[
 
 pub(crate) struct Checker<'a> {
     file: &'a str,
-    text: &'a str,
+    lines: &'a Lines<'a>,
     root: &'a Node,
     pub diags: Vec<Diagnostic>,
     people: Vec<Person>,
@@ -57,26 +57,30 @@ pub(crate) struct Checker<'a> {
     generated: Option<(String, u32)>,
     /// Okta group keys, in file order (also those with a broken definition).
     group_keys: Vec<String>,
+    /// Keys of the console groups created before the step being checked: `{group:KEY}` may
+    /// name them too (the runner resolves it to the console group's id).
+    console_keys: Vec<String>,
 }
 
 impl<'a> Checker<'a> {
-    pub fn new(file: &'a str, text: &'a str, root: &'a Node) -> Checker<'a> {
+    pub fn new(file: &'a str, lines: &'a Lines<'a>, root: &'a Node) -> Checker<'a> {
         Checker {
             file,
-            text,
+            lines,
             root,
             diags: Vec::new(),
             people: Vec::new(),
             person_keys: Vec::new(),
             generated: None,
             group_keys: Vec::new(),
+            console_keys: Vec::new(),
         }
     }
 
     fn err(&mut self, pos: Pos, message: impl Into<String>, expected: impl Into<Option<String>>) {
         self.diags.push(Diagnostic::at(
             self.file,
-            self.text,
+            self.lines,
             pos.line,
             pos.column,
             message,
@@ -625,6 +629,7 @@ impl<'a> Checker<'a> {
         later: &[(String, usize)],
     ) -> Option<Step> {
         let at = step.kind.pos;
+        self.console_keys = console.iter().map(|(k, _)| k.clone()).collect();
         let name = step.kind.value.name();
         let set = step.set.as_ref().and_then(|s| s.0.clone());
         let needs_set = matches!(name, "update_user" | "edit_person");
@@ -859,12 +864,15 @@ impl<'a> Checker<'a> {
                         hint,
                     );
                 }
-                IdRef::Group(key) if !self.group_keys.iter().any(|k| k == key) => {
+                IdRef::Group(key)
+                    if !self.group_keys.iter().any(|k| k == key)
+                        && !self.console_keys.iter().any(|k| k == key) =>
+                {
                     let s = did_you_mean(key, self.group_keys.iter().map(String::as_str));
                     self.err(
                         pos,
                         format!("`{{group:{key}}}` names an unknown group{s}"),
-                        "an Okta group key from `groups:`".to_string(),
+                        "an Okta group key from `groups:`, or the key of a console group created by an earlier step".to_string(),
                     );
                 }
                 IdRef::Unknown(kind, _) => self.err(
@@ -879,7 +887,7 @@ impl<'a> Checker<'a> {
 
     fn expect(&mut self, e: Located<Expect>, action: &Action) -> Option<Expect> {
         let pos = e.pos;
-        let e = e.value;
+        let mut e = e.value;
         let kind = action.kind();
         let fp = |this: &Self, f: &str| this.field_pos(pos, f);
         if matches!(action, Action::EditPerson { .. } | Action::Fault(_)) {
@@ -987,6 +995,36 @@ impl<'a> Checker<'a> {
                     self.placeholders(path, rpos);
                 }
             }
+        }
+        if let Some(patterns) = e.listed.take() {
+            let lpos = fp(self, "listed");
+            if kind != "import_users" {
+                self.err(
+                    lpos,
+                    format!("`{kind}` lists no users, so `listed` cannot be checked"),
+                    "`listed` on `import_users`".to_string(),
+                );
+            }
+            // Patterns resolved to person keys here, so the runner compares ids only.
+            let mut keys: Vec<String> = Vec::new();
+            for p in &patterns {
+                let found: Vec<String> = self
+                    .person_keys
+                    .iter()
+                    .filter(|k| glob(p, k))
+                    .cloned()
+                    .collect();
+                if found.is_empty() {
+                    let hint = self.people_hint();
+                    self.err(lpos, format!("`{p}` in `listed` names nobody"), hint);
+                }
+                for k in found {
+                    if !keys.contains(&k) {
+                        keys.push(k);
+                    }
+                }
+            }
+            e.listed = Some(keys);
         }
         Some(e)
     }

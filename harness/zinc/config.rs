@@ -53,6 +53,7 @@ impl Rule {
         Rule::Z8,
         Rule::Z10,
         Rule::Z11,
+        Rule::Z14,
         Rule::Z15,
         Rule::Z16,
         Rule::Z17,
@@ -290,6 +291,7 @@ impl ZincConfig {
     /// Z8 off: `displayName` is stored as sent.
     /// Z10 off: deactivated users stay, with `active: false`.
     /// Z11 off: `active: true` on a removed user's id brings it back with the same id.
+    /// Z14 off: no origin is kept: a console group is taken for a synced (okta, linked) one.
     /// Z15 off: console groups are visible over SCIM.
     /// Z16 off: unknown member ids are dropped silently and duplicate group names accepted.
     /// Z17 off: console edits of linked groups succeed.

@@ -137,19 +137,32 @@ impl Admin {
         state
             .user_order
             .iter()
-            .filter_map(|id| state.users.get(&id).map(|u| (id, u)))
-            .map(|(id, u)| ConsoleUser {
-                id: id.to_string(),
-                user_name: u.user_name.to_string(),
-                display_name: format!("{} {}", u.given.trim(), u.family.trim())
-                    .trim()
-                    .to_owned(),
-                given_name: u.given.to_string(),
-                family_name: u.family.to_string(),
-                external_id: u.external_id.as_deref().map(str::to_owned),
-                active: u.active,
-            })
+            .filter_map(|id| state.users.get(&id).map(|u| Self::user_view(id, u)))
             .collect()
+    }
+
+    /// The user with this userName (case-insensitive, Z6), found by index.
+    pub fn user_by_name(&self, user_name: &str) -> Option<ConsoleUser> {
+        let state = self.dir.state.read();
+        let id = *state
+            .user_by_name
+            .get(&super::store::fold(user_name))
+            .first()?;
+        state.users.get(&id).map(|u| Self::user_view(id, u))
+    }
+
+    fn user_view(id: Uuid, u: &super::store::UserRec) -> ConsoleUser {
+        ConsoleUser {
+            id: id.to_string(),
+            user_name: u.user_name.to_string(),
+            display_name: format!("{} {}", u.given.trim(), u.family.trim())
+                .trim()
+                .to_owned(),
+            given_name: u.given.to_string(),
+            family_name: u.family.to_string(),
+            external_id: u.external_id.as_deref().map(str::to_owned),
+            active: u.active,
+        }
     }
 
     /// Every group of every origin, in creation order.
@@ -196,7 +209,14 @@ impl Admin {
         }
         let mut state = self.dir.state.write();
         let visible = !self.dir.on(Rule::Z15);
-        let id = Directory::insert_group(&mut state, name, None, Origin::Console, visible, &[]);
+        // Z14 switched off (test-only): the instance keeps no origin, so a console group is
+        // taken for a synced (okta, linked) one.
+        let origin = if self.dir.on(Rule::Z14) {
+            Origin::Console
+        } else {
+            Origin::Okta
+        };
+        let id = Directory::insert_group(&mut state, name, None, origin, visible, &[]);
         Ok(Self::view(&state, id).expect("just created"))
     }
 
@@ -291,7 +311,7 @@ impl Admin {
         let old: Vec<Uuid> = state.groups[&gid].admins.iter().collect();
         for u in old {
             if let Some(user) = state.users.get_mut(&u) {
-                user.admin_of.remove(&gid);
+                user.set_admin_of(gid, false);
             }
         }
         let g = state.groups.get_mut(&gid).expect("exists");
@@ -302,7 +322,7 @@ impl Admin {
         g.modified = now_ms();
         for u in users {
             if let Some(user) = state.users.get_mut(&u) {
-                user.admin_of.insert(gid);
+                user.set_admin_of(gid, true);
             }
         }
         Ok(Self::view(&state, gid).expect("exists"))

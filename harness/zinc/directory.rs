@@ -339,6 +339,35 @@ fn decode_members(v: &Value) -> Result<Vec<String>, ScimError> {
         .collect()
 }
 
+/// The entries of a path-less PATCH value as (path, value). Extension containers and
+/// extension attributes (`urn:…:enterprise:2.0:User`, Okta's `urn:okta:custom:group:1.0`) are
+/// accepted and ignored (Z9); a core-schema container is opened.
+fn pathless_entries<'a>(
+    values: &'a Map<String, Value>,
+    core: &str,
+) -> Result<Vec<(PatchPath, &'a Value)>, ScimError> {
+    let mut out = Vec::new();
+    for (key, value) in values {
+        if key.eq_ignore_ascii_case(core) {
+            let Value::Object(inner) = value else {
+                return Err(ScimError::invalid_value(format!("{key} must be an object")));
+            };
+            for (k, v) in inner {
+                out.push((PatchPath::parse(k)?, v));
+            }
+        } else if key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("urn:"))
+            && !key
+                .to_ascii_lowercase()
+                .starts_with(&format!("{}:", core.to_ascii_lowercase()))
+        {
+            continue;
+        } else {
+            out.push((PatchPath::parse(key)?, value));
+        }
+    }
+    Ok(out)
+}
+
 /// Planned membership changes of one request, applied only once the whole request is valid;
 /// O(changed members).
 #[derive(Debug, Default)]
@@ -507,7 +536,7 @@ impl Directory {
         } else {
             Err(ScimError::new(
                 401,
-                "Invalid bearer token: it is not the current token of this Zinc instance \
+                "Invalid bearer token; it is not the current token of this Zinc instance \
                  (it may have been rotated).",
             ))
         }
@@ -668,8 +697,7 @@ impl Directory {
                 active: work.active,
                 created,
                 modified: now,
-                member_of: Default::default(),
-                admin_of: Default::default(),
+                links: None,
                 naive: naive.then(|| {
                     Box::new(NaiveUser {
                         emails: work.emails.clone(),
@@ -887,7 +915,7 @@ impl Directory {
 
     /// Z10: removes a user from the instance and from every group.
     fn remove_user(&self, state: &mut State, id: Uuid) {
-        let Some(user) = state.users.remove(&id) else {
+        let Some(mut user) = state.users.remove(&id) else {
             return;
         };
         state.user_order.remove(user.slot);
@@ -896,22 +924,20 @@ impl Directory {
             state.user_by_ext.remove(ext, id);
         }
         let now = now_ms();
-        for gid in &user.member_of {
+        let links = user.links.take().map(|l| *l).unwrap_or_default();
+        for gid in &links.member_of {
             if let Some(g) = state.groups.get_mut(gid) {
                 g.members.remove(&id);
                 g.modified = now;
             }
         }
-        for gid in &user.admin_of {
+        for gid in &links.admin_of {
             if let Some(g) = state.groups.get_mut(gid) {
                 g.admins.remove(&id);
             }
         }
         if !self.on(Rule::Z11) {
-            let mut tomb = user;
-            tomb.member_of.clear();
-            tomb.admin_of.clear();
-            state.removed.insert(id, tomb);
+            state.removed.insert(id, user);
         }
     }
 
@@ -956,8 +982,7 @@ impl Directory {
                             "a PATCH operation without a path needs an object value",
                         ));
                     };
-                    for (key, value) in values {
-                        let path = PatchPath::parse(key)?;
+                    for (path, value) in pathless_entries(values, scim::USER_SCHEMA)? {
                         self.apply_user_path(&mut work, op.op, &path, Some(value))?;
                     }
                 }
@@ -1200,7 +1225,7 @@ impl Directory {
             if group.members.insert(*m)
                 && let Some(u) = state.users.get_mut(m)
             {
-                u.member_of.insert(id);
+                u.set_member_of(id, true);
             }
         }
         state.groups.insert(id, group);
@@ -1249,12 +1274,12 @@ impl Directory {
         state.group_order.remove(g.slot_all);
         for m in g.members.iter() {
             if let Some(u) = state.users.get_mut(&m) {
-                u.member_of.remove(&id);
+                u.set_member_of(id, false);
             }
         }
         for a in g.admins.iter() {
             if let Some(u) = state.users.get_mut(&a) {
-                u.admin_of.remove(&id);
+                u.set_admin_of(id, false);
             }
         }
     }
@@ -1319,11 +1344,7 @@ impl Directory {
         for (m, _) in &touched {
             let is_member = state.groups[&id].members.contains(m);
             if let Some(u) = state.users.get_mut(m) {
-                if is_member {
-                    u.member_of.insert(id);
-                } else {
-                    u.member_of.remove(&id);
-                }
+                u.set_member_of(id, is_member);
             }
         }
     }
@@ -1453,8 +1474,7 @@ impl Directory {
                             "a PATCH operation without a path needs an object value",
                         ));
                     };
-                    for (key, value) in values {
-                        let path = PatchPath::parse(key)?;
+                    for (path, value) in pathless_entries(values, scim::GROUP_SCHEMA)? {
                         self.apply_group_path(
                             &state,
                             gid,

@@ -28,8 +28,9 @@ pub enum FaultAction {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FaultResponse {
     pub status: u16,
-    /// Extra headers, e.g. `("Retry-After", "2")`.
-    #[serde(default)]
+    /// Extra headers, e.g. `("Retry-After", "2")`. In JSON: `{"Retry-After": "2"}` or
+    /// `[["Retry-After", "2"]]`.
+    #[serde(default, deserialize_with = "header_list")]
     pub headers: Vec<(String, String)>,
     /// The body: a JSON value is sent as `application/scim+json`, a string as `text/plain`.
     #[serde(default)]
@@ -52,6 +53,19 @@ pub struct FaultRule {
     #[serde(default, with = "millis", rename = "delay_ms")]
     pub delay: Option<Duration>,
     pub action: FaultAction,
+}
+
+fn header_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<(String, String)>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Repr {
+        Map(std::collections::BTreeMap<String, String>),
+        List(Vec<(String, String)>),
+    }
+    Ok(match Repr::deserialize(d)? {
+        Repr::Map(m) => m.into_iter().collect(),
+        Repr::List(l) => l,
+    })
 }
 
 fn any_path() -> String {

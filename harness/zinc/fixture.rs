@@ -189,7 +189,7 @@ pub fn load_str(dir: &Directory, path: &Path, text: &str) -> Result<(), FixtureE
         }
         for a in admins {
             if let Some(u) = state.users.get_mut(&a) {
-                u.admin_of.insert(gid);
+                u.set_admin_of(gid, true);
             }
         }
     }

@@ -137,11 +137,34 @@ pub(crate) struct UserRec {
     pub(crate) active: bool,
     pub(crate) created: u64,
     pub(crate) modified: u64,
-    /// Groups this user is a member of, and admin of: removing the user is O(its groups).
-    pub(crate) member_of: HashSet<Uuid>,
-    pub(crate) admin_of: HashSet<Uuid>,
+    /// Groups this user is a member and admin of (removing the user is O(its groups));
+    /// boxed and absent for a user in no group, to keep users small.
+    pub(crate) links: Option<Box<UserLinks>>,
     /// Only filled while a rule is switched off (Z5: sent emails, Z8: sent displayName).
     pub(crate) naive: Option<Box<NaiveUser>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct UserLinks {
+    pub(crate) member_of: HashSet<Uuid>,
+    pub(crate) admin_of: HashSet<Uuid>,
+}
+
+impl UserRec {
+    pub(crate) fn set_member_of(&mut self, group: Uuid, member: bool) {
+        if member {
+            self.links.get_or_insert_default().member_of.insert(group);
+        } else if let Some(l) = &mut self.links {
+            l.member_of.remove(&group);
+        }
+    }
+    pub(crate) fn set_admin_of(&mut self, group: Uuid, admin: bool) {
+        if admin {
+            self.links.get_or_insert_default().admin_of.insert(group);
+        } else if let Some(l) = &mut self.links {
+            l.admin_of.remove(&group);
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]

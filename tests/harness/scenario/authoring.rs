@@ -131,8 +131,9 @@ fn list_shows_case_title_rules_and_profiles() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|s| s["case"] == "T3")
+        .find(|s| s["path"] == "scenarios/troubleshooting/t3-email-immutable.yaml")
         .expect("T3 is listed");
+    assert_eq!(t3["case"], "T3");
     assert_eq!(t3["rules"], serde_json::json!(["Z7", "Z10"]));
     assert_eq!(t3["profiles"], serde_json::json!(["zinc"]));
     assert_eq!(

@@ -11,7 +11,11 @@ fn assert_sound(bytes: &[u8]) {
         Ok(s) => assert!(!s.steps.is_empty(), "a scenario that passes has steps"),
         Err(diags) => {
             assert!(!diags.is_empty());
-            let lines = bytes.split(|b| *b == b'\n').count() as u32;
+            // YAML line breaks: \n, \r\n, or a lone \r.
+            let text = String::from_utf8_lossy(bytes)
+                .replace("\r\n", "\n")
+                .replace('\r', "\n");
+            let lines = text.split('\n').count() as u32;
             for d in diags.iter() {
                 assert!(!d.message.is_empty());
                 assert!(

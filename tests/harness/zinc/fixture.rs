@@ -184,5 +184,24 @@ async fn serve_prints_its_url_and_token_and_refuses_a_bad_fixture() {
         .await
         .unwrap();
     assert_eq!(r.status(), 403, "--scope users");
-    child.kill().await.unwrap();
+    // Ctrl-C stops it cleanly.
+    let pid = child.id().expect("running").to_string();
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let status = tokio::time::timeout(std::time::Duration::from_secs(10), child.wait())
+        .await
+        .expect("stops on SIGINT")
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert!(
+        http.get(format!("{base}/Users"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .is_err(),
+        "nothing listens after Ctrl-C"
+    );
 }

@@ -10,6 +10,11 @@ async fn the_admin_api_mirrors_the_console_and_support_actions() {
     let (zinc, scim) = start(ZincConfig::default()).await;
     let a = scim.user("a@example.com", "Ann", "Lee").await;
     let b = scim.user("b@example.com", "Bo", "Ng").await;
+    assert_eq!(
+        zinc.admin().user_by_name("A@EXAMPLE.COM").map(|u| u.id),
+        Some(a.clone())
+    );
+    assert!(zinc.admin().user_by_name("nobody@example.com").is_none());
     let users = scim.admin_send("GET", "/users", None).await;
     assert_eq!(users.body[0]["displayName"], "Ann Lee");
     let r = scim

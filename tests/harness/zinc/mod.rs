@@ -6,8 +6,10 @@ mod concurrency;
 mod faults;
 mod fixture;
 mod library;
+mod okta_shapes;
 mod props;
 mod rules;
+mod wire;
 
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};

@@ -1,0 +1,886 @@
+//! Running one scenario: its target, its Okta client, its steps, their checks.
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use super::expect::{self, Observed};
+use super::ids::IdBook;
+use super::raw::{self, RawRequest, WRONG_TOKEN};
+use super::target::{self, Target};
+use super::{RunOptions, ScenarioRun, could_not_run, okta_client, profile_skip, scenario_status};
+use crate::okta::{
+    ActionOutcome, ActionResult, App, Auth, AuthMode, Body, OktaClient, OktaError, PersonProfile,
+    ProfileChanges,
+};
+use crate::report::snapshot::{FinalState, NameMap};
+use crate::report::{ScenarioReport, ScenarioStatus, StepReport, StepStatus};
+use crate::scenario::{
+    self, Action, ConsoleAction, ConsoleGroup, Fault, HttpMethod, PersonChanges, RequestAuth,
+    Scenario, ScimRequest, Step, SupportAction,
+};
+use crate::zinc::{Admin, FaultAction, FaultResponse, FaultRule};
+
+/// Runs `s` from start to end; never panics on what the target does.
+pub(crate) async fn run(s: &Scenario, opts: &RunOptions) -> ScenarioRun {
+    let started = Instant::now();
+    // A scenario's own request timeout (`okta.timeout_ms`, e.g. a slow-server fault) replaces
+    // the run's, so that it times out fast.
+    let own;
+    let opts = match s.okta.timeout_ms {
+        Some(ms) => {
+            own = RunOptions {
+                timeout: Duration::from_millis(ms),
+                ..opts.clone()
+            };
+            &own
+        }
+        None => opts,
+    };
+    let mut report = empty_report(s);
+    if let Some(reason) =
+        profile_skip(s, opts.profile).or_else(|| target::skip_reason(&opts.target, s))
+    {
+        report.status = ScenarioStatus::Skipped;
+        report.steps = skipped_steps(s, &reason);
+        report.skip_reason = Some(reason);
+        return finished(
+            report,
+            started,
+            NameMap::new(),
+            FinalState::default(),
+            Vec::new(),
+        );
+    }
+    let target = match Target::start(&opts.target, s).await {
+        Ok(t) => t,
+        Err(e) => return broken(s, e),
+    };
+    let app = match s.okta.app {
+        Some(scenario::App::Oin) => App::Oin,
+        Some(scenario::App::Aiw) => App::Aiw,
+        None => opts.app,
+    };
+    report.app = Some(app.to_string());
+    let mode = match s.okta.auth {
+        Some(scenario::AuthMode::Bearer) => AuthMode::Bearer,
+        Some(scenario::AuthMode::Header) => AuthMode::Header,
+        Some(scenario::AuthMode::Basic) => AuthMode::Basic,
+        None => opts.auth,
+    };
+    let auth = target.initial_auth(mode);
+    let okta = match okta_client(
+        &target.base_url(),
+        auth.clone(),
+        app,
+        s.okta.push_groups,
+        opts,
+        target.insecure(),
+    ) {
+        Ok(c) => c,
+        Err(e) => return broken(s, format!("cannot make the Okta client: {e}")),
+    };
+    if let Err(e) = add_directory(&okta, s) {
+        return broken(s, format!("cannot set up Okta's directory: {e}"));
+    }
+    let mut secrets = target.secrets();
+    let mut ctx = Ctx {
+        s,
+        opts,
+        target,
+        okta,
+        mode,
+        auth,
+        book: IdBook::default(),
+        secrets: Vec::new(),
+    };
+    for (i, step) in s.steps.iter().enumerate() {
+        let r = ctx.step(i + 1, step).await;
+        report.steps.push(r);
+    }
+    report.status = scenario_status(&report);
+    let state = ctx.target.final_state();
+    secrets.append(&mut ctx.secrets);
+    secrets.extend(ctx.target.secrets());
+    let names = ctx
+        .book
+        .name_map(&ctx.okta, &ctx.target.base_url(), &secrets);
+    let (users, groups) = (ctx.book.all_users(), ctx.book.all_groups());
+    ctx.target.cleanup(&ctx.okta, &users, &groups).await;
+    finished(report, started, names, state, secrets)
+}
+
+/// The report of a scenario that could not run to the end.
+pub(crate) fn broken(s: &Scenario, error: String) -> ScenarioRun {
+    let mut report = empty_report(s);
+    report.status = ScenarioStatus::Broken;
+    report.error = Some(error);
+    ScenarioRun {
+        report,
+        names: NameMap::new(),
+        state: FinalState::default(),
+        secrets: Vec::new(),
+    }
+}
+
+fn finished(
+    mut report: ScenarioReport,
+    started: Instant,
+    names: NameMap,
+    state: FinalState,
+    secrets: Vec<String>,
+) -> ScenarioRun {
+    report.duration = started.elapsed();
+    ScenarioRun {
+        report,
+        names,
+        state,
+        secrets,
+    }
+}
+
+fn empty_report(s: &Scenario) -> ScenarioReport {
+    ScenarioReport {
+        file: s.name.clone(),
+        case: s.case.clone().unwrap_or_default(),
+        title: s.title.clone(),
+        rules: s.rules.clone(),
+        profiles: s.profiles.iter().map(|p| p.as_str().to_owned()).collect(),
+        app: s.okta.app.map(|a| {
+            match a {
+                scenario::App::Oin => "oin",
+                scenario::App::Aiw => "aiw",
+            }
+            .to_owned()
+        }),
+        status: ScenarioStatus::Passed,
+        duration: Duration::ZERO,
+        steps: Vec::new(),
+        skip_reason: None,
+        error: None,
+    }
+}
+
+fn skipped_steps(s: &Scenario, reason: &str) -> Vec<StepReport> {
+    s.steps
+        .iter()
+        .enumerate()
+        .map(|(i, st)| StepReport {
+            index: i + 1,
+            label: label(&st.action),
+            line: Some(st.location.line as usize),
+            status: StepStatus::Skipped,
+            skip_reason: Some(reason.to_owned()),
+            findings: Vec::new(),
+            exchanges: Vec::new(),
+            okta_message: None,
+        })
+        .collect()
+}
+
+/// Okta's people and groups, as the scenario declares them (nothing is sent).
+fn add_directory(okta: &OktaClient, s: &Scenario) -> Result<(), OktaError> {
+    for p in &s.people {
+        okta.add_person(&p.key, profile(p))?;
+    }
+    for g in &s.groups {
+        okta.add_group(&g.key, &g.name)?;
+        let members: Vec<&str> = g.members.iter().map(String::as_str).collect();
+        okta.add_to_group(&g.key, &members)?;
+    }
+    Ok(())
+}
+
+fn profile(p: &scenario::Person) -> PersonProfile {
+    let mut profile = PersonProfile::new(&p.first, &p.last, &p.email);
+    // Defaults follow Okta's mappings (userName = email, displayName = first last), so
+    // that a later email or name change carries over as it does in Okta.
+    if p.user_name != p.email {
+        profile.user_name = Some(p.user_name.clone());
+    }
+    let default_display = format!("{} {}", p.first, p.last).trim().to_owned();
+    if p.display_name != default_display {
+        profile.display_name = Some(p.display_name.clone());
+    }
+    profile.title = p.title.clone();
+    profile.locale = p.locale.clone();
+    profile
+}
+
+fn changes(c: &PersonChanges) -> ProfileChanges {
+    ProfileChanges {
+        first: c.first.clone(),
+        last: c.last.clone(),
+        email: c.email.clone(),
+        user_name: c.user_name.clone(),
+        display_name: c.display_name.clone(),
+        title: c.title.clone(),
+        locale: c.locale.clone(),
+        department: None,
+    }
+}
+
+/// How a step is named in reports and snapshots: `assign_user alice`,
+/// `console: unlink_group eng`, `scim: GET /Users/{user:alice}`.
+pub(crate) fn label(a: &Action) -> String {
+    let list = |v: &[String]| v.join(", ");
+    let set = |c: &PersonChanges| {
+        let v = serde_json::to_value(c).unwrap_or(Value::Null);
+        let keys: Vec<String> = v
+            .as_object()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
+        format!("({})", keys.join(", "))
+    };
+    let cg = |g: &ConsoleGroup| match g {
+        ConsoleGroup::Okta(k) => k.clone(),
+        ConsoleGroup::Console(k) => k.clone(),
+    };
+    match a {
+        Action::TestCredentials | Action::RefreshAppGroups | Action::ImportUsers => {
+            a.kind().to_owned()
+        }
+        Action::AssignUser { people }
+        | Action::DeactivateUser { people }
+        | Action::UnassignUser { people }
+        | Action::ReactivateUser { people }
+        | Action::ReassignUser { people }
+        | Action::GetUser { people } => format!("{} {}", a.kind(), list(people)),
+        Action::UpdateUser { people, set: c } | Action::EditPerson { people, set: c } => {
+            format!("{} {} {}", a.kind(), list(people), set(c))
+        }
+        Action::PushGroup { groups } | Action::PushNow { groups } => {
+            format!("{} {}", a.kind(), list(groups))
+        }
+        Action::AddMembers { group, people } | Action::RemoveMembers { group, people } => {
+            format!("{} {group}: {}", a.kind(), list(people))
+        }
+        Action::RenameGroup { group, to } => format!("rename_group {group} to {to:?}"),
+        Action::UnlinkGroup { group, delete } => {
+            format!(
+                "unlink_group {group}{}",
+                if *delete { " (delete)" } else { "" }
+            )
+        }
+        Action::Scim(r) => format!("scim: {} {}", r.method.as_str(), r.path),
+        Action::Console(c) => format!(
+            "console: {}",
+            match c {
+                ConsoleAction::CreateGroup { key, name } => {
+                    format!("create_group {key} {name:?}")
+                }
+                ConsoleAction::RenameGroup { group, to } => {
+                    format!("rename_group {} to {to:?}", cg(group))
+                }
+                ConsoleAction::AddMembers { group, people } => {
+                    format!("add_members {}: {}", cg(group), list(people))
+                }
+                ConsoleAction::RemoveMembers { group, people } => {
+                    format!("remove_members {}: {}", cg(group), list(people))
+                }
+                ConsoleAction::SetAdmins { group, people } => {
+                    format!("set_admins {}: {}", cg(group), list(people))
+                }
+                ConsoleAction::DeleteGroup { group } => format!("delete_group {}", cg(group)),
+                ConsoleAction::UnlinkGroup { group } => format!("unlink_group {}", cg(group)),
+                ConsoleAction::ListUsers => "list_users".to_owned(),
+                ConsoleAction::ListGroups => "list_groups".to_owned(),
+            }
+        ),
+        Action::Support(sa) => format!(
+            "support: {}",
+            match sa {
+                SupportAction::EnableProvisioning => "enable_provisioning".to_owned(),
+                SupportAction::DisableProvisioning => "disable_provisioning".to_owned(),
+                SupportAction::RotateToken { update_okta: true } => "rotate_token".to_owned(),
+                SupportAction::RotateToken { update_okta: false } => {
+                    "rotate_token (Okta keeps the old one)".to_owned()
+                }
+                SupportAction::SetScope(v) => format!(
+                    "set_scope [{}]",
+                    v.iter()
+                        .map(|s| match s {
+                            scenario::Scope::Users => "users",
+                            scenario::Scope::Groups => "groups",
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                SupportAction::SetDeletedGroupPolicy(p) => format!(
+                    "set_deleted_group_policy {}",
+                    match p {
+                        scenario::DeletedGroupPolicy::Retain => "retain",
+                        scenario::DeletedGroupPolicy::Delete => "delete",
+                    }
+                ),
+            }
+        ),
+        Action::Fault(f) => {
+            let what = if f.drop {
+                "drop the connection".to_owned()
+            } else if let Some(st) = f.status {
+                format!("answer {st}")
+            } else {
+                "pass".to_owned()
+            };
+            let delay = f
+                .delay_ms
+                .map(|d| format!(" after {d} ms"))
+                .unwrap_or_default();
+            let times = f.times.map(|n| format!(" ×{n}")).unwrap_or_default();
+            format!(
+                "fault: {} {} → {what}{delay}{times}",
+                f.method.map_or("*", HttpMethod::as_str),
+                f.path
+            )
+        }
+    }
+}
+
+/// The state of one scenario while its steps run.
+struct Ctx<'a> {
+    s: &'a Scenario,
+    opts: &'a RunOptions,
+    target: Target,
+    okta: OktaClient,
+    /// How Okta sends the token (kept when support issues a new one).
+    mode: AuthMode,
+    /// The credentials Okta holds now.
+    auth: Auth,
+    book: IdBook,
+    /// Tokens handed out during the scenario.
+    secrets: Vec<String>,
+}
+
+/// Whose server id an action reads: a person's or a group's.
+#[derive(Clone, Copy)]
+enum IdOf<'k> {
+    User(&'k str),
+    Group(&'k str),
+    Nobody,
+}
+
+impl Ctx<'_> {
+    async fn step(&mut self, index: usize, step: &Step) -> StepReport {
+        let mut rep = StepReport {
+            index,
+            label: label(&step.action),
+            line: Some(step.location.line as usize),
+            status: StepStatus::Passed,
+            skip_reason: None,
+            findings: Vec::new(),
+            exchanges: Vec::new(),
+            okta_message: None,
+        };
+        if let Some(reason) = target::step_skip_reason(&self.opts.target, &step.action) {
+            rep.status = StepStatus::Skipped;
+            rep.skip_reason = Some(reason.to_owned());
+            return rep;
+        }
+        let observed = self.act(&step.action).await;
+        let several = observed.len() > 1;
+        let mut messages = Vec::new();
+        for (mut obs, err) in observed {
+            if !several {
+                obs.who = None;
+            }
+            if let Some(err) = err {
+                rep.findings.push(could_not_run(
+                    &match &obs.who {
+                        Some(w) => format!("step [{w}]"),
+                        None => "step".to_owned(),
+                    },
+                    err,
+                ));
+            }
+            if !matches!(step.action, Action::Fault(_)) {
+                rep.findings.extend(expect::check(
+                    step.expect.as_ref(),
+                    &obs,
+                    &step.action,
+                    &self.s.rules,
+                    &self.book,
+                ));
+            }
+            if let Some(m) = &obs.message {
+                messages.push(match &obs.who {
+                    Some(w) => format!("{w}: {m}"),
+                    None => m.clone(),
+                });
+            }
+            rep.exchanges.extend(obs.exchanges);
+        }
+        if !messages.is_empty() {
+            rep.okta_message = Some(messages.join("\n"));
+        }
+        if !rep.findings.is_empty() {
+            rep.status = StepStatus::Failed;
+        }
+        rep
+    }
+
+    /// Runs the action; one observation per person or group it acts on, each with the
+    /// reason the action could not run at all, if so.
+    async fn act(&mut self, action: &Action) -> Vec<(Observed, Option<String>)> {
+        let okta = self.okta.clone();
+        match action {
+            Action::TestCredentials => {
+                vec![self.okta_obs(IdOf::Nobody, Ok(okta.test_credentials().await))]
+            }
+            Action::RefreshAppGroups => {
+                vec![self.okta_obs(IdOf::Nobody, Ok(okta.refresh_app_groups().await))]
+            }
+            Action::ImportUsers => vec![self.okta_obs(IdOf::Nobody, Ok(okta.import_users().await))],
+            Action::AssignUser { people } => self.each_user(people, |k| okta.assign_user(k)).await,
+            Action::UpdateUser { people, set } => {
+                let c = changes(set);
+                let mut out = Vec::new();
+                for p in people {
+                    let before = self.book.user(p).map(str::to_owned);
+                    let r = okta.update_user(p, &c).await;
+                    out.push(self.finish(IdOf::User(p), before, r));
+                }
+                out
+            }
+            Action::DeactivateUser { people } => {
+                self.each_user(people, |k| okta.deactivate_user(k)).await
+            }
+            Action::UnassignUser { people } => {
+                self.each_user(people, |k| okta.unassign_user(k)).await
+            }
+            Action::ReactivateUser { people } => {
+                self.each_user(people, |k| okta.reactivate_user(k)).await
+            }
+            Action::ReassignUser { people } => {
+                self.each_user(people, |k| okta.reassign_user(k)).await
+            }
+            Action::GetUser { people } => self.each_user(people, |k| okta.get_user(k)).await,
+            Action::PushGroup { groups } => self.each_group(groups, |g| okta.push_group(g)).await,
+            Action::PushNow { groups } => self.each_group(groups, |g| okta.push_now(g)).await,
+            Action::AddMembers { group, people } => {
+                let refs: Vec<&str> = people.iter().map(String::as_str).collect();
+                let before = self.book.group(group).map(str::to_owned);
+                let r = okta.add_members(group, &refs).await;
+                vec![self.finish(IdOf::Group(group), before, r)]
+            }
+            Action::RemoveMembers { group, people } => {
+                let refs: Vec<&str> = people.iter().map(String::as_str).collect();
+                let before = self.book.group(group).map(str::to_owned);
+                let r = okta.remove_members(group, &refs).await;
+                vec![self.finish(IdOf::Group(group), before, r)]
+            }
+            Action::RenameGroup { group, to } => {
+                let before = self.book.group(group).map(str::to_owned);
+                let r = okta.rename_group(group, to).await;
+                vec![self.finish(IdOf::Group(group), before, r)]
+            }
+            Action::UnlinkGroup { group, delete } => {
+                let before = self.book.group(group).map(str::to_owned);
+                let r = okta.unlink_group(group, *delete).await;
+                vec![self.finish(IdOf::Group(group), before, r)]
+            }
+            Action::EditPerson { people, set } => {
+                let c = changes(set);
+                people
+                    .iter()
+                    .map(|p| {
+                        let r = okta.edit_person(p, &c);
+                        let err = r.err().map(|e| e.to_string());
+                        (
+                            Observed {
+                                who: Some(p.clone()),
+                                ok: err.is_none(),
+                                message: err.clone(),
+                                ..Observed::default()
+                            },
+                            err,
+                        )
+                    })
+                    .collect()
+            }
+            Action::Scim(req) => vec![self.scim(req).await],
+            Action::Console(c) => vec![self.console(c)],
+            Action::Support(sa) => vec![self.support(sa)],
+            Action::Fault(f) => vec![self.fault(f)],
+        }
+    }
+
+    async fn each_user<'k, F, Fut>(
+        &mut self,
+        people: &'k [String],
+        f: F,
+    ) -> Vec<(Observed, Option<String>)>
+    where
+        F: Fn(&'k str) -> Fut,
+        Fut: Future<Output = Result<ActionOutcome, OktaError>>,
+    {
+        let mut out = Vec::with_capacity(people.len());
+        for p in people {
+            let before = self.book.user(p).map(str::to_owned);
+            let r = f(p).await;
+            out.push(self.finish(IdOf::User(p), before, r));
+        }
+        out
+    }
+
+    async fn each_group<'k, F, Fut>(
+        &mut self,
+        groups: &'k [String],
+        f: F,
+    ) -> Vec<(Observed, Option<String>)>
+    where
+        F: Fn(&'k str) -> Fut,
+        Fut: Future<Output = Result<ActionOutcome, OktaError>>,
+    {
+        let mut out = Vec::with_capacity(groups.len());
+        for g in groups {
+            let before = self.book.group(g).map(str::to_owned);
+            let r = f(g).await;
+            out.push(self.finish(IdOf::Group(g), before, r));
+        }
+        out
+    }
+
+    /// After an Okta action: learn the ids it produced, then describe it.
+    fn finish(
+        &mut self,
+        of: IdOf<'_>,
+        before: Option<String>,
+        r: Result<ActionOutcome, OktaError>,
+    ) -> (Observed, Option<String>) {
+        let (mut obs, err) = self.okta_obs(of, r);
+        obs.id_before = before;
+        (obs, err)
+    }
+
+    fn okta_obs(
+        &mut self,
+        of: IdOf<'_>,
+        r: Result<ActionOutcome, OktaError>,
+    ) -> (Observed, Option<String>) {
+        self.book.refresh(&self.okta);
+        let (who, id_after) = match of {
+            IdOf::User(k) => (Some(k.to_owned()), self.okta.server_user_id(k)),
+            IdOf::Group(k) => (Some(k.to_owned()), self.okta.server_group_id(k)),
+            IdOf::Nobody => (None, None),
+        };
+        match r {
+            Ok(o) => (
+                Observed {
+                    who,
+                    ok: o.ok,
+                    message: o.message.clone(),
+                    status: o.status(),
+                    body: o
+                        .primary_exchange()
+                        .or_else(|| o.exchanges.last())
+                        .and_then(|e| e.response.as_ref())
+                        .and_then(|r| match &r.body {
+                            Body::Json(v) => Some(v.clone()),
+                            _ => None,
+                        }),
+                    listed: match &o.result {
+                        ActionResult::Imported { users, .. } => {
+                            Some(users.iter().map(|u| u.id.clone()).collect())
+                        }
+                        _ => None,
+                    },
+                    exchanges: o.exchanges,
+                    id_before: None,
+                    id_after,
+                },
+                None,
+            ),
+            Err(e) => {
+                let why = format!("Okta could not do this: {e}");
+                (
+                    Observed {
+                        who,
+                        ok: false,
+                        message: Some(why.clone()),
+                        id_after,
+                        ..Observed::default()
+                    },
+                    Some(why),
+                )
+            }
+        }
+    }
+
+    async fn scim(&mut self, req: &ScimRequest) -> (Observed, Option<String>) {
+        let fail = |why: String| {
+            (
+                Observed {
+                    ok: false,
+                    message: Some(why.clone()),
+                    ..Observed::default()
+                },
+                Some(why),
+            )
+        };
+        let path = match self.book.resolve(&req.path) {
+            Ok(p) => p,
+            Err(e) => return fail(e),
+        };
+        let body = match &req.body {
+            None => None,
+            Some(b) => match resolve_json(&self.book, b) {
+                Ok(v) => Some(v),
+                Err(e) => return fail(e),
+            },
+        };
+        let plain = req.headers.is_empty()
+            && req.auth == RequestAuth::Default
+            && !matches!(body, Some(Value::String(_)));
+        let outcome = if plain {
+            match self
+                .okta
+                .raw(req.method.as_str(), &path, body.as_ref())
+                .await
+            {
+                Ok(o) => o,
+                Err(e) => return fail(e.to_string()),
+            }
+        } else {
+            let auth = match req.auth {
+                RequestAuth::Default => self.auth.clone(),
+                RequestAuth::None => Auth::None,
+                RequestAuth::Wrong => Auth::from_mode(self.mode, WRONG_TOKEN),
+            };
+            raw::send(
+                &self.target.base_url(),
+                RawRequest {
+                    method: req.method.as_str(),
+                    path,
+                    body: body.as_ref(),
+                    headers: req
+                        .headers
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                    auth,
+                },
+                self.opts.timeout,
+                self.target.insecure(),
+            )
+            .await
+        };
+        self.okta_obs(IdOf::Nobody, Ok(outcome))
+    }
+
+    fn admin(&self) -> Result<Admin, String> {
+        self.target
+            .admin()
+            .ok_or_else(|| "the target has no Admin Console".to_owned())
+    }
+
+    fn console_group_id(&self, g: &ConsoleGroup) -> Result<String, String> {
+        match g {
+            ConsoleGroup::Okta(k) => {
+                self.book.group(k).map(str::to_owned).ok_or_else(|| {
+                    format!("Okta never pushed group {k}, so Zinc has no group for it")
+                })
+            }
+            ConsoleGroup::Console(k) => self
+                .book
+                .console_group(k)
+                .map(str::to_owned)
+                .ok_or_else(|| format!("no console group {k} was created")),
+        }
+    }
+
+    fn user_ids(&self, people: &[String]) -> Result<Vec<String>, String> {
+        people
+            .iter()
+            .map(|p| {
+                self.book.user(p).map(str::to_owned).ok_or_else(|| {
+                    format!("{p} was never provisioned, so Zinc has no user for them")
+                })
+            })
+            .collect()
+    }
+
+    /// A console action: `ok` is whether Zinc accepted it; `body` its result; `message`
+    /// the console's refusal.
+    fn console(&mut self, c: &ConsoleAction) -> (Observed, Option<String>) {
+        let admin = match self.admin() {
+            Ok(a) => a,
+            Err(e) => return (Observed::default(), Some(e)),
+        };
+        let result: Result<Option<Value>, String> = (|| {
+            Ok(match c {
+                ConsoleAction::CreateGroup { key, name } => {
+                    let g = admin.create_group(name).map_err(|e| e.to_string())?;
+                    self.book.add_console_group(key, g.id.clone());
+                    Some(to_json(&g))
+                }
+                ConsoleAction::RenameGroup { group, to } => {
+                    let id = self.console_group_id(group)?;
+                    Some(to_json(
+                        &admin.rename_group(&id, to).map_err(|e| e.to_string())?,
+                    ))
+                }
+                ConsoleAction::AddMembers { group, people } => {
+                    let id = self.console_group_id(group)?;
+                    let users = self.user_ids(people)?;
+                    let refs: Vec<&str> = users.iter().map(String::as_str).collect();
+                    Some(to_json(
+                        &admin.add_members(&id, &refs).map_err(|e| e.to_string())?,
+                    ))
+                }
+                ConsoleAction::RemoveMembers { group, people } => {
+                    let id = self.console_group_id(group)?;
+                    let users = self.user_ids(people)?;
+                    let refs: Vec<&str> = users.iter().map(String::as_str).collect();
+                    Some(to_json(
+                        &admin
+                            .remove_members(&id, &refs)
+                            .map_err(|e| e.to_string())?,
+                    ))
+                }
+                ConsoleAction::SetAdmins { group, people } => {
+                    let id = self.console_group_id(group)?;
+                    let users = self.user_ids(people)?;
+                    let refs: Vec<&str> = users.iter().map(String::as_str).collect();
+                    Some(to_json(
+                        &admin.set_admins(&id, &refs).map_err(|e| e.to_string())?,
+                    ))
+                }
+                ConsoleAction::DeleteGroup { group } => {
+                    let id = self.console_group_id(group)?;
+                    admin.delete_group(&id).map_err(|e| e.to_string())?;
+                    None
+                }
+                ConsoleAction::UnlinkGroup { group } => {
+                    let id = self.console_group_id(group)?;
+                    Some(to_json(
+                        &admin.unlink_group(&id).map_err(|e| e.to_string())?,
+                    ))
+                }
+                ConsoleAction::ListUsers => Some(to_json(&admin.list_users())),
+                ConsoleAction::ListGroups => Some(to_json(&admin.list_groups())),
+            })
+        })();
+        (console_obs(result), None)
+    }
+
+    fn support(&mut self, sa: &SupportAction) -> (Observed, Option<String>) {
+        let admin = match self.admin() {
+            Ok(a) => a,
+            Err(e) => return (Observed::default(), Some(e)),
+        };
+        let result: Result<(), String> = match sa {
+            SupportAction::EnableProvisioning => {
+                // Support hands the token to the admin, who pastes it into Okta.
+                let token = admin.enable_provisioning();
+                self.give_okta(&token);
+                Ok(())
+            }
+            SupportAction::DisableProvisioning => {
+                admin.disable_provisioning();
+                Ok(())
+            }
+            SupportAction::RotateToken { update_okta } => match admin.rotate_token() {
+                Ok(token) => {
+                    self.secrets.push(token.clone());
+                    if *update_okta {
+                        self.give_okta(&token);
+                    }
+                    Ok(())
+                }
+                Err(e) => Err(e.to_string()),
+            },
+            SupportAction::SetScope(v) => {
+                admin.set_scope(target::zinc_scope(v));
+                Ok(())
+            }
+            SupportAction::SetDeletedGroupPolicy(p) => {
+                admin.set_deleted_group_policy(target::zinc_policy(*p));
+                Ok(())
+            }
+        };
+        let result = result.map(|()| serde_json::to_value(admin.settings()).ok());
+        (console_obs(result), None)
+    }
+
+    fn give_okta(&mut self, token: &str) {
+        self.secrets.push(token.to_owned());
+        self.auth = Auth::from_mode(self.mode, token);
+        self.okta.set_auth(self.auth.clone());
+    }
+
+    fn fault(&mut self, f: &Fault) -> (Observed, Option<String>) {
+        let Some(faults) = self.target.faults() else {
+            return (
+                Observed::default(),
+                Some("the target has no fault layer".to_owned()),
+            );
+        };
+        let action = if f.drop {
+            FaultAction::Drop
+        } else if let Some(status) = f.status {
+            FaultAction::Respond(FaultResponse {
+                status,
+                headers: f
+                    .headers
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+                body: f.body.clone(),
+            })
+        } else {
+            FaultAction::Pass
+        };
+        faults.add(FaultRule {
+            method: f.method.map(|m| m.as_str().to_owned()),
+            path: f.path.clone(),
+            times: f.times,
+            delay: f.delay_ms.map(Duration::from_millis),
+            action,
+        });
+        (
+            Observed {
+                ok: true,
+                ..Observed::default()
+            },
+            None,
+        )
+    }
+}
+
+fn console_obs(result: Result<Option<Value>, String>) -> Observed {
+    match result {
+        Ok(body) => Observed {
+            ok: true,
+            body,
+            ..Observed::default()
+        },
+        Err(m) => Observed {
+            ok: false,
+            message: Some(m),
+            ..Observed::default()
+        },
+    }
+}
+
+/// Placeholders resolved in every string of a JSON body.
+fn resolve_json(book: &IdBook, v: &Value) -> Result<Value, String> {
+    Ok(match v {
+        Value::String(s) => Value::String(book.resolve(s)?),
+        Value::Array(a) => Value::Array(
+            a.iter()
+                .map(|x| resolve_json(book, x))
+                .collect::<Result<_, _>>()?,
+        ),
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, x)| Ok((k.clone(), resolve_json(book, x)?)))
+                .collect::<Result<_, String>>()?,
+        ),
+        other => other.clone(),
+    })
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}

@@ -1,0 +1,361 @@
+//! What a scenario runs against: the `Target` abstraction.
+//!
+//! - [`TargetSpec::Embedded`]: a fresh [`MockZinc`] per scenario, started with the scenario's
+//!   `zinc:` settings; console, support and fault steps go to its in-process handles, and the
+//!   final state (SCIM view and console view) is read straight from it.
+//! - [`TargetSpec::External`]: a live SCIM server at a base URL with the caller's
+//!   credentials; steps that need the mock are skipped with the reason, and what the
+//!   scenario created is removed afterwards unless `keep` is set.
+//!
+//! Everything that differs between the two lives here, so per-run unique names or a smarter
+//! cleanup for live servers are added in one place.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::okta::{Auth, AuthMode, OktaClient};
+use crate::report::snapshot::FinalState;
+use crate::scenario::{self, Action, Scenario};
+use crate::zinc::{
+    Admin, DeletedGroupPolicy, Faults, ListQuery, MockZinc, Provisioning, Rule, Scope, ZincConfig,
+};
+
+/// Where scenarios run.
+#[derive(Debug, Clone)]
+pub enum TargetSpec {
+    /// A fresh embedded mock Zinc per scenario (the default).
+    Embedded(Embedded),
+    /// A live SCIM server.
+    External(External),
+}
+
+impl Default for TargetSpec {
+    fn default() -> Self {
+        TargetSpec::Embedded(Embedded::default())
+    }
+}
+
+impl TargetSpec {
+    /// How reports name the target: `embedded mock` or the base URL (without credentials).
+    pub fn describe(&self) -> String {
+        match self {
+            TargetSpec::Embedded(e) if e.broken.is_empty() => "embedded mock".to_owned(),
+            TargetSpec::Embedded(e) => format!(
+                "embedded mock with rules switched off: {}",
+                e.broken
+                    .iter()
+                    .map(Rule::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            TargetSpec::External(x) => x.display_url(),
+        }
+    }
+
+    pub fn is_embedded(&self) -> bool {
+        matches!(self, TargetSpec::Embedded(_))
+    }
+}
+
+/// The embedded mock's options.
+#[derive(Debug, Clone, Default)]
+pub struct Embedded {
+    broken: BTreeSet<Rule>,
+}
+
+impl Embedded {
+    /// TEST ONLY: every mock of the run starts with `rule` switched off
+    /// ([`ZincConfig::break_rule`]), to prove that the scenarios notice a broken server. No
+    /// command line flag reaches this.
+    #[doc(hidden)]
+    pub fn with_broken_rule(mut self, rule: Rule) -> Self {
+        self.broken.insert(rule);
+        self
+    }
+}
+
+/// A live SCIM server.
+#[derive(Clone)]
+pub struct External {
+    /// The SCIM base URL, e.g. `https://scim.example.com/scim/v2`.
+    pub base_url: String,
+    /// The credential (for `basic`: `user:password`). Never printed.
+    pub token: Option<String>,
+    /// Accept any TLS certificate.
+    pub insecure: bool,
+    /// Leave what the scenarios created on the server.
+    pub keep: bool,
+}
+
+impl std::fmt::Debug for External {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("External")
+            .field("base_url", &self.display_url())
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("insecure", &self.insecure)
+            .field("keep", &self.keep)
+            .finish()
+    }
+}
+
+impl External {
+    /// The base URL without any `user:password@` part.
+    pub fn display_url(&self) -> String {
+        match url::Url::parse(&self.base_url) {
+            Ok(mut u) => {
+                let _ = u.set_username("");
+                let _ = u.set_password(None);
+                u.to_string().trim_end_matches('/').to_owned()
+            }
+            Err(_) => self.base_url.clone(),
+        }
+    }
+}
+
+/// Why a whole scenario is not run against this target, if it is not.
+pub(crate) fn skip_reason(spec: &TargetSpec, s: &Scenario) -> Option<String> {
+    let TargetSpec::External(_) = spec else {
+        return None;
+    };
+    let z = &s.zinc;
+    let d = scenario::ZincSettings::default();
+    let mut needs = Vec::new();
+    if z.provisioning != d.provisioning {
+        needs.push("provisioning: disabled".to_owned());
+    }
+    let scope: BTreeSet<_> = z.scope.iter().collect();
+    if scope != d.scope.iter().collect() {
+        needs.push(format!(
+            "scope: [{}]",
+            z.scope
+                .iter()
+                .map(|s| match s {
+                    scenario::Scope::Users => "users",
+                    scenario::Scope::Groups => "groups",
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if z.deleted_group_policy != d.deleted_group_policy {
+        needs.push("deleted_group_policy: delete".to_owned());
+    }
+    if needs.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "needs an embedded mock started with {}; a live server's settings cannot be changed",
+        needs.join(", ")
+    ))
+}
+
+/// Why a step cannot run against this target, if it cannot.
+pub(crate) fn step_skip_reason(spec: &TargetSpec, action: &Action) -> Option<&'static str> {
+    if spec.is_embedded() {
+        return None;
+    }
+    match action {
+        Action::Console(_) => {
+            Some("needs the Zinc Admin Console of the embedded mock; a live server has none")
+        }
+        Action::Support(_) => Some(
+            "needs Zinc Customer Support (the embedded mock's settings); a live server's cannot be changed",
+        ),
+        Action::Fault(_) => {
+            Some("needs the fault layer of the embedded mock; a live server has none")
+        }
+        _ => None,
+    }
+}
+
+/// One scenario's target, started.
+pub(crate) enum Target {
+    Embedded { zinc: MockZinc },
+    External { spec: External },
+}
+
+impl Target {
+    /// Starts the target for `s`: for the embedded mock, a fresh one with the scenario's
+    /// `zinc:` settings.
+    pub async fn start(spec: &TargetSpec, s: &Scenario) -> Result<Target, String> {
+        match spec {
+            TargetSpec::Embedded(e) => {
+                let mut config = ZincConfig::default();
+                config.provisioning = match s.zinc.provisioning {
+                    scenario::Provisioning::Enabled => Provisioning::Enabled,
+                    scenario::Provisioning::Disabled => Provisioning::Disabled,
+                };
+                config.scope = zinc_scope(&s.zinc.scope);
+                config.deleted_group_policy = zinc_policy(s.zinc.deleted_group_policy);
+                for r in &e.broken {
+                    config.break_rule(*r);
+                }
+                let zinc = MockZinc::start_with(config)
+                    .await
+                    .map_err(|e| format!("the embedded mock Zinc could not start: {e}"))?;
+                Ok(Target::Embedded { zinc })
+            }
+            TargetSpec::External(x) => Ok(Target::External { spec: x.clone() }),
+        }
+    }
+
+    pub fn base_url(&self) -> String {
+        match self {
+            Target::Embedded { zinc } => zinc.base_url(),
+            Target::External { spec } => spec.base_url.trim_end_matches('/').to_owned(),
+        }
+    }
+
+    /// What Okta is configured with at the start: the mock's token (none while provisioning
+    /// is disabled: the admin has none to paste), or the caller's credential.
+    pub fn initial_auth(&self, mode: AuthMode) -> Auth {
+        match self.token() {
+            Some(t) => Auth::from_mode(mode, &t),
+            None => Auth::None,
+        }
+    }
+
+    fn token(&self) -> Option<String> {
+        match self {
+            Target::Embedded { zinc } => zinc.token(),
+            Target::External { spec } => spec.token.clone(),
+        }
+    }
+
+    pub fn insecure(&self) -> bool {
+        match self {
+            Target::Embedded { .. } => false,
+            Target::External { spec } => spec.insecure,
+        }
+    }
+
+    /// The Admin Console and support handle (embedded only).
+    pub fn admin(&self) -> Option<Admin> {
+        match self {
+            Target::Embedded { zinc } => Some(zinc.admin()),
+            Target::External { .. } => None,
+        }
+    }
+
+    /// The fault layer (embedded only).
+    pub fn faults(&self) -> Option<Faults> {
+        match self {
+            Target::Embedded { zinc } => Some(zinc.faults()),
+            Target::External { .. } => None,
+        }
+    }
+
+    /// Every secret the target handed out so far (tokens), for redaction.
+    pub fn secrets(&self) -> Vec<String> {
+        self.token().into_iter().collect()
+    }
+
+    /// The state at the end of a scenario. Embedded: the SCIM view (`GET /Users`, `GET
+    /// /Groups`, read in process so that neither the token nor the scope gets in the way)
+    /// and the console view. External: nothing (a live server holds other data too).
+    pub fn final_state(&self) -> FinalState {
+        let Target::Embedded { zinc } = self else {
+            return FinalState {
+                scim_users: Value::Null,
+                scim_groups: Value::Null,
+                console: None,
+            };
+        };
+        let dir = zinc.directory();
+        let query = ListQuery {
+            count: Some(1000),
+            ..ListQuery::default()
+        };
+        let resources = |v: Result<Value, String>| match v {
+            Ok(mut list) => list
+                .get_mut("Resources")
+                .map(Value::take)
+                .unwrap_or(Value::Array(Vec::new())),
+            Err(e) => Value::String(e),
+        };
+        let users = resources(
+            dir.list_users(&query)
+                .map_err(|e| e.to_string())
+                .and_then(|l| serde_json::to_value(l).map_err(|e| e.to_string())),
+        );
+        let groups = resources(
+            dir.list_groups(&query)
+                .map_err(|e| e.to_string())
+                .and_then(|l| serde_json::to_value(l).map_err(|e| e.to_string())),
+        );
+        let admin = zinc.admin();
+        let console = json!({
+            "settings": admin.settings(),
+            "users": admin.list_users(),
+            "groups": admin.list_groups(),
+        });
+        FinalState {
+            scim_users: users,
+            scim_groups: groups,
+            console: Some(console),
+        }
+    }
+
+    /// After a scenario on a live server, unless `keep`: deletes the users and groups the
+    /// scenario made (by the server ids Okta learned), so the next run starts clean. The
+    /// requests are not part of the scenario's transcript. The embedded mock is dropped.
+    pub async fn cleanup(self, okta: &OktaClient, user_ids: &[String], group_ids: &[String]) {
+        let Target::External { spec } = self else {
+            return;
+        };
+        if spec.keep {
+            return;
+        }
+        for id in group_ids {
+            let _ = okta.raw("DELETE", &format!("/Groups/{id}"), None).await;
+        }
+        for id in user_ids {
+            let _ = okta.raw("DELETE", &format!("/Users/{id}"), None).await;
+        }
+    }
+}
+
+pub(crate) fn zinc_scope(scope: &[scenario::Scope]) -> Scope {
+    Scope {
+        users: scope.contains(&scenario::Scope::Users),
+        groups: scope.contains(&scenario::Scope::Groups),
+    }
+}
+
+pub(crate) fn zinc_policy(p: scenario::DeletedGroupPolicy) -> DeletedGroupPolicy {
+    match p {
+        scenario::DeletedGroupPolicy::Retain => DeletedGroupPolicy::Retain,
+        scenario::DeletedGroupPolicy::Delete => DeletedGroupPolicy::Delete,
+    }
+}
+
+/// Whether something answers at the target's address (a TCP connect within `timeout`), so
+/// an unreachable target ends the run at once with exit code 3 instead of failing every
+/// step.
+pub async fn reachable(base_url: &str, timeout: Duration) -> Result<(), String> {
+    let url = url::Url::parse(base_url).map_err(|e| format!("invalid target URL: {e}"))?;
+    let host = url
+        .host_str()
+        .ok_or_else(|| "the target URL has no host".to_owned())?
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_owned();
+    let port = url
+        .port_or_known_default()
+        .ok_or_else(|| "the target URL has no port".to_owned())?;
+    match tokio::time::timeout(
+        timeout,
+        tokio::net::TcpStream::connect((host.as_str(), port)),
+    )
+    .await
+    {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(format!("cannot connect to {host}:{port}: {e}")),
+        Err(_) => Err(format!(
+            "cannot connect to {host}:{port}: no answer within {} s",
+            timeout.as_secs_f64()
+        )),
+    }
+}

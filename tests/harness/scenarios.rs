@@ -1,0 +1,86 @@
+//! Every scenario file runs as its own test against a fresh embedded mock Zinc: its
+//! expectations must hold and its normalized transcript and final state must match the
+//! committed insta snapshot (`tests/harness/snapshots/harness__scenarios__<folder>__<file>.snap`).
+//!
+//! No file can be missed silently: rstest's `#[files]` expands the glob when the test binary
+//! is compiled, `build.rs` reruns on any change under `scenarios/` (which rebuilds the
+//! library's built-in table and so this binary), and
+//! `every_scenario_file_is_a_test_and_built_in` checks that the files on disk, the built-in
+//! set and this glob agree.
+
+use std::path::{Path, PathBuf};
+
+use rstest::rstest;
+use zinc_harness::report::ScenarioStatus;
+use zinc_harness::run::{self, Embedded, RunOptions, TargetSpec};
+use zinc_harness::scenario::{self, Profile};
+use zinc_harness::zinc::Rule;
+
+/// `scenarios/troubleshooting/t3-email-immutable.yaml` → `troubleshooting__t3-email-immutable`.
+fn snapshot_name(path: &Path) -> String {
+    let rel = path
+        .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+        .unwrap_or(path)
+        .strip_prefix("scenarios")
+        .expect("a file under scenarios/");
+    rel.with_extension("")
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("__")
+}
+
+#[rstest]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scenario_file(#[files("scenarios/**/*.yaml")] path: PathBuf) {
+    let s = scenario::load(&path).unwrap_or_else(|d| panic!("{d}"));
+    let opts = if s.in_profile(Profile::Zinc) {
+        RunOptions {
+            jobs: 1,
+            ..RunOptions::default()
+        }
+    } else {
+        // `profiles: [okta]` alone: Okta's generic expectation where Zinc documents
+        // otherwise (a deactivated user stays readable with active:false; Zinc removes it,
+        // Z10). It runs in the okta profile against the mock with Z10 off - a generic SCIM
+        // server that keeps deactivated users - so the scenario is proven, not just skipped.
+        RunOptions {
+            jobs: 1,
+            profile: Profile::Okta,
+            target: TargetSpec::Embedded(Embedded::default().with_broken_rule(Rule::Z10)),
+            ..RunOptions::default()
+        }
+    };
+    let run = run::run_scenario(&s, &opts).await;
+    assert_eq!(
+        run.report.status,
+        ScenarioStatus::Passed,
+        "{}: {}\n{}",
+        path.display(),
+        s.title,
+        run.findings_text()
+    );
+    insta::assert_yaml_snapshot!(snapshot_name(&path), run.snapshot());
+}
+
+#[test]
+fn every_scenario_file_is_a_test_and_built_in() {
+    // What `#[files("scenarios/**/*.yaml")]` above expands to, at run time.
+    let on_disk: Vec<String> = scenario::yaml_files(Path::new("scenarios"))
+        .into_iter()
+        .map(|p| p.display().to_string().replace('\\', "/"))
+        .collect();
+    let builtin: Vec<String> = scenario::builtin()
+        .iter()
+        .map(|(name, _)| (*name).to_owned())
+        .collect();
+    assert!(
+        on_disk.iter().all(|f| f.ends_with(".yaml")),
+        "scenario files end in .yaml (a .yml file would be neither a test nor built in): {on_disk:?}"
+    );
+    assert_eq!(
+        on_disk, builtin,
+        "the scenario files on disk and the built-in set differ: rebuild (build.rs) or rename"
+    );
+    assert!(!builtin.is_empty(), "no scenarios found");
+}
