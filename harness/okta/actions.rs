@@ -351,6 +351,22 @@ fn str_field<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str)
 }
 
+/// The result of an action on a user it did not create.
+fn existing_user(server_id: String) -> ActionResult {
+    ActionResult::User {
+        server_id,
+        created: false,
+    }
+}
+
+/// The result of an action on a group it did not create.
+fn existing_group(server_id: String) -> ActionResult {
+    ActionResult::Group {
+        server_id,
+        created: false,
+    }
+}
+
 /// The non-empty `id` of a resource the server answered with; without one, a `Fail` with
 /// the `missing` message.
 fn id_of(v: Option<&Value>, status: u16, missing: impl FnOnce() -> String) -> Step<String> {
@@ -553,10 +569,7 @@ impl OktaClient {
             p.app_active = true;
             p.pushed = pushed;
         });
-        Ok(ActionResult::User {
-            server_id: id,
-            created: false,
-        })
+        Ok(existing_user(id))
     }
 
     /// Read-modify-write of a user: `GET /Users/{id}` (a 404 stops), then `PUT` of the GET
@@ -614,10 +627,7 @@ impl OktaClient {
             let profile = snap.profile.clone();
             self.with_person(key, |p| p.pushed = Some(profile));
         }
-        Ok(run.done(r.map(|()| ActionResult::User {
-            server_id: id,
-            created: false,
-        })))
+        Ok(run.done(r.map(|()| existing_user(id))))
     }
 
     /// Deactivates the Okta user (which also removes the app assignment, as in Okta) and
@@ -675,10 +685,7 @@ impl OktaClient {
         if r.is_ok() {
             self.with_person(key, |p| p.app_active = false);
         }
-        Ok(run.done(r.map(|()| ActionResult::User {
-            server_id: id,
-            created: false,
-        })))
+        Ok(run.done(r.map(|()| existing_user(id))))
     }
 
     /// Reactivates the Okta user and restores the assignment. `oin`: `PATCH active:true` on
@@ -715,10 +722,7 @@ impl OktaClient {
                 {
                     Ok(_) => {
                         self.with_person(key, |p| p.app_active = true);
-                        Ok(ActionResult::User {
-                            server_id: id,
-                            created: false,
-                        })
+                        Ok(existing_user(id))
                     }
                     // The server lost the user: Okta's recovery is a fresh lookup + create.
                     Err(Fail {
@@ -859,10 +863,7 @@ impl OktaClient {
                     }
                     App::Aiw => self.get_put_group(&mut run, &id, &g).await?,
                 }
-                return Ok(ActionResult::Group {
-                    server_id: id,
-                    created: false,
-                });
+                return Ok(existing_group(id));
             }
             let ctx = format!("Error while creating group {}", g.name);
             let body = json!({"schemas": [GROUP_URN], "displayName": g.name, "members": g.members});
@@ -916,10 +917,7 @@ impl OktaClient {
         }
         let ops = vec![json!({"op": "add", "path": "members", "value": added})];
         let r = self.membership_change(&mut run, &g, ops).await;
-        Ok(run.done(r.map(|()| ActionResult::Group {
-            server_id: id,
-            created: false,
-        })))
+        Ok(run.done(r.map(|()| existing_group(id))))
     }
 
     /// Removes `people` from the Okta group; when pushed, sends `remove` operations with the
@@ -931,15 +929,7 @@ impl OktaClient {
     ) -> Result<ActionOutcome, OktaError> {
         let removed: Vec<String> = {
             let mut dir = self.inner.dir.lock();
-            for p in people {
-                if !dir.people.contains_key(*p) {
-                    return Err(OktaError::UnknownPerson((*p).to_owned()));
-                }
-            }
-            let g = dir
-                .groups
-                .get_mut(group)
-                .ok_or_else(|| OktaError::UnknownGroup(group.to_owned()))?;
+            let g = dir.group_for_members(group, people)?;
             let was: Vec<String> = g.members.clone();
             g.members.retain(|m| !people.contains(&m.as_str()));
             people
@@ -962,10 +952,7 @@ impl OktaClient {
             .map(|sid| json!({"op": "remove", "path": format!("members[value eq \"{sid}\"]")}))
             .collect();
         let r = self.membership_change(&mut run, &g, ops).await;
-        Ok(run.done(r.map(|()| ActionResult::Group {
-            server_id: id,
-            created: false,
-        })))
+        Ok(run.done(r.map(|()| existing_group(id))))
     }
 
     /// Renames the Okta group; when pushed, `oin` sends the rename PATCH (`id` in `value`),
@@ -984,10 +971,7 @@ impl OktaClient {
             App::Oin => self.rename_call(&mut run, &id, &g.name).await,
             App::Aiw => self.get_put_group(&mut run, &id, &g).await,
         };
-        Ok(run.done(r.map(|()| ActionResult::Group {
-            server_id: id,
-            created: false,
-        })))
+        Ok(run.done(r.map(|()| existing_group(id))))
     }
 
     /// "Push now": the whole membership. `oin`: `PATCH replace path members` with every
@@ -1016,10 +1000,7 @@ impl OktaClient {
             }
             App::Aiw => self.get_put_group(&mut run, &id, &g).await,
         };
-        Ok(run.done(r.map(|()| ActionResult::Group {
-            server_id: id,
-            created: false,
-        })))
+        Ok(run.done(r.map(|()| existing_group(id))))
     }
 
     /// "Unlink pushed group": with `delete`, `DELETE /Groups/{id}` ("Delete the group in the
@@ -1049,10 +1030,7 @@ impl OktaClient {
                 is_2xx,
             )
             .await;
-        Ok(run.done(r.map(|_| ActionResult::Group {
-            server_id: id,
-            created: false,
-        })))
+        Ok(run.done(r.map(|_| existing_group(id))))
     }
 
     // ----- Lists -----------------------------------------------------------------------------
