@@ -97,6 +97,12 @@ impl IdBook {
         self.console.get(key).map(String::as_str)
     }
 
+    /// Every user id seen (the cleanup now follows Okta's own state, see `run::cleanup`).
+    #[cfg(test)]
+    pub fn all_users(&self) -> Vec<String> {
+        self.users.values().flatten().cloned().collect()
+    }
+
     /// `{user:alice}` for any id alice ever had (likewise `{group:eng}`, also for a group
     /// made in the console under key `eng`).
     pub fn placeholder(&self, id: &str) -> Option<String> {
