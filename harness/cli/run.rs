@@ -147,6 +147,15 @@ async fn run(args: RunArgs) -> Result<u8, (u8, String)> {
     };
     let outcome = run::run_all(scenarios, &opts, Some(&progress)).await;
     progress.finish();
+    if let TargetSpec::External(x) = &opts.target
+        && x.keep
+    {
+        // The report shows `zh-<run>` (reruns compare equal); this is where to look.
+        eprintln!(
+            "zinc-harness: --keep: what this run made is still on the target; its names start with {}",
+            opts.run_id.tag()
+        );
+    }
     let report = &outcome.report;
 
     let stdout = std::io::stdout();
@@ -224,6 +233,7 @@ fn options(args: &RunArgs) -> Result<RunOptions, String> {
         jobs: args.jobs.map_or_else(run::default_jobs, |n| n as usize),
         timeout: Duration::from_secs_f64(args.timeout),
         deadline: Duration::from_secs_f64(args.deadline),
+        run_id: run::cleanup::RunId::random(),
     })
 }
 

@@ -1,9 +1,10 @@
 //! Isolation and cleanup for runs against a live, possibly shared, SCIM server.
 //!
 //! - **Isolation** ([`isolate`]): every person and group a run creates gets a unique,
-//!   recognisable name: the scenario's own (seeded, reproducible) names with the run's tag
-//!   in front, `zh-<run id>-alice@example.com` and `zh-<run id> Engineering`. Two runs on one
-//!   server never collide, and an administrator can tell (and remove) what a run left.
+//!   recognisable name: the scenario's own (seeded, reproducible) names with the run's and
+//!   the scenario's tag in front, `zh-<run id>-<scenario>-alice@example.com` and
+//!   `zh-<run id>-<scenario> Engineering`. Two runs, or two scenarios of one run, never
+//!   meet on one server, and an administrator can tell (and remove) what a run left.
 //! - **Cleanup** ([`cleanup`]): at the end of each scenario, pass or fail, the run removes
 //!   what it created the way Okta would: it deletes the groups it pushed (`DELETE
 //!   /Groups/{id}`, Okta's "unlink and delete") and deactivates the users it provisioned
@@ -25,6 +26,10 @@ use crate::scenario::{Action, ConsoleAction, Expect, PersonChanges, Scenario, Sc
 
 /// What a normalized report shows instead of the run id.
 pub const RUN_PLACEHOLDER: &str = "<run>";
+
+/// The rule a failed cleanup cites: Okta deprovisions by deleting pushed groups and
+/// deactivating users, and needs both to work.
+pub const CLEANUP_RULE: &str = "okta:deprovision";
 
 /// The start of every name a run creates: `zh-` (zinc-harness) and the run id.
 const TAG_PREFIX: &str = "zh-";
@@ -65,8 +70,8 @@ impl RunId {
     }
 }
 
-/// A copy of `s` whose people and groups carry the run's tag: userNames and emails become
-/// `zh-<run>-<original>`, group names `zh-<run> <original>`, and every mention of those
+/// A copy of `s` whose people and groups carry the [`scenario_tag`]: userNames and emails
+/// become `zh-<run>-<sc>-<original>`, group names `zh-<run>-<sc> <original>`, and every mention of those
 /// names in raw requests and expectations (plain or percent-encoded, in any letter case)
 /// follows, so the scenario means the same thing.
 pub fn isolate(s: &Scenario, run: &RunId) -> Scenario {
@@ -97,6 +102,23 @@ pub fn isolate(s: &Scenario, run: &RunId) -> Scenario {
     out
 }
 
+/// `zh-<run id>-<4 characters from the scenario file's name>`: scenarios of one run use the
+/// same people (`alice@example.com`) and must not meet on the server either. The suffix is
+/// a stable hash of the file name (not its folder), so reruns give the same names.
+pub fn scenario_tag(s: &Scenario, run: &RunId) -> String {
+    let file = s.name.rsplit(['/', '\\']).next().unwrap_or(&s.name);
+    // FNV-1a: stable across Rust versions and platforms, unlike `DefaultHasher`.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in file.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let suffix: String = (0..4)
+        .map(|i| ALPHABET[((h >> (i * 8)) % ALPHABET.len() as u64) as usize] as char)
+        .collect();
+    format!("{}-{suffix}", run.tag())
+}
+
 /// The names a scenario creates and the prefix each gets.
 struct Names {
     /// (name lower-cased, prefix), longest first: one pass finds the longest name at each
@@ -106,7 +128,7 @@ struct Names {
 
 impl Names {
     fn of(s: &Scenario, run: &RunId) -> Names {
-        let tag = run.tag();
+        let tag = scenario_tag(s, run);
         let mut people: BTreeSet<String> = BTreeSet::new();
         let mut groups: BTreeSet<String> = BTreeSet::new();
         for p in &s.people {
@@ -256,12 +278,14 @@ fn at_boundary(bytes: &[u8], i: usize) -> bool {
     !(c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-' | b'+' | b'%'))
 }
 
-/// Replaces the run id with [`RUN_PLACEHOLDER`] everywhere in `report`.
+/// Replaces the run's tag `zh-<id>` with `zh-<run>` everywhere in `report` (the tag, not
+/// the bare id, so a server id that happens to contain the id's letters is left alone).
 pub fn normalize_run_id(report: &mut RunReport, run: &RunId) {
-    let from = run.as_str().to_owned();
+    let from = run.tag();
+    let to = format!("{TAG_PREFIX}{RUN_PLACEHOLDER}");
     let fix = |s: &mut String| {
         if s.contains(&from) {
-            *s = s.replace(&from, RUN_PLACEHOLDER);
+            *s = s.replace(&from, &to);
         }
     };
     fn fix_json(v: &mut Value, fix: &dyn Fn(&mut String)) {
@@ -336,15 +360,20 @@ pub struct CleanupOutcome {
 }
 
 impl CleanupOutcome {
-    /// `cleanup: 3 users deactivated, 1 group deleted` (plus the problems, if any).
-    pub fn summary(&self) -> String {
+    /// `cleanup: 3 users deactivated, 1 group deleted`.
+    pub fn summary_counts(&self) -> String {
         let plural =
             |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-        let mut s = format!(
+        format!(
             "cleanup: {} deactivated, {} deleted",
             plural(self.deactivated_users.len(), "user", "users"),
             plural(self.deleted_groups.len(), "group", "groups")
-        );
+        )
+    }
+
+    /// [`summary_counts`](Self::summary_counts) plus what could not be removed, if anything.
+    pub fn summary(&self) -> String {
+        let mut s = self.summary_counts();
         if !self.problems.is_empty() {
             s.push_str(&format!("; not removed: {}", self.problems.join("; ")));
         }

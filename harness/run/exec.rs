@@ -9,6 +9,7 @@ use super::ids::IdBook;
 use super::raw::{self, RawRequest, WRONG_TOKEN};
 use super::target::{self, Target};
 use super::{RunOptions, ScenarioRun, could_not_run, okta_client, profile_skip, scenario_status};
+use super::{cleanup, wire};
 use crate::okta::{
     ActionOutcome, ActionResult, App, Auth, AuthMode, Body, OktaClient, OktaError, PersonProfile,
     ProfileChanges,
@@ -21,8 +22,14 @@ use crate::scenario::{
 };
 use crate::zinc::{Admin, FaultAction, FaultResponse, FaultRule};
 
-/// Runs `s` from start to end; never panics on what the target does.
-pub(crate) async fn run(s: &Scenario, opts: &RunOptions) -> ScenarioRun {
+/// Runs `s` from start to end; never panics on what the target does. Steps not done by
+/// `deadline` are cut (the scenario is then broken); against a live server the cleanup
+/// still runs after them, within [`CLEANUP_GRACE`](super::CLEANUP_GRACE).
+pub(crate) async fn run(
+    s: &Scenario,
+    opts: &RunOptions,
+    deadline: Option<tokio::time::Instant>,
+) -> ScenarioRun {
     let started = Instant::now();
     // A scenario's own request timeout (`okta.timeout_ms`, e.g. a slow-server fault) replaces
     // the run's, so that it times out fast.
@@ -52,6 +59,15 @@ pub(crate) async fn run(s: &Scenario, opts: &RunOptions) -> ScenarioRun {
             Vec::new(),
         );
     }
+    // A live server may be shared: every name the scenario creates carries the run's tag
+    // (see `cleanup::isolate`); the report shows the tag as `zh-<run>`.
+    let isolated;
+    let s = if opts.target.is_embedded() {
+        s
+    } else {
+        isolated = cleanup::isolate(s, &opts.run_id);
+        &isolated
+    };
     let target = match Target::start(&opts.target, s).await {
         Ok(t) => t,
         Err(e) => return broken(s, e),
@@ -94,20 +110,55 @@ pub(crate) async fn run(s: &Scenario, opts: &RunOptions) -> ScenarioRun {
         book: IdBook::default(),
         secrets: Vec::new(),
     };
+    let mut cut = None;
     for (i, step) in s.steps.iter().enumerate() {
-        let r = ctx.step(i + 1, step).await;
+        let r = match deadline {
+            Some(at) => match tokio::time::timeout_at(at, ctx.step(i + 1, step)).await {
+                Ok(r) => r,
+                Err(_) => {
+                    cut = Some(i);
+                    break;
+                }
+            },
+            None => ctx.step(i + 1, step).await,
+        };
         report.steps.push(r);
     }
-    report.status = scenario_status(&report);
+    if let Some(i) = cut {
+        let why = deadline_message(opts);
+        report
+            .steps
+            .extend(skipped_steps(s, &why).into_iter().skip(i));
+        report.error = Some(why);
+    }
+    // Against a live server: what the scenario made is removed as Okta would (unless
+    // --keep), and every exchange, the cleanup's too, goes through the wire checks.
+    if let Some(step) = ctx.target.cleanup(&ctx.okta, &report.steps).await {
+        report.steps.push(step);
+    }
+    if !ctx.target.is_embedded() {
+        wire::check_steps(&mut report.steps, wire::Ruleset::for_profile(opts.profile));
+    }
+    report.status = if cut.is_some() {
+        ScenarioStatus::Broken
+    } else {
+        scenario_status(&report)
+    };
     let state = ctx.target.final_state();
     secrets.append(&mut ctx.secrets);
     secrets.extend(ctx.target.secrets());
     let names = ctx
         .book
         .name_map(&ctx.okta, &ctx.target.base_url(), &secrets);
-    let (users, groups) = (ctx.book.all_users(), ctx.book.all_groups());
-    ctx.target.cleanup(&ctx.okta, &users, &groups).await;
     finished(report, started, names, state, secrets)
+}
+
+/// Why a scenario was cut short by the run's deadline.
+pub(crate) fn deadline_message(opts: &RunOptions) -> String {
+    format!(
+        "the run's deadline ({} s) passed before this scenario finished",
+        opts.deadline.as_secs()
+    )
 }
 
 /// The report of a scenario that could not run to the end.

@@ -262,6 +262,9 @@ pub(crate) fn subset(
                             return Some(m);
                         }
                     }
+                    // An empty multi-valued attribute and an absent one are the same state
+                    // (RFC 7643 §2.5): servers may leave `members: []` out.
+                    None if ev.as_array().is_some_and(Vec::is_empty) => {}
                     None => return Some((p, ev.clone(), Value::Null)),
                 }
             }
@@ -276,6 +279,7 @@ pub(crate) fn subset(
                 .enumerate()
                 .find_map(|(i, (ev, av))| subset(ev, av, &format!("{path}[{i}]")))
         }
+        (Value::Array(e), Value::Null) if e.is_empty() => None,
         (Value::Number(e), Value::Number(a)) => {
             (e.as_f64() != a.as_f64()).then(|| (path.to_owned(), expected.clone(), actual.clone()))
         }
@@ -472,6 +476,15 @@ mod tests {
         assert_eq!(m.0, "body.emails[0].value");
         let m = subset(&json!({"title": "x"}), &a, "body").unwrap();
         assert_eq!((m.0.as_str(), m.2), ("body.title", Value::Null));
+        // RFC 7643 §2.5: an empty multi-valued attribute may be left out (or null); a
+        // non-empty one may not.
+        assert_eq!(subset(&json!({"members": []}), &a, "body"), None);
+        assert_eq!(
+            subset(&json!({"members": []}), &json!({"members": null}), "body"),
+            None
+        );
+        let m = subset(&json!({"members": [{}]}), &a, "body").unwrap();
+        assert_eq!(m.0, "body.members");
     }
 
     #[test]

@@ -97,12 +97,10 @@ impl IdBook {
         self.console.get(key).map(String::as_str)
     }
 
-    /// Every user id seen (for cleanup), and every group id.
+    /// Every user id seen (the cleanup now follows Okta's own state, see `run::cleanup`).
+    #[cfg(test)]
     pub fn all_users(&self) -> Vec<String> {
         self.users.values().flatten().cloned().collect()
-    }
-    pub fn all_groups(&self) -> Vec<String> {
-        self.groups.values().flatten().cloned().collect()
     }
 
     /// `{user:alice}` for any id alice ever had (likewise `{group:eng}`, also for a group

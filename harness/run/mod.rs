@@ -59,6 +59,9 @@ pub struct RunOptions {
     pub timeout: Duration,
     /// The whole run's deadline: scenarios not finished by then are reported broken.
     pub deadline: Duration,
+    /// Against a live server, every name the run creates starts with `zh-<run id>-`
+    /// (see [`cleanup`]); reports show `zh-<run>`. Default: a fresh random id.
+    pub run_id: cleanup::RunId,
 }
 
 impl Default for RunOptions {
@@ -73,6 +76,7 @@ impl Default for RunOptions {
             jobs: default_jobs(),
             timeout: Duration::from_secs(10),
             deadline: Duration::from_secs(600),
+            run_id: cleanup::RunId::random(),
         }
     }
 }
@@ -143,8 +147,11 @@ pub struct RunOutcome {
 
 /// Runs one scenario (no deadline beyond the per-request timeout).
 pub async fn run_scenario(s: &Scenario, opts: &RunOptions) -> ScenarioRun {
-    exec::run(s, opts).await
+    exec::run(s, opts, None).await
 }
+
+/// How long the cleanup after a scenario may still take once the run's deadline passed.
+pub const CLEANUP_GRACE: Duration = Duration::from_secs(30);
 
 /// Runs `scenarios` with up to `opts.jobs` at once and reports them in the given order.
 /// `progress` is told when each one starts and finishes.
@@ -162,15 +169,13 @@ pub async fn run_all(
             if let Some(p) = progress {
                 p.start(&s.name);
             }
-            let run = match tokio::time::timeout_at(deadline, exec::run(s, opts)).await {
+            // The steps stop at the deadline; the cleanup after them gets a short grace,
+            // and this bound catches anything that would still hang.
+            let hard = deadline + CLEANUP_GRACE;
+            let run = match tokio::time::timeout_at(hard, exec::run(s, opts, Some(deadline))).await
+            {
                 Ok(run) => run,
-                Err(_) => exec::broken(
-                    s,
-                    format!(
-                        "the run's deadline ({} s) passed before this scenario finished",
-                        opts.deadline.as_secs()
-                    ),
-                ),
+                Err(_) => exec::broken(s, exec::deadline_message(opts)),
             };
             if let Some(p) = progress {
                 p.finish_scenario(&run.report);
@@ -205,6 +210,8 @@ pub async fn run_all(
     };
     let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
     report.redact_secrets(&refs);
+    // Reruns give the same report: the run's tag becomes `zh-<run>`.
+    cleanup::normalize_run_id(&mut report, &opts.run_id);
     RunOutcome { report, requests }
 }
 

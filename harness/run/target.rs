@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 
 use crate::okta::{Auth, AuthMode, OktaClient};
 use crate::report::snapshot::FinalState;
+use crate::report::{Finding, StepReport, StepStatus};
 use crate::scenario::{self, Action, Scenario};
 use crate::zinc::{
     Admin, DeletedGroupPolicy, Faults, ListQuery, MockZinc, Provisioning, Rule, Scope, ZincConfig,
@@ -298,22 +299,49 @@ impl Target {
         }
     }
 
-    /// After a scenario on a live server, unless `keep`: deletes the users and groups the
-    /// scenario made (by the server ids Okta learned), so the next run starts clean. The
-    /// requests are not part of the scenario's transcript. The embedded mock is dropped.
-    pub async fn cleanup(self, okta: &OktaClient, user_ids: &[String], group_ids: &[String]) {
+    pub fn is_embedded(&self) -> bool {
+        matches!(self, Target::Embedded { .. })
+    }
+
+    /// After a scenario on a live server, unless `keep`: removes what the scenario made, as
+    /// Okta would ([`cleanup::cleanup`](super::cleanup::cleanup): pushed groups deleted,
+    /// users deactivated), even when a step failed. Returns the cleanup as a last step of
+    /// the report (its requests, and a finding for anything it could not remove); `None`
+    /// for the embedded mock (dropped whole), with `keep`, or when nothing was made.
+    pub async fn cleanup(&self, okta: &OktaClient, steps: &[StepReport]) -> Option<StepReport> {
         let Target::External { spec } = self else {
-            return;
+            return None;
         };
         if spec.keep {
-            return;
+            return None;
         }
-        for id in group_ids {
-            let _ = okta.raw("DELETE", &format!("/Groups/{id}"), None).await;
+        let exchanges: Vec<_> = steps.iter().flat_map(|s| s.exchanges.clone()).collect();
+        let out = super::cleanup::cleanup(okta, &exchanges).await;
+        if out.exchanges.is_empty() && out.problems.is_empty() {
+            return None;
         }
-        for id in user_ids {
-            let _ = okta.raw("DELETE", &format!("/Users/{id}"), None).await;
-        }
+        Some(StepReport {
+            index: steps.len() + 1,
+            label: format!("{} (as Okta would)", out.summary_counts()),
+            line: None,
+            status: if out.problems.is_empty() {
+                StepStatus::Passed
+            } else {
+                StepStatus::Failed
+            },
+            skip_reason: None,
+            findings: out
+                .problems
+                .iter()
+                .map(|p| {
+                    Finding::new("cleanup", "removed (group deleted, user deactivated)", p.as_str())
+                        .rule(super::cleanup::CLEANUP_RULE)
+                        .hint("Accept Okta's deprovisioning: DELETE /Groups/{id} and PATCH (or PUT) active:false on /Users/{id}")
+                })
+                .collect(),
+            exchanges: out.exchanges,
+            okta_message: None,
+        })
     }
 }
 

@@ -94,6 +94,14 @@ pub const ALL: [WireRule; 8] = [
 ];
 
 impl Ruleset {
+    /// The rule ids a run's profile cites.
+    pub fn for_profile(profile: crate::scenario::Profile) -> Ruleset {
+        match profile {
+            crate::scenario::Profile::Okta => Ruleset::Okta,
+            crate::scenario::Profile::Zinc => Ruleset::Zinc,
+        }
+    }
+
     pub fn id(self, rule: WireRule) -> &'static str {
         match self {
             Ruleset::Okta => rule.okta,

@@ -738,55 +738,58 @@ steps:
         let s = scenario::parse("iso.yaml", SCENARIO).expect("valid scenario");
         let run = RunId::new("r1n2").unwrap();
         let iso = cleanup::isolate(&s, &run);
+        // The scenario's part of the tag is a stable hash of its file name: pinned here, so
+        // a change that would alter names between releases (and reports) is noticed.
+        assert_eq!(cleanup::scenario_tag(&s, &run), "zh-r1n2-ld20");
         let alice = iso.person("alice").unwrap();
-        assert_eq!(alice.email, "zh-r1n2-alice@example.com");
-        assert_eq!(alice.user_name, "zh-r1n2-alice@example.com");
+        assert_eq!(alice.email, "zh-r1n2-ld20-alice@example.com");
+        assert_eq!(alice.user_name, "zh-r1n2-ld20-alice@example.com");
         // Not confused with bob's jimbob@…, which is tagged on its own.
         assert_eq!(
             iso.person("bob").unwrap().email,
-            "zh-r1n2-jimbob@example.com"
+            "zh-r1n2-ld20-jimbob@example.com"
         );
-        assert_eq!(iso.group("eng").unwrap().name, "zh-r1n2 Engineering Team");
+        assert_eq!(iso.group("eng").unwrap().name, "zh-r1n2-ld20 Engineering Team");
         // Display names are not identities: untouched.
         assert_eq!(alice.first, "Alice");
         match &iso.steps[1].action {
             Action::UpdateUser { set, .. } => {
                 assert_eq!(
                     set.email.as_deref(),
-                    Some("zh-r1n2-alice.smith@example.com")
+                    Some("zh-r1n2-ld20-alice.smith@example.com")
                 );
                 assert_eq!(
                     set.user_name.as_deref(),
-                    Some("zh-r1n2-alice.smith@example.com")
+                    Some("zh-r1n2-ld20-alice.smith@example.com")
                 );
             }
             other => panic!("{other:?}"),
         }
         assert_eq!(
             iso.steps[1].expect.as_ref().unwrap().detail.as_deref(),
-            Some("zh-r1n2-alice.smith@example.com is taken")
+            Some("zh-r1n2-ld20-alice.smith@example.com is taken")
         );
         match &iso.steps[2].action {
             // Any letter case is found, and keeps its case.
             Action::Scim(r) => assert_eq!(
                 r.path,
-                r#"/Users?filter=userName eq "zh-r1n2-ALICE@example.com""#
+                r#"/Users?filter=userName eq "zh-r1n2-ld20-ALICE@example.com""#
             ),
             other => panic!("{other:?}"),
         }
         assert_eq!(
             iso.steps[2].expect.as_ref().unwrap().body,
-            Some(json!({"Resources": [{"userName": "zh-r1n2-alice@example.com"}]}))
+            Some(json!({"Resources": [{"userName": "zh-r1n2-ld20-alice@example.com"}]}))
         );
         match &iso.steps[3].action {
             Action::Scim(r) => assert_eq!(
                 r.path,
-                "/Groups?filter=displayName%20eq%20%22zh-r1n2%20Engineering%20Team%22"
+                "/Groups?filter=displayName%20eq%20%22zh-r1n2-ld20%20Engineering%20Team%22"
             ),
             other => panic!("{other:?}"),
         }
         match &iso.steps[5].action {
-            Action::RenameGroup { to, .. } => assert_eq!(to, "zh-r1n2 Platform"),
+            Action::RenameGroup { to, .. } => assert_eq!(to, "zh-r1n2-ld20 Platform"),
             other => panic!("{other:?}"),
         }
         // The original is untouched, and isolating twice with two ids gives two names.
