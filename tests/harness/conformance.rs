@@ -667,6 +667,35 @@ mod wire {
     }
 
     #[test]
+    fn a_write_without_a_body_forgets_the_name_it_may_have_changed() {
+        let mut c = WireChecker::new(Ruleset::Okta);
+        let create = json!({"userName": "Dan@Example.com"});
+        assert!(
+            c.check(&ex(
+                "POST",
+                "/Users",
+                Some(create),
+                201,
+                Body::Json(user("u4", "Dan@Example.com"))
+            ))
+            .is_empty()
+        );
+        let patch = json!({"Operations": [{"op": "replace", "path": "userName", "value": "dan@example.com"}]});
+        assert!(
+            c.check(&ex("PATCH", "/Users/u4", Some(patch), 204, Body::Empty))
+                .is_empty()
+        );
+        let read = c.check(&ex(
+            "GET",
+            "/Users/u4",
+            None,
+            200,
+            Body::Json(user("u4", "dan@example.com")),
+        ));
+        assert!(read.is_empty(), "{read:#?}");
+    }
+
+    #[test]
     fn filters_are_parsed_or_left_alone() {
         assert_eq!(
             wire::parse_eq(r#"userName eq "a@b.c""#),
@@ -719,6 +748,11 @@ steps:
       path: /Groups?filter=displayName%20eq%20%22Engineering%20Team%22
   - push_group: eng
   - rename_group: { group: eng, to: Platform }
+  - scim:
+      method: PATCH
+      path: "/Users/{user:alice}?x=carol.new%40example.org"
+      body: { Operations: [{ op: replace, path: userName, value: Carol.New@example.org }] }
+    expect: { body: { userName: Carol.New@example.org }, detail: "not an email: a@b" }
 "#;
 
     #[test]
@@ -749,7 +783,10 @@ steps:
             iso.person("bob").unwrap().email,
             "zh-r1n2-ld20-jimbob@example.com"
         );
-        assert_eq!(iso.group("eng").unwrap().name, "zh-r1n2-ld20 Engineering Team");
+        assert_eq!(
+            iso.group("eng").unwrap().name,
+            "zh-r1n2-ld20 Engineering Team"
+        );
         // Display names are not identities: untouched.
         assert_eq!(alice.first, "Alice");
         match &iso.steps[1].action {
@@ -792,6 +829,29 @@ steps:
             Action::RenameGroup { to, .. } => assert_eq!(to, "zh-r1n2-ld20 Platform"),
             other => panic!("{other:?}"),
         }
+        // An email no person has, brought by a raw request, is tagged as well (plain or
+        // %40-encoded); text that only looks like one is not.
+        let t = cleanup::scenario_tag(&s, &run);
+        match &iso.steps[6].action {
+            Action::Scim(r) => {
+                assert_eq!(
+                    r.path,
+                    format!("/Users/{{user:alice}}?x={t}-carol.new%40example.org")
+                );
+                assert_eq!(
+                    r.body,
+                    Some(json!({"Operations": [{"op": "replace", "path": "userName",
+                    "value": format!("{t}-Carol.New@example.org")}]}))
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        let e = iso.steps[6].expect.as_ref().unwrap();
+        assert_eq!(
+            e.body,
+            Some(json!({"userName": format!("{t}-Carol.New@example.org")}))
+        );
+        assert_eq!(e.detail.as_deref(), Some("not an email: a@b"));
         // The original is untouched, and isolating twice with two ids gives two names.
         assert_eq!(s.person("alice").unwrap().email, "alice@example.com");
         let other = cleanup::isolate(&s, &RunId::new("zz99").unwrap());
