@@ -1070,3 +1070,272 @@ steps:
         );
     }
 }
+
+/// `zinc-harness run --target <scim2-server> --profile okta`, the command a user runs: the
+/// report (normalized) is a snapshot, reruns give the same report, the JUnit output is read
+/// by a real consumer, and the server keeps nothing active of ours afterwards.
+mod live_run {
+    use std::path::PathBuf;
+    use std::process::Stdio;
+
+    use super::*;
+
+    /// The most one `run` against scim2-server may take (it takes seconds).
+    const RUN_BOUND: Duration = Duration::from_secs(240);
+
+    pub(super) struct Out {
+        pub code: i32,
+        pub stdout: String,
+        pub stderr: String,
+    }
+
+    /// Runs the binary with `args` (the token passed through `ZH_CONF_TOKEN`), bounded.
+    pub(super) async fn zinc_harness(args: &[&str], token: Option<&str>) -> Out {
+        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_zinc-harness"));
+        cmd.args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdin(Stdio::null())
+            .kill_on_drop(true);
+        if let Some(t) = token {
+            cmd.env("ZH_CONF_TOKEN", t);
+        }
+        let out = tokio::time::timeout(RUN_BOUND, cmd.output())
+            .await
+            .expect("zinc-harness run hung")
+            .expect("zinc-harness runs");
+        Out {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    fn temp(name: &str) -> PathBuf {
+        std::env::temp_dir().join(format!("zh-conf-{}-{name}", uuid::Uuid::new_v4().simple()))
+    }
+
+    /// What the snapshot keeps of a JSON report: outcomes, skip reasons, findings and the
+    /// root causes; server ids, ports, times and durations normalized away.
+    pub(super) fn condensed(report: &Value) -> Value {
+        let scenarios: Vec<Value> = report["scenarios"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                if s["status"] == "skipped" {
+                    return json!({"file": s["file"], "status": s["status"], "skip_reason": s["skip_reason"]});
+                }
+                let steps: Vec<Value> = s["steps"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|st| {
+                        st["status"] != "passed"
+                            || st["label"]
+                                .as_str()
+                                .is_some_and(|l| l.starts_with("cleanup"))
+                    })
+                    .map(|st| {
+                        json!({"step": st["label"], "status": st["status"],
+                        "skip_reason": st["skip_reason"], "findings": st["findings"]})
+                    })
+                    .collect();
+                json!({"file": s["file"], "case": s["case"], "status": s["status"],
+                    "skip_reason": s["skip_reason"], "error": s["error"], "steps": steps})
+            })
+            .collect();
+        let v = json!({"target": report["target"], "exit_code": report["exit_code"],
+            "summary": report["summary"], "root_causes": report["root_causes"],
+            "scenarios": scenarios});
+        normalize(v)
+    }
+
+    /// Server ids (32 hex digits), the loopback port and anything time-like become stable.
+    fn normalize(v: Value) -> Value {
+        match v {
+            Value::String(s) => Value::String(normalize_text(&s)),
+            Value::Array(a) => Value::Array(a.into_iter().map(normalize).collect()),
+            Value::Object(m) => {
+                Value::Object(m.into_iter().map(|(k, v)| (k, normalize(v))).collect())
+            }
+            other => other,
+        }
+    }
+
+    fn normalize_text(s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        let b = s.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            let run = b[i..]
+                .iter()
+                .take_while(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+                .count();
+            if run == 32 {
+                out.push_str("<id>");
+                i += 32;
+            } else if s[i..].starts_with("127.0.0.1:") {
+                let digits = b[i + 10..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_digit())
+                    .count();
+                out.push_str("127.0.0.1:<port>");
+                i += 10 + digits;
+            } else {
+                let ch = s[i..].chars().next().unwrap();
+                out.push(ch);
+                i += ch.len_utf8();
+            }
+        }
+        out
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn okta_profile_against_scim2_server() {
+        let Some(server) = Scim2Server::start().await else {
+            return;
+        };
+        let base = server.base_url();
+        let json_out = |f: &PathBuf| {
+            vec![
+                "run".to_owned(),
+                "scenarios/okta".into(),
+                "--target".into(),
+                base.clone(),
+                "--token-env".into(),
+                "ZH_CONF_TOKEN".into(),
+                "--profile".into(),
+                "okta".into(),
+                "--jobs".into(),
+                "1".into(),
+                "--format".into(),
+                "json".into(),
+                "--output".into(),
+                f.display().to_string(),
+            ]
+        };
+        let (f1, f2, f3) = (temp("1.json"), temp("2.json"), temp("3.xml"));
+        let started = Instant::now();
+        let args1 = json_out(&f1);
+        let run1 = zinc_harness(
+            &args1.iter().map(String::as_str).collect::<Vec<_>>(),
+            Some(server.token()),
+        )
+        .await;
+        let wall = started.elapsed();
+        eprintln!("run --target scim2-server --profile okta: {wall:?}");
+        let r1: Value = serde_json::from_str(&std::fs::read_to_string(&f1).unwrap()).unwrap();
+        assert_eq!(
+            run1.code as u64,
+            r1["exit_code"].as_u64().unwrap(),
+            "{}",
+            run1.stderr
+        );
+        // The readable report went to stdout, with the root-cause summary when anything failed.
+        assert!(run1.stdout.contains("passed,"), "{}", run1.stdout);
+        assert!(!run1.stdout.contains(server.token()) && !run1.stderr.contains(server.token()));
+        let text = std::fs::read_to_string(&f1).unwrap();
+        assert!(
+            !text.contains(server.token()),
+            "the token leaked into the JSON report"
+        );
+        assert!(
+            !text.contains("\"zh-") || text.contains("zh-<run>"),
+            "the run id is normalized"
+        );
+        // Every okta scenario ran to the end: none broken, none left out.
+        let n_files = std::fs::read_dir("scenarios/okta").unwrap().count();
+        assert_eq!(r1["summary"]["total"].as_u64().unwrap() as usize, n_files);
+        assert_eq!(r1["summary"]["broken"], 0, "{}", run1.stdout);
+        // Scenarios that left something active end with the cleanup, as Okta would do it
+        // (the server's state after the runs, checked below, shows it missed nothing).
+        let cleaned = r1["scenarios"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|s| s["steps"].as_array().unwrap().last())
+            .filter(|st| st["label"].as_str().unwrap().starts_with("cleanup: "))
+            .count();
+        assert!(cleaned > 10, "only {cleaned} scenarios cleaned up");
+        insta::assert_yaml_snapshot!("scim2_server_okta_profile", condensed(&r1));
+
+        // A rerun on the same server (the first run's users still there, deactivated) gives
+        // the same report.
+        let args2 = json_out(&f2);
+        let run2 = zinc_harness(
+            &args2.iter().map(String::as_str).collect::<Vec<_>>(),
+            Some(server.token()),
+        )
+        .await;
+        let r2: Value = serde_json::from_str(&std::fs::read_to_string(&f2).unwrap()).unwrap();
+        assert_eq!(run2.code, run1.code);
+        assert_eq!(
+            condensed(&r2),
+            condensed(&r1),
+            "a rerun gave another report"
+        );
+
+        // JUnit for CI: read back by a real JUnit consumer, counts as in the JSON report.
+        let mut args3 = json_out(&f3);
+        let at = args3.iter().position(|a| a == "json").unwrap();
+        args3[at] = "junit".into();
+        let run3 = zinc_harness(
+            &args3.iter().map(String::as_str).collect::<Vec<_>>(),
+            Some(server.token()),
+        )
+        .await;
+        assert_eq!(run3.code, run1.code);
+        let xml = std::fs::read_to_string(&f3).unwrap();
+        crate::report::junit::well_formed(&xml);
+        let suites = crate::report::junit::parse(&xml);
+        let summary = &r1["summary"];
+        assert_eq!(suites.tests as u64, summary["total"].as_u64().unwrap());
+        assert_eq!(suites.skipped as u64, summary["skipped"].as_u64().unwrap());
+        assert_eq!(
+            (suites.failures + suites.errors) as u64,
+            summary["failed"].as_u64().unwrap() + summary["broken"].as_u64().unwrap()
+        );
+        assert!(!xml.contains(server.token()));
+
+        // After three runs the server holds nothing active of ours: users deactivated,
+        // groups deleted.
+        let http = reqwest::Client::new();
+        let list = |what: &'static str| {
+            let (http, url, token) = (
+                http.clone(),
+                format!("{base}/{what}?count=10000"),
+                server.token().to_owned(),
+            );
+            async move {
+                let v: Value = http
+                    .get(url)
+                    .bearer_auth(token)
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                v["Resources"].as_array().cloned().unwrap_or_default()
+            }
+        };
+        let users = list("Users").await;
+        assert!(!users.is_empty(), "the runs created users");
+        let active: Vec<&Value> = users
+            .iter()
+            .filter(|u| u["active"] != json!(false))
+            .collect();
+        assert!(active.is_empty(), "left active: {active:#?}");
+        assert!(
+            users
+                .iter()
+                .all(|u| u["userName"].as_str().unwrap().starts_with("zh-")),
+            "every user a run made carries the run tag"
+        );
+        let groups = list("Groups").await;
+        assert!(groups.is_empty(), "groups left: {groups:#?}");
+        for f in [f1, f2, f3] {
+            let _ = std::fs::remove_file(f);
+        }
+    }
+}
