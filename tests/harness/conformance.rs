@@ -1339,3 +1339,167 @@ mod live_run {
         }
     }
 }
+
+/// The misbehaving-target catalogue end to end: `zinc-harness run --target …` against each,
+/// with a short timeout. Each run ends within a bound with the documented exit code and a
+/// report that says why; none panics or hangs.
+mod misbehaving_runs {
+    use super::live_run::zinc_harness;
+    use super::*;
+
+    const SCENARIO: &str = r#"
+case: okta-misbehaving
+title: The first thing Okta does with a new app
+profiles: [okta]
+people:
+  alice: { first: Alice, last: Smith, email: alice@example.com }
+steps:
+  - test_credentials:
+    expect: { ok: true }
+  - assign_user: alice
+    expect: { ok: true, status: 201 }
+"#;
+
+    async fn run_against(base: &str) -> (super::live_run::Out, Value, Duration) {
+        let dir = std::env::temp_dir().join(format!("zh-misb-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("misbehaving.yaml");
+        std::fs::write(&file, SCENARIO).unwrap();
+        let report = dir.join("report.json");
+        let started = Instant::now();
+        let out = zinc_harness(
+            &[
+                "run",
+                file.to_str().unwrap(),
+                "--target",
+                base,
+                "--token-env",
+                "ZH_CONF_TOKEN",
+                "--profile",
+                "okta",
+                "--timeout",
+                "1",
+                "--deadline",
+                "60",
+                "--format",
+                "json",
+                "--output",
+                report.to_str().unwrap(),
+            ],
+            Some(TOKEN),
+        )
+        .await;
+        let took = started.elapsed();
+        let json = std::fs::read_to_string(&report)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or(Value::Null);
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+        assert!(!out.stdout.contains(TOKEN) && !out.stderr.contains(TOKEN));
+        (out, json, took)
+    }
+
+    /// Exit 1 (a failed check), every step failed, and Okta's message of the first says `why`.
+    fn failed_with(out: &super::live_run::Out, report: &Value, why: &str) {
+        assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+        let s = &report["scenarios"][0];
+        assert_eq!(s["status"], "failed", "{s}");
+        let first = &s["steps"][0];
+        assert_eq!(first["status"], "failed");
+        let msg = first["okta_message"].as_str().unwrap_or_default();
+        assert!(msg.contains(why), "{msg:?} does not say {why:?}");
+        assert!(
+            out.stdout.contains(why),
+            "the readable report says why:\n{}",
+            out.stdout
+        );
+    }
+
+    async fn wiremock_answering(resp: ResponseTemplate) -> MockServer {
+        let server = MockServer::start().await;
+        Mock::given(any()).respond_with(resp).mount(&server).await;
+        server
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn each_misbehaving_target_is_a_clear_failure() {
+        let html = wiremock_answering(ResponseTemplate::new(502).set_body_raw(
+            "<html><body><h1>502 Bad Gateway</h1></body></html>",
+            "text/html",
+        ))
+        .await;
+        let not_json =
+            wiremock_answering(ResponseTemplate::new(200).set_body_raw("OK", "text/plain")).await;
+        let all_500 = wiremock_answering(ResponseTemplate::new(500).set_body_json(json!({
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],
+            "status": "500", "detail": "database is down"})))
+        .await;
+        let redirect = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(302).insert_header(
+                "Location",
+                format!("{}/scim/v2/Users", redirect.uri()).as_str(),
+            ))
+            .mount(&redirect)
+            .await;
+        let cases: Vec<(String, &str)> = vec![
+            (
+                format!("{}/scim/v2", html.uri()),
+                "Bad Gateway. Invalid JSON: Unexpected character ('<'",
+            ),
+            (
+                format!("{}/scim/v2", not_json.uri()),
+                "Invalid JSON: Unrecognized token 'OK'",
+            ),
+            (
+                format!("{}/scim/v2", all_500.uri()),
+                "Internal Server Error. Errors reported by remote server: database is down",
+            ),
+            (
+                format!("{}/scim/v2", redirect.uri()),
+                "Found (302): the server redirects to",
+            ),
+            (
+                targets::slow_drip(Duration::from_millis(100)).await,
+                "Read timed out",
+            ),
+            (
+                targets::huge_body(50 * 1024 * 1024, false).await,
+                "the body is larger than 4 MiB",
+            ),
+        ];
+        for (base, why) in cases {
+            let (out, report, took) = run_against(&base).await;
+            failed_with(&out, &report, why);
+            assert!(took < Duration::from_secs(60), "{why}: took {took:?}");
+            // The wire checks see the broken error bodies too (not for a 200 or no answer).
+            if why.contains("Bad Gateway") {
+                let rules: Vec<&str> = report["scenarios"][0]["steps"][0]["findings"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter_map(|f| f["rule"].as_str())
+                    .collect();
+                assert!(rules.contains(&"okta:error-body"), "{rules:?}");
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_is_a_broken_run() {
+        let (out, _, took) = run_against(&targets::refused_url()).await;
+        assert_eq!(out.code, 3, "{}", out.stderr);
+        assert!(
+            out.stderr.contains("the target is unreachable"),
+            "{}",
+            out.stderr
+        );
+        assert!(
+            out.stderr.to_lowercase().contains("refused"),
+            "{}",
+            out.stderr
+        );
+        assert!(took < Duration::from_secs(30));
+    }
+}
