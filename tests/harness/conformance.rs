@@ -1486,6 +1486,63 @@ steps:
         }
     }
 
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_whole_run_has_a_deadline() {
+        // Each request gives up after 1 s; the run's deadline (2 s) cuts the scenario
+        // during its second step: broken, exit 3, the steps done so far kept.
+        let base = targets::slow_drip(Duration::from_millis(100)).await;
+        let dir = std::env::temp_dir().join(format!("zh-dl-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("slow.yaml");
+        let steps = "  - test_credentials:\n".repeat(5);
+        std::fs::write(
+            &file,
+            format!("case: okta-slow\ntitle: slow\nprofiles: [okta]\nsteps:\n{steps}"),
+        )
+        .unwrap();
+        let report = dir.join("r.json");
+        let started = Instant::now();
+        let out = zinc_harness(
+            &[
+                "run",
+                file.to_str().unwrap(),
+                "--target",
+                &base,
+                "--profile",
+                "okta",
+                "--timeout",
+                "1",
+                "--deadline",
+                "2.5",
+                "--format",
+                "json",
+                "--output",
+                report.to_str().unwrap(),
+            ],
+            None,
+        )
+        .await;
+        let took = started.elapsed();
+        assert_eq!(out.code, 3, "{}\n{}", out.stdout, out.stderr);
+        assert!(took < Duration::from_secs(30), "{took:?}");
+        let r: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+        let s = &r["scenarios"][0];
+        assert_eq!(s["status"], "broken");
+        assert!(s["error"].as_str().unwrap().contains("deadline"), "{s}");
+        let statuses: Vec<&str> = s["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|st| st["status"].as_str().unwrap())
+            .collect();
+        assert_eq!(statuses.len(), 5, "every step is reported: {statuses:?}");
+        assert!(
+            statuses[0] == "failed" && statuses[4] == "skipped",
+            "{statuses:?}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     #[tokio::test]
     async fn a_refused_connection_is_a_broken_run() {
         let (out, _, took) = run_against(&targets::refused_url()).await;
