@@ -100,7 +100,14 @@ pub fn pretty(r: &BenchReport) -> String {
         kib(m.rss_before_kib),
         kib(m.rss_after_kib),
         m.bytes_per_user
-            .map(|b| format!(", {b:.0} bytes per user (client + server)"))
+            .map(|b| {
+                let whose = if r.target == "embedded" {
+                    "client + embedded server"
+                } else {
+                    "client"
+                };
+                format!(", {b:.0} bytes per user ({whose})")
+            })
             .unwrap_or_default()
     );
 

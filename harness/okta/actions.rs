@@ -123,6 +123,34 @@ impl<'c> Run<'c> {
         }
     }
 
+    /// Okta's lookup before a create: `GET /{resource}?filter={attr} eq "{value}"`. The first
+    /// match's id, or `None` when nothing matches (Okta's docs also accept a 404 Error body
+    /// for "no match"). `what` names the resource in the error of a match without an id.
+    async fn find(
+        &mut self,
+        ctx: &str,
+        resource: &str,
+        attr: &str,
+        value: &str,
+        what: &str,
+    ) -> Step<Option<String>> {
+        let path = filter_path(resource, attr, value);
+        let (status, body) = self
+            .call(ctx, Method::GET, &path, None, is_2xx_or_404)
+            .await?;
+        if status == 404 {
+            return Ok(None);
+        }
+        let found = list_of(ctx, status, body)?.1;
+        match found.first() {
+            None => Ok(None),
+            Some(hit) => id_of(Some(hit), status, || {
+                format!("{ctx}: the matching {what} has no id")
+            })
+            .map(Some),
+        }
+    }
+
     /// The last exchange so far is the action's main one (follow-ups come after it).
     fn mark(&mut self) {
         if !self.log.is_empty() {
@@ -147,6 +175,13 @@ impl<'c> Run<'c> {
             primary,
             exchanges: self.log,
         }
+    }
+
+    /// The action ends without a request, and says why.
+    fn nothing_sent(self, reason: impl Into<String>) -> ActionOutcome {
+        self.done(Ok(ActionResult::NothingSent {
+            reason: reason.into(),
+        }))
     }
 
     fn app(&self) -> App {
@@ -316,6 +351,34 @@ fn str_field<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str)
 }
 
+/// The result of an action on a user it did not create.
+fn existing_user(server_id: String) -> ActionResult {
+    ActionResult::User {
+        server_id,
+        created: false,
+    }
+}
+
+/// The result of an action on a group it did not create.
+fn existing_group(server_id: String) -> ActionResult {
+    ActionResult::Group {
+        server_id,
+        created: false,
+    }
+}
+
+/// The non-empty `id` of a resource the server answered with; without one, a `Fail` with
+/// the `missing` message.
+fn id_of(v: Option<&Value>, status: u16, missing: impl FnOnce() -> String) -> Step<String> {
+    v.and_then(|v| str_field(v, "id"))
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .ok_or_else(|| Fail {
+            status: Some(status),
+            message: missing(),
+        })
+}
+
 /// What one action needs of a person, copied out of the lock.
 struct UserSnap {
     okta_id: String,
@@ -399,11 +462,8 @@ impl OktaClient {
         let mut result = Ok(ActionResult::None);
         for (path, what) in paths {
             let ctx = format!("Error while testing the connection (listing {what})");
-            let step = match run.call(&ctx, Method::GET, &path, None, is_200).await {
-                Ok((status, body)) => list_of(&ctx, status, body).map(|_| ()),
-                Err(f) => Err(f),
-            };
-            if let Err(f) = step {
+            let step = run.call(&ctx, Method::GET, &path, None, is_200).await;
+            if let Err(f) = step.and_then(|(status, body)| list_of(&ctx, status, body)) {
                 result = Err(f);
                 break;
             }
@@ -431,25 +491,12 @@ impl OktaClient {
         let snap = self.user_snap(key, |_| {})?;
         let user_name = snap.profile.user_name().to_owned();
         let ctx = format!("Error while verifying if user {user_name} exists");
-        let path = filter_path("Users", "userName", &user_name);
-        // Okta's docs also accept a 404 Error body for "no match".
-        let (status, body) = run
-            .call(&ctx, Method::GET, &path, None, is_2xx_or_404)
-            .await?;
-        let found = if status == 404 {
-            Vec::new()
-        } else {
-            list_of(&ctx, status, body)?.1
-        };
-        match found.first() {
+        match run
+            .find(&ctx, "Users", "userName", &user_name, "user")
+            .await?
+        {
             None => self.create_user(run, key, &snap).await,
-            Some(hit) => {
-                let id = str_field(hit, "id").filter(|s| !s.is_empty()).ok_or(Fail {
-                    status: Some(status),
-                    message: format!("{ctx}: the matching user has no id"),
-                })?;
-                self.link_user(run, key, &snap, id.to_owned()).await
-            }
+            Some(id) => self.link_user(run, key, &snap, id).await,
         }
     }
 
@@ -474,20 +521,17 @@ impl OktaClient {
                 message: format!("{ctx}: Create new user returned empty user"),
             });
         };
-        let id = str_field(&got, "id")
-            .filter(|s| !s.is_empty())
-            .ok_or(Fail {
-                status: Some(status),
-                message: format!("{ctx}: the created user has no id"),
-            })?;
+        let id = id_of(Some(&got), status, || {
+            format!("{ctx}: the created user has no id")
+        })?;
         let profile = snap.profile.clone();
         self.with_person(key, |p| {
-            p.server_id = Some(id.to_owned());
+            p.server_id = Some(id.clone());
             p.app_active = true;
             p.pushed = Some(profile);
         });
         Ok(ActionResult::User {
-            server_id: id.to_owned(),
+            server_id: id,
             created: true,
         })
     }
@@ -525,10 +569,7 @@ impl OktaClient {
             p.app_active = true;
             p.pushed = pushed;
         });
-        Ok(ActionResult::User {
-            server_id: id,
-            created: false,
-        })
+        Ok(existing_user(id))
     }
 
     /// Read-modify-write of a user: `GET /Users/{id}` (a 404 stops), then `PUT` of the GET
@@ -575,9 +616,9 @@ impl OktaClient {
         let snap = self.user_snap(key, |p| p.profile.apply(changes))?;
         let mut run = Run::new(self, ActionKind::UpdateUser);
         let (Some(id), true) = (snap.server_id.clone(), snap.app_active) else {
-            return Ok(run.done(Ok(ActionResult::NothingSent {
-                reason: format!("{key} has no active app user: only the Okta profile changed"),
-            })));
+            return Ok(run.nothing_sent(format!(
+                "{key} has no active app user: only the Okta profile changed"
+            )));
         };
         let r = self
             .get_put_user(&mut run, &id, &snap.profile, snap.pushed.as_ref(), None)
@@ -586,10 +627,7 @@ impl OktaClient {
             let profile = snap.profile.clone();
             self.with_person(key, |p| p.pushed = Some(profile));
         }
-        Ok(run.done(r.map(|()| ActionResult::User {
-            server_id: id,
-            created: false,
-        })))
+        Ok(run.done(r.map(|()| existing_user(id))))
     }
 
     /// Deactivates the Okta user (which also removes the app assignment, as in Okta) and
@@ -618,9 +656,7 @@ impl OktaClient {
         let snap = self.user_snap(key, edit)?;
         let mut run = Run::new(self, action);
         let (Some(id), true) = (snap.server_id.clone(), snap.app_active) else {
-            return Ok(run.done(Ok(ActionResult::NothingSent {
-                reason: format!("{key} has no active app user to deprovision"),
-            })));
+            return Ok(run.nothing_sent(format!("{key} has no active app user to deprovision")));
         };
         let user_name = snap.profile.user_name().to_owned();
         let r = match run.app() {
@@ -649,10 +685,7 @@ impl OktaClient {
         if r.is_ok() {
             self.with_person(key, |p| p.app_active = false);
         }
-        Ok(run.done(r.map(|()| ActionResult::User {
-            server_id: id,
-            created: false,
-        })))
+        Ok(run.done(r.map(|()| existing_user(id))))
     }
 
     /// Reactivates the Okta user and restores the assignment. `oin`: `PATCH active:true` on
@@ -689,10 +722,7 @@ impl OktaClient {
                 {
                     Ok(_) => {
                         self.with_person(key, |p| p.app_active = true);
-                        Ok(ActionResult::User {
-                            server_id: id,
-                            created: false,
-                        })
+                        Ok(existing_user(id))
                     }
                     // The server lost the user: Okta's recovery is a fresh lookup + create.
                     Err(Fail {
@@ -818,22 +848,12 @@ impl OktaClient {
         let mut run = Run::new(self, ActionKind::PushGroup);
         let r = async {
             let ctx = format!("Error while verifying if group {} exists", g.name);
-            let path = filter_path("Groups", "displayName", &g.name);
-            let (status, body) = run
-                .call(&ctx, Method::GET, &path, None, is_2xx_or_404)
+            let found = run
+                .find(&ctx, "Groups", "displayName", &g.name, "group")
                 .await?;
-            let found = if status == 404 {
-                Vec::new()
-            } else {
-                list_of(&ctx, status, body)?.1
-            };
-            if let Some(hit) = found.first() {
-                let id = str_field(hit, "id").filter(|s| !s.is_empty()).ok_or(Fail {
-                    status: Some(status),
-                    message: format!("{ctx}: the matching group has no id"),
-                })?;
-                self.set_pushed_group(key, Some(id.to_owned()));
-                g.server_id = Some(id.to_owned());
+            if let Some(id) = found {
+                self.set_pushed_group(key, Some(id.clone()));
+                g.server_id = Some(id.clone());
                 match run.app() {
                     App::Oin => {
                         let ops = vec![
@@ -841,27 +861,18 @@ impl OktaClient {
                         ];
                         self.membership_change(&mut run, &g, ops).await?;
                     }
-                    App::Aiw => self.get_put_group(&mut run, id, &g).await?,
+                    App::Aiw => self.get_put_group(&mut run, &id, &g).await?,
                 }
-                return Ok(ActionResult::Group {
-                    server_id: id.to_owned(),
-                    created: false,
-                });
+                return Ok(existing_group(id));
             }
             let ctx = format!("Error while creating group {}", g.name);
             let body = json!({"schemas": [GROUP_URN], "displayName": g.name, "members": g.members});
             let (status, got) = run
                 .call(&ctx, Method::POST, "/Groups", Some(&body), is_2xx)
                 .await?;
-            let id = got
-                .as_ref()
-                .and_then(|v| str_field(v, "id"))
-                .filter(|s| !s.is_empty())
-                .ok_or(Fail {
-                    status: Some(status),
-                    message: format!("{ctx}: the created group has no id"),
-                })?
-                .to_owned();
+            let id = id_of(got.as_ref(), status, || {
+                format!("{ctx}: the created group has no id")
+            })?;
             self.set_pushed_group(key, Some(id.clone()));
             // The create is what a scenario's expected status refers to, not aiw's follow-up.
             run.mark();
@@ -899,21 +910,14 @@ impl OktaClient {
         };
         let mut run = Run::new(self, ActionKind::AddMembers);
         let Some(id) = g.server_id.clone() else {
-            return Ok(run.done(Ok(ActionResult::NothingSent {
-                reason: format!("group {group} is not pushed"),
-            })));
+            return Ok(run.nothing_sent(format!("group {group} is not pushed")));
         };
         if added.is_empty() {
-            return Ok(run.done(Ok(ActionResult::NothingSent {
-                reason: "no new member is an assigned, provisioned user".into(),
-            })));
+            return Ok(run.nothing_sent("no new member is an assigned, provisioned user"));
         }
         let ops = vec![json!({"op": "add", "path": "members", "value": added})];
         let r = self.membership_change(&mut run, &g, ops).await;
-        Ok(run.done(r.map(|()| ActionResult::Group {
-            server_id: id,
-            created: false,
-        })))
+        Ok(run.done(r.map(|()| existing_group(id))))
     }
 
     /// Removes `people` from the Okta group; when pushed, sends `remove` operations with the
@@ -925,15 +929,7 @@ impl OktaClient {
     ) -> Result<ActionOutcome, OktaError> {
         let removed: Vec<String> = {
             let mut dir = self.inner.dir.lock();
-            for p in people {
-                if !dir.people.contains_key(*p) {
-                    return Err(OktaError::UnknownPerson((*p).to_owned()));
-                }
-            }
-            let g = dir
-                .groups
-                .get_mut(group)
-                .ok_or_else(|| OktaError::UnknownGroup(group.to_owned()))?;
+            let g = dir.group_for_members(group, people)?;
             let was: Vec<String> = g.members.clone();
             g.members.retain(|m| !people.contains(&m.as_str()));
             people
@@ -946,24 +942,17 @@ impl OktaClient {
         let g = self.group_snap(group, |_| {})?;
         let mut run = Run::new(self, ActionKind::RemoveMembers);
         let Some(id) = g.server_id.clone() else {
-            return Ok(run.done(Ok(ActionResult::NothingSent {
-                reason: format!("group {group} is not pushed"),
-            })));
+            return Ok(run.nothing_sent(format!("group {group} is not pushed")));
         };
         if removed.is_empty() {
-            return Ok(run.done(Ok(ActionResult::NothingSent {
-                reason: "no removed member was provisioned".into(),
-            })));
+            return Ok(run.nothing_sent("no removed member was provisioned"));
         }
         let ops = removed
             .iter()
             .map(|sid| json!({"op": "remove", "path": format!("members[value eq \"{sid}\"]")}))
             .collect();
         let r = self.membership_change(&mut run, &g, ops).await;
-        Ok(run.done(r.map(|()| ActionResult::Group {
-            server_id: id,
-            created: false,
-        })))
+        Ok(run.done(r.map(|()| existing_group(id))))
     }
 
     /// Renames the Okta group; when pushed, `oin` sends the rename PATCH (`id` in `value`),
@@ -976,18 +965,13 @@ impl OktaClient {
         let g = self.group_snap(group, |g| g.name = new_name.to_owned())?;
         let mut run = Run::new(self, ActionKind::RenameGroup);
         let Some(id) = g.server_id.clone() else {
-            return Ok(run.done(Ok(ActionResult::NothingSent {
-                reason: format!("group {group} is not pushed"),
-            })));
+            return Ok(run.nothing_sent(format!("group {group} is not pushed")));
         };
         let r = match run.app() {
             App::Oin => self.rename_call(&mut run, &id, &g.name).await,
             App::Aiw => self.get_put_group(&mut run, &id, &g).await,
         };
-        Ok(run.done(r.map(|()| ActionResult::Group {
-            server_id: id,
-            created: false,
-        })))
+        Ok(run.done(r.map(|()| existing_group(id))))
     }
 
     /// "Push now": the whole membership. `oin`: `PATCH replace path members` with every
@@ -1016,10 +1000,7 @@ impl OktaClient {
             }
             App::Aiw => self.get_put_group(&mut run, &id, &g).await,
         };
-        Ok(run.done(r.map(|()| ActionResult::Group {
-            server_id: id,
-            created: false,
-        })))
+        Ok(run.done(r.map(|()| existing_group(id))))
     }
 
     /// "Unlink pushed group": with `delete`, `DELETE /Groups/{id}` ("Delete the group in the
@@ -1038,9 +1019,7 @@ impl OktaClient {
         self.set_pushed_group(group, None);
         let mut run = Run::new(self, ActionKind::UnlinkGroup);
         if !delete {
-            return Ok(run.done(Ok(ActionResult::NothingSent {
-                reason: "unlinked, group left in the target app".into(),
-            })));
+            return Ok(run.nothing_sent("unlinked, group left in the target app"));
         }
         let r = run
             .call(
@@ -1051,10 +1030,7 @@ impl OktaClient {
                 is_2xx,
             )
             .await;
-        Ok(run.done(r.map(|_| ActionResult::Group {
-            server_id: id,
-            created: false,
-        })))
+        Ok(run.done(r.map(|_| existing_group(id))))
     }
 
     // ----- Lists -----------------------------------------------------------------------------

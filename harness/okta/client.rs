@@ -156,15 +156,7 @@ impl OktaClient {
     /// `add_members` action to have Okta push the change.
     pub fn add_to_group(&self, group: &str, people: &[&str]) -> Result<(), OktaError> {
         let mut dir = self.inner.dir.lock();
-        for p in people {
-            if !dir.people.contains_key(*p) {
-                return Err(OktaError::UnknownPerson((*p).to_owned()));
-            }
-        }
-        let g = dir
-            .groups
-            .get_mut(group)
-            .ok_or_else(|| OktaError::UnknownGroup(group.to_owned()))?;
+        let g = dir.group_for_members(group, people)?;
         for p in people {
             if !g.members.iter().any(|m| m == p) {
                 g.members.push((*p).to_owned());

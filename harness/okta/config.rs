@@ -30,6 +30,8 @@ pub struct OktaConfig {
     pub concurrency: Option<usize>,
     /// What to do on 429 Too Many Requests.
     pub retry: RetryPolicy,
+    /// What each recorded exchange keeps (`Full` unless a load run says otherwise).
+    pub recording: Recording,
     /// Accept any TLS certificate (`run --insecure`, for test servers with self-signed ones).
     pub accept_invalid_certs: bool,
 }
@@ -46,9 +48,24 @@ impl OktaConfig {
             timeout: DEFAULT_TIMEOUT,
             concurrency: None,
             retry: RetryPolicy::default(),
+            recording: Recording::Full,
             accept_invalid_certs: false,
         }
     }
+}
+
+/// What the transcript keeps of each exchange.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Recording {
+    /// Request and response headers and bodies, secrets redacted: what reports and snapshots
+    /// show.
+    #[default]
+    Full,
+    /// For load runs (`zinc-harness bench`): a 2xx response keeps its status and timing but
+    /// not its headers or JSON body (copying and redacting every body cost the client about
+    /// a fifth of its CPU). Requests and failed responses are recorded in full. Actions work
+    /// the same; only `get_user`/`raw` results carry no body.
+    Lean,
 }
 
 /// How Okta authenticates (okta-client-reference.md §2, "Auth modes").

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
+use super::OktaError;
+
 /// The URN of the enterprise extension, where Okta puts `department` (reference §3.2).
 pub const ENTERPRISE_URN: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 pub const USER_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
@@ -259,6 +261,21 @@ pub(crate) struct Directory {
 }
 
 impl Directory {
+    /// The group `key`, about to have `people` added or removed: the group and every person
+    /// must exist.
+    pub fn group_for_members(
+        &mut self,
+        key: &str,
+        people: &[&str],
+    ) -> Result<&mut OktaGroup, OktaError> {
+        if let Some(p) = people.iter().find(|p| !self.people.contains_key(**p)) {
+            return Err(OktaError::UnknownPerson((*p).to_owned()));
+        }
+        self.groups
+            .get_mut(key)
+            .ok_or_else(|| OktaError::UnknownGroup(key.to_owned()))
+    }
+
     /// `{"value": server id, "display": userName}` for every pushable member of `group`.
     pub fn member_values(&self, group: &OktaGroup) -> Vec<Value> {
         group

@@ -13,7 +13,7 @@ use serde_json::Value;
 use tokio::sync::Semaphore;
 
 use super::OktaError;
-use super::config::{Auth, OktaConfig, RetryPolicy};
+use super::config::{Auth, OktaConfig, Recording, RetryPolicy};
 use super::transcript::{Body, Exchange, REDACTED, Response};
 
 /// Okta's fixed headers (okta-client-reference.md §2), in the order the transcript shows them.
@@ -56,6 +56,7 @@ pub(crate) struct Sender {
     timeout: Duration,
     retry: RetryPolicy,
     limit: Option<Arc<Semaphore>>,
+    recording: Recording,
 }
 
 impl Sender {
@@ -94,6 +95,7 @@ impl Sender {
             limit: config
                 .concurrency
                 .map(|n| Arc::new(Semaphore::new(n.max(1)))),
+            recording: config.recording,
         })
     }
 
@@ -210,9 +212,12 @@ impl Sender {
             }
         };
         let status = response.status().as_u16();
+        // Lean: a success keeps its status and timing only (see `Recording::Lean`).
+        let lean = self.recording == Recording::Lean && (200..300).contains(&status);
         let resp_headers: Vec<(String, String)> = response
             .headers()
             .iter()
+            .filter(|_| !lean)
             .map(|(k, v)| {
                 let v = String::from_utf8_lossy(v.as_bytes());
                 (k.as_str().to_owned(), self.scrub(&v))
@@ -265,6 +270,7 @@ impl Sender {
         let parsed = parse_body(&bytes);
         let recorded = match &parsed {
             Parsed::Empty => Body::Empty,
+            Parsed::Json(_) if lean => Body::Empty,
             Parsed::Json(v) => Body::Json(self.scrub_value(v)),
             Parsed::NotJson(_) => {
                 let text = String::from_utf8_lossy(&bytes);

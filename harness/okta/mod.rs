@@ -76,7 +76,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use client::OktaClient;
-pub use config::{App, Auth, AuthMode, DEFAULT_TIMEOUT, OktaConfig, RetryPolicy};
+pub use config::{App, Auth, AuthMode, DEFAULT_TIMEOUT, OktaConfig, Recording, RetryPolicy};
 pub use directory::{
     AppGroup, ImportedUser, OktaGroup, Person, PersonProfile, ProfileChanges, PushedGroup,
     okta_group_id, okta_user_id, placeholder_password,

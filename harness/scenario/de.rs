@@ -437,10 +437,12 @@ impl<'a> NodeDe<'a> {
     }
 }
 
+/// Each `deserialize_*` method hands the visitor to one of the readers above (with the
+/// arguments it needs) and pins an error without a position to this node.
 macro_rules! forward {
-    ($($method:ident => $how:ident,)*) => {
-        $(fn $method<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value, DeError> {
-            let r = self.$how(visitor);
+    ($($method:ident($($arg:ident: $ty:ty),*) => $how:ident($($pass:ident),*),)*) => {
+        $(fn $method<V: Visitor<'a>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, DeError> {
+            let r = self.$how($($pass,)* visitor);
             self.finish(r)
         })*
     };
@@ -450,63 +452,24 @@ impl<'a> de::Deserializer<'a> for NodeDe<'a> {
     type Error = DeError;
 
     forward! {
-        deserialize_any => any, deserialize_bool => any, deserialize_i8 => any,
-        deserialize_i16 => any, deserialize_i32 => any, deserialize_i64 => any,
-        deserialize_i128 => any, deserialize_u8 => any, deserialize_u16 => any,
-        deserialize_u32 => any, deserialize_u64 => any, deserialize_u128 => any,
-        deserialize_f32 => any, deserialize_f64 => any, deserialize_char => string,
-        deserialize_str => string, deserialize_string => string, deserialize_bytes => any,
-        deserialize_byte_buf => any, deserialize_option => option, deserialize_unit => any,
-        deserialize_seq => any, deserialize_map => any, deserialize_identifier => string,
-        deserialize_ignored_any => any,
-    }
-
-    fn deserialize_unit_struct<V: Visitor<'a>>(
-        self,
-        _: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, DeError> {
-        let r = self.any(visitor);
-        self.finish(r)
-    }
-    fn deserialize_newtype_struct<V: Visitor<'a>>(
-        self,
-        name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, DeError> {
-        let r = self.newtype(name, visitor);
-        self.finish(r)
-    }
-    fn deserialize_tuple<V: Visitor<'a>>(self, _: usize, visitor: V) -> Result<V::Value, DeError> {
-        let r = self.any(visitor);
-        self.finish(r)
-    }
-    fn deserialize_tuple_struct<V: Visitor<'a>>(
-        self,
-        _: &'static str,
-        _: usize,
-        visitor: V,
-    ) -> Result<V::Value, DeError> {
-        let r = self.any(visitor);
-        self.finish(r)
-    }
-    fn deserialize_struct<V: Visitor<'a>>(
-        self,
-        _: &'static str,
-        fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, DeError> {
-        let r = self.structure(fields, visitor);
-        self.finish(r)
-    }
-    fn deserialize_enum<V: Visitor<'a>>(
-        self,
-        _: &'static str,
-        variants: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, DeError> {
-        let r = self.enumeration(variants, visitor);
-        self.finish(r)
+        deserialize_any() => any(), deserialize_bool() => any(), deserialize_i8() => any(),
+        deserialize_i16() => any(), deserialize_i32() => any(), deserialize_i64() => any(),
+        deserialize_i128() => any(), deserialize_u8() => any(), deserialize_u16() => any(),
+        deserialize_u32() => any(), deserialize_u64() => any(), deserialize_u128() => any(),
+        deserialize_f32() => any(), deserialize_f64() => any(), deserialize_char() => string(),
+        deserialize_str() => string(), deserialize_string() => string(),
+        deserialize_bytes() => any(), deserialize_byte_buf() => any(),
+        deserialize_option() => option(), deserialize_unit() => any(), deserialize_seq() => any(),
+        deserialize_map() => any(), deserialize_identifier() => string(),
+        deserialize_ignored_any() => any(),
+        deserialize_unit_struct(_name: &'static str) => any(),
+        deserialize_newtype_struct(name: &'static str) => newtype(name),
+        deserialize_tuple(_len: usize) => any(),
+        deserialize_tuple_struct(_name: &'static str, _len: usize) => any(),
+        deserialize_struct(_name: &'static str, fields: &'static [&'static str])
+            => structure(fields),
+        deserialize_enum(_name: &'static str, variants: &'static [&'static str])
+            => enumeration(variants),
     }
 }
 
@@ -773,21 +736,6 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Tolerant<T> {
     }
 }
 
-impl<T: JsonSchema> JsonSchema for Tolerant<T> {
-    fn inline_schema() -> bool {
-        T::inline_schema()
-    }
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        T::schema_name()
-    }
-    fn schema_id() -> std::borrow::Cow<'static, str> {
-        T::schema_id()
-    }
-    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        T::json_schema(generator)
-    }
-}
-
 /// A value and where it was written.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Located<T> {
@@ -819,20 +767,27 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Located<T> {
     }
 }
 
-impl<T: JsonSchema> JsonSchema for Located<T> {
-    fn inline_schema() -> bool {
-        T::inline_schema()
-    }
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        T::schema_name()
-    }
-    fn schema_id() -> std::borrow::Cow<'static, str> {
-        T::schema_id()
-    }
-    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        T::json_schema(generator)
-    }
+/// In a file a `Tolerant<T>` or `Located<T>` is written as the `T` it wraps: same schema.
+macro_rules! schema_of_wrapped {
+    ($($wrapper:ident),*) => {$(
+        impl<T: JsonSchema> JsonSchema for $wrapper<T> {
+            fn inline_schema() -> bool {
+                T::inline_schema()
+            }
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                T::schema_name()
+            }
+            fn schema_id() -> std::borrow::Cow<'static, str> {
+                T::schema_id()
+            }
+            fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                T::json_schema(generator)
+            }
+        }
+    )*};
 }
+
+schema_of_wrapped!(Tolerant, Located);
 
 /// A mapping whose keys are names chosen by the author (people, groups), in file order.
 #[derive(Debug, Clone, PartialEq)]

@@ -375,6 +375,15 @@ impl<'a> Checker<'a> {
         out
     }
 
+    /// The person keys a `*` pattern matches, in `people:` order.
+    fn people_matching(&self, pattern: &str) -> Vec<String> {
+        self.person_keys
+            .iter()
+            .filter(|k| glob(pattern, k))
+            .cloned()
+            .collect()
+    }
+
     fn people_hint(&self) -> String {
         if self.person_keys.is_empty() {
             return "a person defined under `people:` (there are none yet)".to_string();
@@ -441,12 +450,7 @@ impl<'a> Checker<'a> {
                     }
                 }
                 PersonSelector::Text(t) if t.contains('*') => {
-                    let matches: Vec<String> = self
-                        .person_keys
-                        .iter()
-                        .filter(|k| glob(t, k))
-                        .cloned()
-                        .collect();
+                    let matches = self.people_matching(t);
                     if matches.is_empty() {
                         let hint = self.people_hint();
                         self.err(sel.pos, format!("the pattern `{t}` matches nobody"), hint);
@@ -1008,12 +1012,7 @@ impl<'a> Checker<'a> {
             // Patterns resolved to person keys here, so the runner compares ids only.
             let mut keys: Vec<String> = Vec::new();
             for p in &patterns {
-                let found: Vec<String> = self
-                    .person_keys
-                    .iter()
-                    .filter(|k| glob(p, k))
-                    .cloned()
-                    .collect();
+                let found = self.people_matching(p);
                 if found.is_empty() {
                     let hint = self.people_hint();
                     self.err(lpos, format!("`{p}` in `listed` names nobody"), hint);

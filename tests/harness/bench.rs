@@ -209,3 +209,38 @@ async fn bad_settings_are_rejected_before_anything_runs() {
         Err(BenchError::Config(_))
     ));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lean_recording_keeps_timing_and_requests_but_not_success_bodies() {
+    use zinc_harness::okta::{Body, OktaClient, OktaConfig, PersonProfile, Recording};
+    let zinc = MockZinc::start().await;
+    let mut config = OktaConfig::new(zinc.base_url(), Auth::Bearer(zinc.token().unwrap()));
+    config.recording = Recording::Lean;
+    let okta = OktaClient::new(config).unwrap();
+    okta.add_person("a", PersonProfile::new("Ann", "Lee", "ann@example.com"))
+        .unwrap();
+    let out = okta.assign_user("a").await.unwrap();
+    assert!(out.ok, "{:?}", out.message);
+    let create = &out.exchanges[1];
+    assert_eq!(create.method, "POST");
+    assert!(matches!(&create.request_body, Some(Body::Json(b)) if b["password"] == "<redacted>"));
+    let resp = create.response.as_ref().unwrap();
+    assert_eq!(resp.status, 201);
+    assert_eq!(resp.body, Body::Empty);
+    assert!(resp.headers.is_empty());
+    // A failure is kept whole: creating the same user again is a 409 with its SCIM Error.
+    let again = okta.raw("POST", "/Users", create_body(&out)).await.unwrap();
+    let resp = again.exchanges[0].response.as_ref().unwrap();
+    assert_eq!(resp.status, 409);
+    assert!(
+        matches!(&resp.body, Body::Json(b) if b["status"] == "409"),
+        "{resp:?}"
+    );
+}
+
+fn create_body(out: &zinc_harness::okta::ActionOutcome) -> Option<&serde_json::Value> {
+    match &out.exchanges[1].request_body {
+        Some(zinc_harness::okta::Body::Json(b)) => Some(b),
+        _ => None,
+    }
+}
