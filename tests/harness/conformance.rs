@@ -1340,6 +1340,64 @@ mod live_run {
     }
 }
 
+mod keep {
+    use super::live_run::zinc_harness;
+    use super::*;
+
+    /// `--keep` leaves what the run made (active, as the scenario left it) and says which tag
+    /// to look for; the report still shows `zh-<run>`.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn keep_leaves_the_users_and_names_the_tag() {
+        let Some(server) = Scim2Server::start().await else {
+            return;
+        };
+        let out = zinc_harness(
+            &[
+                "run",
+                "scenarios/okta/create-user.yaml",
+                "--target",
+                &server.base_url(),
+                "--token-env",
+                "ZH_CONF_TOKEN",
+                "--profile",
+                "okta",
+                "--keep",
+            ],
+            Some(server.token()),
+        )
+        .await;
+        assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+        assert!(!out.stdout.contains("cleanup:"), "{}", out.stdout);
+        let tag = out
+            .stderr
+            .split("its names start with ")
+            .nth(1)
+            .and_then(|t| t.split_whitespace().next())
+            .unwrap_or_else(|| panic!("no tag in {}", out.stderr))
+            .to_owned();
+        assert!(tag.starts_with("zh-") && tag.len() == 11, "{tag}");
+        let list: Value = reqwest::Client::new()
+            .get(format!("{}/Users?count=1000", server.base_url()))
+            .bearer_auth(server.token())
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let ours: Vec<&Value> = list["Resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|u| u["userName"].as_str().unwrap().starts_with(&tag))
+            .collect();
+        assert!(
+            !ours.is_empty() && ours.iter().all(|u| u["active"] == json!(true)),
+            "{list}"
+        );
+    }
+}
+
 /// The misbehaving-target catalogue end to end: `zinc-harness run --target …` against each,
 /// with a short timeout. Each run ends within a bound with the documented exit code and a
 /// report that says why; none panics or hangs.
