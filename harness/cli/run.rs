@@ -241,7 +241,10 @@ fn options(args: &RunArgs) -> Result<RunOptions, String> {
 /// all the problems of all the files.
 fn load(paths: &[PathBuf], filter: Option<&str>) -> Result<Vec<Scenario>, (u8, String)> {
     let bad = |m: String| (exit_codes::BAD_INPUT, m);
-    let (origin, sources) = scenario::sources(paths).map_err(|d| bad(d.to_string()))?;
+    // `d` is a rendered diagnostic ("PATH: error: …"): put it on its own line, as for an
+    // invalid file, rather than after a second "error: ".
+    let (origin, sources) = scenario::sources(paths)
+        .map_err(|d| bad(format!("cannot read the scenarios (nothing was run):\n{d}")))?;
     if sources.is_empty() {
         return Err(bad(format!("no scenario files in {origin}")));
     }
