@@ -89,6 +89,9 @@ impl Default for BenchConfig {
     }
 }
 
+/// The reads phase runs in this many rounds, alternating baseline and target.
+const READ_ROUNDS: usize = 5;
+
 /// Largest directory the bench generates (keeps a typo from eating the machine).
 pub const MAX_USERS: usize = 1_000_000;
 pub const MAX_GROUPS: usize = 100_000;
@@ -390,6 +393,8 @@ struct Session {
     plan: Arc<Plan>,
     config: BenchConfig,
     phases: Vec<Phase>,
+    /// CPU time over this session's phases only.
+    cpu: procfs::CpuSplit,
 }
 
 impl Session {
@@ -413,29 +418,46 @@ impl Session {
             plan,
             config: config.clone(),
             phases: Vec::new(),
+            cpu: procfs::CpuSplit::default(),
         })
     }
 
-    async fn phase(&mut self, name: &'static str, limit: Limit, job: Job) -> &Phase {
-        let started = Instant::now();
-        let tally = drive(limit, self.config.concurrency, job).await;
-        self.phases.push(Phase {
-            name,
-            tally,
-            wall: started.elapsed(),
-        });
-        self.phases.last().expect("just pushed")
+    /// Runs one phase (or one more round of it: a phase of the same name just before is
+    /// added to), with its wall time and this process's CPU split over it.
+    async fn phase(&mut self, name: &'static str, limit: Limit, job: Job) {
+        self.run_phase(name, limit, self.config.concurrency, job)
+            .await;
     }
 
     /// Runs a phase whose whole work is one action (import, refresh).
     async fn single(&mut self, name: &'static str, job: Job) {
+        self.run_phase(name, Limit::Count(1), 1, job).await;
+    }
+
+    async fn run_phase(&mut self, name: &'static str, limit: Limit, workers: usize, job: Job) {
+        let cpu_before = procfs::cpu_split();
         let started = Instant::now();
-        let tally = drive(Limit::Count(1), 1, job).await;
-        self.phases.push(Phase {
-            name,
-            tally,
-            wall: started.elapsed(),
-        });
+        let tally = drive(limit, workers, job).await;
+        let wall = started.elapsed();
+        if let (Some(after), Some(before)) = (procfs::cpu_split(), cpu_before) {
+            self.cpu = self.cpu.plus(after.since(before));
+        }
+        match self.phases.last_mut() {
+            Some(last) if last.name == name => {
+                last.tally.merge(tally);
+                last.wall += wall;
+            }
+            _ => self.phases.push(Phase { name, tally, wall }),
+        }
+    }
+
+    /// One round of the read mix (rounds alternate between baseline and target, so both see
+    /// the same machine: a noisy neighbour hits both alike).
+    async fn reads_round(&mut self, n: usize) {
+        if n > 0 && !self.plan.people.is_empty() {
+            let job = self.read_job();
+            self.phase("reads", Limit::Count(n), job).await;
+        }
     }
 
     /// The provisioning phases, then the reads.
@@ -502,12 +524,6 @@ impl Session {
         )
         .await;
 
-        if self.config.reads > 0 && !plan.people.is_empty() {
-            *current.lock() = "reads";
-            let job = self.read_job();
-            self.phase("reads", Limit::Count(self.config.reads), job)
-                .await;
-        }
         Ok(())
     }
 
@@ -646,8 +662,9 @@ async fn run_inner(
 ) -> Result<BenchReport, BenchError> {
     let plan = Arc::new(Plan::new(config));
 
-    // The baseline first, on its own client; dropped before the target starts.
-    let baseline = if config.baseline {
+    // The baseline's provisioning first, on its own client; its server stays up for the
+    // read rounds, which alternate with the target's.
+    let mut baseline = if config.baseline {
         *current.lock() = "baseline";
         let server = baseline::Baseline::start().map_err(|e| BenchError::Start {
             what: "baseline server",
@@ -661,7 +678,7 @@ async fn run_inner(
         )?;
         let unused = parking_lot::Mutex::new("baseline");
         session.provision(&unused).await?;
-        Some(session.phases.iter().map(Phase::report).collect::<Vec<_>>())
+        Some((server, session))
     } else {
         None
     };
@@ -691,14 +708,22 @@ async fn run_inner(
     }
 
     let rss_before = procfs::rss_kib();
-    let cpu_before = procfs::cpu_split();
-    let started = Instant::now();
     session.provision(&current).await?;
-    let wall = started.elapsed();
-    let cpu = procfs::cpu_split()
-        .zip(cpu_before)
-        .map(|(after, before)| after.since(before));
+    *current.lock() = "reads";
+    for round in 0..READ_ROUNDS {
+        let n = config.reads / READ_ROUNDS + usize::from(round < config.reads % READ_ROUNDS);
+        if let Some((_, b)) = baseline.as_mut() {
+            b.reads_round(n).await;
+        }
+        session.reads_round(n).await;
+    }
+    let wall: Duration = session.phases.iter().map(|p| p.wall).sum();
+    let cpu = Some(session.cpu).filter(|_| procfs::cpu_split().is_some());
     let rss_after = procfs::rss_kib();
+    let baseline = baseline.map(|(server, b)| {
+        drop(server);
+        b.phases.iter().map(Phase::report).collect::<Vec<_>>()
+    });
 
     let load = match config.load {
         Some(d) if !plan.people.is_empty() => {

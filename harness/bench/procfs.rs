@@ -27,15 +27,23 @@ pub fn rss_kib() -> Option<u64> {
 /// CPU time (user + system) of this process's threads, split by who they work for.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CpuSplit {
-    /// Threads of the embedded servers (mock Zinc, baseline), in clock ticks.
+    /// Threads of the embedded mock Zinc, in clock ticks.
     pub server: u64,
-    /// Every other thread: the simulated Okta, the bench itself, in clock ticks.
+    /// Threads of the simulated Okta and the bench itself, in clock ticks (the baseline
+    /// server's threads count in neither).
     pub client: u64,
 }
 
 impl CpuSplit {
     /// Ticks spent since `earlier` (threads that ended in between are lost, so take both
     /// samples while the servers run).
+    pub fn plus(self, other: CpuSplit) -> CpuSplit {
+        CpuSplit {
+            server: self.server + other.server,
+            client: self.client + other.client,
+        }
+    }
+
     pub fn since(self, earlier: CpuSplit) -> CpuSplit {
         CpuSplit {
             server: self.server.saturating_sub(earlier.server),
@@ -58,18 +66,14 @@ pub fn cpu_split() -> Option<CpuSplit> {
         let Some((name, ticks)) = parse_stat(&stat) else {
             continue;
         };
-        if is_server_thread(name) {
+        // `comm` is cut to 15 bytes.
+        if name.starts_with("mock-zinc") {
             split.server += ticks;
-        } else {
+        } else if !name.starts_with(super::baseline::THREAD_NAME) {
             split.client += ticks;
         }
     }
     Some(split)
-}
-
-fn is_server_thread(name: &str) -> bool {
-    // `comm` is cut to 15 bytes.
-    name.starts_with("mock-zinc") || name.starts_with(super::baseline::THREAD_NAME)
 }
 
 /// `(comm, utime + stime)` of one `/proc/<pid>/task/<tid>/stat` line.

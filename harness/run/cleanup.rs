@@ -124,6 +124,9 @@ struct Names {
     /// (name lower-cased, prefix), longest first: one pass finds the longest name at each
     /// position, so a name inside another is not tagged twice.
     list: Vec<(String, String)>,
+    /// What any other email address gets in front (`zh-<run>-<sc>-`): a raw request may
+    /// bring a new one (`alice.smith@…`) that must not meet another run's either.
+    email_prefix: String,
 }
 
 impl Names {
@@ -169,7 +172,10 @@ impl Names {
         }
         list.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
         list.dedup_by(|a, b| a.0 == b.0);
-        Names { list }
+        Names {
+            list,
+            email_prefix: format!("{tag}-"),
+        }
     }
 
     fn apply(&self, text: &mut String) {
@@ -196,6 +202,17 @@ impl Names {
                 out.push_str(prefix);
                 out.push_str(&text[i..i + name.len()]);
                 i += name.len();
+                copied = i;
+                continue;
+            }
+            if text.is_char_boundary(i)
+                && at_boundary(bytes, i)
+                && let Some(len) = email_at(bytes, i)
+            {
+                out.push_str(&text[copied..i]);
+                out.push_str(&self.email_prefix);
+                out.push_str(&text[i..i + len]);
+                i += len;
                 copied = i;
                 continue;
             }
@@ -263,6 +280,37 @@ fn segment(id: &str) -> String {
             }
         })
         .collect()
+}
+
+/// The length of the email address (`local@domain.tld`, `@` possibly written `%40`) that
+/// starts at `i`, if one does.
+fn email_at(bytes: &[u8], i: usize) -> Option<usize> {
+    let local = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'+' | b'-');
+    let mut j = i;
+    while j < bytes.len() && local(bytes[j]) {
+        j += 1;
+    }
+    if j == i {
+        return None;
+    }
+    let at = if bytes[j..].starts_with(b"@") {
+        1
+    } else if bytes[j..].starts_with(b"%40") {
+        3
+    } else {
+        return None;
+    };
+    let start = j + at;
+    let mut k = start;
+    while k < bytes.len() && (bytes[k].is_ascii_alphanumeric() || matches!(bytes[k], b'.' | b'-')) {
+        k += 1;
+    }
+    let domain = std::str::from_utf8(&bytes[start..k])
+        .ok()?
+        .trim_end_matches('.');
+    let tld = domain.rsplit_once('.')?.1;
+    (tld.len() >= 2 && tld.bytes().all(|c| c.is_ascii_alphabetic()))
+        .then_some(start + domain.len() - i)
 }
 
 /// A name starts at `i` only after a character that cannot be part of it (or after a

@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 use crate::okta::{Auth, AuthMode, OktaClient};
 use crate::report::snapshot::FinalState;
 use crate::report::{Finding, StepReport, StepStatus};
-use crate::scenario::{self, Action, Scenario};
+use crate::scenario::{self, Action, ConsoleAction, Scenario};
 use crate::zinc::{
     Admin, DeletedGroupPolicy, Faults, ListQuery, MockZinc, Provisioning, Rule, Scope, ZincConfig,
 };
@@ -144,7 +144,23 @@ pub(crate) fn skip_reason(spec: &TargetSpec, s: &Scenario) -> Option<String> {
         needs.push("deleted_group_policy: delete".to_owned());
     }
     if needs.is_empty() {
-        return None;
+        // Steps that change what the server does or holds (a fault, a support action, a
+        // console write) cannot run on a live server, and the steps after them expect
+        // their effect: skipping them alone would turn the scenario into false failures.
+        // Read-only console steps are skipped one by one (step_skip_reason).
+        let changes = s.steps.iter().find_map(|st| match &st.action {
+            Action::Fault(_) => Some("the fault layer of the embedded mock"),
+            Action::Support(_) => Some("Zinc Customer Support (the embedded mock's settings)"),
+            Action::Console(c)
+                if !matches!(c, ConsoleAction::ListUsers | ConsoleAction::ListGroups) =>
+            {
+                Some("the Zinc Admin Console of the embedded mock")
+            }
+            _ => None,
+        });
+        return changes.map(|what| {
+            format!("needs {what}, which a live server does not have; later steps depend on it")
+        });
     }
     Some(format!(
         "needs an embedded mock started with {}; a live server's settings cannot be changed",

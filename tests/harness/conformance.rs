@@ -667,6 +667,35 @@ mod wire {
     }
 
     #[test]
+    fn a_write_without_a_body_forgets_the_name_it_may_have_changed() {
+        let mut c = WireChecker::new(Ruleset::Okta);
+        let create = json!({"userName": "Dan@Example.com"});
+        assert!(
+            c.check(&ex(
+                "POST",
+                "/Users",
+                Some(create),
+                201,
+                Body::Json(user("u4", "Dan@Example.com"))
+            ))
+            .is_empty()
+        );
+        let patch = json!({"Operations": [{"op": "replace", "path": "userName", "value": "dan@example.com"}]});
+        assert!(
+            c.check(&ex("PATCH", "/Users/u4", Some(patch), 204, Body::Empty))
+                .is_empty()
+        );
+        let read = c.check(&ex(
+            "GET",
+            "/Users/u4",
+            None,
+            200,
+            Body::Json(user("u4", "dan@example.com")),
+        ));
+        assert!(read.is_empty(), "{read:#?}");
+    }
+
+    #[test]
     fn filters_are_parsed_or_left_alone() {
         assert_eq!(
             wire::parse_eq(r#"userName eq "a@b.c""#),
@@ -719,6 +748,11 @@ steps:
       path: /Groups?filter=displayName%20eq%20%22Engineering%20Team%22
   - push_group: eng
   - rename_group: { group: eng, to: Platform }
+  - scim:
+      method: PATCH
+      path: "/Users/{user:alice}?x=carol.new%40example.org"
+      body: { Operations: [{ op: replace, path: userName, value: Carol.New@example.org }] }
+    expect: { body: { userName: Carol.New@example.org }, detail: "not an email: a@b" }
 "#;
 
     #[test]
@@ -749,7 +783,10 @@ steps:
             iso.person("bob").unwrap().email,
             "zh-r1n2-ld20-jimbob@example.com"
         );
-        assert_eq!(iso.group("eng").unwrap().name, "zh-r1n2-ld20 Engineering Team");
+        assert_eq!(
+            iso.group("eng").unwrap().name,
+            "zh-r1n2-ld20 Engineering Team"
+        );
         // Display names are not identities: untouched.
         assert_eq!(alice.first, "Alice");
         match &iso.steps[1].action {
@@ -792,6 +829,29 @@ steps:
             Action::RenameGroup { to, .. } => assert_eq!(to, "zh-r1n2-ld20 Platform"),
             other => panic!("{other:?}"),
         }
+        // An email no person has, brought by a raw request, is tagged as well (plain or
+        // %40-encoded); text that only looks like one is not.
+        let t = cleanup::scenario_tag(&s, &run);
+        match &iso.steps[6].action {
+            Action::Scim(r) => {
+                assert_eq!(
+                    r.path,
+                    format!("/Users/{{user:alice}}?x={t}-carol.new%40example.org")
+                );
+                assert_eq!(
+                    r.body,
+                    Some(json!({"Operations": [{"op": "replace", "path": "userName",
+                    "value": format!("{t}-Carol.New@example.org")}]}))
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        let e = iso.steps[6].expect.as_ref().unwrap();
+        assert_eq!(
+            e.body,
+            Some(json!({"userName": format!("{t}-Carol.New@example.org")}))
+        );
+        assert_eq!(e.detail.as_deref(), Some("not an email: a@b"));
         // The original is untouched, and isolating twice with two ids gives two names.
         assert_eq!(s.person("alice").unwrap().email, "alice@example.com");
         let other = cleanup::isolate(&s, &RunId::new("zz99").unwrap());
@@ -1008,5 +1068,553 @@ steps:
             "{}",
             out.summary()
         );
+    }
+}
+
+/// `zinc-harness run --target <scim2-server> --profile okta`, the command a user runs: the
+/// report (normalized) is a snapshot, reruns give the same report, the JUnit output is read
+/// by a real consumer, and the server keeps nothing active of ours afterwards.
+mod live_run {
+    use std::path::PathBuf;
+    use std::process::Stdio;
+
+    use super::*;
+
+    /// The most one `run` against scim2-server may take (it takes seconds).
+    const RUN_BOUND: Duration = Duration::from_secs(240);
+
+    pub(super) struct Out {
+        pub code: i32,
+        pub stdout: String,
+        pub stderr: String,
+    }
+
+    /// Runs the binary with `args` (the token passed through `ZH_CONF_TOKEN`), bounded.
+    pub(super) async fn zinc_harness(args: &[&str], token: Option<&str>) -> Out {
+        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_zinc-harness"));
+        cmd.args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdin(Stdio::null())
+            .kill_on_drop(true);
+        if let Some(t) = token {
+            cmd.env("ZH_CONF_TOKEN", t);
+        }
+        let out = tokio::time::timeout(RUN_BOUND, cmd.output())
+            .await
+            .expect("zinc-harness run hung")
+            .expect("zinc-harness runs");
+        Out {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    fn temp(name: &str) -> PathBuf {
+        std::env::temp_dir().join(format!("zh-conf-{}-{name}", uuid::Uuid::new_v4().simple()))
+    }
+
+    /// What the snapshot keeps of a JSON report: outcomes, skip reasons, findings and the
+    /// root causes; server ids, ports, times and durations normalized away.
+    pub(super) fn condensed(report: &Value) -> Value {
+        let scenarios: Vec<Value> = report["scenarios"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                if s["status"] == "skipped" {
+                    return json!({"file": s["file"], "status": s["status"], "skip_reason": s["skip_reason"]});
+                }
+                let steps: Vec<Value> = s["steps"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|st| {
+                        st["status"] != "passed"
+                            || st["label"]
+                                .as_str()
+                                .is_some_and(|l| l.starts_with("cleanup"))
+                    })
+                    .map(|st| {
+                        json!({"step": st["label"], "status": st["status"],
+                        "skip_reason": st["skip_reason"], "findings": st["findings"]})
+                    })
+                    .collect();
+                json!({"file": s["file"], "case": s["case"], "status": s["status"],
+                    "skip_reason": s["skip_reason"], "error": s["error"], "steps": steps})
+            })
+            .collect();
+        let v = json!({"target": report["target"], "exit_code": report["exit_code"],
+            "summary": report["summary"], "root_causes": report["root_causes"],
+            "scenarios": scenarios});
+        normalize(v)
+    }
+
+    /// Server ids (32 hex digits), the loopback port and anything time-like become stable.
+    fn normalize(v: Value) -> Value {
+        match v {
+            Value::String(s) => Value::String(normalize_text(&s)),
+            Value::Array(a) => Value::Array(a.into_iter().map(normalize).collect()),
+            Value::Object(m) => {
+                Value::Object(m.into_iter().map(|(k, v)| (k, normalize(v))).collect())
+            }
+            other => other,
+        }
+    }
+
+    fn normalize_text(s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        let b = s.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            let run = b[i..]
+                .iter()
+                .take_while(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+                .count();
+            if run == 32 {
+                out.push_str("<id>");
+                i += 32;
+            } else if s[i..].starts_with("127.0.0.1:") {
+                let digits = b[i + 10..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_digit())
+                    .count();
+                out.push_str("127.0.0.1:<port>");
+                i += 10 + digits;
+            } else {
+                let ch = s[i..].chars().next().unwrap();
+                out.push(ch);
+                i += ch.len_utf8();
+            }
+        }
+        out
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn okta_profile_against_scim2_server() {
+        let Some(server) = Scim2Server::start().await else {
+            return;
+        };
+        let base = server.base_url();
+        let json_out = |f: &PathBuf| {
+            vec![
+                "run".to_owned(),
+                "scenarios/okta".into(),
+                "--target".into(),
+                base.clone(),
+                "--token-env".into(),
+                "ZH_CONF_TOKEN".into(),
+                "--profile".into(),
+                "okta".into(),
+                "--jobs".into(),
+                "1".into(),
+                "--format".into(),
+                "json".into(),
+                "--output".into(),
+                f.display().to_string(),
+            ]
+        };
+        let (f1, f2, f3) = (temp("1.json"), temp("2.json"), temp("3.xml"));
+        let started = Instant::now();
+        let args1 = json_out(&f1);
+        let run1 = zinc_harness(
+            &args1.iter().map(String::as_str).collect::<Vec<_>>(),
+            Some(server.token()),
+        )
+        .await;
+        let wall = started.elapsed();
+        eprintln!("run --target scim2-server --profile okta: {wall:?}");
+        let r1: Value = serde_json::from_str(&std::fs::read_to_string(&f1).unwrap()).unwrap();
+        assert_eq!(
+            run1.code as u64,
+            r1["exit_code"].as_u64().unwrap(),
+            "{}",
+            run1.stderr
+        );
+        // The readable report went to stdout, with the root-cause summary when anything failed.
+        assert!(run1.stdout.contains("passed,"), "{}", run1.stdout);
+        assert!(!run1.stdout.contains(server.token()) && !run1.stderr.contains(server.token()));
+        let text = std::fs::read_to_string(&f1).unwrap();
+        assert!(
+            !text.contains(server.token()),
+            "the token leaked into the JSON report"
+        );
+        assert!(
+            !text.contains("\"zh-") || text.contains("zh-<run>"),
+            "the run id is normalized"
+        );
+        // Every okta scenario ran to the end: none broken, none left out.
+        let n_files = std::fs::read_dir("scenarios/okta").unwrap().count();
+        assert_eq!(r1["summary"]["total"].as_u64().unwrap() as usize, n_files);
+        assert_eq!(r1["summary"]["broken"], 0, "{}", run1.stdout);
+        // Scenarios that left something active end with the cleanup, as Okta would do it
+        // (the server's state after the runs, checked below, shows it missed nothing).
+        let cleaned = r1["scenarios"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|s| s["steps"].as_array().unwrap().last())
+            .filter(|st| st["label"].as_str().unwrap().starts_with("cleanup: "))
+            .count();
+        assert!(cleaned > 10, "only {cleaned} scenarios cleaned up");
+        insta::assert_yaml_snapshot!("scim2_server_okta_profile", condensed(&r1));
+
+        // A rerun on the same server (the first run's users still there, deactivated) gives
+        // the same report.
+        let args2 = json_out(&f2);
+        let run2 = zinc_harness(
+            &args2.iter().map(String::as_str).collect::<Vec<_>>(),
+            Some(server.token()),
+        )
+        .await;
+        let r2: Value = serde_json::from_str(&std::fs::read_to_string(&f2).unwrap()).unwrap();
+        assert_eq!(run2.code, run1.code);
+        assert_eq!(
+            condensed(&r2),
+            condensed(&r1),
+            "a rerun gave another report"
+        );
+
+        // JUnit for CI: read back by a real JUnit consumer, counts as in the JSON report.
+        let mut args3 = json_out(&f3);
+        let at = args3.iter().position(|a| a == "json").unwrap();
+        args3[at] = "junit".into();
+        let run3 = zinc_harness(
+            &args3.iter().map(String::as_str).collect::<Vec<_>>(),
+            Some(server.token()),
+        )
+        .await;
+        assert_eq!(run3.code, run1.code);
+        let xml = std::fs::read_to_string(&f3).unwrap();
+        crate::report::junit::well_formed(&xml);
+        let suites = crate::report::junit::parse(&xml);
+        let summary = &r1["summary"];
+        assert_eq!(suites.tests as u64, summary["total"].as_u64().unwrap());
+        assert_eq!(suites.skipped as u64, summary["skipped"].as_u64().unwrap());
+        assert_eq!(
+            (suites.failures + suites.errors) as u64,
+            summary["failed"].as_u64().unwrap() + summary["broken"].as_u64().unwrap()
+        );
+        assert!(!xml.contains(server.token()));
+
+        // After three runs the server holds nothing active of ours: users deactivated,
+        // groups deleted.
+        let http = reqwest::Client::new();
+        let list = |what: &'static str| {
+            let (http, url, token) = (
+                http.clone(),
+                format!("{base}/{what}?count=10000"),
+                server.token().to_owned(),
+            );
+            async move {
+                let v: Value = http
+                    .get(url)
+                    .bearer_auth(token)
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                v["Resources"].as_array().cloned().unwrap_or_default()
+            }
+        };
+        let users = list("Users").await;
+        assert!(!users.is_empty(), "the runs created users");
+        let active: Vec<&Value> = users
+            .iter()
+            .filter(|u| u["active"] != json!(false))
+            .collect();
+        assert!(active.is_empty(), "left active: {active:#?}");
+        assert!(
+            users
+                .iter()
+                .all(|u| u["userName"].as_str().unwrap().starts_with("zh-")),
+            "every user a run made carries the run tag"
+        );
+        let groups = list("Groups").await;
+        assert!(groups.is_empty(), "groups left: {groups:#?}");
+        for f in [f1, f2, f3] {
+            let _ = std::fs::remove_file(f);
+        }
+    }
+}
+
+mod keep {
+    use super::live_run::zinc_harness;
+    use super::*;
+
+    /// `--keep` leaves what the run made (active, as the scenario left it) and says which tag
+    /// to look for; the report still shows `zh-<run>`.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn keep_leaves_the_users_and_names_the_tag() {
+        let Some(server) = Scim2Server::start().await else {
+            return;
+        };
+        let out = zinc_harness(
+            &[
+                "run",
+                "scenarios/okta/create-user.yaml",
+                "--target",
+                &server.base_url(),
+                "--token-env",
+                "ZH_CONF_TOKEN",
+                "--profile",
+                "okta",
+                "--keep",
+            ],
+            Some(server.token()),
+        )
+        .await;
+        assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+        assert!(!out.stdout.contains("cleanup:"), "{}", out.stdout);
+        let tag = out
+            .stderr
+            .split("its names start with ")
+            .nth(1)
+            .and_then(|t| t.split_whitespace().next())
+            .unwrap_or_else(|| panic!("no tag in {}", out.stderr))
+            .to_owned();
+        assert!(tag.starts_with("zh-") && tag.len() == 11, "{tag}");
+        let list: Value = reqwest::Client::new()
+            .get(format!("{}/Users?count=1000", server.base_url()))
+            .bearer_auth(server.token())
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let ours: Vec<&Value> = list["Resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|u| u["userName"].as_str().unwrap().starts_with(&tag))
+            .collect();
+        assert!(
+            !ours.is_empty() && ours.iter().all(|u| u["active"] == json!(true)),
+            "{list}"
+        );
+    }
+}
+
+/// The misbehaving-target catalogue end to end: `zinc-harness run --target …` against each,
+/// with a short timeout. Each run ends within a bound with the documented exit code and a
+/// report that says why; none panics or hangs.
+mod misbehaving_runs {
+    use super::live_run::zinc_harness;
+    use super::*;
+
+    const SCENARIO: &str = r#"
+case: okta-misbehaving
+title: The first thing Okta does with a new app
+profiles: [okta]
+people:
+  alice: { first: Alice, last: Smith, email: alice@example.com }
+steps:
+  - test_credentials:
+    expect: { ok: true }
+  - assign_user: alice
+    expect: { ok: true, status: 201 }
+"#;
+
+    async fn run_against(base: &str) -> (super::live_run::Out, Value, Duration) {
+        let dir = std::env::temp_dir().join(format!("zh-misb-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("misbehaving.yaml");
+        std::fs::write(&file, SCENARIO).unwrap();
+        let report = dir.join("report.json");
+        let started = Instant::now();
+        let out = zinc_harness(
+            &[
+                "run",
+                file.to_str().unwrap(),
+                "--target",
+                base,
+                "--token-env",
+                "ZH_CONF_TOKEN",
+                "--profile",
+                "okta",
+                "--timeout",
+                "1",
+                "--deadline",
+                "60",
+                "--format",
+                "json",
+                "--output",
+                report.to_str().unwrap(),
+            ],
+            Some(TOKEN),
+        )
+        .await;
+        let took = started.elapsed();
+        let json = std::fs::read_to_string(&report)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or(Value::Null);
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+        assert!(!out.stdout.contains(TOKEN) && !out.stderr.contains(TOKEN));
+        (out, json, took)
+    }
+
+    /// Exit 1 (a failed check), every step failed, and Okta's message of the first says `why`.
+    fn failed_with(out: &super::live_run::Out, report: &Value, why: &str) {
+        assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+        let s = &report["scenarios"][0];
+        assert_eq!(s["status"], "failed", "{s}");
+        let first = &s["steps"][0];
+        assert_eq!(first["status"], "failed");
+        let msg = first["okta_message"].as_str().unwrap_or_default();
+        assert!(msg.contains(why), "{msg:?} does not say {why:?}");
+        assert!(
+            out.stdout.contains(why),
+            "the readable report says why:\n{}",
+            out.stdout
+        );
+    }
+
+    async fn wiremock_answering(resp: ResponseTemplate) -> MockServer {
+        let server = MockServer::start().await;
+        Mock::given(any()).respond_with(resp).mount(&server).await;
+        server
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn each_misbehaving_target_is_a_clear_failure() {
+        let html = wiremock_answering(ResponseTemplate::new(502).set_body_raw(
+            "<html><body><h1>502 Bad Gateway</h1></body></html>",
+            "text/html",
+        ))
+        .await;
+        let not_json =
+            wiremock_answering(ResponseTemplate::new(200).set_body_raw("OK", "text/plain")).await;
+        let all_500 = wiremock_answering(ResponseTemplate::new(500).set_body_json(json!({
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],
+            "status": "500", "detail": "database is down"})))
+        .await;
+        let redirect = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(302).insert_header(
+                "Location",
+                format!("{}/scim/v2/Users", redirect.uri()).as_str(),
+            ))
+            .mount(&redirect)
+            .await;
+        let cases: Vec<(String, &str)> = vec![
+            (
+                format!("{}/scim/v2", html.uri()),
+                "Bad Gateway. Invalid JSON: Unexpected character ('<'",
+            ),
+            (
+                format!("{}/scim/v2", not_json.uri()),
+                "Invalid JSON: Unrecognized token 'OK'",
+            ),
+            (
+                format!("{}/scim/v2", all_500.uri()),
+                "Internal Server Error. Errors reported by remote server: database is down",
+            ),
+            (
+                format!("{}/scim/v2", redirect.uri()),
+                "Found (302): the server redirects to",
+            ),
+            (
+                targets::slow_drip(Duration::from_millis(100)).await,
+                "Read timed out",
+            ),
+            (
+                targets::huge_body(50 * 1024 * 1024, false).await,
+                "the body is larger than 4 MiB",
+            ),
+        ];
+        for (base, why) in cases {
+            let (out, report, took) = run_against(&base).await;
+            failed_with(&out, &report, why);
+            assert!(took < Duration::from_secs(60), "{why}: took {took:?}");
+            // The wire checks see the broken error bodies too (not for a 200 or no answer).
+            if why.contains("Bad Gateway") {
+                let rules: Vec<&str> = report["scenarios"][0]["steps"][0]["findings"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter_map(|f| f["rule"].as_str())
+                    .collect();
+                assert!(rules.contains(&"okta:error-body"), "{rules:?}");
+            }
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_whole_run_has_a_deadline() {
+        // Each request gives up after 1 s; the run's deadline (2 s) cuts the scenario
+        // during its second step: broken, exit 3, the steps done so far kept.
+        let base = targets::slow_drip(Duration::from_millis(100)).await;
+        let dir = std::env::temp_dir().join(format!("zh-dl-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("slow.yaml");
+        let steps = "  - test_credentials:\n".repeat(5);
+        std::fs::write(
+            &file,
+            format!("case: okta-slow\ntitle: slow\nprofiles: [okta]\nsteps:\n{steps}"),
+        )
+        .unwrap();
+        let report = dir.join("r.json");
+        let started = Instant::now();
+        let out = zinc_harness(
+            &[
+                "run",
+                file.to_str().unwrap(),
+                "--target",
+                &base,
+                "--profile",
+                "okta",
+                "--timeout",
+                "1",
+                "--deadline",
+                "2.5",
+                "--format",
+                "json",
+                "--output",
+                report.to_str().unwrap(),
+            ],
+            None,
+        )
+        .await;
+        let took = started.elapsed();
+        assert_eq!(out.code, 3, "{}\n{}", out.stdout, out.stderr);
+        assert!(took < Duration::from_secs(30), "{took:?}");
+        let r: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+        let s = &r["scenarios"][0];
+        assert_eq!(s["status"], "broken");
+        assert!(s["error"].as_str().unwrap().contains("deadline"), "{s}");
+        let statuses: Vec<&str> = s["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|st| st["status"].as_str().unwrap())
+            .collect();
+        assert_eq!(statuses.len(), 5, "every step is reported: {statuses:?}");
+        assert!(
+            statuses[0] == "failed" && statuses[4] == "skipped",
+            "{statuses:?}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_is_a_broken_run() {
+        let (out, _, took) = run_against(&targets::refused_url()).await;
+        assert_eq!(out.code, 3, "{}", out.stderr);
+        assert!(
+            out.stderr.contains("the target is unreachable"),
+            "{}",
+            out.stderr
+        );
+        assert!(
+            out.stderr.to_lowercase().contains("refused"),
+            "{}",
+            out.stderr
+        );
+        assert!(took < Duration::from_secs(30));
     }
 }

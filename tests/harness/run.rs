@@ -383,3 +383,22 @@ steps:
     assert_eq!(r.steps[1].line, Some(7));
     assert_eq!(run.requests(), 2 + 2 + 1 + 1);
 }
+
+#[test]
+fn the_readme_example_is_a_real_scenario_file() {
+    // The README shows scenarios/troubleshooting/t3-email-immutable.yaml in full; that file
+    // runs as a test with its snapshot, so the example is known to work as printed.
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let at = readme
+        .find("### A scenario file")
+        .expect("the README's example section");
+    let start = readme[at..].find("```yaml\n").expect("a yaml block") + at + 8;
+    let end = readme[start..].find("```\n").expect("the block ends") + start;
+    let file =
+        std::fs::read_to_string("scenarios/troubleshooting/t3-email-immutable.yaml").unwrap();
+    assert_eq!(
+        &readme[start..end],
+        file,
+        "README.md's example differs from the file"
+    );
+}

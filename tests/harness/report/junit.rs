@@ -6,14 +6,14 @@ use zinc_harness::report::junit;
 
 use super::fixtures::*;
 
-fn parse(xml: &str) -> junit_parser::TestSuites {
+pub(crate) fn parse(xml: &str) -> junit_parser::TestSuites {
     junit_parser::from_reader(std::io::Cursor::new(xml.as_bytes()))
         .unwrap_or_else(|e| panic!("a JUnit consumer cannot read the report: {e}\n{xml}"))
 }
 
 /// Well-formed XML (every end tag matches, no forbidden character), and the element names
 /// in document order.
-fn well_formed(xml: &str) -> Vec<String> {
+pub(crate) fn well_formed(xml: &str) -> Vec<String> {
     assert!(
         !xml.chars()
             .any(|c| ((c as u32) < 0x20 && !"\t\n\r".contains(c))

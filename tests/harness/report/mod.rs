@@ -13,7 +13,7 @@ macro_rules! snapshot {
 
 mod fixtures;
 mod json;
-mod junit;
+pub(crate) mod junit;
 mod model;
 mod normalize;
 mod pretty;

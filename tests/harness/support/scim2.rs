@@ -107,14 +107,24 @@ impl Scim2Server {
             .timeout(Duration::from_secs(2))
             .build()
             .expect("client");
-        let url = format!("{}/ServiceProviderConfig", self.base_url());
+        // Up means: *this* server answers with *its* token. Another test's scim2-server may
+        // have taken the port we picked (ours then fails to bind and exits); it would answer
+        // too, but 401 to our token.
+        let url = format!("{}/Users?startIndex=1&count=1", self.base_url());
         let started = Instant::now();
         while started.elapsed() < START_TIMEOUT {
             if let Ok(Some(status)) = self.child.try_wait() {
                 return Err(format!("it exited with {status}: {}", self.log_text()));
             }
-            if http.get(&url).send().await.is_ok() {
-                return Ok(());
+            if let Ok(r) = http.get(&url).bearer_auth(&self.token).send().await {
+                if r.status().is_success() {
+                    return Ok(());
+                }
+                return Err(format!(
+                    "port {} answers {} to our token: another server holds it",
+                    self.port,
+                    r.status()
+                ));
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
