@@ -8,7 +8,7 @@ use super::expect::{self, Observed};
 use super::ids::IdBook;
 use super::raw::{self, RawRequest, WRONG_TOKEN};
 use super::target::{self, Target};
-use super::{RunOptions, ScenarioRun, could_not_run, okta_client, profile_skip, scenario_status};
+use super::{RunOptions, ScenarioRun, could_not_run, okta_client, profile_skip};
 use super::{cleanup, wire};
 use crate::okta::{
     ActionOutcome, ActionResult, App, Auth, AuthMode, Body, OktaClient, OktaError, PersonProfile,
@@ -142,7 +142,7 @@ pub(crate) async fn run(
     report.status = if cut.is_some() {
         ScenarioStatus::Broken
     } else {
-        scenario_status(&report)
+        report.derived_status()
     };
     let state = ctx.target.final_state();
     secrets.append(&mut ctx.secrets);

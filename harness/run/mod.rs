@@ -40,7 +40,7 @@ pub use target::{Embedded, External, TargetSpec};
 use crate::okta::{App, AuthMode, OktaClient};
 use crate::report::progress::Progress;
 use crate::report::snapshot::{self, FinalState, NameMap, Snapshot};
-use crate::report::{Finding, RunReport, ScenarioReport, ScenarioStatus};
+use crate::report::{Finding, RunReport, ScenarioReport};
 use crate::scenario::{Profile, Scenario};
 
 /// How to run.
@@ -161,7 +161,7 @@ pub async fn run_all(
     progress: Option<&Progress>,
 ) -> RunOutcome {
     let started = Instant::now();
-    let started_at = rfc3339(SystemTime::now());
+    let started_at = crate::report::rfc3339_utc(SystemTime::now());
     let deadline = tokio::time::Instant::now() + opts.deadline;
     let jobs = opts.jobs.max(1);
     let mut runs: Vec<(usize, ScenarioRun)> = futures::stream::iter(scenarios.iter().enumerate())
@@ -257,56 +257,4 @@ pub(crate) fn okta_client(
     config.retry.max_wait = opts.timeout.min(Duration::from_secs(5));
     config.accept_invalid_certs = insecure;
     OktaClient::new(config).map_err(|e| e.to_string())
-}
-
-/// `2026-11-28T12:00:00Z`.
-fn rfc3339(t: SystemTime) -> String {
-    let secs = t
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs()) as i64;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-/// The status a scenario ends with, from its steps.
-pub(crate) fn scenario_status(report: &ScenarioReport) -> ScenarioStatus {
-    use crate::report::StepStatus;
-    if report.steps.iter().any(|s| s.status == StepStatus::Failed) {
-        ScenarioStatus::Failed
-    } else if !report.steps.is_empty()
-        && report.steps.iter().all(|s| s.status == StepStatus::Skipped)
-    {
-        ScenarioStatus::Skipped
-    } else {
-        ScenarioStatus::Passed
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rfc3339_dates() {
-        assert_eq!(rfc3339(SystemTime::UNIX_EPOCH), "1970-01-01T00:00:00Z");
-        let t = SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_867_200);
-        assert_eq!(rfc3339(t), "2026-11-28T12:00:00Z");
-        let leap = SystemTime::UNIX_EPOCH + Duration::from_secs(951_782_400);
-        assert_eq!(rfc3339(leap), "2000-02-29T00:00:00Z");
-    }
 }
