@@ -11,18 +11,29 @@ use std::collections::HashMap;
 
 use indexmap::IndexMap;
 use parking_lot::RwLock;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
 use super::config::{DeletedGroupPolicy, Provisioning, Rule, Rules, Scope, ZincConfig};
 use super::store::{
-    GroupRec, MultiIndex, NaiveUser, OrderIndex, OrderedSet, Origin, UserRec, fold, now_ms, rfc3339,
+    Cached, GroupRec, MultiIndex, NaiveUser, OrderIndex, OrderedSet, Origin, Records, UserRec,
+    fold, now_ms, rfc3339,
 };
 use crate::scim::{
     self, CompValue, CompareOp, Filter, ListResponse, Member, Meta, Name, PatchOp, PatchOpKind,
     PatchPath, ScimError, ScimType,
 };
+
+/// A SCIM resource as the server sends it (what the reads return): serialized JSON, cheap to
+/// pass on. `serde_json::from_str(json.get())` gives a [`scim::User`] or [`scim::Group`].
+pub type Json = Box<RawValue>;
+
+fn raw_json(resource: &impl serde::Serialize) -> Json {
+    // Our resource types have string keys only, so serializing cannot fail.
+    serde_json::value::to_raw_value(resource).expect("a SCIM resource serializes")
+}
 
 /// `count` when the request gives none (Z22, ours).
 pub const DEFAULT_COUNT: usize = 100;
@@ -119,13 +130,13 @@ pub enum ResourceKind {
 
 #[derive(Debug, Default)]
 pub(crate) struct State {
-    pub(crate) users: HashMap<Uuid, UserRec>,
+    pub(crate) users: Records<UserRec>,
     pub(crate) user_order: OrderIndex,
     pub(crate) user_by_name: MultiIndex,
     pub(crate) user_by_ext: MultiIndex,
     /// Removed users, kept only while Z11 is switched off.
     pub(crate) removed: HashMap<Uuid, UserRec>,
-    pub(crate) groups: HashMap<Uuid, GroupRec>,
+    pub(crate) groups: Records<GroupRec>,
     pub(crate) group_order: OrderIndex,
     pub(crate) scim_order: OrderIndex,
     pub(crate) group_by_name: MultiIndex,
@@ -566,13 +577,32 @@ impl Directory {
     // Representations
 
     fn location(&self, kind: &str, id: &Uuid) -> String {
-        format!("{}/{kind}/{id}", self.base_url)
+        // Built by hand, not `format!`: this runs on every read (see `bench`).
+        let mut buf = Uuid::encode_buffer();
+        let id = id.hyphenated().encode_lower(&mut buf);
+        let mut s = String::with_capacity(self.base_url.len() + kind.len() + id.len() + 2);
+        for part in [&*self.base_url, "/", kind, "/", id] {
+            s.push_str(part);
+        }
+        s
+    }
+
+    /// A user's body as served: built once, kept until the record changes (see `Cached`).
+    fn user_json<'a>(&self, id: &Uuid, u: &'a UserRec) -> &'a RawValue {
+        u.json.get_or_init(|| raw_json(&self.user_repr(id, u)))
+    }
+
+    /// A group's body as served, like [`Directory::user_json`].
+    fn group_json<'a>(&self, state: &State, id: &Uuid, g: &'a GroupRec) -> &'a RawValue {
+        g.json
+            .get_or_init(|| raw_json(&self.group_repr(state, id, g)))
     }
 
     fn user_repr(&self, id: &Uuid, u: &UserRec) -> scim::User {
         let naive = u.naive.as_deref();
         // Z8: displayName is derived from the name parts.
-        let derived = format!("{} {}", u.given.trim(), u.family.trim())
+        let derived = [u.given.trim(), u.family.trim()]
+            .join(" ")
             .trim()
             .to_owned();
         let display_name = match naive.and_then(|n| n.display_name.clone()) {
@@ -704,6 +734,7 @@ impl Directory {
                         display_name: work.display_name.clone(),
                     })
                 }),
+                json: Cached::default(),
             },
         );
     }
@@ -749,18 +780,18 @@ impl Directory {
     }
 
     /// `GET /Users/{id}`.
-    pub fn get_user(&self, id: &str) -> Result<scim::User, ScimError> {
+    pub fn get_user(&self, id: &str) -> Result<Json, ScimError> {
         let uid = Uuid::parse_str(id).map_err(|_| Self::user_not_found(id))?;
         let state = self.state.read();
         let user = state
             .users
             .get(&uid)
             .ok_or_else(|| Self::user_not_found(id))?;
-        Ok(self.user_repr(&uid, user))
+        Ok(self.user_json(&uid, user).to_owned())
     }
 
     /// `GET /Users` (Z22, Z23).
-    pub fn list_users(&self, query: &ListQuery) -> Result<ListResponse<scim::User>, ScimError> {
+    pub fn list_users(&self, query: &ListQuery) -> Result<ListResponse<Json>, ScimError> {
         let filter = query
             .filter
             .as_deref()
@@ -780,7 +811,12 @@ impl Directory {
         let resources = page
             .ids
             .iter()
-            .filter_map(|id| state.users.get(id).map(|u| self.user_repr(id, u)))
+            .filter_map(|id| {
+                state
+                    .users
+                    .get(id)
+                    .map(|u| self.user_json(id, u).to_owned())
+            })
             .collect();
         Ok(ListResponse::new(
             page.total as u64,
@@ -878,6 +914,15 @@ impl Directory {
         if renamed {
             state.user_by_name.remove(&fold(&old.user_name), id);
             state.user_by_name.insert(&fold(&new.user_name), id);
+            // Z16: a group shows its members' userNames, so its cached body is stale.
+            let groups: Vec<Uuid> = state.users[&id]
+                .links
+                .iter()
+                .flat_map(|l| l.member_of.iter().copied())
+                .collect();
+            for gid in groups {
+                state.groups.forget(&gid);
+            }
         }
         if old.external_id != new.external_id {
             if let Some(ext) = &old.external_id {
@@ -1220,6 +1265,7 @@ impl Directory {
             admins: OrderedSet::default(),
             created: now,
             modified: now,
+            json: Cached::default(),
         };
         for m in members {
             if group.members.insert(*m)
@@ -1363,14 +1409,16 @@ impl Directory {
     }
 
     /// `GET /Groups/{id}` (Z15: only linked synced groups).
-    pub fn get_group(&self, id: &str) -> Result<scim::Group, ScimError> {
+    pub fn get_group(&self, id: &str) -> Result<Json, ScimError> {
         let state = self.state.read();
         let gid = Self::scim_group(&state, id)?;
-        Ok(self.group_repr(&state, &gid, &state.groups[&gid]))
+        Ok(self
+            .group_json(&state, &gid, &state.groups[&gid])
+            .to_owned())
     }
 
     /// `GET /Groups` (Z15, Z22, Z23).
-    pub fn list_groups(&self, query: &ListQuery) -> Result<ListResponse<scim::Group>, ScimError> {
+    pub fn list_groups(&self, query: &ListQuery) -> Result<ListResponse<Json>, ScimError> {
         let filter = query
             .filter
             .as_deref()
@@ -1390,7 +1438,9 @@ impl Directory {
         let resources = page
             .ids
             .iter()
-            .filter_map(|id| state.groups.get(id).map(|g| self.group_repr(&state, id, g)))
+            .filter_map(|id| {
+                (state.groups.get(id)).map(|g| self.group_json(&state, id, g).to_owned())
+            })
             .collect();
         Ok(ListResponse::new(
             page.total as u64,

@@ -31,9 +31,8 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Path, RawQuery, Request, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use futures::StreamExt;
@@ -41,6 +40,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use tokio::sync::Notify;
+use tower::ServiceExt;
 
 use super::config::{DeletedGroupPolicy, Scope};
 use super::console::{Admin, ConsoleError};
@@ -56,11 +56,28 @@ pub const SCIM_PREFIX: &str = "/scim/v2";
 /// Where the admin API lives.
 pub const ADMIN_PREFIX: &str = "/admin/v1";
 
+/// What every handler reads. One `Arc`, because axum clones the state for each layer and
+/// handler of every request.
 #[derive(Clone)]
-pub(crate) struct AppState {
+pub(crate) struct AppState(Arc<Shared>);
+
+pub(crate) struct Shared {
     pub(crate) dir: Arc<Directory>,
     pub(crate) faults: Faults,
     pub(crate) admin: Admin,
+}
+
+impl AppState {
+    pub(crate) fn new(dir: Arc<Directory>, faults: Faults, admin: Admin) -> AppState {
+        AppState(Arc::new(Shared { dir, faults, admin }))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 /// A path parameter whose rejection (e.g. invalid percent-encoding) is a SCIM Error (Z21)
@@ -83,9 +100,12 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Id {
     }
 }
 
-/// Lets the fault layer close the connection a request came on.
-#[derive(Clone)]
-pub(crate) struct ConnControl(pub(crate) Arc<Notify>);
+tokio::task_local! {
+    /// Lets the fault layer close the connection a request came on. A task-local rather
+    /// than a request extension: hyper polls each connection's requests in that
+    /// connection's task, and an extension cost an allocation on every request.
+    pub(crate) static CONNECTION: Arc<Notify>;
+}
 
 pub(crate) fn router(state: AppState) -> Router {
     let scim = Router::new()
@@ -112,8 +132,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/scim/v2/ResourceTypes", get(resource_types))
         .route("/scim/v2/ResourceTypes/{name}", get(resource_type))
         .route("/scim/v2/Schemas", get(schemas))
-        .route("/scim/v2/Schemas/{id}", get(schema))
-        .route_layer(middleware::from_fn_with_state(state.clone(), gate));
+        .route("/scim/v2/Schemas/{id}", get(schema));
     let admin = Router::new()
         .route("/admin/v1/users", get(admin_users))
         .route(
@@ -153,7 +172,6 @@ pub(crate) fn router(state: AppState) -> Router {
     scim.merge(admin)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(middleware::from_fn_with_state(state.clone(), fault_layer))
         .with_state(state)
 }
 
@@ -162,7 +180,11 @@ pub(crate) fn router(state: AppState) -> Router {
 
 /// A SCIM JSON response (`application/scim+json`, Z20).
 pub(crate) fn scim_json(status: StatusCode, value: &impl serde::Serialize) -> Response {
-    let body = serde_json::to_vec(value).unwrap_or_default();
+    // Most bodies fit; growing a Vec from empty reallocated several times per response.
+    let mut body = Vec::with_capacity(1024);
+    if serde_json::to_writer(&mut body, value).is_err() {
+        body.clear();
+    }
     let mut resp = (status, body).into_response();
     resp.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -287,53 +309,71 @@ pub(crate) async fn read_json(headers: &HeaderMap, body: Body) -> Result<Value, 
 // ---------------------------------------------------------------------------------------
 // Middleware
 
-/// Z1, Z2, Z3 for every SCIM route.
-async fn gate(State(st): State<AppState>, req: Request, next: Next) -> Response {
+/// Z1, Z2, Z3 for every SCIM request.
+fn gate(
+    st: &AppState,
+    req: &hyper::Request<hyper::body::Incoming>,
+    rel: &str,
+) -> Result<(), ScimError> {
     let auth = req
         .headers()
         .get(header::AUTHORIZATION)
-        .map(|v| v.as_bytes().to_vec());
-    if let Err(e) = st.dir.authenticate(auth.as_deref()) {
-        return scim_error(&e);
-    }
-    let path = req.uri().path();
-    let rest = path.strip_prefix(SCIM_PREFIX).unwrap_or(path);
-    let kind = if rest.starts_with("/Users") {
+        .map(HeaderValue::as_bytes);
+    st.dir.authenticate(auth)?;
+    let kind = if rel.starts_with("/Users") {
         ResourceKind::Users
-    } else if rest.starts_with("/Groups") {
+    } else if rel.starts_with("/Groups") {
         ResourceKind::Groups
     } else {
         ResourceKind::Discovery
     };
-    if let Err(e) = st.dir.check_scope(kind) {
-        return scim_error(&e);
-    }
-    next.run(req).await
+    st.dir.check_scope(kind)
 }
 
-/// The fault layer, on SCIM requests only.
-async fn fault_layer(State(st): State<AppState>, req: Request, next: Next) -> Response {
+/// The way in for every request, in front of the router: the fault layer and, for SCIM
+/// requests, the gate (Z1–Z3; so an unknown SCIM path without a token is 401 too, as Z1
+/// says of every SCIM request). Plain functions rather than axum middleware: with no fault
+/// rule installed this costs one atomic load and one token check, where each middleware
+/// layer cost every request a boxed future and a state clone.
+pub(crate) async fn front(
+    app: Router,
+    st: AppState,
+    req: hyper::Request<hyper::body::Incoming>,
+) -> Response {
     let path = req.uri().path();
-    let Some(rel) = path.strip_prefix(SCIM_PREFIX) else {
-        return next.run(req).await;
+    let Some(rel) = path
+        .strip_prefix(SCIM_PREFIX)
+        .filter(|rel| rel.is_empty() || rel.starts_with('/'))
+    else {
+        return into_response(app.oneshot(req).await);
     };
-    let Some(rule) = st.faults.take(req.method().as_str(), rel) else {
-        return next.run(req).await;
-    };
-    if let Some(delay) = rule.delay {
-        tokio::time::sleep(delay).await;
-    }
-    match rule.action {
-        FaultAction::Pass => next.run(req).await,
-        FaultAction::Drop => {
-            if let Some(ctl) = req.extensions().get::<ConnControl>() {
-                ctl.0.notify_one();
-                std::future::pending::<()>().await;
-            }
-            // Not on a connection we own (cannot happen with MockZinc): answer a bare 502.
-            StatusCode::BAD_GATEWAY.into_response()
+    if let Some(rule) = st.faults.take(req.method().as_str(), rel) {
+        if let Some(delay) = rule.delay {
+            tokio::time::sleep(delay).await;
         }
-        FaultAction::Respond(r) => fault_response(&r),
+        match rule.action {
+            FaultAction::Pass => {}
+            FaultAction::Drop => {
+                if let Ok(kill) = CONNECTION.try_with(Arc::clone) {
+                    kill.notify_one();
+                    std::future::pending::<()>().await;
+                }
+                // Not on a connection we own (cannot happen with MockZinc): a bare 502.
+                return StatusCode::BAD_GATEWAY.into_response();
+            }
+            FaultAction::Respond(r) => return fault_response(&r),
+        }
+    }
+    if let Err(e) = gate(&st, &req, rel) {
+        return scim_error(&e);
+    }
+    into_response(app.oneshot(req).await)
+}
+
+fn into_response(r: Result<Response, std::convert::Infallible>) -> Response {
+    match r {
+        Ok(resp) => resp,
+        Err(never) => match never {},
     }
 }
 

@@ -6,14 +6,13 @@ use std::time::Duration;
 
 use hyper_util::rt::TokioIo;
 use tokio::sync::{Notify, oneshot, watch};
-use tower::ServiceExt;
 
 use super::config::ZincConfig;
 use super::console::Admin;
 use super::directory::Directory;
 use super::faults::Faults;
 use super::fixture::{self, FixtureError};
-use super::http::{self, AppState, ConnControl};
+use super::http::{self, AppState, CONNECTION};
 
 /// Why a mock Zinc could not start.
 #[derive(Debug, thiserror::Error)]
@@ -109,11 +108,8 @@ impl MockZinc {
             fixture::load(&dir, path)?;
         }
         let faults = Faults::default();
-        let app = http::router(AppState {
-            dir: dir.clone(),
-            faults: faults.clone(),
-            admin: Admin::new(dir.clone()),
-        });
+        let state = AppState::new(dir.clone(), faults.clone(), Admin::new(dir.clone()));
+        let app = http::router(state.clone());
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("mock-zinc")
@@ -124,7 +120,7 @@ impl MockZinc {
         let (done_tx, done_rx) = oneshot::channel();
         runtime.spawn(async move {
             match tokio::net::TcpListener::from_std(std_listener) {
-                Ok(listener) => serve(listener, app, rx).await,
+                Ok(listener) => serve(listener, app, state, rx).await,
                 Err(e) => tracing::error!("mock Zinc cannot listen on {bound}: {e}"),
             }
             let _ = done_tx.send(());
@@ -199,10 +195,11 @@ impl Drop for MockZinc {
 }
 
 /// Accepts connections until `shutdown` fires; HTTP/1.1 with keep-alive. Each connection
-/// can be dropped by the fault layer through its [`ConnControl`].
+/// can be dropped by the fault layer through [`CONNECTION`].
 async fn serve(
     listener: tokio::net::TcpListener,
     app: axum::Router,
+    state: AppState,
     mut shutdown: watch::Receiver<bool>,
 ) {
     loop {
@@ -220,14 +217,14 @@ async fn serve(
         };
         let _ = stream.set_nodelay(true);
         let app = app.clone();
+        let state = state.clone();
         let mut shutdown = shutdown.clone();
         tokio::spawn(async move {
             let kill = Arc::new(Notify::new());
-            let ctl = ConnControl(kill.clone());
             let service = hyper::service::service_fn(
-                move |mut req: hyper::Request<hyper::body::Incoming>| {
-                    req.extensions_mut().insert(ctl.clone());
-                    app.clone().oneshot(req)
+                move |req: hyper::Request<hyper::body::Incoming>| {
+                    let (app, state) = (app.clone(), state.clone());
+                    async move { Ok::<_, std::convert::Infallible>(http::front(app, state, req).await) }
                 },
             );
             // A client that never finishes its headers is dropped after 30 s.
@@ -236,6 +233,7 @@ async fn serve(
                 .header_read_timeout(Duration::from_secs(30))
                 .keep_alive(true)
                 .serve_connection(TokioIo::new(stream), service);
+            let conn = CONNECTION.scope(kill.clone(), conn);
             tokio::select! {
                 _ = conn => {}
                 _ = kill.notified() => {}

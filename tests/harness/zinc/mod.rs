@@ -2,6 +2,7 @@
 //! `MockZinc` on loopback, bad input, faults, fixtures, concurrency and property tests.
 
 mod bad_input;
+mod cached;
 mod concurrency;
 mod faults;
 mod fixture;
