@@ -1037,7 +1037,16 @@ impl OktaClient {
 
     /// Reads a whole list the way Okta pages: `startIndex=1&count=100`, then +100 while
     /// `totalResults` says more remain.
-    async fn list_all(&self, run: &mut Run<'_>, resource: &str, ctx: &str) -> Step<Vec<Value>> {
+    /// Pages through a whole list, keeping `keep(item)` of each item as its page arrives (a
+    /// page's JSON is dropped before the next is read: 100,000 users as JSON were most of
+    /// the `bench` peak memory).
+    async fn list_all<T>(
+        &self,
+        run: &mut Run<'_>,
+        resource: &str,
+        ctx: &str,
+        mut keep: impl FnMut(&Value) -> T,
+    ) -> Step<Vec<T>> {
         let mut out = Vec::new();
         let mut start = 1usize;
         for _ in 0..MAX_PAGES {
@@ -1045,7 +1054,7 @@ impl OktaClient {
             let (status, body) = run.call(ctx, Method::GET, &path, None, is_200).await?;
             let (total, items) = list_of(ctx, status, body)?;
             let n = items.len();
-            out.extend(items);
+            out.extend(items.iter().map(&mut keep));
             if n == 0 || (start - 1 + PAGE) as u64 >= total {
                 break;
             }
@@ -1058,16 +1067,17 @@ impl OktaClient {
     pub async fn refresh_app_groups(&self) -> ActionOutcome {
         let mut run = Run::new(self, ActionKind::RefreshAppGroups);
         let r = self
-            .list_all(&mut run, "Groups", "Error while refreshing app groups")
+            .list_all(
+                &mut run,
+                "Groups",
+                "Error while refreshing app groups",
+                |g| AppGroup {
+                    id: str_field(g, "id").unwrap_or_default().to_owned(),
+                    display_name: str_field(g, "displayName").unwrap_or_default().to_owned(),
+                },
+            )
             .await
-            .map(|items| {
-                let groups: Vec<AppGroup> = items
-                    .iter()
-                    .map(|g| AppGroup {
-                        id: str_field(g, "id").unwrap_or_default().to_owned(),
-                        display_name: str_field(g, "displayName").unwrap_or_default().to_owned(),
-                    })
-                    .collect();
+            .map(|groups| {
                 self.inner.dir.lock().app_groups = groups.clone();
                 ActionResult::AppGroups { groups }
             });
@@ -1079,24 +1089,19 @@ impl OktaClient {
     pub async fn import_users(&self) -> ActionOutcome {
         let mut run = Run::new(self, ActionKind::ImportUsers);
         let r = self
-            .list_all(&mut run, "Users", "Error while importing users")
+            .list_all(&mut run, "Users", "Error while importing users", |u| {
+                let inactive = matches!(u.get("active"), Some(Value::Bool(false)))
+                    || matches!(u.get("active"), Some(Value::String(s)) if s.eq_ignore_ascii_case("false"));
+                (!inactive).then(|| ImportedUser {
+                    id: str_field(u, "id").unwrap_or_default().to_owned(),
+                    user_name: str_field(u, "userName").unwrap_or_default().to_owned(),
+                    external_id: str_field(u, "externalId").map(str::to_owned),
+                })
+            })
             .await
             .map(|items| {
-                let mut skipped_inactive = 0;
-                let mut users = Vec::new();
-                for u in &items {
-                    let inactive = matches!(u.get("active"), Some(Value::Bool(false)))
-                        || matches!(u.get("active"), Some(Value::String(s)) if s.eq_ignore_ascii_case("false"));
-                    if inactive {
-                        skipped_inactive += 1;
-                        continue;
-                    }
-                    users.push(ImportedUser {
-                        id: str_field(u, "id").unwrap_or_default().to_owned(),
-                        user_name: str_field(u, "userName").unwrap_or_default().to_owned(),
-                        external_id: str_field(u, "externalId").map(str::to_owned),
-                    });
-                }
+                let skipped_inactive = items.iter().filter(|u| u.is_none()).count();
+                let users: Vec<ImportedUser> = items.into_iter().flatten().collect();
                 ActionResult::Imported {
                     users,
                     skipped_inactive,
