@@ -1,9 +1,12 @@
 //! Latency bookkeeping: each worker keeps its own [`Tally`] (no lock on the hot path); the
 //! tallies are merged once a phase ends and turned into percentiles per request kind.
+//! Latencies go into HDR histograms (3 significant digits), not a list of samples, so a long
+//! `--duration` load keeps the harness's own memory flat.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use hdrhistogram::Histogram;
 use serde::Serialize;
 
 use crate::okta::{ActionOutcome, Body, Exchange};
@@ -56,7 +59,7 @@ fn touches_members(e: &Exchange) -> bool {
 #[derive(Debug, Default)]
 pub struct Tally {
     /// Latency of every exchange, in microseconds, by request kind.
-    pub latency_us: BTreeMap<&'static str, Vec<u32>>,
+    pub latency_us: BTreeMap<&'static str, Histogram<u32>>,
     /// Exchanges that got no answer or an answer the action could not use, by kind.
     pub failed: BTreeMap<&'static str, u64>,
     pub requests: u64,
@@ -106,8 +109,11 @@ impl Tally {
             let kind = request_kind(e);
             self.requests += 1;
             self.wait_time += e.duration;
-            let us = u32::try_from(e.duration.as_micros()).unwrap_or(u32::MAX);
-            self.latency_us.entry(kind).or_default().push(us);
+            let us = u64::try_from(e.duration.as_micros()).unwrap_or(u64::MAX);
+            self.latency_us
+                .entry(kind)
+                .or_insert_with(new_histogram)
+                .saturating_record(us);
             let bad_status = e.status().is_none_or(|s| !(200..300).contains(&s));
             if bad_status || e.error.is_some() {
                 *self.failed.entry(kind).or_default() += 1;
@@ -138,8 +144,16 @@ impl Tally {
     }
 
     pub fn merge(&mut self, other: Tally) {
-        for (k, mut v) in other.latency_us {
-            self.latency_us.entry(k).or_default().append(&mut v);
+        for (k, h) in other.latency_us {
+            match self.latency_us.get_mut(k) {
+                // Same bounds on both sides, so adding cannot fail.
+                Some(mine) => {
+                    let _ = mine.add(&h);
+                }
+                None => {
+                    self.latency_us.insert(k, h);
+                }
+            }
         }
         for (k, n) in other.failed {
             *self.failed.entry(k).or_default() += n;
@@ -160,24 +174,30 @@ impl Tally {
         self.failed.values().sum()
     }
 
-    /// Latency percentiles per request kind (sorts the samples in place).
-    pub fn kinds(&mut self) -> Vec<KindStats> {
+    /// Latency percentiles per request kind.
+    pub fn kinds(&self) -> Vec<KindStats> {
         self.latency_us
-            .iter_mut()
-            .map(|(kind, samples)| {
-                samples.sort_unstable();
-                KindStats {
-                    kind: (*kind).to_owned(),
-                    requests: samples.len() as u64,
-                    errors: self.failed.get(kind).copied().unwrap_or(0),
-                    p50_ms: percentile_ms(samples, 50.0),
-                    p95_ms: percentile_ms(samples, 95.0),
-                    p99_ms: percentile_ms(samples, 99.0),
-                    max_ms: samples.last().map_or(0.0, |us| f64::from(*us) / 1000.0),
-                }
+            .iter()
+            .map(|(kind, h)| KindStats {
+                kind: (*kind).to_owned(),
+                requests: h.len(),
+                errors: self.failed.get(kind).copied().unwrap_or(0),
+                p50_ms: percentile_ms(h, 50.0),
+                p95_ms: percentile_ms(h, 95.0),
+                p99_ms: percentile_ms(h, 99.0),
+                max_ms: ms(h.max()),
             })
             .collect()
     }
+}
+
+/// 1 µs to 10 minutes (the longest `--request-timeout` worth timing), 3 significant digits.
+fn new_histogram() -> Histogram<u32> {
+    Histogram::new_with_bounds(1, 600_000_000, 3).expect("valid histogram bounds")
+}
+
+fn ms(us: u64) -> f64 {
+    us as f64 / 1000.0
 }
 
 /// Latency of one request kind.
@@ -192,14 +212,12 @@ pub struct KindStats {
     pub max_ms: f64,
 }
 
-/// The nearest-rank percentile of sorted microsecond samples, in milliseconds.
-pub fn percentile_ms(sorted_us: &[u32], pct: f64) -> f64 {
-    if sorted_us.is_empty() {
+/// The `pct` percentile of a microsecond histogram, in milliseconds (0 when empty).
+pub fn percentile_ms(h: &Histogram<u32>, pct: f64) -> f64 {
+    if h.is_empty() {
         return 0.0;
     }
-    let rank = ((pct / 100.0) * sorted_us.len() as f64).ceil() as usize;
-    let i = rank.clamp(1, sorted_us.len()) - 1;
-    f64::from(sorted_us[i]) / 1000.0
+    ms(h.value_at_percentile(pct))
 }
 
 #[cfg(test)]
@@ -207,11 +225,44 @@ mod tests {
     use super::*;
 
     #[test]
-    fn nearest_rank_percentiles() {
-        let v: Vec<u32> = (1..=100).map(|i| i * 1000).collect();
-        assert_eq!(percentile_ms(&v, 50.0), 50.0);
-        assert_eq!(percentile_ms(&v, 99.0), 99.0);
-        assert_eq!(percentile_ms(&[7000], 95.0), 7.0);
-        assert_eq!(percentile_ms(&[], 95.0), 0.0);
+    fn percentiles_within_the_histogram_precision() {
+        let mut h = new_histogram();
+        for i in 1..=100u64 {
+            h.record(i * 1000).unwrap();
+        }
+        // 3 significant digits: within 0.1% of the nearest-rank value.
+        let close = |got: f64, want: f64| (got - want).abs() <= want * 0.001;
+        assert!(
+            close(percentile_ms(&h, 50.0), 50.0),
+            "{}",
+            percentile_ms(&h, 50.0)
+        );
+        assert!(
+            close(percentile_ms(&h, 99.0), 99.0),
+            "{}",
+            percentile_ms(&h, 99.0)
+        );
+        assert!(close(ms(h.max()), 100.0));
+        let mut one = new_histogram();
+        one.record(7000).unwrap();
+        assert!(close(percentile_ms(&one, 95.0), 7.0));
+        assert_eq!(percentile_ms(&new_histogram(), 95.0), 0.0);
+    }
+
+    #[test]
+    fn merged_tallies_count_every_sample() {
+        let mut a = Tally::default();
+        let mut b = Tally::default();
+        let mut h = new_histogram();
+        h.record(1000).unwrap();
+        a.latency_us.insert("user read", h.clone());
+        h.record(3000).unwrap();
+        b.latency_us.insert("user read", h);
+        b.latency_us.insert("group read", new_histogram());
+        a.merge(b);
+        assert_eq!(a.latency_us["user read"].len(), 3);
+        assert!(a.latency_us.contains_key("group read"));
+        let kinds = a.kinds();
+        assert_eq!(kinds.iter().map(|k| k.requests).sum::<u64>(), 3);
     }
 }

@@ -307,7 +307,7 @@ pub(crate) async fn read_json(headers: &HeaderMap, body: Body) -> Result<Value, 
 }
 
 // ---------------------------------------------------------------------------------------
-// Middleware
+// The way in: faults and the gate
 
 /// Z1, Z2, Z3 for every SCIM request.
 fn gate(
