@@ -134,6 +134,9 @@ async fn run(args: RunArgs) -> Result<u8, (u8, String)> {
                     format!("the target is unreachable: {e}"),
                 )
             })?;
+        run::target::credential_accepted(x, &opts)
+            .await
+            .map_err(|e| (exit_codes::BROKEN_RUN, e))?;
     }
 
     // Live progress on stderr, unless the readable report is about to fill the same

@@ -403,3 +403,37 @@ pub async fn reachable(base_url: &str, timeout: Duration) -> Result<(), String> 
         )),
     }
 }
+
+/// Okta's "Test API Credentials" (`GET /Users?startIndex=1&count=2`) before any scenario, so a
+/// target that refuses the credential (401) ends the run at once with exit code 3 and one
+/// message, instead of every scenario failing with the same 401. Any other answer lets the
+/// run go on: the scenarios report it.
+pub async fn credential_accepted(spec: &External, opts: &super::RunOptions) -> Result<(), String> {
+    let auth = match &spec.token {
+        Some(t) => Auth::from_mode(opts.auth, t),
+        None => Auth::None,
+    };
+    let okta = super::okta_client(&spec.base_url, auth, opts.app, false, opts, spec.insecure)?;
+    let outcome = okta.test_credentials().await;
+    let refused = outcome.exchanges.iter().find(|e| e.status() == Some(401));
+    match refused {
+        None => Ok(()),
+        Some(e) => {
+            let given = if spec.token.is_some() {
+                "check --token / --token-env and --auth"
+            } else {
+                "no credential was given: pass --token or --token-env"
+            };
+            Err(format!(
+                "the target refused the credential: {} {} answered 401{}; {given}",
+                e.method,
+                e.path,
+                outcome
+                    .message
+                    .as_deref()
+                    .map(|m| format!(" ({m})"))
+                    .unwrap_or_default()
+            ))
+        }
+    }
+}

@@ -150,6 +150,53 @@ fn an_unreachable_target_exits_3_at_once() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_credential_exits_3_with_one_message() {
+    // A wrong token used to fail every scenario with the same 401; Okta's credential test
+    // runs first now and stops the run.
+    let zinc = MockZinc::start().await;
+    let dir = TempDir::new();
+    let file = dir.file("good.yaml", ASSIGN);
+    let base = zinc.base_url();
+    let wrong = "wrong-token-5f3a9c";
+    let run = |token: Option<&'static str>| {
+        let mut args = vec![
+            "run".to_owned(),
+            file.clone(),
+            "--target".to_owned(),
+            base.clone(),
+        ];
+        if let Some(t) = token {
+            args.extend(["--token".to_owned(), t.to_owned()]);
+        }
+        tokio::task::spawn_blocking(move || {
+            Command::new(env!("CARGO_BIN_EXE_zinc-harness"))
+                .args(args)
+                .env("NO_COLOR", "1")
+                .output()
+                .unwrap()
+        })
+    };
+    let out = run(Some(wrong)).await.unwrap();
+    let (stdout, stderr) = text(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(i32::from(exit_codes::BROKEN_RUN)),
+        "{stdout}{stderr}"
+    );
+    assert!(
+        stderr.contains("refused the credential") && stderr.contains("401"),
+        "{stderr}"
+    );
+    assert!(stdout.is_empty(), "no scenario ran: {stdout}");
+    assert!(!stderr.contains(wrong), "the token leaked: {stderr}");
+    // No token at all: the same stop, saying what is missing.
+    let out = run(None).await.unwrap();
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(i32::from(exit_codes::BROKEN_RUN)));
+    assert!(stderr.contains("no credential was given"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_live_target_runs_okta_steps_skips_console_steps_and_never_shows_the_token() {
     let zinc = MockZinc::start().await;
     let token = zinc.token().unwrap();
