@@ -14,7 +14,7 @@ use tokio::sync::Semaphore;
 
 use super::OktaError;
 use super::config::{Auth, OktaConfig, Recording, RetryPolicy};
-use super::transcript::{Body, Exchange, REDACTED, Response};
+use super::transcript::{Body, Exchange, MIN_SECRET_LEN, REDACTED, Response, redact_secret};
 
 /// Okta's fixed headers (okta-client-reference.md §2), in the order the transcript shows them.
 pub const USER_AGENT: &str = "Okta SCIM Client 1.0.0";
@@ -462,15 +462,11 @@ pub(crate) fn scrub_json(v: &Value, scrub: &dyn Fn(&str) -> String) -> Value {
     }
 }
 
-/// Secrets shorter than this are not searched for inside text (a 1-character token would
-/// otherwise blank every matching letter); headers and `password` values are still redacted.
-const MIN_SCRUB_LEN: usize = 4;
-
 pub(crate) fn scrub_str(s: &str, secrets: &[String]) -> String {
     let mut out = s.to_owned();
     for secret in secrets {
-        if secret.len() >= MIN_SCRUB_LEN && out.contains(secret.as_str()) {
-            out = out.replace(secret.as_str(), REDACTED);
+        if let Some(redacted) = redact_secret(&out, secret) {
+            out = redacted;
         }
     }
     out
@@ -514,7 +510,7 @@ impl Hasher for WordHasher {
 
 impl SecretSet {
     pub(crate) fn insert(&mut self, secret: String) {
-        if secret.len() < MIN_SCRUB_LEN {
+        if secret.len() < MIN_SECRET_LEN {
             return;
         }
         let secret = secret.into_boxed_str();
@@ -537,8 +533,8 @@ impl SecretSet {
             out = Cow::Owned(replaced);
         }
         for secret in &self.short {
-            if out.contains(&**secret) {
-                out = Cow::Owned(out.replace(&**secret, REDACTED));
+            if let Some(redacted) = redact_secret(&out, secret) {
+                out = Cow::Owned(redacted);
             }
         }
         out

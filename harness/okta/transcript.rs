@@ -11,6 +11,41 @@ use serde::Serialize;
 /// What a redacted secret is replaced with.
 pub const REDACTED: &str = "<redacted>";
 
+/// Secrets shorter than this are not searched for in free text (a 1-character token would
+/// blank every matching letter); headers and `password` values are redacted by name anyway.
+pub const MIN_SECRET_LEN: usize = 4;
+/// Secrets at least this long are redacted wherever they appear; shorter ones only as a whole
+/// word, so a 4-letter token does not cut other words apart ("token" is no "<redacted>en").
+pub const ANYWHERE_SECRET_LEN: usize = 8;
+
+/// `text` with every occurrence of `secret` replaced by [`REDACTED`] (by the length rules
+/// above), or `None` when there is none.
+pub fn redact_secret(text: &str, secret: &str) -> Option<String> {
+    if secret.len() < MIN_SECRET_LEN || !text.contains(secret) {
+        return None;
+    }
+    if secret.len() >= ANYWHERE_SECRET_LEN {
+        return Some(text.replace(secret, REDACTED));
+    }
+    // A whole word: no letter or digit glued to an edge of the secret that is one itself.
+    let alnum = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let (first, last) = (secret.chars().next(), secret.chars().next_back());
+    let mut out = String::with_capacity(text.len());
+    let mut done = 0;
+    let mut changed = false;
+    for (at, _) in text.match_indices(secret) {
+        let end = at + secret.len();
+        let glued = (alnum(first) && alnum(text[..at].chars().next_back()))
+            || (alnum(last) && alnum(text[end..].chars().next()));
+        out.push_str(&text[done..at]);
+        out.push_str(if glued { secret } else { REDACTED });
+        changed |= !glued;
+        done = end;
+    }
+    out.push_str(&text[done..]);
+    changed.then_some(out)
+}
+
 /// One request and what came back (or why nothing did).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Exchange {
@@ -52,5 +87,35 @@ impl Exchange {
     /// The response status, when a response arrived.
     pub fn status(&self) -> Option<u16> {
         self.response.as_ref().map(|r| r.status)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_secrets_are_redacted_as_whole_words_long_ones_anywhere() {
+        // 4-7 bytes: whole words only.
+        assert_eq!(
+            redact_secret("token tok3n", "tok3n").as_deref(),
+            Some("token <redacted>")
+        );
+        assert_eq!(redact_secret("retok3ns", "tok3n"), None);
+        assert_eq!(
+            redact_secret("Bearer tok3n, again tok3n.", "tok3n").as_deref(),
+            Some("Bearer <redacted>, again <redacted>.")
+        );
+        assert_eq!(
+            redact_secret("?t=tok3n&x", "tok3n").as_deref(),
+            Some("?t=<redacted>&x")
+        );
+        // 8 bytes or more: anywhere, even inside a word.
+        assert_eq!(
+            redact_secret("xs3cr3t-t0kx", "s3cr3t-t0k").as_deref(),
+            Some("x<redacted>x")
+        );
+        // Shorter than 4: never searched for in text.
+        assert_eq!(redact_secret("a tok", "tok"), None);
     }
 }

@@ -16,6 +16,7 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 pub use crate::okta::transcript::REDACTED;
+use crate::okta::transcript::redact_secret;
 
 use super::{Body, Exchange, RunReport};
 
@@ -183,8 +184,8 @@ fn redact_leaves(v: &mut Value) {
 
 fn clean_text(s: &mut String, known: &[&str]) {
     for k in known {
-        if s.contains(k) {
-            *s = s.replace(k, REDACTED);
+        if let Some(redacted) = redact_secret(s, k) {
+            *s = redacted;
         }
     }
     if let Cow::Owned(t) = scrub_text(s) {
