@@ -128,6 +128,12 @@ pub fn run(args: &ListArgs) -> (u8, String) {
 fn pretty(origin: &scenario::Origin, entries: &[Entry], invalid: usize) -> String {
     let mut out = format!("{} scenario(s) from {origin}\n", entries.len());
     let width = entries.iter().map(|e| e.path.len()).max().unwrap_or(0);
+    // The case column fits the longest case id (`okta-aiw-deactivate`), so titles line up.
+    let case_width = entries
+        .iter()
+        .filter_map(|e| e.case.as_deref().map(str::len))
+        .max()
+        .unwrap_or(1);
     for e in entries {
         match e.errors {
             Some(n) => out.push_str(&format!(
@@ -135,7 +141,7 @@ fn pretty(origin: &scenario::Origin, entries: &[Entry], invalid: usize) -> Strin
                 e.path, e.path
             )),
             None => out.push_str(&format!(
-                "{:<width$}  {:<8} {}  [rules: {}] [profiles: {}]\n",
+                "{:<width$}  {:<case_width$}  {}  [rules: {}] [profiles: {}]\n",
                 e.path,
                 e.case.as_deref().unwrap_or("-"),
                 e.title.as_deref().unwrap_or(""),

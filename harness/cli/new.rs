@@ -166,7 +166,7 @@ steps:
   - test_credentials:
     expect: {{ ok: true }}
   - assign_user: [alice, bob]
-    expect: {{ ok: true, status: 201 }}   # the last request of the step: POST /Users
+    expect: {{ ok: true, status: 201 }}   # the step's main request: POST /Users
   - push_group: eng
     expect: {{ ok: true, status: 201 }}
   - get_user: alice

@@ -267,8 +267,9 @@ fn load(paths: &[PathBuf], filter: Option<&str>) -> Result<Vec<Scenario>, (u8, S
             problems.join("\n")
         )));
     }
-    if let Some(f) = filter {
-        let f = f.to_lowercase();
+    if let Some(filter) = filter {
+        // Case-insensitive; the message echoes what was typed.
+        let f = filter.to_lowercase();
         scenarios.retain(|s| {
             s.name.to_lowercase().contains(&f)
                 || s.case
@@ -278,7 +279,7 @@ fn load(paths: &[PathBuf], filter: Option<&str>) -> Result<Vec<Scenario>, (u8, S
         });
         if scenarios.is_empty() {
             return Err(bad(format!(
-                "no scenario in {origin} matches --filter {f:?}"
+                "no scenario in {origin} matches --filter {filter:?}"
             )));
         }
     }

@@ -30,7 +30,11 @@ pub struct FaultResponse {
     pub status: u16,
     /// Extra headers, e.g. `("Retry-After", "2")`. In JSON: `{"Retry-After": "2"}` or
     /// `[["Retry-After", "2"]]`.
-    #[serde(default, deserialize_with = "header_list")]
+    #[serde(
+        default,
+        deserialize_with = "header_list",
+        serialize_with = "header_map"
+    )]
     pub headers: Vec<(String, String)>,
     /// The body: a JSON value is sent as `application/scim+json`, a string as `text/plain`.
     #[serde(default)]
@@ -53,6 +57,11 @@ pub struct FaultRule {
     #[serde(default, with = "millis", rename = "delay_ms")]
     pub delay: Option<Duration>,
     pub action: FaultAction,
+}
+
+/// Shown as the object form (`{"Retry-After": "2"}`), the one the README documents.
+fn header_map<S: serde::Serializer>(headers: &[(String, String)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(headers.iter().map(|(k, v)| (k, v)))
 }
 
 fn header_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<(String, String)>, D::Error> {

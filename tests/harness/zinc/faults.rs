@@ -95,6 +95,13 @@ async fn faults_can_be_managed_over_the_admin_api() {
     assert_eq!(r.status, 201, "{}", r.text);
     let r = scim.admin_send("GET", "/faults", None).await;
     assert_eq!(r.body[0]["remaining"], 1);
+    // Headers come back in the object form the README documents, whichever form was sent.
+    assert_eq!(
+        r.body[0]["rule"]["action"]["respond"]["headers"],
+        json!({"Retry-After": "1"}),
+        "{}",
+        r.text
+    );
     let r = scim.get("/Users").await;
     assert_eq!(
         (r.status, r.headers["retry-after"].to_str().unwrap()),
