@@ -409,10 +409,9 @@ async fn list_users(State(st): State<AppState>, RawQuery(q): RawQuery) -> Respon
 }
 
 async fn create_user(State(st): State<AppState>, headers: HeaderMap, body: Body) -> Response {
-    let result = match read_json(&headers, body).await {
-        Ok(v) => st.dir.create_user(&v),
-        Err(e) => Err(e),
-    };
+    let result = read_json(&headers, body)
+        .await
+        .and_then(|v| st.dir.create_user(&v));
     created(result, |u| u.meta.as_ref().and_then(|m| m.location.clone()))
 }
 
@@ -426,10 +425,9 @@ async fn replace_user(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let result = match read_json(&headers, body).await {
-        Ok(v) => st.dir.replace_user(&id, &v),
-        Err(e) => Err(e),
-    };
+    let result = read_json(&headers, body)
+        .await
+        .and_then(|v| st.dir.replace_user(&id, &v));
     respond(StatusCode::OK, result)
 }
 
@@ -439,10 +437,9 @@ async fn patch_user(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let result = match read_json(&headers, body).await {
-        Ok(v) => st.dir.patch_user(&id, &v),
-        Err(e) => Err(e),
-    };
+    let result = read_json(&headers, body)
+        .await
+        .and_then(|v| st.dir.patch_user(&id, &v));
     respond(StatusCode::OK, result)
 }
 
@@ -459,10 +456,9 @@ async fn list_groups(State(st): State<AppState>, RawQuery(q): RawQuery) -> Respo
 }
 
 async fn create_group(State(st): State<AppState>, headers: HeaderMap, body: Body) -> Response {
-    let result = match read_json(&headers, body).await {
-        Ok(v) => st.dir.create_group(&v),
-        Err(e) => Err(e),
-    };
+    let result = read_json(&headers, body)
+        .await
+        .and_then(|v| st.dir.create_group(&v));
     created(result, |g| g.meta.as_ref().and_then(|m| m.location.clone()))
 }
 
@@ -476,10 +472,9 @@ async fn replace_group(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let result = match read_json(&headers, body).await {
-        Ok(v) => st.dir.replace_group(&id, &v),
-        Err(e) => Err(e),
-    };
+    let result = read_json(&headers, body)
+        .await
+        .and_then(|v| st.dir.replace_group(&id, &v));
     respond(StatusCode::OK, result)
 }
 
@@ -489,10 +484,9 @@ async fn patch_group(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let result = match read_json(&headers, body).await {
-        Ok(v) => st.dir.patch_group(&id, &v),
-        Err(e) => Err(e),
-    };
+    let result = read_json(&headers, body)
+        .await
+        .and_then(|v| st.dir.patch_group(&id, &v));
     match result {
         // Z16: a group PATCH answers 204 (ours).
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
