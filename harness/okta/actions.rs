@@ -71,11 +71,24 @@ impl<'c> Run<'c> {
         body: Option<&Value>,
         accept: fn(u16) -> bool,
     ) -> Step<(u16, Option<Value>)> {
+        self.call_with(ctx, method, path, body, accept, true).await
+    }
+
+    /// [`Run::call`]; `wanted: false` when the action does not read a success's body.
+    async fn call_with(
+        &mut self,
+        ctx: &str,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        accept: fn(u16) -> bool,
+        wanted: bool,
+    ) -> Step<(u16, Option<Value>)> {
         let reply = self
             .client
             .inner
             .sender
-            .send(method, path, body, &mut self.log)
+            .send(method, path, body, wanted, &mut self.log)
             .await;
         let scrub = |m: String| self.client.inner.sender.scrub(&m);
         match reply {
@@ -84,7 +97,7 @@ impl<'c> Run<'c> {
                 message: scrub(format!("{ctx}: {why}")),
             }),
             Reply::Answer { status, body } if accept(status) => match body {
-                Parsed::Empty => Ok((status, None)),
+                Parsed::Empty | Parsed::Checked => Ok((status, None)),
                 Parsed::Json(v) => Ok((status, Some(v))),
                 Parsed::NotJson(e) => Err(Fail {
                     status: Some(status),
@@ -229,7 +242,7 @@ fn error_message(ctx: &str, status: u16, body: &Parsed) -> String {
             Some(d) => format!("{ctx}: {reason}. Errors reported by remote server: {d}"),
             None => format!("{ctx}: {reason}"),
         },
-        Parsed::Empty => format!("{ctx}: {reason}"),
+        Parsed::Empty | Parsed::Checked => format!("{ctx}: {reason}"),
     }
 }
 
@@ -1154,7 +1167,10 @@ impl OktaClient {
         ok: fn(u16) -> bool,
     ) -> Step<ActionResult> {
         let ctx = format!("{method} {path}");
-        let (status, got) = run.call(&ctx, method, path, body, any_status).await?;
+        // A success's body is taken from the transcript (none when Lean), never from `got`.
+        let (status, got) = run
+            .call_with(&ctx, method, path, body, any_status, false)
+            .await?;
         if ok(status) {
             Ok(ActionResult::Resource {
                 status,

@@ -64,7 +64,9 @@ pub enum Recording {
     /// For load runs (`zinc-harness bench`): a 2xx response keeps its status and timing but
     /// not its headers or JSON body (copying and redacting every body cost the client about
     /// a fifth of its CPU). Requests and failed responses are recorded in full. Actions work
-    /// the same; only `get_user`/`raw` results carry no body.
+    /// the same; only `get_user`/`raw` results carry no body, and for those a 2xx body is
+    /// checked to be JSON without being built into a value (building the mock's larger
+    /// answers only to drop them made the client, not the server, the limit of bench reads).
     Lean,
 }
 

@@ -42,6 +42,10 @@ pub(crate) enum Reply {
 pub(crate) enum Parsed {
     Empty,
     Json(Value),
+    /// Checked to be JSON but not built: a `Recording::Lean` success whose action does not
+    /// read the body (building trees only to drop them was most of the bench client's CPU
+    /// on reads).
+    Checked,
     /// Not JSON: the Jackson-style parse error Okta would report.
     NotJson(String),
 }
@@ -134,17 +138,19 @@ impl Sender {
 
     /// Sends `method path` (path relative to the base URL, query already encoded), retrying
     /// on 429 as Okta does, and appends every try to `log`.
+    /// `wanted`: whether the action reads the answer's body (see [`Parsed::Checked`]).
     pub async fn send(
         &self,
         method: Method,
         path: &str,
         body: Option<&Value>,
+        wanted: bool,
         log: &mut Vec<Exchange>,
     ) -> Reply {
         let tries = self.retry.max_tries.max(1);
         let mut attempt = 1;
         loop {
-            let (exchange, reply, retry_after) = self.send_once(&method, path, body).await;
+            let (exchange, reply, retry_after) = self.send_once(&method, path, body, wanted).await;
             log.push(exchange);
             match (&reply, retry_after) {
                 (Reply::Answer { status: 429, .. }, wait) if attempt < tries => {
@@ -165,6 +171,7 @@ impl Sender {
         method: &Method,
         path: &str,
         body: Option<&Value>,
+        wanted: bool,
     ) -> (Exchange, Reply, Option<Duration>) {
         let _permit = match &self.limit {
             Some(sem) => Some(sem.clone().acquire_owned().await.expect("never closed")),
@@ -274,9 +281,13 @@ impl Sender {
             ms = exchange.duration.as_millis() as u64,
             "Okta SCIM request"
         );
-        let parsed = parse_body(&bytes);
+        let parsed = if lean && !wanted {
+            check_body(&bytes)
+        } else {
+            parse_body(&bytes)
+        };
         let recorded = match &parsed {
-            Parsed::Empty => Body::Empty,
+            Parsed::Empty | Parsed::Checked => Body::Empty,
             Parsed::Json(_) if lean => Body::Empty,
             Parsed::Json(v) => Body::Json(self.scrub_value(v)),
             Parsed::NotJson(_) => {
@@ -379,6 +390,17 @@ fn describe(e: &reqwest::Error) -> String {
         format!("Error reading the response: {root}")
     } else {
         format!("I/O error: {root}")
+    }
+}
+
+/// [`parse_body`] without building the value: the same `Empty` and `NotJson` answers.
+fn check_body(bytes: &[u8]) -> Parsed {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Parsed::Empty;
+    }
+    match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+        Ok(_) => Parsed::Checked,
+        Err(_) => Parsed::NotJson(jackson_error(&String::from_utf8_lossy(bytes))),
     }
 }
 

@@ -238,6 +238,41 @@ async fn lean_recording_keeps_timing_and_requests_but_not_success_bodies() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lean_reads_still_refuse_a_body_that_is_not_json() {
+    // Lean reads check the answer is JSON without building it (Parsed::Checked): a proxy's
+    // text page must still fail the read, as Okta's parser fails it.
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    use zinc_harness::okta::{OktaClient, OktaConfig, Recording};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/scim/v2/Users/good"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"id":"good","members":[{"value":"x"}]}"#,
+            "application/scim+json",
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/scim/v2/Users/text"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("error code: 502", "text/plain"))
+        .mount(&server)
+        .await;
+    let mut config = OktaConfig::new(
+        format!("{}/scim/v2", server.uri()),
+        Auth::Bearer("t0ken-123456".into()),
+    );
+    config.recording = Recording::Lean;
+    let okta = OktaClient::new(config).unwrap();
+    let good = okta.raw("GET", "/Users/good", None).await.unwrap();
+    assert!(good.ok, "{:?}", good.message);
+    let text = okta.raw("GET", "/Users/text", None).await.unwrap();
+    assert!(!text.ok, "a non-JSON 200 must fail");
+    let message = text.message.unwrap_or_default();
+    assert!(message.contains("Invalid JSON"), "{message}");
+}
+
 fn create_body(out: &zinc_harness::okta::ActionOutcome) -> Option<&serde_json::Value> {
     match &out.exchanges[1].request_body {
         Some(zinc_harness::okta::Body::Json(b)) => Some(b),
