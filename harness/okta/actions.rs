@@ -1049,10 +1049,9 @@ impl OktaClient {
     // ----- Lists -----------------------------------------------------------------------------
 
     /// Reads a whole list the way Okta pages: `startIndex=1&count=100`, then +100 while
-    /// `totalResults` says more remain.
-    /// Pages through a whole list, keeping `keep(item)` of each item as its page arrives (a
-    /// page's JSON is dropped before the next is read: 100,000 users as JSON were most of
-    /// the `bench` peak memory).
+    /// `totalResults` says more remain. Keeps `keep(item)` of each item as its page arrives,
+    /// so a page's JSON is dropped before the next is read (100,000 users held as JSON were
+    /// most of the `bench` peak memory).
     async fn list_all<T>(
         &self,
         run: &mut Run<'_>,

@@ -14,7 +14,9 @@ use tokio::sync::Semaphore;
 
 use super::OktaError;
 use super::config::{Auth, OktaConfig, Recording, RetryPolicy};
-use super::transcript::{Body, Exchange, MIN_SECRET_LEN, REDACTED, Response, redact_secret};
+use super::transcript::{
+    ANYWHERE_SECRET_LEN, Body, Exchange, MIN_SECRET_LEN, REDACTED, Response, redact_secret,
+};
 
 /// Okta's fixed headers (okta-client-reference.md §2), in the order the transcript shows them.
 pub const USER_AGENT: &str = "Okta SCIM Client 1.0.0";
@@ -281,11 +283,8 @@ impl Sender {
             ms = exchange.duration.as_millis() as u64,
             "Okta SCIM request"
         );
-        let parsed = if lean && !wanted {
-            check_body(&bytes)
-        } else {
-            parse_body(&bytes)
-        };
+        // Built unless Lean and the action never reads it (see `Parsed::Checked`).
+        let parsed = parse_body(&bytes, wanted || !lean);
         let recorded = match &parsed {
             Parsed::Empty | Parsed::Checked => Body::Empty,
             Parsed::Json(_) if lean => Body::Empty,
@@ -393,25 +392,18 @@ fn describe(e: &reqwest::Error) -> String {
     }
 }
 
-/// [`parse_body`] without building the value: the same `Empty` and `NotJson` answers.
-fn check_body(bytes: &[u8]) -> Parsed {
+/// The answer's body: `Empty`, `NotJson` with Okta's parse error, or JSON, built into a
+/// value or, with `build: false`, only checked ([`Parsed::Checked`]).
+pub(crate) fn parse_body(bytes: &[u8], build: bool) -> Parsed {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Parsed::Empty;
     }
-    match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
-        Ok(_) => Parsed::Checked,
-        Err(_) => Parsed::NotJson(jackson_error(&String::from_utf8_lossy(bytes))),
-    }
-}
-
-pub(crate) fn parse_body(bytes: &[u8]) -> Parsed {
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Parsed::Empty;
-    }
-    match serde_json::from_slice::<Value>(bytes) {
-        Ok(v) => Parsed::Json(v),
-        Err(_) => Parsed::NotJson(jackson_error(&String::from_utf8_lossy(bytes))),
-    }
+    let parsed = if build {
+        serde_json::from_slice::<Value>(bytes).map(Parsed::Json)
+    } else {
+        serde_json::from_slice::<serde::de::IgnoredAny>(bytes).map(|_| Parsed::Checked)
+    };
+    parsed.unwrap_or_else(|_| Parsed::NotJson(jackson_error(&String::from_utf8_lossy(bytes))))
 }
 
 /// The message Okta's Jackson parser gives for a body that is not JSON, e.g.
@@ -536,7 +528,9 @@ impl SecretSet {
             return;
         }
         let secret = secret.into_boxed_str();
-        if secret.len() >= 8 {
+        // Long secrets are keyed by their first 8 bytes (`word`) and, as everywhere, redacted
+        // anywhere; short ones as whole words (`redact_secret`).
+        if secret.len() >= ANYWHERE_SECRET_LEN {
             let list = self.by_prefix.entry(word(secret.as_bytes())).or_default();
             if !list.contains(&secret) {
                 list.push(secret);

@@ -345,7 +345,8 @@ pub(crate) async fn front(
         .strip_prefix(SCIM_PREFIX)
         .filter(|rel| rel.is_empty() || rel.starts_with('/'))
     else {
-        return into_response(app.oneshot(req).await);
+        let Ok(resp) = app.oneshot(req).await;
+        return resp;
     };
     if let Some(rule) = st.faults.take(req.method().as_str(), rel) {
         if let Some(delay) = rule.delay {
@@ -367,14 +368,9 @@ pub(crate) async fn front(
     if let Err(e) = gate(&st, &req, rel) {
         return scim_error(&e);
     }
-    into_response(app.oneshot(req).await)
-}
-
-fn into_response(r: Result<Response, std::convert::Infallible>) -> Response {
-    match r {
-        Ok(resp) => resp,
-        Err(never) => match never {},
-    }
+    // The router's error type is `Infallible`.
+    let Ok(resp) = app.oneshot(req).await;
+    resp
 }
 
 fn fault_response(r: &super::faults::FaultResponse) -> Response {
