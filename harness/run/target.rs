@@ -20,7 +20,8 @@ use crate::report::snapshot::FinalState;
 use crate::report::{Finding, StepReport, StepStatus};
 use crate::scenario::{self, Action, ConsoleAction, Scenario};
 use crate::zinc::{
-    Admin, DeletedGroupPolicy, Faults, ListQuery, MockZinc, Provisioning, Rule, Scope, ZincConfig,
+    Admin, Bug, DeletedGroupPolicy, Faults, ListQuery, MockZinc, Provisioning, Rule, Scope,
+    ZincConfig,
 };
 
 /// Where scenarios run.
@@ -42,15 +43,21 @@ impl TargetSpec {
     /// How reports name the target: `embedded mock` or the base URL (without credentials).
     pub fn describe(&self) -> String {
         match self {
-            TargetSpec::Embedded(e) if e.broken.is_empty() => "embedded mock".to_owned(),
-            TargetSpec::Embedded(e) => format!(
-                "embedded mock with rules switched off: {}",
-                e.broken
-                    .iter()
-                    .map(Rule::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            TargetSpec::Embedded(e) if e.broken.is_empty() && e.bugs.is_empty() => {
+                "embedded mock".to_owned()
+            }
+            TargetSpec::Embedded(e) => {
+                let mut parts = Vec::new();
+                if !e.broken.is_empty() {
+                    let rules: Vec<String> = e.broken.iter().map(Rule::to_string).collect();
+                    parts.push(format!("rules switched off: {}", rules.join(", ")));
+                }
+                if !e.bugs.is_empty() {
+                    let bugs: Vec<String> = e.bugs.iter().map(Bug::to_string).collect();
+                    parts.push(format!("bugs switched on: {}", bugs.join(", ")));
+                }
+                format!("embedded mock with {}", parts.join("; "))
+            }
             TargetSpec::External(x) => x.display_url(),
         }
     }
@@ -64,6 +71,7 @@ impl TargetSpec {
 #[derive(Debug, Clone, Default)]
 pub struct Embedded {
     broken: BTreeSet<Rule>,
+    bugs: BTreeSet<Bug>,
 }
 
 impl Embedded {
@@ -73,6 +81,15 @@ impl Embedded {
     #[doc(hidden)]
     pub fn with_broken_rule(mut self, rule: Rule) -> Self {
         self.broken.insert(rule);
+        self
+    }
+
+    /// TEST ONLY: every mock of the run makes this realistic server mistake
+    /// ([`ZincConfig::with_bug`]), to prove that a scenario catches it. No command line flag
+    /// reaches this.
+    #[doc(hidden)]
+    pub fn with_bug(mut self, bug: Bug) -> Self {
+        self.bugs.insert(bug);
         self
     }
 }
@@ -208,6 +225,9 @@ impl Target {
                 config.deleted_group_policy = zinc_policy(s.zinc.deleted_group_policy);
                 for r in &e.broken {
                     config.break_rule(*r);
+                }
+                for b in &e.bugs {
+                    config = config.with_bug(*b);
                 }
                 let zinc = MockZinc::start_with(config)
                     .await

@@ -8,6 +8,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use super::bugs::Bug;
+
 /// A rule of `zinc-contract.md`. Only used to switch rules off in tests
 /// ([`ZincConfig::break_rule`]); the ids are stable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -261,6 +263,7 @@ pub struct ZincConfig {
     /// A directory fixture (YAML, see `fixtures/`) to load before serving.
     pub fixture: Option<PathBuf>,
     broken: BTreeSet<Rule>,
+    bugs: BTreeSet<Bug>,
 }
 
 impl Default for ZincConfig {
@@ -273,6 +276,7 @@ impl Default for ZincConfig {
             deleted_group_policy: DeletedGroupPolicy::Retain,
             fixture: None,
             broken: BTreeSet::new(),
+            bugs: BTreeSet::new(),
         }
     }
 }
@@ -315,17 +319,36 @@ impl ZincConfig {
     pub fn broken_rules(&self) -> &BTreeSet<Rule> {
         &self.broken
     }
+
+    /// TEST ONLY: make the mock commit a realistic server mistake ([`Bug`]), to prove that a
+    /// scenario or wire check catches it. Not reachable from `serve` or the admin API.
+    #[doc(hidden)]
+    pub fn with_bug(mut self, bug: Bug) -> Self {
+        self.bugs.insert(bug);
+        self
+    }
+
+    /// The mistakes switched on.
+    #[doc(hidden)]
+    pub fn bugs(&self) -> &BTreeSet<Bug> {
+        &self.bugs
+    }
 }
 
 /// The set of rules switched off, fixed at start.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Rules {
     broken: BTreeSet<Rule>,
+    bugs: BTreeSet<Bug>,
 }
 
 impl Rules {
-    pub(crate) fn new(broken: BTreeSet<Rule>) -> Self {
-        Self { broken }
+    pub(crate) fn new(broken: BTreeSet<Rule>, bugs: BTreeSet<Bug>) -> Self {
+        Self { broken, bugs }
+    }
+    /// True while the mock makes this mistake (test only).
+    pub(crate) fn has(&self, bug: Bug) -> bool {
+        self.bugs.contains(&bug)
     }
     /// True while the rule is in force.
     pub(crate) fn on(&self, rule: Rule) -> bool {

@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
+use super::bugs::Bug;
 use super::config::{DeletedGroupPolicy, Provisioning, Rule, Rules, Scope, ZincConfig};
 use super::store::{
     Cached, GroupRec, MultiIndex, NaiveUser, OrderIndex, OrderedSet, Origin, Records, UserRec,
@@ -488,7 +489,7 @@ impl Directory {
                 scope: config.scope,
                 policy: config.deleted_group_policy,
             }),
-            rules: Rules::new(config.broken_rules().clone()),
+            rules: Rules::new(config.broken_rules().clone(), config.bugs().clone()),
             base_url: base_url.into(),
         }
     }
@@ -500,6 +501,12 @@ impl Directory {
 
     pub(crate) fn on(&self, rule: Rule) -> bool {
         self.rules.on(rule)
+    }
+
+    /// True while the mock makes this test-only mistake ([`Bug`]).
+    #[allow(dead_code)] // used as soon as a Bug variant exists
+    pub(crate) fn bug(&self, bug: Bug) -> bool {
+        self.rules.has(bug)
     }
 
     // ----------------------------------------------------------------------------------

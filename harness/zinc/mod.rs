@@ -6,6 +6,7 @@
 //! - [`Faults`]: the fault layer. [`Admin`]: the Admin Console and support actions.
 //! - [`MockZinc`]: start one in a test with `MockZinc::start().await`.
 
+pub mod bugs;
 pub mod config;
 pub mod console;
 pub mod directory;
@@ -16,6 +17,7 @@ pub mod http;
 pub mod server;
 mod store;
 
+pub use bugs::Bug;
 pub use config::{DeletedGroupPolicy, Provisioning, Rule, Scope, ZincConfig};
 pub use console::{Admin, ConsoleError, ConsoleGroup, ConsoleMember, ConsoleUser, Settings};
 pub use directory::{Directory, ListQuery, ResourceKind};

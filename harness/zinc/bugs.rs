@@ -1,0 +1,39 @@
+//! TEST ONLY: realistic mistakes of third-party SCIM servers that the mock can be told to make,
+//! so a test can prove that a scenario or a wire check catches each one (the way
+//! `tests/harness/rules_bite.rs` switches a Zinc rule off). A `Bug` is not a Zinc rule switched
+//! off: it is a wrong behaviour a real server has been seen with, or could plausibly have.
+//! Nothing on the command line or the admin API reaches this.
+//!
+//! Each variant says, in its doc comment, what the mock then does wrong. Variants are grouped by
+//! the issue that introduced them; add new ones at the end of the group you work on.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A mistake the mock makes on purpose (test only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Bug {
+    // -- verdicts and mutation coverage (issue 18) --
+
+    // -- Okta fidelity v2 (issue 12) --
+
+    // -- Entra ID personality (issue 15) --
+
+    // -- hardening and mock answers (issues 13, 17) --
+
+    // -- exploration (issue 14) --
+}
+
+impl fmt::Display for Bug {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The kebab-case name serde uses, so reports and test names agree.
+        let name = serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_else(|| format!("{self:?}"));
+        f.write_str(&name)
+    }
+}
