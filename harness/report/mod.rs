@@ -27,6 +27,7 @@ use serde::Serialize;
 
 pub use crate::okta::transcript::{Body, Exchange, Response};
 
+mod bulk;
 pub mod json;
 pub mod junit;
 pub mod pretty;

@@ -15,6 +15,8 @@
 //!   `authorization` with its scheme kept and the credential redacted; response:
 //!   `content-type`, `location`, `www-authenticate`, `retry-after`), names lower-cased.
 //!
+//! Bulk steps and long arrays are summarized so a snapshot shows its point ([`super::bulk`]).
+//!
 //! Ids of 8 characters or more are replaced wherever they occur (paths, bodies, `Location`,
 //! filters, error details); shorter ones (a third-party server's `42`) only as a whole value
 //! or a whole path segment, so `startIndex=1` is never mistaken for user `1`.
@@ -24,7 +26,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Body, Exchange, ScenarioReport, redact};
+use super::{Body, Exchange, ScenarioReport, bulk, redact};
 
 /// What the ids of a run stand for, and what else to hide.
 #[derive(Debug, Clone, Default)]
@@ -140,6 +142,9 @@ pub struct Snapshot {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SnapshotStep {
     pub step: String,
+    /// For a step of many exchanges: what the omitted ones were (see [`super::bulk`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<Value>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub exchanges: Vec<SnapshotExchange>,
 }
@@ -203,9 +208,14 @@ pub fn normalize(steps: &[StepTranscript], names: &NameMap, state: &FinalState) 
     let mut n = Normalizer::new(names);
     let steps = steps
         .iter()
-        .map(|s| SnapshotStep {
-            step: n.text(&s.label),
-            exchanges: s.exchanges.iter().map(|e| n.exchange(e)).collect(),
+        .map(|s| {
+            let mut step = SnapshotStep {
+                step: n.text(&s.label),
+                summary: None,
+                exchanges: s.exchanges.iter().map(|e| n.exchange(e)).collect(),
+            };
+            bulk::shorten_step(&mut step);
+            step
         })
         .collect();
     let state = SnapshotState {
@@ -306,6 +316,7 @@ impl<'a> Normalizer<'a> {
         let mut v = v.clone();
         redact::scrub_json(&mut v);
         self.json_in_place(&mut v);
+        bulk::shorten_arrays(&mut v);
         v
     }
 

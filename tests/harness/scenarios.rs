@@ -84,3 +84,19 @@ fn every_scenario_file_is_a_test_and_built_in() {
     );
     assert!(!builtin.is_empty(), "no scenarios found");
 }
+
+/// Snapshots are for review: none may grow past 50 KB (bulk steps and long lists are
+/// summarized by `report::bulk`). A snapshot that needs more should snapshot less.
+#[test]
+fn every_snapshot_is_small_enough_to_review() {
+    const LIMIT: u64 = 50 * 1024;
+    let mut too_big = Vec::new();
+    for entry in std::fs::read_dir("tests/harness/snapshots").expect("snapshot folder") {
+        let entry = entry.expect("snapshot entry");
+        let len = entry.metadata().expect("snapshot metadata").len();
+        if len > LIMIT {
+            too_big.push(format!("{} ({len} bytes)", entry.path().display()));
+        }
+    }
+    assert!(too_big.is_empty(), "snapshots over {LIMIT} bytes: {too_big:?}");
+}
