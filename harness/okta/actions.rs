@@ -8,12 +8,12 @@ use reqwest::Method;
 use serde_json::{Map, Value, json};
 
 use super::client::OktaClient;
-use super::config::App;
 use super::directory::{
-    GROUP_URN, ImportedUser, PATCH_URN, PersonProfile, ProfileChanges, USER_URN, member_value,
+    GROUP_URN, ImportedUser, PersonProfile, ProfileChanges, USER_URN, member_value,
     placeholder_password,
 };
 use super::http::{Parsed, Reply, encode, segment};
+use super::personality::{Attrs, GroupCall, GroupView, GroupWrite, Personality, UserWrite};
 use super::transcript::Exchange;
 use super::{ActionKind, ActionOutcome, ActionResult, AppGroup, OktaError};
 
@@ -197,8 +197,9 @@ impl<'c> Run<'c> {
         }))
     }
 
-    fn app(&self) -> App {
-        self.client.inner.app
+    /// What this client's kind of app integration sends (the `Personality` seam).
+    fn personality(&self) -> &'static dyn Personality {
+        self.client.inner.app.personality()
     }
 }
 
@@ -279,22 +280,6 @@ fn filter_path(resource: &str, attr: &str, value: &str) -> String {
         "/{resource}?filter={}&startIndex=1&count={PAGE}",
         encode(&filter)
     )
-}
-
-fn patch(ops: Vec<Value>) -> Value {
-    json!({"schemas": [PATCH_URN], "Operations": ops})
-}
-
-/// The path-less (de)activation PATCH of OIN apps.
-fn active_patch(active: bool) -> Value {
-    patch(vec![json!({"op": "replace", "value": {"active": active}})])
-}
-
-/// The rename PATCH: `id` inside `value`, sent after every membership change too.
-fn rename_patch(id: &str, name: &str) -> Value {
-    patch(vec![
-        json!({"op": "replace", "value": {"id": id, "displayName": name}}),
-    ])
 }
 
 /// The body Okta POSTs to create a user (reference §3.2): mapped attributes with a value,
@@ -407,6 +392,17 @@ struct GroupSnap {
     name: String,
     server_id: Option<String>,
     members: Vec<Value>,
+}
+
+impl GroupSnap {
+    /// What a personality sees of the group (pushed as `id`).
+    fn view<'a>(&'a self, id: &'a str) -> GroupView<'a> {
+        GroupView {
+            id,
+            name: &self.name,
+            members: &self.members,
+        }
+    }
 }
 
 impl OktaClient {
@@ -559,30 +555,43 @@ impl OktaClient {
         let user_name = snap.profile.user_name().to_owned();
         // Okta stores the server id as soon as it has found the user.
         self.with_person(key, |p| p.server_id = Some(id.clone()));
-        let pushed = match run.app() {
-            App::Oin => {
-                let ctx = format!("Error while activating user {user_name}");
-                run.call(
-                    &ctx,
-                    Method::PATCH,
-                    &user_path(&id),
-                    Some(&active_patch(true)),
-                    is_2xx,
-                )
-                .await?;
-                None
-            }
-            App::Aiw => {
-                self.get_put_user(run, &id, &snap.profile, None, Some(true))
-                    .await?;
-                Some(snap.profile.clone())
-            }
-        };
+        let ctx = format!("Error while activating user {user_name}");
+        let write = run.personality().link_user();
+        // A link that wrote the profile is Okta's last push of it; one that did not leaves
+        // the next profile push to write every attribute.
+        let pushed = matches!(write, UserWrite::GetPut { .. }).then(|| snap.profile.clone());
+        self.user_write(run, &ctx, &id, snap, write).await?;
         self.with_person(key, |p| {
             p.app_active = true;
             p.pushed = pushed;
         });
         Ok(existing_user(id))
+    }
+
+    /// Sends a personality's `write` to the user `id`; `ctx` words a failed PATCH.
+    async fn user_write(
+        &self,
+        run: &mut Run<'_>,
+        ctx: &str,
+        id: &str,
+        snap: &UserSnap,
+        write: UserWrite,
+    ) -> Step<()> {
+        match write {
+            UserWrite::Patch(body) => run
+                .call(ctx, Method::PATCH, &user_path(id), Some(&body), is_2xx)
+                .await
+                .map(|_| ()),
+            UserWrite::GetPut { attrs, active } => {
+                let since = match attrs {
+                    Attrs::Every => None,
+                    Attrs::SinceLastPush => snap.pushed.as_ref(),
+                    Attrs::Nothing => Some(&snap.profile),
+                };
+                self.get_put_user(run, id, &snap.profile, since, active)
+                    .await
+            }
+        }
     }
 
     /// Read-modify-write of a user: `GET /Users/{id}` (a 404 stops), then `PUT` of the GET
@@ -633,9 +642,9 @@ impl OktaClient {
                 "{key} has no active app user: only the Okta profile changed"
             )));
         };
-        let r = self
-            .get_put_user(&mut run, &id, &snap.profile, snap.pushed.as_ref(), None)
-            .await;
+        let ctx = format!("Error while updating user {}", snap.profile.user_name());
+        let write = run.personality().update_user();
+        let r = self.user_write(&mut run, &ctx, &id, &snap, write).await;
         if r.is_ok() {
             let profile = snap.profile.clone();
             self.with_person(key, |p| p.pushed = Some(profile));
@@ -671,30 +680,9 @@ impl OktaClient {
         let (Some(id), true) = (snap.server_id.clone(), snap.app_active) else {
             return Ok(run.nothing_sent(format!("{key} has no active app user to deprovision")));
         };
-        let user_name = snap.profile.user_name().to_owned();
-        let r = match run.app() {
-            App::Oin => run
-                .call(
-                    &format!("Error while deactivating user {user_name}"),
-                    Method::PATCH,
-                    &user_path(&id),
-                    Some(&active_patch(false)),
-                    is_2xx,
-                )
-                .await
-                .map(|_| ()),
-            App::Aiw => {
-                // The PUT carries the whole resource with only `active` changed.
-                self.get_put_user(
-                    &mut run,
-                    &id,
-                    &snap.profile,
-                    Some(&snap.profile),
-                    Some(false),
-                )
-                .await
-            }
-        };
+        let ctx = format!("Error while deactivating user {}", snap.profile.user_name());
+        let write = run.personality().deprovision();
+        let r = self.user_write(&mut run, &ctx, &id, &snap, write).await;
         if r.is_ok() {
             self.with_person(key, |p| p.app_active = false);
         }
@@ -720,20 +708,11 @@ impl OktaClient {
             p.assigned = true;
         })?;
         let mut run = Run::new(self, action);
-        let r = match (run.app(), snap.server_id.clone()) {
-            (App::Oin, Some(id)) => {
+        let r = match (run.personality().reactivate_known(), snap.server_id.clone()) {
+            (Some(write), Some(id)) => {
                 let ctx = format!("Error while activating user {}", snap.profile.user_name());
-                match run
-                    .call(
-                        &ctx,
-                        Method::PATCH,
-                        &user_path(&id),
-                        Some(&active_patch(true)),
-                        is_2xx,
-                    )
-                    .await
-                {
-                    Ok(_) => {
+                match self.user_write(&mut run, &ctx, &id, &snap, write).await {
+                    Ok(()) => {
                         self.with_person(key, |p| p.app_active = true);
                         Ok(existing_user(id))
                     }
@@ -747,7 +726,7 @@ impl OktaClient {
                     Err(f) => Err(f),
                 }
             }
-            _ => self.provision(&mut run, key).await,
+            (None, _) | (Some(_), None) => self.provision(&mut run, key).await,
         };
         let r = self.then_push_groups(&mut run, key, r).await;
         Ok(run.done(r))
@@ -786,8 +765,9 @@ impl OktaClient {
 
     // ----- Groups ----------------------------------------------------------------------------
 
-    /// A membership change of a pushed group. `oin`: the membership PATCH, then the rename
-    /// PATCH Okta sends after every membership change. `aiw`: `GET` + `PUT` with all members.
+    /// A membership change of a pushed group (`ops`: incremental PATCH operations), sent as
+    /// the personality says (`oin`: the PATCH, then the rename PATCH Okta sends after every
+    /// membership change; `aiw`: `GET` + `PUT` with all members).
     async fn membership_change(
         &self,
         run: &mut Run<'_>,
@@ -795,35 +775,39 @@ impl OktaClient {
         ops: Vec<Value>,
     ) -> Step<()> {
         let id = g.server_id.as_deref().unwrap_or_default();
-        match run.app() {
-            App::Oin => {
-                run.call(
-                    &format!("Error while updating the membership of group {}", g.name),
-                    Method::PATCH,
-                    &group_path(id),
-                    Some(&patch(ops)),
-                    is_2xx,
-                )
-                .await?;
-                if run.primary.is_none() {
-                    run.mark();
-                }
-                self.rename_call(run, id, &g.name).await
-            }
-            App::Aiw => self.get_put_group(run, id, g).await,
-        }
+        let writes = run.personality().membership_change(&g.view(id), ops);
+        self.group_writes(run, id, g, writes).await
     }
 
-    async fn rename_call(&self, run: &mut Run<'_>, id: &str, name: &str) -> Step<()> {
-        run.call(
-            &format!("Error while updating group {name}"),
-            Method::PATCH,
-            &group_path(id),
-            Some(&rename_patch(id, name)),
-            is_2xx,
-        )
-        .await
-        .map(|_| ())
+    /// Sends a personality's group `writes` in order; the first membership PATCH of an
+    /// action is its main exchange.
+    async fn group_writes(
+        &self,
+        run: &mut Run<'_>,
+        id: &str,
+        g: &GroupSnap,
+        writes: Vec<GroupWrite>,
+    ) -> Step<()> {
+        for write in writes {
+            match write {
+                GroupWrite::Patch { call, body } => {
+                    let ctx = match call {
+                        GroupCall::Membership => {
+                            format!("Error while updating the membership of group {}", g.name)
+                        }
+                        GroupCall::Rename => format!("Error while updating group {}", g.name),
+                        GroupCall::PushNow => format!("Error while pushing group {}", g.name),
+                    };
+                    run.call(&ctx, Method::PATCH, &group_path(id), Some(&body), is_2xx)
+                        .await?;
+                    if call == GroupCall::Membership && run.primary.is_none() {
+                        run.mark();
+                    }
+                }
+                GroupWrite::GetPut => self.get_put_group(run, id, g).await?,
+            }
+        }
+        Ok(())
     }
 
     /// `GET /Groups/{id}` (a 404 stops) then `PUT` of that body with Okta's name and members.
@@ -867,15 +851,8 @@ impl OktaClient {
             if let Some(id) = found {
                 self.set_pushed_group(key, Some(id.clone()));
                 g.server_id = Some(id.clone());
-                match run.app() {
-                    App::Oin => {
-                        let ops = vec![
-                            json!({"op": "replace", "path": "members", "value": g.members.clone()}),
-                        ];
-                        self.membership_change(&mut run, &g, ops).await?;
-                    }
-                    App::Aiw => self.get_put_group(&mut run, &id, &g).await?,
-                }
+                let writes = run.personality().link_group(&g.view(&id));
+                self.group_writes(&mut run, &id, &g, writes).await?;
                 return Ok(existing_group(id));
             }
             let ctx = format!("Error while creating group {}", g.name);
@@ -889,9 +866,8 @@ impl OktaClient {
             self.set_pushed_group(key, Some(id.clone()));
             // The create is what a scenario's expected status refers to, not aiw's follow-up.
             run.mark();
-            if run.app() == App::Aiw {
-                self.get_put_group(&mut run, &id, &g).await?;
-            }
+            let writes = run.personality().after_group_create(&g.view(&id));
+            self.group_writes(&mut run, &id, &g, writes).await?;
             Ok(ActionResult::Group {
                 server_id: id,
                 created: true,
@@ -980,10 +956,8 @@ impl OktaClient {
         let Some(id) = g.server_id.clone() else {
             return Ok(run.nothing_sent(format!("group {group} is not pushed")));
         };
-        let r = match run.app() {
-            App::Oin => self.rename_call(&mut run, &id, &g.name).await,
-            App::Aiw => self.get_put_group(&mut run, &id, &g).await,
-        };
+        let writes = run.personality().rename_group(&g.view(&id));
+        let r = self.group_writes(&mut run, &id, &g, writes).await;
         Ok(run.done(r.map(|()| existing_group(id))))
     }
 
@@ -996,23 +970,8 @@ impl OktaClient {
             .clone()
             .ok_or_else(|| OktaError::NotPushed(group.to_owned()))?;
         let mut run = Run::new(self, ActionKind::PushNow);
-        let r = match run.app() {
-            App::Oin => {
-                let body = patch(vec![
-                    json!({"op": "replace", "path": "members", "value": g.members}),
-                ]);
-                run.call(
-                    &format!("Error while pushing group {}", g.name),
-                    Method::PATCH,
-                    &group_path(&id),
-                    Some(&body),
-                    is_2xx,
-                )
-                .await
-                .map(|_| ())
-            }
-            App::Aiw => self.get_put_group(&mut run, &id, &g).await,
-        };
+        let writes = run.personality().push_now(&g.view(&id));
+        let r = self.group_writes(&mut run, &id, &g, writes).await;
         Ok(run.done(r.map(|()| existing_group(id))))
     }
 

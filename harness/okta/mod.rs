@@ -64,10 +64,13 @@
 //!   characters (`%20`, `%22`, `%40`), as Okta's current docs show.
 
 mod actions;
+mod aiw;
 mod client;
 mod config;
 mod directory;
 mod http;
+mod oin;
+mod personality;
 pub mod transcript;
 
 use std::fmt;

@@ -1,0 +1,116 @@
+//! The `Personality` seam: everything that differs between kinds of app integration (OIN
+//! template, AIW custom app, and any other IdP client added later) lives behind this trait,
+//! one implementation per module (`oin.rs`, `aiw.rs`).
+//!
+//! A personality does not talk HTTP. It answers "which requests does this client send for
+//! this step?" with a plan ([`UserWrite`], [`GroupWrite`]); `actions.rs` sends the plan,
+//! records it, and keeps Okta's state. So adding a personality is one module plus one arm in
+//! [`App::personality`], and the engine's order, failure handling and bookkeeping stay shared.
+
+use serde_json::{Value, json};
+
+use super::config::App;
+use super::directory::PATCH_URN;
+
+/// Which of Okta's attributes a user `GET` + `PUT` writes over the `GET` body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Attrs {
+    /// Every mapped attribute (Okta has never pushed this profile, e.g. on a link).
+    Every,
+    /// Those changed since Okta's last successful push (a profile push).
+    SinceLastPush,
+    /// None: only `active` (and nothing else) changes.
+    Nothing,
+}
+
+/// How a client writes one app user whose server id it knows.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum UserWrite {
+    /// `PATCH /Users/{id}` with this body.
+    Patch(Value),
+    /// `GET /Users/{id}` (a 404 stops), then `PUT` of that body with `attrs` written over it
+    /// and, when given, `active`.
+    GetPut { attrs: Attrs, active: Option<bool> },
+}
+
+/// What a group PATCH is for: it picks the words of the error Okta shows, and the first
+/// `Membership` PATCH of an action is its main exchange.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum GroupCall {
+    Membership,
+    Rename,
+    PushNow,
+}
+
+/// One request (or read-modify-write) on a pushed group.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum GroupWrite {
+    /// `PATCH /Groups/{id}` with this body.
+    Patch { call: GroupCall, body: Value },
+    /// `GET /Groups/{id}` (a 404 stops), then `PUT` with Okta's name and members.
+    GetPut,
+}
+
+/// What a personality sees of a pushed group.
+#[derive(Debug, Clone)]
+pub(crate) struct GroupView<'a> {
+    /// The server's id of the group.
+    pub id: &'a str,
+    /// The name in Okta.
+    pub name: &'a str,
+    /// `{value, display}` of every member Okta pushes (assigned, provisioned, active).
+    pub members: &'a [Value],
+}
+
+/// The differences between kinds of app integration, one method per decision. Each returns
+/// the requests to send, in order.
+pub(crate) trait Personality: Sync {
+    /// A lookup found the user: how Okta links to it.
+    fn link_user(&self) -> UserWrite;
+
+    /// A profile push of a provisioned, active app user.
+    fn update_user(&self) -> UserWrite {
+        UserWrite::GetPut {
+            attrs: Attrs::SinceLastPush,
+            active: None,
+        }
+    }
+
+    /// Unassign or deactivate: how the app user is deprovisioned.
+    fn deprovision(&self) -> UserWrite;
+
+    /// Reactivate or reassign when Okta knows the server id: `Some` write is sent to that id
+    /// (a 404 falls back to the lookup-and-create sequence); `None` goes straight to it.
+    fn reactivate_known(&self) -> Option<UserWrite>;
+
+    /// A membership change: `ops` are the PATCH operations of an incremental change (`add`
+    /// with `value`, `remove` with a `members[value eq …]` path).
+    fn membership_change(&self, group: &GroupView<'_>, ops: Vec<Value>) -> Vec<GroupWrite>;
+
+    /// After `POST /Groups` created the group.
+    fn after_group_create(&self, group: &GroupView<'_>) -> Vec<GroupWrite>;
+
+    /// `push_group` found a group of the same name: link to it and push the members.
+    fn link_group(&self, group: &GroupView<'_>) -> Vec<GroupWrite>;
+
+    /// The Okta group was renamed.
+    fn rename_group(&self, group: &GroupView<'_>) -> Vec<GroupWrite>;
+
+    /// "Push now": the whole membership.
+    fn push_now(&self, group: &GroupView<'_>) -> Vec<GroupWrite>;
+}
+
+impl App {
+    /// The one place an `App` becomes behaviour.
+    pub(crate) fn personality(self) -> &'static dyn Personality {
+        match self {
+            App::Oin => &super::oin::Oin,
+            App::Aiw => &super::aiw::Aiw,
+        }
+    }
+}
+
+/// A SCIM PatchOp body.
+pub(crate) fn patch(ops: Vec<Value>) -> Value {
+    json!({"schemas": [PATCH_URN], "Operations": ops})
+}
