@@ -36,7 +36,7 @@ use crate::okta::{
     ActionOutcome, ActionResult, App, Auth, OktaClient, OktaConfig, OktaError, PersonProfile,
     Recording,
 };
-use crate::zinc::MockZinc;
+use crate::zinc::{MockZinc, ZincConfig};
 use stats::{KindStats, Tally};
 
 /// Where the bench sends its requests.
@@ -685,7 +685,15 @@ async fn run_inner(
 
     let (zinc, base_url, auth, shown) = match target {
         Target::Embedded => {
-            let zinc = MockZinc::start().await;
+            // No request log: a benchmark measures serving, not recording.
+            let mut config = ZincConfig::default();
+            config.request_log_limit = 0;
+            let zinc = MockZinc::start_with(config)
+                .await
+                .map_err(|e| BenchError::Start {
+                    what: "mock Zinc",
+                    why: e.to_string(),
+                })?;
             let token = zinc.token().unwrap_or_default();
             let url = zinc.base_url();
             (Some(zinc), url, Auth::Bearer(token), "embedded".to_owned())

@@ -250,6 +250,9 @@ impl FromStr for DeletedGroupPolicy {
     }
 }
 
+/// Requests a mock keeps in its log by default: enough for any scenario, bounded for `serve`.
+pub const DEFAULT_REQUEST_LOG_LIMIT: usize = 10_000;
+
 /// How to start a mock Zinc.
 #[derive(Debug, Clone)]
 pub struct ZincConfig {
@@ -262,6 +265,9 @@ pub struct ZincConfig {
     pub deleted_group_policy: DeletedGroupPolicy,
     /// A directory fixture (YAML, see `fixtures/`) to load before serving.
     pub fixture: Option<PathBuf>,
+    /// How many SCIM requests [`MockZinc::received_requests`](super::MockZinc::received_requests)
+    /// keeps (the oldest are forgotten first); 0 turns recording off (benchmarks do).
+    pub request_log_limit: usize,
     broken: BTreeSet<Rule>,
     bugs: BTreeSet<Bug>,
 }
@@ -275,6 +281,7 @@ impl Default for ZincConfig {
             scope: Scope::BOTH,
             deleted_group_policy: DeletedGroupPolicy::Retain,
             fixture: None,
+            request_log_limit: DEFAULT_REQUEST_LOG_LIMIT,
             broken: BTreeSet::new(),
             bugs: BTreeSet::new(),
         }

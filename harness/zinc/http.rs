@@ -24,6 +24,8 @@
 //! | POST | `/admin/v1/faults` | a [`FaultRule`] | install one, returns `{"id"}` |
 //! | DELETE | `/admin/v1/faults` | | remove every fault rule |
 //! | DELETE | `/admin/v1/faults/{id}` | | remove one |
+//! | GET | `/admin/v1/requests` | | `{"requests": [...], "forgotten": n}`: the SCIM requests received, redacted, with their status |
+//! | DELETE | `/admin/v1/requests` | | forget them |
 //!
 //! Errors of the admin API: `{"error": code, "message": text}` with 400, 404 or 409.
 
@@ -47,6 +49,7 @@ use super::console::{Admin, ConsoleError};
 use super::directory::{Directory, ListQuery, ResourceKind};
 use super::discovery;
 use super::faults::{FaultAction, FaultRule, Faults};
+use super::received::{self, ReceivedRequest, RequestLog};
 use crate::scim::{self, ListResponse, ScimError};
 
 /// Z24: the largest request body accepted (1 MiB).
@@ -65,11 +68,22 @@ pub(crate) struct Shared {
     pub(crate) dir: Arc<Directory>,
     pub(crate) faults: Faults,
     pub(crate) admin: Admin,
+    pub(crate) log: RequestLog,
 }
 
 impl AppState {
-    pub(crate) fn new(dir: Arc<Directory>, faults: Faults, admin: Admin) -> AppState {
-        AppState(Arc::new(Shared { dir, faults, admin }))
+    pub(crate) fn new(
+        dir: Arc<Directory>,
+        faults: Faults,
+        admin: Admin,
+        log: RequestLog,
+    ) -> AppState {
+        AppState(Arc::new(Shared {
+            dir,
+            faults,
+            admin,
+            log,
+        }))
     }
 }
 
@@ -168,6 +182,10 @@ pub(crate) fn router(state: AppState) -> Router {
         .route(
             "/admin/v1/faults/{id}",
             axum::routing::delete(admin_remove_fault),
+        )
+        .route(
+            "/admin/v1/requests",
+            get(admin_requests).delete(admin_clear_requests),
         );
     scim.merge(admin)
         .fallback(not_found)
@@ -302,7 +320,12 @@ pub(crate) async fn read_json(headers: &HeaderMap, body: Body) -> Result<Value, 
             "the request body is empty; a JSON object is expected",
         ));
     }
-    serde_json::from_slice(&buf)
+    let parsed = serde_json::from_slice::<Value>(&buf);
+    received::record_body(|| match &parsed {
+        Ok(v) => v.clone(),
+        Err(_) => Value::String(String::from_utf8_lossy(&buf).into_owned()),
+    });
+    parsed
         .map_err(|e| ScimError::invalid_syntax(format!("the request body is not valid JSON: {e}")))
 }
 
@@ -336,6 +359,59 @@ fn gate(
 /// rule installed this costs one atomic load and one token check, where each middleware
 /// layer cost every request a boxed future and a state clone.
 pub(crate) async fn front(
+    app: Router,
+    st: AppState,
+    req: hyper::Request<hyper::body::Incoming>,
+) -> Response {
+    if !st.log.enabled() || !is_scim(req.uri().path()) {
+        return front_unrecorded(app, st, req).await;
+    }
+    // The entry is written when the handling ends or is dropped (a fault that drops the
+    // connection never returns), so every request is in the log.
+    let mut entry = LogOnDrop {
+        log: st.log.clone(),
+        request: Some(ReceivedRequest {
+            method: req.method().as_str().to_owned(),
+            path: req
+                .uri()
+                .path_and_query()
+                .map_or("", |p| p.as_str())
+                .strip_prefix(SCIM_PREFIX)
+                .unwrap_or("")
+                .to_owned(),
+            headers: received::headers(req.headers()),
+            body: None,
+            status: None,
+        }),
+    };
+    let (resp, body) = received::with_body_slot(front_unrecorded(app, st, req)).await;
+    if let Some(r) = entry.request.as_mut() {
+        r.body = body;
+        r.status = Some(resp.status().as_u16());
+    }
+    resp
+}
+
+fn is_scim(path: &str) -> bool {
+    path.strip_prefix(SCIM_PREFIX)
+        .is_some_and(|rel| rel.is_empty() || rel.starts_with('/'))
+}
+
+/// Writes its request into the log when dropped.
+struct LogOnDrop {
+    log: RequestLog,
+    request: Option<ReceivedRequest>,
+}
+
+impl Drop for LogOnDrop {
+    fn drop(&mut self) {
+        if let Some(r) = self.request.take() {
+            self.log.push(r);
+        }
+    }
+}
+
+async fn front_unrecorded(
     app: Router,
     st: AppState,
     req: hyper::Request<hyper::body::Incoming>,
@@ -721,6 +797,19 @@ async fn admin_disable(State(st): State<AppState>) -> Response {
 
 async fn admin_rotate(State(st): State<AppState>) -> Response {
     console(st.admin.rotate_token().map(|token| json!({"token": token})))
+}
+
+/// The request log, so a client under test can be checked from any language.
+async fn admin_requests(State(st): State<AppState>) -> Response {
+    admin_json(
+        StatusCode::OK,
+        &json!({"requests": st.log.snapshot(), "forgotten": st.log.forgotten()}),
+    )
+}
+
+async fn admin_clear_requests(State(st): State<AppState>) -> Response {
+    st.log.clear();
+    StatusCode::NO_CONTENT.into_response()
 }
 
 async fn admin_faults(State(st): State<AppState>) -> Response {

@@ -14,6 +14,7 @@ mod discovery;
 pub mod faults;
 pub mod fixture;
 pub mod http;
+mod received;
 pub mod server;
 mod store;
 
@@ -23,5 +24,6 @@ pub use console::{Admin, ConsoleError, ConsoleGroup, ConsoleMember, ConsoleUser,
 pub use directory::{Directory, ListQuery, ResourceKind};
 pub use faults::{FaultAction, FaultId, FaultResponse, FaultRule, Faults, InstalledFault};
 pub use fixture::FixtureError;
+pub use received::{Expect, ReceivedRequest, Unmet};
 pub use server::{MockZinc, ZincError};
 pub use store::Origin;

@@ -13,6 +13,7 @@ use super::directory::Directory;
 use super::faults::Faults;
 use super::fixture::{self, FixtureError};
 use super::http::{self, AppState, CONNECTION};
+use super::received::{Expect, ReceivedRequest, RequestLog, Unmet};
 
 /// Why a mock Zinc could not start.
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +59,7 @@ pub struct MockZinc {
     addr: SocketAddr,
     dir: Arc<Directory>,
     faults: Faults,
+    log: RequestLog,
     shutdown: Option<watch::Sender<bool>>,
     done: Option<oneshot::Receiver<()>>,
     runtime: Option<tokio::runtime::Runtime>,
@@ -108,7 +110,13 @@ impl MockZinc {
             fixture::load(&dir, path)?;
         }
         let faults = Faults::default();
-        let state = AppState::new(dir.clone(), faults.clone(), Admin::new(dir.clone()));
+        let log = RequestLog::new(config.request_log_limit);
+        let state = AppState::new(
+            dir.clone(),
+            faults.clone(),
+            Admin::new(dir.clone()),
+            log.clone(),
+        );
         let app = http::router(state.clone());
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -129,6 +137,7 @@ impl MockZinc {
             addr,
             dir,
             faults,
+            log,
             shutdown: Some(tx),
             done: Some(done_rx),
             runtime: Some(runtime),
@@ -165,6 +174,53 @@ impl MockZinc {
         self.faults.clone()
     }
 
+    /// Every SCIM request received so far, oldest first, with the status it got, redacted
+    /// (bounded by [`ZincConfig::request_log_limit`]).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use zinc_harness::zinc::{Expect, MockZinc};
+    ///
+    /// let zinc = MockZinc::start().await;
+    /// // The client under test would do this:
+    /// reqwest::Client::new()
+    ///     .get(format!("{}/Users?startIndex=1&count=2", zinc.base_url()))
+    ///     .bearer_auth(zinc.token().unwrap())
+    ///     .send()
+    ///     .await
+    ///     .unwrap();
+    /// let got = zinc.received_requests();
+    /// assert_eq!(got[0].line(), "GET /Users?startIndex=1&count=2");
+    /// assert_eq!(got[0].status, Some(200));
+    /// // Credentials never reach the log.
+    /// assert!(got[0].headers.iter().all(|(_, v)| !v.contains(&zinc.token().unwrap())));
+    /// // Checked now with `verify`, and again when `zinc` is dropped.
+    /// zinc.expect(Expect::request("DELETE", "/Users*").never());
+    /// zinc.verify().unwrap();
+    /// # }
+    /// ```
+    pub fn received_requests(&self) -> Vec<ReceivedRequest> {
+        self.log.snapshot()
+    }
+
+    /// Forgets the requests received so far (the expectations stay).
+    pub fn reset_requests(&self) {
+        self.log.clear();
+    }
+
+    /// Registers an expectation on the requests this mock receives, checked by
+    /// [`MockZinc::verify`] and when the mock is dropped (the test then panics with what did
+    /// arrive, unless it is already panicking).
+    pub fn expect(&self, expectation: Expect) {
+        self.log.expect(expectation);
+    }
+
+    /// Checks the registered expectations against what was received.
+    pub fn verify(&self) -> Result<(), Unmet> {
+        self.log.verify()
+    }
+
     /// The HTTP-agnostic core (for benchmarks and white-box tests).
     pub fn directory(&self) -> Arc<Directory> {
         self.dir.clone()
@@ -190,6 +246,13 @@ impl Drop for MockZinc {
         if let Some(rt) = self.runtime.take() {
             // Never blocks, so it is safe inside an async context.
             rt.shutdown_background();
+        }
+        // Like wiremock's `MockServer`: unmet expectations fail the test that made them.
+        if self.log.has_expectations()
+            && !std::thread::panicking()
+            && let Err(unmet) = self.log.verify()
+        {
+            panic!("{unmet}");
         }
     }
 }

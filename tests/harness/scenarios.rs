@@ -98,5 +98,8 @@ fn every_snapshot_is_small_enough_to_review() {
             too_big.push(format!("{} ({len} bytes)", entry.path().display()));
         }
     }
-    assert!(too_big.is_empty(), "snapshots over {LIMIT} bytes: {too_big:?}");
+    assert!(
+        too_big.is_empty(),
+        "snapshots over {LIMIT} bytes: {too_big:?}"
+    );
 }

@@ -233,3 +233,111 @@ async fn a_configured_token_is_the_one_issued_when_provisioning_is_enabled() {
     );
     assert_ne!(again, rotated);
 }
+
+/// The request log records each SCIM request with its body and status, redacted, and the
+/// admin API serves the same log.
+#[tokio::test]
+async fn the_request_log_records_what_a_client_sent_redacted() {
+    let (zinc, scim) = start(ZincConfig::default()).await;
+    let token = zinc.token().expect("token");
+    let r = scim
+        .post(
+            "/Users",
+            json!({"userName": "a@example.com", "name": {"givenName": "Ann", "familyName": "Lee"},
+                   "password": "S3cret!pass"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let missing = scim.send("GET", "/Users/nope", None).await;
+    assert_eq!(missing.status, 404);
+    scim.admin_send("GET", "/users", None).await; // not SCIM: not logged
+
+    let got = zinc.received_requests();
+    let lines: Vec<(String, Option<u16>)> = got.iter().map(|r| (r.line(), r.status)).collect();
+    assert_eq!(
+        lines,
+        [
+            ("POST /Users".to_owned(), Some(201)),
+            ("GET /Users/nope".to_owned(), Some(404))
+        ]
+    );
+    let body = got[0].body.as_ref().expect("the POST body is kept");
+    assert_eq!(body["userName"], "a@example.com");
+    assert_ne!(body["password"], "S3cret!pass", "passwords are redacted");
+    let auth = got[0]
+        .headers
+        .iter()
+        .find(|(k, _)| k == "authorization")
+        .map(|(_, v)| v.clone())
+        .expect("authorization header is listed");
+    assert!(!auth.contains(&token), "the token is redacted: {auth}");
+
+    let served = scim.admin_send("GET", "/requests", None).await;
+    assert_eq!(
+        served.body["requests"][1]["path"], "/Users/nope",
+        "{}",
+        served.text
+    );
+    assert!(!served.text.contains(&token) && !served.text.contains("S3cret!pass"));
+    assert_eq!(
+        scim.admin_send("DELETE", "/requests", None).await.status,
+        204
+    );
+    assert!(zinc.received_requests().is_empty());
+}
+
+/// A request whose connection a fault drops is logged without a status; a log limit of 0
+/// records nothing.
+#[tokio::test]
+async fn dropped_requests_are_logged_and_recording_can_be_off() {
+    use zinc_harness::zinc::FaultRule;
+    let (zinc, scim) = start(ZincConfig::default()).await;
+    zinc.faults().add(
+        FaultRule::drop_connection()
+            .method("GET")
+            .path("/Groups")
+            .times(1),
+    );
+    assert!(scim.request("GET", "/Groups").send().await.is_err());
+    let got = zinc.received_requests();
+    assert_eq!(
+        (got[0].line(), got[0].status),
+        ("GET /Groups".to_owned(), None)
+    );
+
+    let mut off = ZincConfig::default();
+    off.request_log_limit = 0;
+    let (quiet, scim) = start(off).await;
+    assert_eq!(scim.send("GET", "/Users", None).await.status, 200);
+    assert!(quiet.received_requests().is_empty());
+}
+
+/// Expectations: `verify` reports what was expected and what arrived.
+#[tokio::test]
+async fn unmet_expectations_say_what_arrived() {
+    use zinc_harness::zinc::Expect;
+    let (zinc, scim) = start(ZincConfig::default()).await;
+    zinc.expect(Expect::request("PATCH", "/Groups/*").times(1));
+    assert_eq!(scim.send("GET", "/Users", None).await.status, 200);
+    let unmet = zinc.verify().expect_err("no PATCH was sent");
+    assert_eq!(
+        unmet.failures,
+        ["expected exactly 1 × PATCH /Groups/*: received 0"]
+    );
+    assert_eq!(unmet.received, ["GET /Users → 200"]);
+    // Meet it, so dropping the mock does not fail this test.
+    let g = scim
+        .post("/Groups", json!({"displayName": "Eng", "members": []}))
+        .await;
+    let id = g.body["id"].as_str().expect("group id");
+    let r = scim
+        .send(
+            "PATCH",
+            &format!("/Groups/{id}"),
+            Some(json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                        "Operations": [{"op": "replace", "value": {"id": id, "displayName": "Eng2"}}]})),
+        )
+        .await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    zinc.verify().expect("met now");
+}
