@@ -62,37 +62,41 @@ impl PatchOp {
         }
     }
 
-    /// Decodes a request body, with a SCIM error that says what is wrong: a missing or
-    /// malformed `Operations` is `invalidValue`, an unknown `op` is `invalidValue`, a
-    /// `remove` without `path` is `noTarget`, a malformed `path` is `invalidPath`.
+    /// Decodes a request body, with a SCIM error that says what is wrong: a body that is not
+    /// a PatchOp message (not an object, a missing or malformed `Operations`, an unknown `op`)
+    /// is `invalidSyntax` (RFC 7644 §3.12, Table 9: the structure does not conform to the
+    /// request schema; `invalidValue` is kept for an attribute's value), a `remove` without
+    /// `path` is `noTarget`, a malformed `path` is `invalidPath`.
     pub fn from_json(body: &Value) -> Result<PatchOp, ScimError> {
         let obj = body
             .as_object()
-            .ok_or_else(|| ScimError::invalid_value("a PatchOp body must be a JSON object"))?;
+            .ok_or_else(|| ScimError::invalid_syntax("a PatchOp body must be a JSON object"))?;
         let schemas = match obj.get("schemas") {
             None => vec![PATCH_OP_SCHEMA.to_owned()],
             Some(Value::Array(items)) => items
                 .iter()
                 .map(|s| s.as_str().map(str::to_owned))
                 .collect::<Option<Vec<_>>>()
-                .ok_or_else(|| ScimError::invalid_value("`schemas` must be an array of strings"))?,
-            Some(_) => return Err(ScimError::invalid_value("`schemas` must be an array")),
+                .ok_or_else(|| {
+                    ScimError::invalid_syntax("`schemas` must be an array of strings")
+                })?,
+            Some(_) => return Err(ScimError::invalid_syntax("`schemas` must be an array")),
         };
         let ops = obj
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case("Operations"))
             .map(|(_, v)| v)
-            .ok_or_else(|| ScimError::invalid_value("a PatchOp needs `Operations`"))?;
+            .ok_or_else(|| ScimError::invalid_syntax("a PatchOp needs `Operations`"))?;
         let ops = ops
             .as_array()
-            .ok_or_else(|| ScimError::invalid_value("`Operations` must be an array"))?;
+            .ok_or_else(|| ScimError::invalid_syntax("`Operations` must be an array"))?;
         if ops.is_empty() {
-            return Err(ScimError::invalid_value("`Operations` is empty"));
+            return Err(ScimError::invalid_syntax("`Operations` is empty"));
         }
         let mut operations = Vec::with_capacity(ops.len());
         for (i, op) in ops.iter().enumerate() {
             let op = op.as_object().ok_or_else(|| {
-                ScimError::invalid_value(format!("Operations[{i}] must be an object"))
+                ScimError::invalid_syntax(format!("Operations[{i}] must be an object"))
             })?;
             let get = |name: &str| {
                 op.iter()
@@ -103,7 +107,7 @@ impl PatchOp {
                 .and_then(Value::as_str)
                 .and_then(PatchOpKind::parse)
                 .ok_or_else(|| {
-                    ScimError::invalid_value(format!(
+                    ScimError::invalid_syntax(format!(
                         "Operations[{i}].op must be \"add\", \"remove\" or \"replace\""
                     ))
                 })?;
@@ -234,14 +238,15 @@ mod tests {
     #[test]
     fn malformed_patches_say_why() {
         let kind = |body| PatchOp::from_json(&body).unwrap_err().scim_type;
-        assert_eq!(kind(json!([])), Some(ScimType::InvalidValue));
+        // Not a PatchOp message: the structure is wrong (RFC 7644 Table 9).
+        assert_eq!(kind(json!([])), Some(ScimType::InvalidSyntax));
         assert_eq!(
             kind(json!({"Operations": []})),
-            Some(ScimType::InvalidValue)
+            Some(ScimType::InvalidSyntax)
         );
         assert_eq!(
             kind(json!({"Operations": [{"op": "jump"}]})),
-            Some(ScimType::InvalidValue)
+            Some(ScimType::InvalidSyntax)
         );
         assert_eq!(
             kind(json!({"Operations": [{"op": "remove"}]})),

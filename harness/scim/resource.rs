@@ -84,8 +84,13 @@ pub struct Group {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub external_id: Option<String>,
     pub display_name: String,
-    /// `null` or absent members read as empty.
-    #[serde(default, deserialize_with = "null_as_empty")]
+    /// `null` or absent members read as empty; an empty list is not written (RFC 7643 §2.5:
+    /// an empty multi-valued attribute is unassigned, and a service provider returns neither).
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub members: Vec<Member>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub meta: Option<Meta>,

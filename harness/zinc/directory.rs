@@ -96,6 +96,20 @@ impl ListQuery {
         Ok(q)
     }
 
+    /// Z23: the filter, if one was given. An empty or blank `filter=` is refused like any
+    /// other unsupported filter: answering everyone would hide the very mistake (a client
+    /// that lost its filter) the harness exists to catch.
+    fn parsed_filter(&self) -> Result<Option<Filter>, ScimError> {
+        match self.filter.as_deref() {
+            None => Ok(None),
+            Some(f) if f.trim().is_empty() => Err(ScimError::invalid_filter(
+                "the filter is empty: give a comparison such as `externalId eq \"…\"`, or leave \
+                 out the filter parameter to list everything",
+            )),
+            Some(f) => Filter::parse(f).map(Some),
+        }
+    }
+
     fn window(&self) -> (usize, usize) {
         // Z22: 1-based startIndex; default count 100; Z24: count capped at 1000.
         let start = self.start_index.unwrap_or(1).max(1) as usize;
@@ -634,11 +648,13 @@ impl Directory {
             id: Some(id.to_string()),
             external_id: u.external_id.as_deref().map(str::to_owned),
             user_name: u.user_name.to_string(),
+            // RFC 7643 §2.5: an empty complex attribute is unassigned, so it is not returned.
             name: Some(Name {
                 given_name: non_empty(&u.given),
                 family_name: non_empty(&u.family),
                 formatted: None,
-            }),
+            })
+            .filter(|n| *n != Name::default()),
             display_name,
             emails,
             active: Some(u.active),
@@ -799,11 +815,7 @@ impl Directory {
 
     /// `GET /Users` (Z22, Z23).
     pub fn list_users(&self, query: &ListQuery) -> Result<ListResponse<Json>, ScimError> {
-        let filter = query
-            .filter
-            .as_deref()
-            .filter(|f| !f.trim().is_empty())
-            .map(Filter::parse);
+        let filter = query.parsed_filter()?;
         let state = self.state.read();
         let (start, count) = query.window();
         let page = match filter {
@@ -811,7 +823,7 @@ impl Directory {
                 state.user_order.nth(k)
             }),
             Some(filter) => {
-                let ids = self.user_filter_ids(&state, &filter?)?;
+                let ids = self.user_filter_ids(&state, &filter)?;
                 page_of(ids.len(), start, count, |k| ids.get(k).copied())
             }
         };
@@ -1057,10 +1069,17 @@ impl Directory {
         }
         let name = attr.name.as_str();
         let is = |n: &str| name.eq_ignore_ascii_case(n);
+        // Z13: the path is judged before the value, so an unknown path is `invalidPath`
+        // whatever value it carries (a simple attribute has no filter and no sub-attribute).
         let no_filter = || {
             if path.filter.is_some() {
                 Err(ScimError::invalid_path(format!(
                     "{name} is not multi-valued"
+                )))
+            } else if let Some(sub) = &attr.sub {
+                Err(ScimError::invalid_path(format!(
+                    "{name}.{sub} is not an attribute of a Zinc User: {name} is a simple \
+                     attribute"
                 )))
             } else {
                 Ok(())
@@ -1069,7 +1088,7 @@ impl Directory {
         let remove = op == PatchOpKind::Remove;
         if is("userName") {
             no_filter()?;
-            if remove || attr.sub.is_some() {
+            if remove {
                 return Err(ScimError::invalid_value(
                     "userName is required and cannot be removed",
                 ));
@@ -1077,7 +1096,9 @@ impl Directory {
             work.user_name = opt_string(value, "userName")?
                 .ok_or_else(|| ScimError::invalid_value("userName is required"))?;
         } else if is("name") {
-            no_filter()?;
+            if path.filter.is_some() {
+                return Err(ScimError::invalid_path("name is not multi-valued"));
+            }
             match attr.sub.as_deref() {
                 None if remove => {
                     work.given.clear();
@@ -1147,15 +1168,12 @@ impl Directory {
         value: Option<&Value>,
         remove: bool,
     ) -> Result<(), ScimError> {
-        let text = if remove {
-            None
-        } else {
-            opt_string(value, &format!("name.{part}"))?
-        };
-        if part.eq_ignore_ascii_case("givenName") {
-            work.given = text.unwrap_or_default();
+        // Z13: the path first (an unknown sub-attribute is `invalidPath` whatever its
+        // value), then the value.
+        let slot = if part.eq_ignore_ascii_case("givenName") {
+            Some(&mut work.given)
         } else if part.eq_ignore_ascii_case("familyName") {
-            work.family = text.unwrap_or_default();
+            Some(&mut work.family)
         } else if [
             "formatted",
             "middleName",
@@ -1166,10 +1184,19 @@ impl Directory {
         .any(|p| part.eq_ignore_ascii_case(p))
         {
             // Z9: accepted and ignored.
+            None
         } else {
             return Err(ScimError::invalid_path(format!(
                 "name.{part} is not an attribute of a Zinc User"
             )));
+        };
+        let text = if remove {
+            None
+        } else {
+            opt_string(value, &format!("name.{part}"))?
+        };
+        if let Some(slot) = slot {
+            *slot = text.unwrap_or_default();
         }
         Ok(())
     }
@@ -1426,11 +1453,7 @@ impl Directory {
 
     /// `GET /Groups` (Z15, Z22, Z23).
     pub fn list_groups(&self, query: &ListQuery) -> Result<ListResponse<Json>, ScimError> {
-        let filter = query
-            .filter
-            .as_deref()
-            .filter(|f| !f.trim().is_empty())
-            .map(Filter::parse);
+        let filter = query.parsed_filter()?;
         let state = self.state.read();
         let (start, count) = query.window();
         let page = match filter {
@@ -1438,7 +1461,7 @@ impl Directory {
                 state.scim_order.nth(k)
             }),
             Some(filter) => {
-                let ids = Self::group_filter_ids(&state, &filter?)?;
+                let ids = Self::group_filter_ids(&state, &filter)?;
                 page_of(ids.len(), start, count, |k| ids.get(k).copied())
             }
         };
@@ -1647,6 +1670,9 @@ impl Directory {
                 .filter(|n| !n.trim().is_empty())
                 .ok_or_else(|| ScimError::invalid_value("displayName is required"))?;
         } else if is("externalId") {
+            if path.filter.is_some() || attr.sub.is_some() {
+                return Err(ScimError::invalid_path("externalId is a simple attribute"));
+            }
             *ext = if remove {
                 None
             } else {

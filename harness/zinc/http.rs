@@ -285,12 +285,18 @@ pub(crate) async fn read_json(headers: &HeaderMap, body: Body) -> Result<Value, 
         }
     }
     let too_large = || ScimError::new(413, format!("request body is larger than {MAX_BODY} bytes"));
+    // Z24: a declared length over the limit is refused from the header, before a byte of the
+    // body is read: waiting for 99 MB that may never come would leave the client hanging.
+    // `front` closes the connection after any 413, so the unread body does not matter.
     if let Some(len) = headers
         .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
+        .and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok())
         && len > MAX_BODY as u64
     {
-        refusal.get_or_insert_with(too_large);
+        return Err(ScimError::new(
+            413,
+            format!("the declared request body ({len} bytes) is larger than {MAX_BODY} bytes"),
+        ));
     }
     let mut stream = body.into_data_stream();
     let mut buf = Vec::new();
@@ -416,6 +422,17 @@ async fn front_unrecorded(
     st: AppState,
     req: hyper::Request<hyper::body::Incoming>,
 ) -> Response {
+    let mut resp = route(app, st, req).await;
+    if resp.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        // Z24: the rest of a refused body is never read, so the connection cannot carry
+        // another request; say so instead of leaving the client to find out.
+        resp.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    resp
+}
+
+async fn route(app: Router, st: AppState, req: hyper::Request<hyper::body::Incoming>) -> Response {
     let path = req.uri().path();
     let Some(rel) = path
         .strip_prefix(SCIM_PREFIX)

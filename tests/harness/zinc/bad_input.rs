@@ -140,27 +140,33 @@ async fn wrong_types_are_invalid_value_and_change_nothing() {
         g.clone(),
         patch_op(json!([{"op": "replace", "path": "displayName", "value": ["x"]}])),
     ));
-    // Malformed PatchOp messages.
-    cases.push((
-        "PATCH",
-        u.clone(),
-        json!({"schemas": [zinc_harness::scim::PATCH_OP_SCHEMA]}),
-    ));
-    cases.push(("PATCH", u.clone(), json!({"Operations": "replace"})));
-    cases.push((
-        "PATCH",
-        u.clone(),
-        patch_op(json!([{"op": "move", "path": "active", "value": true}])),
-    ));
     cases.push((
         "PATCH",
         u.clone(),
         patch_op(json!([{"op": "replace", "path": "active"}])),
     ));
-    cases.push(("PATCH", g.clone(), patch_op(json!([]))));
-    for (method, path, body) in cases {
+    // Malformed PatchOp messages: the structure is wrong, not an attribute's value, so
+    // `invalidSyntax` (RFC 7644 §3.12, Table 9).
+    let malformed = [
+        (
+            u.clone(),
+            json!({"schemas": [zinc_harness::scim::PATCH_OP_SCHEMA]}),
+        ),
+        (u.clone(), json!({"Operations": "replace"})),
+        (
+            u.clone(),
+            patch_op(json!([{"op": "move", "path": "active", "value": true}])),
+        ),
+        (g.clone(), patch_op(json!([]))),
+    ];
+    let wrong = cases.into_iter().map(|case| (case, "invalidValue")).chain(
+        malformed
+            .into_iter()
+            .map(|(path, body)| (("PATCH", path, body), "invalidSyntax")),
+    );
+    for ((method, path, body), scim_type) in wrong {
         let r = scim.send(method, &path, Some(body.clone())).await;
-        assert_scim_error(&r, 400, Some("invalidValue"));
+        assert_scim_error(&r, 400, Some(scim_type));
         assert_eq!(
             snapshot(&zinc),
             before,

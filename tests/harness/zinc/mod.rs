@@ -1,6 +1,7 @@
 //! Tests of the mock Zinc (`harness/zinc`): every rule Z1–Z25 over HTTP against a real
 //! `MockZinc` on loopback, bad input, faults, fixtures, concurrency and property tests.
 
+mod answers;
 mod bad_input;
 mod cached;
 mod concurrency;
