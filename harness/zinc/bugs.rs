@@ -17,7 +17,20 @@ use serde::{Deserialize, Serialize};
 #[non_exhaustive]
 pub enum Bug {
     // -- verdicts and mutation coverage (issue 18) --
-
+    // The first four are *legal* behaviours of a SCIM server that is not Zinc (RFC 7643/7644
+    // allow them); the okta profile must pass against each (no false alarm).
+    /// Returns a group's members sorted by `value` instead of in the order they joined
+    /// (RFC 7643 §2.4: a multi-valued attribute has no order).
+    SortsMembers,
+    /// Fills a member's `display` with the user's displayName instead of the userName
+    /// (RFC 7643 §4.2: `display` is read-only, the server's to choose).
+    OwnsMemberDisplay,
+    /// Refuses a user whose `externalId` another user already has, with 409 `uniqueness`
+    /// (RFC 7643 §3.1 leaves externalId's uniqueness to the client; some servers key on it).
+    ExternalIdUnique,
+    /// Keeps a deactivated user, as every RFC server does: readable with `active: false`, in
+    /// lists, filters and groups (Zinc removes it, Z10; the okta profile allows both).
+    KeepsDeactivatedUsers,
     // -- Okta fidelity v2 (issue 12) --
 
     // -- Entra ID personality (issue 15) --

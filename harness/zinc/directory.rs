@@ -518,7 +518,6 @@ impl Directory {
     }
 
     /// True while the mock makes this test-only mistake ([`Bug`]).
-    #[allow(dead_code)] // used as soon as a Bug variant exists
     pub(crate) fn bug(&self, bug: Bug) -> bool {
         self.rules.has(bug)
     }
@@ -675,14 +674,29 @@ impl Directory {
             external_id: g.external_id.as_deref().map(str::to_owned),
             display_name: g.display_name.to_string(),
             // Z16: members as {value, display}, display being the member's userName.
-            members: g
-                .members
-                .iter()
-                .map(|m| Member {
-                    value: m.to_string(),
-                    display: state.users.get(&m).map(|u| u.user_name.to_string()),
-                })
-                .collect(),
+            members: {
+                let mut members: Vec<Member> = g
+                    .members
+                    .iter()
+                    .map(|m| Member {
+                        value: m.to_string(),
+                        display: state.users.get(&m).map(|u| {
+                            if self.bug(Bug::OwnsMemberDisplay) {
+                                [u.given.trim(), u.family.trim()]
+                                    .join(" ")
+                                    .trim()
+                                    .to_owned()
+                            } else {
+                                u.user_name.to_string()
+                            }
+                        }),
+                    })
+                    .collect();
+                if self.bug(Bug::SortsMembers) {
+                    members.sort_by(|a, b| a.value.cmp(&b.value));
+                }
+                members
+            },
             meta: Some(Meta {
                 resource_type: "Group".to_owned(),
                 created: Some(rfc3339(g.created)),
@@ -779,7 +793,10 @@ impl Directory {
         let user_name = input.user_name.unwrap_or_default();
         self.validate_user_name(&user_name)?;
         // Z10: a user cannot be created deactivated (ours).
-        if input.active == Some(false) && self.on(Rule::Z10) {
+        if input.active == Some(false)
+            && self.on(Rule::Z10)
+            && !self.bug(Bug::KeepsDeactivatedUsers)
+        {
             return Err(ScimError::invalid_value(
                 "Zinc has no deactivated users: a user cannot be created with active: false",
             ));
@@ -796,6 +813,16 @@ impl Directory {
         // Z6: unique, case-insensitively.
         if self.user_name_taken(state, &work.user_name, None) {
             return Err(Self::conflict(&work.user_name));
+        }
+        if self.bug(Bug::ExternalIdUnique)
+            && let Some(ext) = &work.external_id
+            && !state.user_by_ext.get(ext).is_empty()
+        {
+            return Err(ScimError::typed(
+                409,
+                ScimType::Uniqueness,
+                format!("externalId {ext:?} is already taken"),
+            ));
         }
         let id = Uuid::new_v4();
         Self::insert_user(state, id, &work, self.naive_user_fields(), now_ms());
@@ -964,7 +991,7 @@ impl Directory {
                 display_name: new.display_name.take(),
             }));
         }
-        if deactivate && self.on(Rule::Z10) {
+        if deactivate && self.on(Rule::Z10) && !self.bug(Bug::KeepsDeactivatedUsers) {
             // Z10: deactivation removes the user; the answer is the representation as it
             // was, with active: false.
             let mut repr = self.user_repr(&id, &state.users[&id]);
