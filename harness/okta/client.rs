@@ -8,8 +8,8 @@ use parking_lot::Mutex;
 use super::OktaError;
 use super::config::{App, Auth, OktaConfig};
 use super::directory::{
-    AppGroup, Directory, OktaGroup, Person, PersonProfile, ProfileChanges, okta_group_id,
-    okta_user_id,
+    AppGroup, Directory, OktaGroup, Person, PersonProfile, ProfileChanges, okta_group_id_in,
+    okta_user_id_in,
 };
 use super::http::Sender;
 
@@ -26,6 +26,8 @@ pub(crate) struct Inner {
     pub app: App,
     pub push_groups: bool,
     pub base_url: String,
+    /// See [`OktaConfig::id_seed`].
+    pub id_seed: String,
     pub dir: Mutex<Directory>,
 }
 
@@ -48,6 +50,7 @@ impl OktaClient {
                 app: config.app,
                 push_groups: config.push_groups,
                 base_url: config.base_url.trim_end_matches('/').to_owned(),
+                id_seed: config.id_seed.clone(),
                 dir: Mutex::new(Directory::default()),
             }),
         })
@@ -80,13 +83,14 @@ impl OktaClient {
     // ----- Okta's directory: changes here send nothing --------------------------------------
 
     /// Adds an Okta person (active, not yet assigned). Returns its Okta id, `00u…`, derived
-    /// from `key` alone: the same key gives the same id in every run and on every client.
+    /// from the client's [`OktaConfig::id_seed`] and `key`: the same seed and key give the
+    /// same id on every client.
     pub fn add_person(&self, key: &str, profile: PersonProfile) -> Result<String, OktaError> {
         let mut dir = self.inner.dir.lock();
         if dir.people.contains_key(key) {
             return Err(OktaError::DuplicatePerson(key.to_owned()));
         }
-        let okta_id = okta_user_id(key);
+        let okta_id = okta_user_id_in(&self.inner.id_seed, key);
         dir.people.insert(
             key.to_owned(),
             Person {
@@ -138,7 +142,7 @@ impl OktaClient {
         if dir.groups.contains_key(key) {
             return Err(OktaError::DuplicateGroup(key.to_owned()));
         }
-        let okta_id = okta_group_id(key);
+        let okta_id = okta_group_id_in(&self.inner.id_seed, key);
         dir.groups.insert(
             key.to_owned(),
             OktaGroup {

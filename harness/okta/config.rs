@@ -34,6 +34,12 @@ pub struct OktaConfig {
     pub recording: Recording,
     /// Accept any TLS certificate (`run --insecure`, for test servers with self-signed ones).
     pub accept_invalid_certs: bool,
+    /// What the Okta ids (`00u…`, `00g…`) are derived from besides the person or group key.
+    /// Real Okta's ids are unique per user, and a server may key on `externalId` (RFC 7643
+    /// §3.1 leaves its uniqueness to the client): the runner sets `<run id>/<scenario>` so
+    /// that no two runs or scenarios send the same id, and a rerun with the same run id sends
+    /// the same ones. Empty (the default): derived from the key alone.
+    pub id_seed: String,
 }
 
 impl OktaConfig {
@@ -50,6 +56,7 @@ impl OktaConfig {
             retry: RetryPolicy::default(),
             recording: Recording::Full,
             accept_invalid_certs: false,
+            id_seed: String::new(),
         }
     }
 }

@@ -321,12 +321,32 @@ fn derived(seed: &str, alphabet: &[u8], len: usize) -> String {
 const ALNUM: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
 /// Okta ids are 20 characters: a 3-character prefix (`00u` user, `00g` group) and 17 more.
+/// This one is derived from the key alone ([`okta_user_id_in`] with no seed).
 pub fn okta_user_id(key: &str) -> String {
-    format!("00u{}", derived(&format!("user:{key}"), ALNUM, 17))
+    okta_user_id_in("", key)
 }
 
 pub fn okta_group_id(key: &str) -> String {
-    format!("00g{}", derived(&format!("group:{key}"), ALNUM, 17))
+    okta_group_id_in("", key)
+}
+
+/// The Okta user id of `key` under `seed` (see `OktaConfig::id_seed`): distinct seeds give
+/// distinct ids for the same key; no seed gives [`okta_user_id`].
+pub fn okta_user_id_in(seed: &str, key: &str) -> String {
+    format!("00u{}", derived(&seeded("user", seed, key), ALNUM, 17))
+}
+
+pub fn okta_group_id_in(seed: &str, key: &str) -> String {
+    format!("00g{}", derived(&seeded("group", seed, key), ALNUM, 17))
+}
+
+/// `user:alice` without a seed (the ids of earlier versions), `user:<seed>:alice` with one.
+fn seeded(kind: &str, seed: &str, key: &str) -> String {
+    if seed.is_empty() {
+        format!("{kind}:{key}")
+    } else {
+        format!("{kind}:{seed}:{key}")
+    }
 }
 
 /// The placeholder password Okta sends on create: 8 random-looking characters, reproducible

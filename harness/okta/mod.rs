@@ -59,8 +59,9 @@
 //!   not JSON gives Jackson's text (`Invalid JSON: Unrecognized token 'error': … column: 6`).
 //!   List counters that are not JSON numbers fail the listing (reference §9.14).
 //! - **Ids and passwords**: Okta ids are `00u`/`00g` + 17 alphanumerics and the placeholder
-//!   password 8 characters, all from a stable hash of the key (and the create count), so
-//!   snapshots are reproducible. Filters encode everything but RFC 3986 unreserved
+//!   password 8 characters, all from a stable hash of the key and the client's `id_seed` (and
+//!   the create count), so snapshots are reproducible; the runner seeds with the run id and
+//!   the scenario, so ids are unique per run, scenario and person, as Okta's are. Filters encode everything but RFC 3986 unreserved
 //!   characters (`%20`, `%22`, `%40`), as Okta's current docs show.
 
 mod actions;
@@ -82,7 +83,7 @@ pub use client::OktaClient;
 pub use config::{App, Auth, AuthMode, DEFAULT_TIMEOUT, OktaConfig, Recording, RetryPolicy};
 pub use directory::{
     AppGroup, ImportedUser, OktaGroup, Person, PersonProfile, ProfileChanges, PushedGroup,
-    okta_group_id, okta_user_id, placeholder_password,
+    okta_group_id, okta_group_id_in, okta_user_id, okta_user_id_in, placeholder_password,
 };
 pub use http::{ACCEPT, ACCEPT_CHARSET, ACCEPT_ENCODING, CONTENT_TYPE, USER_AGENT};
 pub use transcript::{Body, Exchange, REDACTED, Response};
