@@ -125,18 +125,19 @@ async fn run(args: RunArgs) -> Result<u8, (u8, String)> {
     let opts = options(&args).map_err(bad)?;
     let scenarios = load(&args.paths, args.filter.as_deref())?;
 
-    if let TargetSpec::External(x) = &opts.target {
-        run::target::reachable(&x.base_url, opts.timeout)
-            .await
-            .map_err(|e| {
-                (
-                    exit_codes::BROKEN_RUN,
-                    format!("the target is unreachable: {e}"),
-                )
-            })?;
-        run::target::credential_accepted(x, &opts)
-            .await
-            .map_err(|e| (exit_codes::BROKEN_RUN, e))?;
+    // Against a live target: can Okta even be set up with it? If not, one message, exit 3,
+    // and the report (one broken `preflight` entry) still goes where it was asked to.
+    if let TargetSpec::External(x) = &opts.target
+        && let Err(failure) = run::preflight::check(x, &opts).await
+    {
+        // The message alone on a terminal; the report too when one was asked for.
+        if args.output.is_some() || args.format != Format::Pretty {
+            let mut report = run::preflight::report(&failure, &opts);
+            redact(&mut report, &opts);
+            emit(&args, &report)?;
+        }
+        eprintln!("error: {}", failure.message);
+        return Ok(exit_codes::BROKEN_RUN);
     }
 
     // Live progress on stderr, unless the readable report is about to fill the same
@@ -160,7 +161,31 @@ async fn run(args: RunArgs) -> Result<u8, (u8, String)> {
         );
     }
     let report = &outcome.report;
+    emit(&args, report)?;
+    eprintln!(
+        "zinc-harness: {} HTTP requests in {:.3} s",
+        outcome.requests,
+        report.duration.as_secs_f64()
+    );
+    Ok(report.exit_code())
+}
 
+/// The secrets of the run's credential, scrubbed from a report the run did not build.
+fn redact(report: &mut crate::report::RunReport, opts: &RunOptions) {
+    if let TargetSpec::External(x) = &opts.target
+        && let Some(t) = &x.token
+    {
+        let mut secrets = vec![t.as_str()];
+        if let Some((_, pw)) = t.split_once(':') {
+            secrets.push(pw);
+        }
+        report.redact_secrets(&secrets);
+    }
+}
+
+/// Writes `report`: to `--output` in `--format` (and the readable one to stdout), or to
+/// stdout in `--format`.
+fn emit(args: &RunArgs, report: &crate::report::RunReport) -> Result<(), (u8, String)> {
     let stdout = std::io::stdout();
     let rendered = |format: Format, opts: pretty::PrettyOptions| match format {
         Format::Pretty => pretty::render(report, &opts),
@@ -185,12 +210,7 @@ async fn run(args: RunArgs) -> Result<u8, (u8, String)> {
         ),
     }
     let _ = std::io::stdout().flush();
-    eprintln!(
-        "zinc-harness: {} HTTP requests in {:.3} s",
-        outcome.requests,
-        report.duration.as_secs_f64()
-    );
-    Ok(report.exit_code())
+    Ok(())
 }
 
 fn options(args: &RunArgs) -> Result<RunOptions, String> {
@@ -237,6 +257,7 @@ fn options(args: &RunArgs) -> Result<RunOptions, String> {
         timeout: Duration::from_secs_f64(args.timeout),
         deadline: Duration::from_secs_f64(args.deadline),
         run_id: run::cleanup::RunId::random(),
+        interrupt: run::Interrupt::new(),
     })
 }
 

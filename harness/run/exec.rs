@@ -4,11 +4,13 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use super::baseline::{self, Adjusted, Baseline};
+use super::compare::Compare;
 use super::expect::{self, Observed};
 use super::ids::IdBook;
 use super::raw::{self, RawRequest, WRONG_TOKEN};
 use super::target::{self, Target};
-use super::{RunOptions, ScenarioRun, could_not_run, okta_client, profile_skip};
+use super::{RunOptions, ScenarioRun, could_not_run, okta_client, okta_id_seed, profile_skip};
 use super::{cleanup, wire};
 use crate::okta::{
     ActionOutcome, ActionResult, App, Auth, AuthMode, Body, OktaClient, OktaError, PersonProfile,
@@ -17,8 +19,8 @@ use crate::okta::{
 use crate::report::snapshot::{FinalState, NameMap};
 use crate::report::{ScenarioReport, ScenarioStatus, StepReport, StepStatus};
 use crate::scenario::{
-    self, Action, ConsoleAction, ConsoleGroup, Fault, HttpMethod, PersonChanges, RequestAuth,
-    Scenario, ScimRequest, Step, SupportAction,
+    self, Action, ConsoleAction, ConsoleGroup, Fault, HttpMethod, PersonChanges, Profile,
+    RequestAuth, Scenario, ScimRequest, Step, SupportAction,
 };
 use crate::zinc::{Admin, FaultAction, FaultResponse, FaultRule};
 
@@ -92,6 +94,7 @@ pub(crate) async fn run(
         s.okta.push_groups,
         opts,
         target.insecure(),
+        okta_id_seed(s, &opts.run_id),
     ) {
         Ok(c) => c,
         Err(e) => return broken(s, format!("cannot make the Okta client: {e}")),
@@ -109,14 +112,32 @@ pub(crate) async fn run(
         auth,
         book: IdBook::default(),
         secrets: Vec::new(),
+        compare: Compare {
+            // Z16 (a member's display is its userName) is Zinc's, not Okta's.
+            member_display: opts.profile == Profile::Zinc,
+        },
+        baseline: None,
     };
+    // A live server holds other data too: a scenario that counts the whole directory counts
+    // relative to what was there at its start (see `baseline`).
+    if !ctx.target.is_embedded() && baseline::reads_directory(s).is_some() {
+        let (b, step) = Baseline::take(&ctx.okta, s).await;
+        ctx.baseline = Some(b);
+        report.steps.push(step);
+    }
     let mut cut = None;
     for (i, step) in s.steps.iter().enumerate() {
+        // Ctrl-C: the step under way finishes (its requests are bounded by the timeout), no
+        // new one starts, and the clean-up below still runs.
+        if opts.interrupt.raised() {
+            cut = Some((i, super::interrupt::INTERRUPTED.to_owned()));
+            break;
+        }
         let r = match deadline {
             Some(at) => match tokio::time::timeout_at(at, ctx.step(i + 1, step)).await {
                 Ok(r) => r,
                 Err(_) => {
-                    cut = Some(i);
+                    cut = Some((i, deadline_message(opts)));
                     break;
                 }
             },
@@ -124,12 +145,11 @@ pub(crate) async fn run(
         };
         report.steps.push(r);
     }
-    if let Some(i) = cut {
-        let why = deadline_message(opts);
+    if let Some((i, why)) = &cut {
         report
             .steps
-            .extend(skipped_steps(s, &why).into_iter().skip(i));
-        report.error = Some(why);
+            .extend(skipped_steps(s, why).into_iter().skip(*i));
+        report.error = Some(why.clone());
     }
     // Against a live server: what the scenario made is removed as Okta would (unless
     // --keep), and every exchange, the cleanup's too, goes through the wire checks.
@@ -159,6 +179,14 @@ pub(crate) fn deadline_message(opts: &RunOptions) -> String {
         "the run's deadline ({} s) passed before this scenario finished",
         opts.deadline.as_secs()
     )
+}
+
+/// The report of a scenario that never started (the run was interrupted first): broken,
+/// every step skipped with `why`, so the run does not pass.
+pub(crate) fn not_started(s: &Scenario, why: &str) -> ScenarioRun {
+    let mut run = broken(s, why.to_owned());
+    run.report.steps = skipped_steps(s, why);
+    run
 }
 
 /// The report of a scenario that could not run to the end.
@@ -401,6 +429,10 @@ struct Ctx<'a> {
     book: IdBook,
     /// Tokens handed out during the scenario.
     secrets: Vec<String>,
+    /// What body comparisons may take as given (the profile's Zinc rules).
+    compare: Compare,
+    /// What a live server held at the start, for a scenario that counts the directory.
+    baseline: Option<Baseline>,
 }
 
 /// Whose server id an action reads: a person's or a group's.
@@ -428,6 +460,19 @@ impl Ctx<'_> {
             rep.skip_reason = Some(reason.to_owned());
             return rep;
         }
+        let relative;
+        let (step, note) = match self.baseline.as_ref().map(|b| baseline::adjust(step, b)) {
+            None | Some(Adjusted::AsWritten) => (step, None),
+            Some(Adjusted::Relative { step: st, note }) => {
+                relative = st;
+                (&*relative, Some(note))
+            }
+            Some(Adjusted::Skip(reason)) => {
+                rep.status = StepStatus::Skipped;
+                rep.skip_reason = Some(reason);
+                return rep;
+            }
+        };
         let observed = self.act(&step.action).await;
         let several = observed.len() > 1;
         let mut messages = Vec::new();
@@ -451,6 +496,7 @@ impl Ctx<'_> {
                     &step.action,
                     &self.s.rules,
                     &self.book,
+                    self.compare,
                 ));
             }
             if let Some(m) = &obs.message {
@@ -463,6 +509,11 @@ impl Ctx<'_> {
         }
         if !messages.is_empty() {
             rep.okta_message = Some(messages.join("\n"));
+        }
+        if let Some(note) = note {
+            for f in &mut rep.findings {
+                f.what = format!("{} ({note})", f.what);
+            }
         }
         if !rep.findings.is_empty() {
             rep.status = StepStatus::Failed;

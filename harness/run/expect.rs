@@ -12,11 +12,13 @@
 //! - `requests`: the exact request lines, percent-decoded, server ids as `{user:KEY}`.
 //!
 //! Text checks (`detail`, `message`) are case-insensitive "contains"; `body` is a JSON
-//! subset: objects may have more members, arrays must have the same length and match item by
-//! item, strings match exactly once server ids are written as `{user:KEY}` / `{group:KEY}`.
+//! subset as RFC 7643 has it ([`compare`](super::compare): multi-valued attributes as sets,
+//! server-owned sub-attributes left to the server), strings matching exactly once server ids
+//! are written as `{user:KEY}` / `{group:KEY}`.
 
 use serde_json::{Value, json};
 
+use super::compare::{self, Compare};
 use super::ids::IdBook;
 use crate::okta::Exchange;
 use crate::report::Finding;
@@ -47,6 +49,7 @@ pub(crate) fn check(
     action: &Action,
     rules: &[String],
     book: &IdBook,
+    cmp: Compare,
 ) -> Vec<Finding> {
     let implicit = Expect {
         ok: Some(true),
@@ -117,7 +120,7 @@ pub(crate) fn check(
         match &actual {
             None => push("body", expected.clone(), Value::Null),
             Some(a) => {
-                if let Some((path, exp, act)) = subset(expected, a, "body") {
+                if let Some((path, exp, act)) = compare::subset(expected, a, "body", cmp) {
                     push(&path, exp, act);
                 }
             }
@@ -237,55 +240,6 @@ fn id_change(obs: &Observed, book: &IdBook) -> Value {
 
 fn contains_ci(haystack: &str, needle: &str) -> bool {
     haystack.to_lowercase().contains(&needle.to_lowercase())
-}
-
-/// The first place where `expected` is not a subset of `actual`: (path, expected, actual).
-pub(crate) fn subset(
-    expected: &Value,
-    actual: &Value,
-    path: &str,
-) -> Option<(String, Value, Value)> {
-    let miss = || Some((path.to_owned(), expected.clone(), actual.clone()));
-    match (expected, actual) {
-        (Value::Object(e), Value::Object(a)) => {
-            for (k, ev) in e {
-                // SCIM attribute names are case-insensitive (RFC 7643 §2.1).
-                let av = a.get(k).or_else(|| {
-                    a.iter()
-                        .find(|(ak, _)| ak.eq_ignore_ascii_case(k))
-                        .map(|(_, v)| v)
-                });
-                let p = format!("{path}.{k}");
-                match av {
-                    Some(av) => {
-                        if let Some(m) = subset(ev, av, &p) {
-                            return Some(m);
-                        }
-                    }
-                    // An empty multi-valued attribute and an absent one are the same state
-                    // (RFC 7643 §2.5): servers may leave `members: []` out.
-                    None if ev.as_array().is_some_and(Vec::is_empty) => {}
-                    None => return Some((p, ev.clone(), Value::Null)),
-                }
-            }
-            None
-        }
-        (Value::Array(e), Value::Array(a)) => {
-            if e.len() != a.len() {
-                return miss();
-            }
-            e.iter()
-                .zip(a)
-                .enumerate()
-                .find_map(|(i, (ev, av))| subset(ev, av, &format!("{path}[{i}]")))
-        }
-        (Value::Array(e), Value::Null) if e.is_empty() => None,
-        (Value::Number(e), Value::Number(a)) => {
-            (e.as_f64() != a.as_f64()).then(|| (path.to_owned(), expected.clone(), actual.clone()))
-        }
-        (e, a) if e == a => None,
-        _ => miss(),
-    }
 }
 
 /// `%XX` sequences decoded (a `+` stays a `+`: Okta encodes spaces as `%20`).
@@ -459,33 +413,6 @@ pub(crate) fn hint(rule: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn subset_objects_arrays_and_numbers() {
-        let a = json!({"userName": "a@b.co", "emails": [{"value": "a@b.co", "primary": true}], "n": 1.0});
-        assert_eq!(subset(&json!({"userName": "a@b.co"}), &a, "body"), None);
-        assert_eq!(subset(&json!({"USERNAME": "a@b.co"}), &a, "body"), None);
-        assert_eq!(subset(&json!({"n": 1}), &a, "body"), None);
-        assert_eq!(
-            subset(&json!({"emails": [{"primary": true}]}), &a, "body"),
-            None
-        );
-        let m = subset(&json!({"emails": []}), &a, "body").unwrap();
-        assert_eq!(m.0, "body.emails");
-        let m = subset(&json!({"emails": [{"value": "x"}]}), &a, "body").unwrap();
-        assert_eq!(m.0, "body.emails[0].value");
-        let m = subset(&json!({"title": "x"}), &a, "body").unwrap();
-        assert_eq!((m.0.as_str(), m.2), ("body.title", Value::Null));
-        // RFC 7643 §2.5: an empty multi-valued attribute may be left out (or null); a
-        // non-empty one may not.
-        assert_eq!(subset(&json!({"members": []}), &a, "body"), None);
-        assert_eq!(
-            subset(&json!({"members": []}), &json!({"members": null}), "body"),
-            None
-        );
-        let m = subset(&json!({"members": [{}]}), &a, "body").unwrap();
-        assert_eq!(m.0, "body.members");
-    }
 
     #[test]
     fn percent_decoding_keeps_plus() {

@@ -21,12 +21,18 @@
 //! Against a live server, console, support and fault steps are skipped with the reason.
 //!
 //! Many scenarios: [`run_all`] runs up to `jobs` at once (each has its own target, so they
-//! are independent), under one deadline for the whole run, and keeps the input order.
+//! are independent), under one deadline for the whole run, and keeps the input order. On a
+//! live server, scenarios that count the whole directory run alone, after the others, and
+//! count relative to what the server held at their start ([`baseline`]).
 
+mod baseline;
 pub mod cleanup;
+mod compare;
 mod exec;
 mod expect;
 mod ids;
+pub mod interrupt;
+pub mod preflight;
 mod raw;
 pub mod target;
 pub mod wire;
@@ -35,6 +41,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use futures::StreamExt;
 
+pub use interrupt::Interrupt;
 pub use target::{Embedded, External, TargetSpec};
 
 use crate::okta::{App, AuthMode, OktaClient};
@@ -62,6 +69,8 @@ pub struct RunOptions {
     /// Against a live server, every name the run creates starts with `zh-<run id>-`
     /// (see [`cleanup`]); reports show `zh-<run>`. Default: a fresh random id.
     pub run_id: cleanup::RunId,
+    /// Raised (Ctrl-C): no new step starts, the clean-ups still run, the report is partial.
+    pub interrupt: Interrupt,
 }
 
 impl Default for RunOptions {
@@ -77,6 +86,7 @@ impl Default for RunOptions {
             timeout: Duration::from_secs(10),
             deadline: Duration::from_secs(600),
             run_id: cleanup::RunId::random(),
+            interrupt: Interrupt::new(),
         }
     }
 }
@@ -164,27 +174,24 @@ pub async fn run_all(
     let started_at = crate::report::rfc3339_utc(SystemTime::now());
     let deadline = tokio::time::Instant::now() + opts.deadline;
     let jobs = opts.jobs.max(1);
-    let mut runs: Vec<(usize, ScenarioRun)> = futures::stream::iter(scenarios.iter().enumerate())
-        .map(|(i, s)| async move {
-            if let Some(p) = progress {
-                p.start(&s.name);
-            }
-            // The steps stop at the deadline; the cleanup after them gets a short grace,
-            // and this bound catches anything that would still hang.
-            let hard = deadline + CLEANUP_GRACE;
-            let run = match tokio::time::timeout_at(hard, exec::run(s, opts, Some(deadline))).await
-            {
-                Ok(run) => run,
-                Err(_) => exec::broken(s, exec::deadline_message(opts)),
-            };
-            if let Some(p) = progress {
-                p.finish_scenario(&run.report);
-            }
-            (i, run)
-        })
+    // On a live server, a scenario that counts the whole directory runs alone, after the
+    // others (which run `jobs` at once): nobody else's users come and go while it counts.
+    let (alone, shared): (Vec<_>, Vec<_>) = scenarios
+        .iter()
+        .enumerate()
+        .partition(|(_, s)| must_run_alone(s, opts));
+    let mut runs: Vec<(usize, ScenarioRun)> = futures::stream::iter(shared)
+        .map(|(i, s)| run_one(i, s, opts, deadline, progress))
         .buffer_unordered(jobs)
         .collect()
         .await;
+    runs.extend(
+        futures::stream::iter(alone)
+            .map(|(i, s)| run_one(i, s, opts, deadline, progress))
+            .buffer_unordered(1)
+            .collect::<Vec<_>>()
+            .await,
+    );
     runs.sort_by_key(|(i, _)| *i);
     let requests = runs.iter().map(|(_, r)| r.requests()).sum();
     let mut secrets: Vec<String> = runs
@@ -215,6 +222,42 @@ pub async fn run_all(
     RunOutcome { report, requests }
 }
 
+/// One scenario of [`run_all`], `i` its place in the report.
+async fn run_one(
+    i: usize,
+    s: &Scenario,
+    opts: &RunOptions,
+    deadline: tokio::time::Instant,
+    progress: Option<&Progress>,
+) -> (usize, ScenarioRun) {
+    if opts.interrupt.raised() {
+        return (i, exec::not_started(s, interrupt::NOT_STARTED));
+    }
+    if let Some(p) = progress {
+        p.start(&s.name);
+    }
+    // The steps stop at the deadline; the cleanup after them gets a short grace, and this
+    // bound catches anything that would still hang.
+    let hard = deadline + CLEANUP_GRACE;
+    let run = match tokio::time::timeout_at(hard, exec::run(s, opts, Some(deadline))).await {
+        Ok(run) => run,
+        Err(_) => exec::broken(s, exec::deadline_message(opts)),
+    };
+    if let Some(p) = progress {
+        p.finish_scenario(&run.report);
+    }
+    (i, run)
+}
+
+/// Whether `s` must run with no other scenario beside it: on a live server, when it will run
+/// and counts the whole directory ([`baseline::reads_directory`]).
+pub(crate) fn must_run_alone(s: &Scenario, opts: &RunOptions) -> bool {
+    !opts.target.is_embedded()
+        && profile_skip(s, opts.profile).is_none()
+        && target::skip_reason(&opts.target, s).is_none()
+        && baseline::reads_directory(s).is_some()
+}
+
 /// Whether a scenario is skipped for the run's profile, and why.
 pub(crate) fn profile_skip(s: &Scenario, profile: Profile) -> Option<String> {
     // A scenario runs in the profiles it lists. `[okta]` alone marks Okta's generic
@@ -234,12 +277,21 @@ pub(crate) fn profile_skip(s: &Scenario, profile: Profile) -> Option<String> {
     ))
 }
 
+/// What a scenario's Okta ids are derived from: the run id and the scenario file's name (not
+/// its folder, as for [`cleanup::scenario_tag`]), so every run, scenario and person sends its
+/// own `externalId` (`00u…`) and a rerun with the same run id sends the same ones.
+pub(crate) fn okta_id_seed(s: &Scenario, run: &cleanup::RunId) -> String {
+    let file = s.name.rsplit(['/', '\\']).next().unwrap_or(&s.name);
+    format!("{}/{file}", run.as_str())
+}
+
 /// A finding for something the step could not do at all (not a check of the target).
 pub(crate) fn could_not_run(what: &str, why: impl Into<String>) -> Finding {
     Finding::new(what, "the step runs", why.into())
 }
 
-/// An Okta client for `base_url` with `auth`, the run's timeout, and the scenario's app.
+/// An Okta client for `base_url` with `auth`, the run's timeout, and the scenario's app;
+/// its Okta ids are seeded with `id_seed` ([`okta_id_seed`]).
 pub(crate) fn okta_client(
     base_url: &str,
     auth: crate::okta::Auth,
@@ -247,8 +299,10 @@ pub(crate) fn okta_client(
     push_groups: bool,
     opts: &RunOptions,
     insecure: bool,
+    id_seed: String,
 ) -> Result<OktaClient, String> {
     let mut config = crate::okta::OktaConfig::new(base_url, auth);
+    config.id_seed = id_seed;
     config.app = app;
     config.push_groups = push_groups;
     config.timeout = opts.timeout;

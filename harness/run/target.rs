@@ -11,7 +11,6 @@
 //! cleanup for live servers are added in one place.
 
 use std::collections::BTreeSet;
-use std::time::Duration;
 
 use serde_json::{Value, json};
 
@@ -392,68 +391,5 @@ pub(crate) fn zinc_policy(p: scenario::DeletedGroupPolicy) -> DeletedGroupPolicy
     match p {
         scenario::DeletedGroupPolicy::Retain => DeletedGroupPolicy::Retain,
         scenario::DeletedGroupPolicy::Delete => DeletedGroupPolicy::Delete,
-    }
-}
-
-/// Whether something answers at the target's address (a TCP connect within `timeout`), so
-/// an unreachable target ends the run at once with exit code 3 instead of failing every
-/// step.
-pub async fn reachable(base_url: &str, timeout: Duration) -> Result<(), String> {
-    let url = url::Url::parse(base_url).map_err(|e| format!("invalid target URL: {e}"))?;
-    let host = url
-        .host_str()
-        .ok_or_else(|| "the target URL has no host".to_owned())?
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_owned();
-    let port = url
-        .port_or_known_default()
-        .ok_or_else(|| "the target URL has no port".to_owned())?;
-    match tokio::time::timeout(
-        timeout,
-        tokio::net::TcpStream::connect((host.as_str(), port)),
-    )
-    .await
-    {
-        Ok(Ok(_)) => Ok(()),
-        Ok(Err(e)) => Err(format!("cannot connect to {host}:{port}: {e}")),
-        Err(_) => Err(format!(
-            "cannot connect to {host}:{port}: no answer within {} s",
-            timeout.as_secs_f64()
-        )),
-    }
-}
-
-/// Okta's "Test API Credentials" (`GET /Users?startIndex=1&count=2`) before any scenario, so a
-/// target that refuses the credential (401) ends the run at once with exit code 3 and one
-/// message, instead of every scenario failing with the same 401. Any other answer lets the
-/// run go on: the scenarios report it.
-pub async fn credential_accepted(spec: &External, opts: &super::RunOptions) -> Result<(), String> {
-    let auth = match &spec.token {
-        Some(t) => Auth::from_mode(opts.auth, t),
-        None => Auth::None,
-    };
-    let okta = super::okta_client(&spec.base_url, auth, opts.app, false, opts, spec.insecure)?;
-    let outcome = okta.test_credentials().await;
-    let refused = outcome.exchanges.iter().find(|e| e.status() == Some(401));
-    match refused {
-        None => Ok(()),
-        Some(e) => {
-            let given = if spec.token.is_some() {
-                "check --token / --token-env and --auth"
-            } else {
-                "no credential was given: pass --token or --token-env"
-            };
-            Err(format!(
-                "the target refused the credential: {} {} answered 401{}; {given}",
-                e.method,
-                e.path,
-                outcome
-                    .message
-                    .as_deref()
-                    .map(|m| format!(" ({m})"))
-                    .unwrap_or_default()
-            ))
-        }
     }
 }

@@ -1458,15 +1458,27 @@ steps:
         (out, json, took)
     }
 
-    /// Exit 1 (a failed check), every step failed, and Okta's message of the first says `why`.
+    /// Okta could not even pass its credential test: exit 3 before any scenario, one message
+    /// on stderr that says `why` (Okta's own words), and a report file whose one broken
+    /// `preflight` entry says it too, with the failed request.
     fn failed_with(out: &super::live_run::Out, report: &Value, why: &str) {
-        assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+        assert_eq!(out.code, 3, "{}\n{}", out.stdout, out.stderr);
+        assert!(
+            out.stderr.contains(why),
+            "{:?} does not say {why:?}",
+            out.stderr
+        );
+        assert_eq!(report["exit_code"], 3, "{report}");
         let s = &report["scenarios"][0];
-        assert_eq!(s["status"], "failed", "{s}");
+        assert_eq!(s["file"], "preflight", "{s}");
+        assert_eq!(s["status"], "broken", "{s}");
+        assert!(s["error"].as_str().unwrap_or_default().contains(why), "{s}");
         let first = &s["steps"][0];
         assert_eq!(first["status"], "failed");
-        let msg = first["okta_message"].as_str().unwrap_or_default();
-        assert!(msg.contains(why), "{msg:?} does not say {why:?}");
+        assert!(
+            !first["exchanges"].as_array().unwrap().is_empty(),
+            "{first}"
+        );
         assert!(
             out.stdout.contains(why),
             "the readable report says why:\n{}",
@@ -1547,8 +1559,27 @@ steps:
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_whole_run_has_a_deadline() {
         // Each request gives up after 1 s; the run's deadline (2 s) cuts the scenario
-        // during its second step: broken, exit 3, the steps done so far kept.
-        let base = targets::slow_drip(Duration::from_millis(100)).await;
+        // during its second step: broken, exit 3, the steps done so far kept. The first
+        // request (Okta's credential test, before any scenario) is answered at once.
+        let server = MockServer::start().await;
+        let list = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+            "totalResults": 0, "startIndex": 1, "itemsPerPage": 0, "Resources": []});
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(200).set_body_json(list.clone()))
+            .up_to_n_times(1)
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        Mock::given(any())
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(list)
+                    .set_delay(Duration::from_secs(30)),
+            )
+            .with_priority(2)
+            .mount(&server)
+            .await;
+        let base = format!("{}/scim/v2", server.uri());
         let dir = std::env::temp_dir().join(format!("zh-dl-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("slow.yaml");

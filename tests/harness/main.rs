@@ -10,4 +10,5 @@ mod run;
 mod scenario;
 mod scenarios;
 mod support;
+mod verdicts;
 mod zinc;
