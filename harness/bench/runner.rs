@@ -4,7 +4,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-
 use super::config::*;
 use super::drive::*;
 use super::plan::*;
@@ -72,9 +71,7 @@ pub(super) async fn run_inner(
     let (zinc, base_url, auth, shown) = match target {
         Target::Embedded => {
             // No request log: a benchmark measures serving, not recording.
-            let mut config = ZincConfig::default();
-            config.request_log_limit = 0;
-            let zinc = MockZinc::start_with(config)
+            let zinc = MockZinc::start_with(ZincConfig::default().with_request_log_limit(0))
                 .await
                 .map_err(|e| BenchError::Start {
                     what: "mock Zinc",

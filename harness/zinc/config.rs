@@ -288,6 +288,59 @@ impl Default for ZincConfig {
     }
 }
 
+/// Builder methods, so a test reads as one expression:
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// use zinc_harness::zinc::{DeletedGroupPolicy, MockZinc, Scope, ZincConfig};
+///
+/// let config = ZincConfig::default()
+///     .with_token("s3cret-token")
+///     .with_scope(Scope::USERS)
+///     .with_deleted_group_policy(DeletedGroupPolicy::Delete);
+/// let zinc = MockZinc::start_with(config).await.unwrap();
+/// assert_eq!(zinc.token().as_deref(), Some("s3cret-token"));
+/// # }
+/// ```
+impl ZincConfig {
+    /// Where to listen (the default is a free loopback port).
+    pub fn with_addr(mut self, addr: SocketAddr) -> Self {
+        self.addr = addr;
+        self
+    }
+    /// The bearer token issued while provisioning is enabled (the default is a random one).
+    pub fn with_token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+    /// The provisioning gate (Z1).
+    pub fn with_provisioning(mut self, provisioning: Provisioning) -> Self {
+        self.provisioning = provisioning;
+        self
+    }
+    /// The sync scope (Z3).
+    pub fn with_scope(mut self, scope: Scope) -> Self {
+        self.scope = scope;
+        self
+    }
+    /// What `DELETE /Groups/{id}` does in Zinc (Z19).
+    pub fn with_deleted_group_policy(mut self, policy: DeletedGroupPolicy) -> Self {
+        self.deleted_group_policy = policy;
+        self
+    }
+    /// A directory fixture to load before serving.
+    pub fn with_fixture(mut self, path: impl Into<PathBuf>) -> Self {
+        self.fixture = Some(path.into());
+        self
+    }
+    /// How many requests the request log keeps (0: none).
+    pub fn with_request_log_limit(mut self, limit: usize) -> Self {
+        self.request_log_limit = limit;
+        self
+    }
+}
+
 impl ZincConfig {
     /// TEST ONLY: switch a rule off, so that the mock behaves like a naive SCIM server that
     /// lacks it (used to prove that a test suite notices a broken server). Not reachable from
