@@ -27,12 +27,15 @@ pub struct BenchArgs {
     /// How Okta authenticates to a live target: bearer, header or basic (token `user:password`).
     #[arg(long, default_value = "bearer")]
     pub auth: AuthMode,
+    /// Users Okta assigns (created with the lookups and POSTs Okta makes).
     #[arg(long, default_value_t = 1000)]
     pub users: usize,
+    /// Groups Okta pushes, each with --members-per-group members.
     #[arg(long, default_value_t = 100)]
     pub groups: usize,
-    #[arg(long, default_value_t = 20)]
-    pub members_per_group: usize,
+    /// Members of each pushed group. Default: 20, or --users when there are fewer users.
+    #[arg(long, value_name = "N")]
+    pub members_per_group: Option<usize>,
     /// Okta actions in flight at once.
     #[arg(long, default_value_t = 8)]
     pub concurrency: usize,
@@ -51,15 +54,21 @@ pub struct BenchArgs {
     /// Skip the fixed-body baseline server.
     #[arg(long)]
     pub no_baseline: bool,
-    /// Give up after this many seconds in all.
-    #[arg(long, default_value_t = 600)]
-    pub time_limit: u64,
-    /// Per-request timeout in seconds.
-    #[arg(long, default_value_t = 30)]
-    pub request_timeout: u64,
+    /// Give up after this many seconds in all (as `run --deadline`; `--time-limit` is the
+    /// old name).
+    #[arg(long, visible_alias = "time-limit", value_name = "SECS", default_value_t = 600.0, value_parser = super::run::positive_secs)]
+    pub deadline: f64,
+    /// Timeout of each HTTP request, in seconds (as `run --timeout`; `--request-timeout` is
+    /// the old name).
+    #[arg(long, visible_alias = "request-timeout", value_name = "SECS", default_value_t = 30.0, value_parser = super::run::positive_secs)]
+    pub timeout: f64,
+    /// Report format: the readable table, or one JSON document.
     #[arg(long, value_enum, default_value = "pretty")]
     pub format: Format,
 }
+
+/// Members per pushed group when the command line does not say.
+const DEFAULT_MEMBERS_PER_GROUP: usize = 20;
 
 fn target_of(args: &BenchArgs) -> Result<Target, String> {
     if args.target == "embedded" {
@@ -97,15 +106,17 @@ pub async fn exec(args: BenchArgs) -> u8 {
     let config = BenchConfig {
         users: args.users,
         groups: args.groups,
-        members_per_group: args.members_per_group,
+        members_per_group: args
+            .members_per_group
+            .unwrap_or(DEFAULT_MEMBERS_PER_GROUP.min(args.users)),
         concurrency: args.concurrency,
         app: args.app,
         seed: args.seed,
         reads: args.reads,
         baseline: !args.no_baseline,
         load: args.duration.map(Duration::from_secs),
-        time_limit: Duration::from_secs(args.time_limit),
-        request_timeout: Duration::from_secs(args.request_timeout.max(1)),
+        time_limit: Duration::from_secs_f64(args.deadline),
+        request_timeout: Duration::from_secs_f64(args.timeout),
     };
     match bench::run(target, &config).await {
         Ok(report) => {

@@ -7,16 +7,20 @@ use serde::Serialize;
 use super::exit_codes;
 use crate::scenario::{self, Profile};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum ListFormat {
+    #[default]
     Pretty,
     Json,
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Default, clap::Args)]
 pub struct ListArgs {
     /// Scenario files or folders. Default: ./scenarios/ when it exists, else the built-in set.
     pub paths: Vec<PathBuf>,
+    /// List the scenarios built into zinc-harness, even where ./scenarios/ exists.
+    #[arg(long, conflicts_with = "paths")]
+    pub builtin: bool,
     /// Only scenarios of this profile.
     #[arg(long, value_enum)]
     pub profile: Option<ProfileArg>,
@@ -42,7 +46,8 @@ impl From<ProfileArg> for Profile {
 
 #[derive(Debug, Serialize)]
 struct Entry {
-    path: String,
+    /// `file`, as in the run's JSON report (`docs/report-json.md`).
+    file: String,
     case: Option<String>,
     title: Option<String>,
     rules: Vec<String>,
@@ -67,7 +72,7 @@ pub async fn exec(args: ListArgs) -> u8 {
 
 /// The listing as text (for tests): the exit code and what is printed.
 pub fn run(args: &ListArgs) -> (u8, String) {
-    let (origin, sources) = match scenario::sources(&args.paths) {
+    let (origin, sources) = match super::scenarios::select(&args.paths, args.builtin) {
         Ok(found) => found,
         Err(diags) => return (exit_codes::BAD_INPUT, format!("{diags}")),
     };
@@ -82,7 +87,7 @@ pub fn run(args: &ListArgs) -> (u8, String) {
                     continue;
                 }
                 entries.push(Entry {
-                    path: source.name(),
+                    file: source.name(),
                     case: s.case,
                     title: Some(s.title),
                     rules: s.rules,
@@ -94,7 +99,7 @@ pub fn run(args: &ListArgs) -> (u8, String) {
             Err(d) => {
                 invalid += 1;
                 entries.push(Entry {
-                    path: source.name(),
+                    file: source.name(),
                     case: None,
                     title: None,
                     rules: Vec::new(),
@@ -127,7 +132,7 @@ pub fn run(args: &ListArgs) -> (u8, String) {
 
 fn pretty(origin: &scenario::Origin, entries: &[Entry], invalid: usize) -> String {
     let mut out = format!("{} scenario(s) from {origin}\n", entries.len());
-    let width = entries.iter().map(|e| e.path.len()).max().unwrap_or(0);
+    let width = entries.iter().map(|e| e.file.len()).max().unwrap_or(0);
     // The case column fits the longest case id (`okta-aiw-deactivate`), so titles line up.
     let case_width = entries
         .iter()
@@ -138,11 +143,11 @@ fn pretty(origin: &scenario::Origin, entries: &[Entry], invalid: usize) -> Strin
         match e.errors {
             Some(n) => out.push_str(&format!(
                 "{:<width$}  (invalid: {n} error(s), see `zinc-harness check {}`)\n",
-                e.path, e.path
+                e.file, e.file
             )),
             None => out.push_str(&format!(
                 "{:<width$}  {:<case_width$}  {}  [rules: {}] [profiles: {}]\n",
-                e.path,
+                e.file,
                 e.case.as_deref().unwrap_or("-"),
                 e.title.as_deref().unwrap_or(""),
                 if e.rules.is_empty() {

@@ -10,8 +10,10 @@ pub mod bench;
 pub mod check;
 pub mod exit_codes;
 pub mod list;
+pub mod manual;
 pub mod new;
 pub mod run;
+pub mod scenarios;
 pub mod schema;
 pub mod serve;
 
@@ -22,8 +24,24 @@ pub mod serve;
     about = "Okta → Zinc SCIM provisioning test harness"
 )]
 pub struct Cli {
+    /// Colours: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(
+        long,
+        value_enum,
+        global = true,
+        default_value = "auto",
+        value_name = "WHEN"
+    )]
+    pub color: ColorArg,
     #[command(subcommand)]
     pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -42,10 +60,21 @@ pub enum Command {
     Schema(schema::SchemaArgs),
     /// Provision a generated directory the way Okta would and measure the server.
     Bench(bench::BenchArgs),
+    /// See the built-in scenarios: export them to a folder, or print one.
+    Scenarios(scenarios::ScenariosArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(manual::CompletionsArgs),
+    /// Print the man page (roff), or write one page per subcommand into a folder.
+    Man(manual::ManArgs),
 }
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    match cli.color {
+        ColorArg::Auto => {}
+        ColorArg::Always => crate::report::pretty::force_color(true),
+        ColorArg::Never => crate::report::pretty::force_color(false),
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -65,6 +94,9 @@ pub fn main() -> ExitCode {
             Command::New(args) => new::exec(args).await,
             Command::Schema(args) => schema::exec(args).await,
             Command::Bench(args) => bench::exec(args).await,
+            Command::Scenarios(args) => scenarios::exec(args).await,
+            Command::Completions(args) => manual::completions(args),
+            Command::Man(args) => manual::man(args),
         }
     });
     ExitCode::from(code)

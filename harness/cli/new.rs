@@ -86,7 +86,16 @@ pub fn create(args: &NewArgs) -> Result<Vec<String>, String> {
         ));
     }
     said.push(format!("check it: zinc-harness check {}", path.display()));
-    said.push(format!("run it:   zinc-harness run {}", path.display()));
+    // A run keeps the scenarios of its profile only (zinc by default): name the profile,
+    // or the new scenario would be skipped.
+    let profile = match args.profile {
+        ProfileArg::Zinc => "",
+        ProfileArg::Okta => " --profile okta",
+    };
+    said.push(format!(
+        "run it:   zinc-harness run{profile} {}",
+        path.display()
+    ));
     Ok(said)
 }
 
@@ -141,11 +150,16 @@ fn skeleton(args: &NewArgs, schema_rel: &str) -> String {
         .unwrap_or(&args.name)
         .trim_end_matches(".yaml")
         .replace(['-', '_'], " ");
+    let run_profile = if profile == "okta" {
+        " --profile okta"
+    } else {
+        ""
+    };
     format!(
         r#"# yaml-language-server: $schema={schema_rel}
 # A zinc-harness scenario. Format reference: scenarios/README.md
 #   check it: zinc-harness check <this file>
-#   run it:   zinc-harness run <this file>
+#   run it:   zinc-harness run{run_profile} <this file>
 {case_line}title: "{title}"           # one line: what this scenario shows
 doc: "{doc}"
 {rules_line}profiles: [{profile}]

@@ -12,7 +12,7 @@ use crate::okta::{App, AuthMode};
 use crate::report::progress::Progress;
 use crate::report::{json, junit, pretty};
 use crate::run::{self, External, RunOptions, TargetSpec};
-use crate::scenario::{self, Profile, Scenario};
+use crate::scenario::{Profile, Scenario};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -51,6 +51,9 @@ pub struct RunArgs {
     /// Scenario files or folders. Default: ./scenarios/ when it exists, else the scenarios
     /// built into zinc-harness.
     pub paths: Vec<PathBuf>,
+    /// Run the scenarios built into zinc-harness, even where ./scenarios/ exists.
+    #[arg(long, conflicts_with = "paths")]
+    pub builtin: bool,
     /// Run against this live SCIM server (its base URL, e.g. https://host/scim/v2) instead
     /// of the embedded mock. Console, support and fault steps are skipped there.
     #[arg(long, value_name = "URL")]
@@ -66,7 +69,8 @@ pub struct RunArgs {
     /// Read the target's token from this environment variable.
     #[arg(long, value_name = "VAR", requires = "target")]
     pub token_env: Option<String>,
-    /// How Okta sends the token, for scenarios that do not say.
+    /// How Okta sends the token to a --target, for scenarios that do not say (the embedded
+    /// mock takes Bearer only).
     #[arg(long, value_enum, default_value = "bearer")]
     pub auth: AuthArg,
     /// `zinc`: the scenarios of Zinc's contract; `okta`: the generic Okta-compatibility ones.
@@ -79,13 +83,21 @@ pub struct RunArgs {
     #[arg(long, value_enum, default_value = "pretty")]
     pub format: Format,
     /// Write the report to FILE (the readable report still goes to stdout).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Only scenarios whose file, case or title contains TEXT (case-insensitive).
+    /// Only scenarios whose file, case or title contains TEXT (case-insensitive). Repeat it
+    /// to run those matching any of them.
     #[arg(long, value_name = "TEXT")]
-    pub filter: Option<String>,
+    pub filter: Vec<String>,
+    /// Leave out scenarios whose file, case or title contains TEXT (case-insensitive);
+    /// repeatable, and applied after --filter.
+    #[arg(long, value_name = "TEXT")]
+    pub exclude: Vec<String>,
+    /// Show the steps and exchanges of passing scenarios too, not only of failed ones.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
     /// Scenarios run at once. Default: the number of CPUs.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
     pub jobs: Option<u32>,
     /// Timeout of each HTTP request, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = positive_secs)]
@@ -101,12 +113,17 @@ pub struct RunArgs {
     pub keep: bool,
 }
 
-fn positive_secs(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
+/// Seconds, more than 0 and at most a day; the message says which bound was missed.
+pub(crate) fn positive_secs(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
         Ok(v) if v > 0.0 && v <= 86_400.0 => Ok(v),
-        _ => Err(format!(
-            "{s:?} is not a number of seconds between 0 and 86400"
+        Ok(v) if v.is_finite() && v <= 0.0 => Err(format!(
+            "{s:?}: the time must be more than 0 seconds (e.g. 0.5 or 30)"
         )),
+        Ok(v) if v.is_finite() => Err(format!(
+            "{s:?}: the time must be at most 86400 seconds (one day)"
+        )),
+        _ => Err(format!("{s:?} is not a number of seconds (e.g. 0.5 or 30)")),
     }
 }
 
@@ -123,7 +140,7 @@ pub async fn exec(args: RunArgs) -> u8 {
 async fn run(args: RunArgs) -> Result<u8, (u8, String)> {
     let bad = |m: String| (exit_codes::BAD_INPUT, m);
     let opts = options(&args).map_err(bad)?;
-    let scenarios = load(&args.paths, args.filter.as_deref())?;
+    let (source, scenarios) = load(&args.paths, args.builtin, &args.filter, &args.exclude)?;
 
     // Against a live target: can Okta even be set up with it? If not, one message, exit 3,
     // and the report (one broken `preflight` entry) still goes where it was asked to.
@@ -134,18 +151,21 @@ async fn run(args: RunArgs) -> Result<u8, (u8, String)> {
         if args.output.is_some() || args.format != Format::Pretty {
             let mut report = run::preflight::report(&failure, &opts);
             redact(&mut report, &opts);
-            emit(&args, &report)?;
+            emit(&args, &source, &report)?;
         }
         eprintln!("error: {}", failure.message);
         return Ok(exit_codes::BROKEN_RUN);
     }
 
     // Live progress on stderr, unless the readable report is about to fill the same
-    // terminal anyway (it would show every scenario line twice).
-    let pretty_on_tty =
-        std::io::stdout().is_terminal() && (args.format == Format::Pretty || args.output.is_some());
-    let progress = if pretty_on_tty {
+    // terminal anyway (it would show every scenario line twice). The readable report goes
+    // to stdout unless another format does.
+    let pretty_on_stdout = args.format == Format::Pretty || args.output.is_some();
+    let progress = if pretty_on_stdout && std::io::stdout().is_terminal() {
         Progress::hidden(scenarios.len())
+    } else if pretty_on_stdout {
+        // `run | tee log`: the report reaches the terminal too, with every scenario line.
+        Progress::stderr_bar_only(scenarios.len())
     } else {
         Progress::stderr(scenarios.len())
     };
@@ -161,7 +181,7 @@ async fn run(args: RunArgs) -> Result<u8, (u8, String)> {
         );
     }
     let report = &outcome.report;
-    emit(&args, report)?;
+    emit(&args, &source, report)?;
     eprintln!(
         "zinc-harness: {} HTTP requests in {:.3} s",
         outcome.requests,
@@ -185,10 +205,22 @@ fn redact(report: &mut crate::report::RunReport, opts: &RunOptions) {
 
 /// Writes `report`: to `--output` in `--format` (and the readable one to stdout), or to
 /// stdout in `--format`.
-fn emit(args: &RunArgs, report: &crate::report::RunReport) -> Result<(), (u8, String)> {
+fn emit(
+    args: &RunArgs,
+    source: &str,
+    report: &crate::report::RunReport,
+) -> Result<(), (u8, String)> {
     let stdout = std::io::stdout();
+    let verbose = |opts: pretty::PrettyOptions| pretty::PrettyOptions {
+        verbose: args.verbose,
+        ..opts
+    };
+    // The readable report starts with where its scenarios came from.
+    let readable = |opts: pretty::PrettyOptions| {
+        format!("{source}\n{}", pretty::render(report, &verbose(opts)))
+    };
     let rendered = |format: Format, opts: pretty::PrettyOptions| match format {
-        Format::Pretty => pretty::render(report, &opts),
+        Format::Pretty => readable(opts),
         Format::Json => json::render(report),
         Format::Junit => junit::render(report),
     };
@@ -199,10 +231,7 @@ fn emit(args: &RunArgs, report: &crate::report::RunReport) -> Result<(), (u8, St
         Some(file) => {
             std::fs::write(file, rendered(args.format, pretty::PrettyOptions::plain()))
                 .map_err(|e| write_err(file.display().to_string(), e))?;
-            print!(
-                "{}",
-                pretty::render(report, &pretty::PrettyOptions::for_stream(&stdout))
-            );
+            print!("{}", readable(pretty::PrettyOptions::for_stream(&stdout)));
         }
         None => print!(
             "{}",
@@ -215,6 +244,18 @@ fn emit(args: &RunArgs, report: &crate::report::RunReport) -> Result<(), (u8, St
 
 fn options(args: &RunArgs) -> Result<RunOptions, String> {
     let target = match &args.target {
+        // The embedded mock takes Bearer tokens only (Z2): any other --auth would fail
+        // every scenario for a reason that is the command line's, not the server's.
+        None if args.auth != AuthArg::Bearer => {
+            return Err(format!(
+                "--auth {} needs --target: the embedded mock Zinc accepts `Authorization: Bearer` only (Z2)",
+                match args.auth {
+                    AuthArg::Bearer => "bearer",
+                    AuthArg::Header => "header",
+                    AuthArg::Basic => "basic",
+                }
+            ));
+        }
         None => TargetSpec::default(),
         Some(url) => {
             let parsed = url::Url::parse(url).map_err(|e| format!("--target {url:?}: {e}"))?;
@@ -261,13 +302,18 @@ fn options(args: &RunArgs) -> Result<RunOptions, String> {
     })
 }
 
-/// Every scenario to run, parsed and validated; any bad file stops the run (exit 2) with
-/// all the problems of all the files.
-fn load(paths: &[PathBuf], filter: Option<&str>) -> Result<Vec<Scenario>, (u8, String)> {
+/// Every scenario to run, parsed and validated, with the line naming their source; any bad
+/// file stops the run (exit 2) with all the problems of all the files.
+fn load(
+    paths: &[PathBuf],
+    builtin: bool,
+    filters: &[String],
+    excludes: &[String],
+) -> Result<(String, Vec<Scenario>), (u8, String)> {
     let bad = |m: String| (exit_codes::BAD_INPUT, m);
     // `d` is a rendered diagnostic ("PATH: error: …"): put it on its own line, as for an
     // invalid file, rather than after a second "error: ".
-    let (origin, sources) = scenario::sources(paths)
+    let (origin, sources) = super::scenarios::select(paths, builtin)
         .map_err(|d| bad(format!("cannot read the scenarios (nothing was run):\n{d}")))?;
     if sources.is_empty() {
         return Err(bad(format!("no scenario files in {origin}")));
@@ -288,21 +334,38 @@ fn load(paths: &[PathBuf], filter: Option<&str>) -> Result<Vec<Scenario>, (u8, S
             problems.join("\n")
         )));
     }
-    if let Some(filter) = filter {
-        // Case-insensitive; the message echoes what was typed.
-        let f = filter.to_lowercase();
-        scenarios.retain(|s| {
-            s.name.to_lowercase().contains(&f)
-                || s.case
-                    .as_deref()
-                    .is_some_and(|c| c.to_lowercase().contains(&f))
-                || s.title.to_lowercase().contains(&f)
-        });
-        if scenarios.is_empty() {
-            return Err(bad(format!(
-                "no scenario in {origin} matches --filter {filter:?}"
-            )));
-        }
+    let total = scenarios.len();
+    // Case-insensitive, on the file, the case and the title.
+    let matches = |s: &Scenario, text: &str| {
+        let f = text.to_lowercase();
+        s.name.to_lowercase().contains(&f)
+            || s.case
+                .as_deref()
+                .is_some_and(|c| c.to_lowercase().contains(&f))
+            || s.title.to_lowercase().contains(&f)
+    };
+    if !filters.is_empty() {
+        scenarios.retain(|s| filters.iter().any(|f| matches(s, f)));
     }
-    Ok(scenarios)
+    scenarios.retain(|s| !excludes.iter().any(|x| matches(s, x)));
+    if scenarios.is_empty() && (!filters.is_empty() || !excludes.is_empty()) {
+        // The message echoes what was typed.
+        let said: Vec<String> = filters
+            .iter()
+            .map(|f| format!("--filter {f:?}"))
+            .chain(excludes.iter().map(|x| format!("--exclude {x:?}")))
+            .collect();
+        return Err(bad(format!(
+            "no scenario in {origin} is left by {}",
+            said.join(" ")
+        )));
+    }
+    let mut line = super::scenarios::source_line(&origin, total);
+    if scenarios.len() < total {
+        line.push_str(&format!(
+            "; {} selected by --filter/--exclude",
+            scenarios.len()
+        ));
+    }
+    Ok((line, scenarios))
 }

@@ -8,8 +8,9 @@ use crate::zinc::{DeletedGroupPolicy, MockZinc, Provisioning, Scope, ZincConfig,
 
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
-    /// Address to listen on (loopback unless told otherwise).
-    #[arg(long, default_value = "127.0.0.1:8080")]
+    /// Address to listen on, HOST:PORT (a name such as localhost:8080 is resolved; loopback
+    /// unless told otherwise).
+    #[arg(long, default_value = "127.0.0.1:8080", value_parser = listen_addr)]
     pub addr: SocketAddr,
     /// Bearer token to accept (default: a random one, printed on start).
     #[arg(long, env = "ZINC_HARNESS_TOKEN", hide_env_values = true)]
@@ -17,8 +18,8 @@ pub struct ServeArgs {
     /// Directory fixture (YAML) to load before serving, e.g. fixtures/directory.yaml.
     #[arg(long)]
     pub fixture: Option<PathBuf>,
-    /// What the instance may sync: users, groups, or users,groups (Z3).
-    #[arg(long, default_value = "users,groups")]
+    /// What the instance may sync: users, groups, users,groups, or none (Z3).
+    #[arg(long, default_value = "users,groups", value_parser = sync_scope)]
     pub scope: Scope,
     /// Provisioning gate (Z1): enabled or disabled.
     #[arg(long, default_value = "enabled")]
@@ -26,6 +27,54 @@ pub struct ServeArgs {
     /// What DELETE /Groups/{id} does in Zinc (Z19): retain or delete.
     #[arg(long, default_value = "retain")]
     pub deleted_group_policy: DeletedGroupPolicy,
+    /// Print one line per SCIM request as it is answered (time, method, path, status);
+    /// credentials never appear, as in every report.
+    #[arg(long)]
+    pub log: bool,
+}
+
+/// `--addr`: an address, or a host name resolved to its first address (IPv4 first, so
+/// `localhost:8080` listens where curl's `localhost` looks first).
+fn listen_addr(s: &str) -> Result<SocketAddr, String> {
+    use std::net::ToSocketAddrs as _;
+    if let Ok(addr) = s.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    let addrs: Vec<SocketAddr> = s
+        .to_socket_addrs()
+        .map_err(|e| {
+            format!("{s:?} is not HOST:PORT (e.g. 127.0.0.1:8080 or localhost:8080): {e}")
+        })?
+        .collect();
+    addrs
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or_else(|| addrs.first())
+        .copied()
+        .ok_or_else(|| format!("{s:?} resolves to no address"))
+}
+
+/// `--scope`: as [`Scope`] reads it, but an empty value is a mistake (say `none`).
+fn sync_scope(s: &str) -> Result<Scope, String> {
+    if s.trim().is_empty() {
+        return Err(
+            "the scope is empty: give users, groups, users,groups, or none for a scope that syncs nothing"
+                .to_owned(),
+        );
+    }
+    s.parse()
+}
+
+/// How often `--log` looks for new requests.
+const LOG_POLL: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// One `--log` line.
+fn log_line(r: &crate::zinc::ReceivedRequest) -> String {
+    let status = r
+        .status
+        .map_or_else(|| "connection dropped".to_owned(), |s| s.to_string());
+    let when = crate::report::rfc3339_utc(std::time::SystemTime::now());
+    crate::report::redact::scrub_text(&format!("{when} {} -> {status}", r.line())).into_owned()
 }
 
 pub async fn exec(args: ServeArgs) -> u8 {
@@ -59,7 +108,26 @@ pub async fn exec(args: ServeArgs) -> u8 {
         ),
     }
     println!("Press Ctrl-C to stop.");
-    if let Err(e) = tokio::signal::ctrl_c().await {
+    let stop = tokio::signal::ctrl_c();
+    let result = if args.log {
+        tokio::pin!(stop);
+        let mut seen = 0;
+        loop {
+            tokio::select! {
+                r = &mut stop => break r,
+                () = tokio::time::sleep(LOG_POLL) => {
+                    let (new, next) = zinc.received_since(seen);
+                    seen = next;
+                    for r in &new {
+                        println!("{}", log_line(r));
+                    }
+                }
+            }
+        }
+    } else {
+        stop.await
+    };
+    if let Err(e) = result {
         eprintln!("error: cannot wait for Ctrl-C: {e}");
     }
     zinc.shutdown().await;

@@ -34,6 +34,9 @@ pub struct PrettyOptions {
     /// At most this many exchanges are shown per failed step (the last ones: a check is
     /// usually about the step's final request).
     pub max_exchanges: usize,
+    /// Also show the steps of passing scenarios with their exchanges (`run --verbose`),
+    /// for reading what a server answered when nothing failed.
+    pub verbose: bool,
 }
 
 impl Default for PrettyOptions {
@@ -44,6 +47,7 @@ impl Default for PrettyOptions {
             max_body_lines: 40,
             max_line_chars: 160,
             max_exchanges: 4,
+            verbose: false,
         }
     }
 }
@@ -65,9 +69,21 @@ impl PrettyOptions {
     }
 }
 
-/// Whether to colour output going to a stream that is (`is_tty`) or is not a terminal, from
-/// the environment: see [`color_choice`].
+/// `--color always|never` of the command line, once set: wins over the environment.
+static COLOR_OVERRIDE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
+/// Fixes colours on (`true`) or off for the rest of the process (`--color always|never`);
+/// the first call wins. Without it, [`color_enabled`] decides from the environment.
+pub fn force_color(on: bool) {
+    let _ = COLOR_OVERRIDE.set(on);
+}
+
+/// Whether to colour output going to a stream that is (`is_tty`) or is not a terminal: as
+/// [`force_color`] fixed it, else from the environment (see [`color_choice`]).
 pub fn color_enabled(is_tty: bool) -> bool {
+    if let Some(on) = COLOR_OVERRIDE.get() {
+        return *on;
+    }
     let var = |k: &str| std::env::var(k).ok();
     color_choice(
         var("NO_COLOR").as_deref(),
@@ -157,6 +173,11 @@ pub fn render(report: &RunReport, opts: &PrettyOptions) -> String {
             // Where it broke: the last step that reached the target, with what came back.
             ScenarioStatus::Broken => {
                 if let Some(step) = s.steps.iter().rev().find(|st| !st.exchanges.is_empty()) {
+                    render_step(&mut out, s, step, opts, p);
+                }
+            }
+            ScenarioStatus::Passed if opts.verbose => {
+                for step in s.steps.iter().filter(|st| st.status != StepStatus::Skipped) {
                     render_step(&mut out, s, step, opts, p);
                 }
             }

@@ -14,19 +14,33 @@ pub struct Progress {
     bar: ProgressBar,
     color: bool,
     enabled: bool,
+    /// Whether each finished scenario's line is printed above the bar.
+    lines: bool,
 }
 
 impl Progress {
     /// A bar for `total` scenarios on stderr, when stderr is a terminal; otherwise silent.
     /// Colours follow [`pretty::color_enabled`].
     pub fn stderr(total: usize) -> Self {
+        Self::stderr_with_lines(total, true)
+    }
+
+    /// Like [`Progress::stderr`], but only the bar: for when the readable report goes to
+    /// stdout (`run | tee log`) and would show every scenario line a second time.
+    pub fn stderr_bar_only(total: usize) -> Self {
+        Self::stderr_with_lines(total, false)
+    }
+
+    fn stderr_with_lines(total: usize, lines: bool) -> Self {
         let tty = std::io::stderr().is_terminal();
         if tty {
-            Self::with_target(
+            let mut p = Self::with_target(
                 total,
                 ProgressDrawTarget::stderr(),
                 pretty::color_enabled(true),
-            )
+            );
+            p.lines = lines;
+            p
         } else {
             Self::hidden(total)
         }
@@ -62,6 +76,7 @@ impl Progress {
             bar,
             color,
             enabled: true,
+            lines: true,
         }
     }
 
@@ -78,7 +93,7 @@ impl Progress {
     /// A scenario finished: its report line (as in the pretty report) is printed above the
     /// bar, and the bar advances.
     pub fn finish_scenario(&self, scenario: &ScenarioReport) {
-        if self.is_enabled() {
+        if self.is_enabled() && self.lines {
             self.bar
                 .println(pretty::scenario_line(scenario, self.color));
         }

@@ -401,6 +401,9 @@ pub struct CleanupOutcome {
     pub deactivated_users: Vec<String>,
     /// Server ids of the groups deleted.
     pub deleted_groups: Vec<String>,
+    /// Server ids of the users and groups that answered 404: already gone, so nothing was
+    /// left behind, but the cleanup did not remove them either.
+    pub already_gone: Vec<String>,
     /// What could not be removed, and why (Okta's message).
     pub problems: Vec<String>,
     /// Every request the cleanup sent (secrets redacted).
@@ -408,15 +411,20 @@ pub struct CleanupOutcome {
 }
 
 impl CleanupOutcome {
-    /// `cleanup: 3 users deactivated, 1 group deleted`.
+    /// `cleanup: 3 users deactivated, 1 group deleted` (and `, 1 already gone (404)` when
+    /// some answered 404: those were not deactivated by the cleanup).
     pub fn summary_counts(&self) -> String {
         let plural =
             |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-        format!(
+        let mut s = format!(
             "cleanup: {} deactivated, {} deleted",
             plural(self.deactivated_users.len(), "user", "users"),
             plural(self.deleted_groups.len(), "group", "groups")
-        )
+        );
+        if !self.already_gone.is_empty() {
+            s.push_str(&format!(", {} already gone (404)", self.already_gone.len()));
+        }
+        s
     }
 
     /// [`summary_counts`](Self::summary_counts) plus what could not be removed, if anything.
@@ -519,7 +527,11 @@ enum Kind {
 fn record(out: &mut CleanupOutcome, o: ActionOutcome, id: String, kind: Kind) {
     let status = o.status();
     out.exchanges.extend(o.exchanges.iter().cloned());
-    let done = matches!(status, Some(s) if (200..300).contains(&s) || s == 404);
+    if status == Some(404) {
+        out.already_gone.push(id);
+        return;
+    }
+    let done = matches!(status, Some(s) if (200..300).contains(&s));
     match (done, kind) {
         (true, Kind::User) => out.deactivated_users.push(id),
         (true, Kind::Group) => out.deleted_groups.push(id),

@@ -200,6 +200,32 @@ pub fn builtin() -> &'static [(&'static str, &'static str)] {
     builtin_table::BUILTIN
 }
 
+/// How reports and listings name a built-in scenario: `builtin:` and its path under
+/// `scenarios/` (`builtin:troubleshooting/t3-email-immutable.yaml`), so that nobody looks for
+/// a checkout's file, and `zinc-harness scenarios export DIR` puts it at `DIR/<that path>`.
+pub fn builtin_name(path: &str) -> String {
+    format!(
+        "{BUILTIN_PREFIX}{}",
+        path.strip_prefix("scenarios/").unwrap_or(path)
+    )
+}
+
+/// What [`builtin_name`] puts in front of a built-in scenario's path.
+pub const BUILTIN_PREFIX: &str = "builtin:";
+
+/// The format reference for authors (`scenarios/README.md`), built in so that
+/// `zinc-harness scenarios export` gives it with the scenarios it explains.
+pub const BUILTIN_README: &str = include_str!("../../scenarios/README.md");
+
+/// The built-in scenarios as sources to run, in path order.
+pub fn builtin_sources() -> (Origin, Vec<Source>) {
+    let all = builtin()
+        .iter()
+        .map(|(name, text)| Source::Builtin { name, text })
+        .collect();
+    (Origin::Builtin, all)
+}
+
 /// Where a set of scenarios came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {
@@ -235,13 +261,13 @@ impl Source {
     pub fn name(&self) -> String {
         match self {
             Source::File(p) => p.display().to_string(),
-            Source::Builtin { name, .. } => (*name).to_string(),
+            Source::Builtin { name, .. } => builtin_name(name),
         }
     }
     pub fn load(&self) -> Result<Scenario, Diagnostics> {
         match self {
             Source::File(p) => load(p),
-            Source::Builtin { name, text } => parse(name, text),
+            Source::Builtin { name, text } => parse(&builtin_name(name), text),
         }
     }
 }
@@ -258,11 +284,7 @@ pub fn sources(paths: &[PathBuf]) -> Result<(Origin, Vec<Source>), Diagnostics> 
                 files.into_iter().map(Source::File).collect(),
             ));
         }
-        let all = builtin()
-            .iter()
-            .map(|(name, text)| Source::Builtin { name, text })
-            .collect();
-        return Ok((Origin::Builtin, all));
+        return Ok(builtin_sources());
     }
     let mut out = Vec::new();
     let mut missing = Vec::new();

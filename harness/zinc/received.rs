@@ -87,6 +87,15 @@ impl RequestLog {
         self.0.state.lock().requests.iter().cloned().collect()
     }
 
+    /// The requests after the first `seen` ever received (forgotten ones are skipped), and
+    /// the count to pass next time: how `serve --log` follows the log without re-reading it.
+    pub(crate) fn since(&self, seen: u64) -> (Vec<ReceivedRequest>, u64) {
+        let s = self.0.state.lock();
+        let total = s.forgotten + s.requests.len() as u64;
+        let skip = seen.saturating_sub(s.forgotten) as usize;
+        (s.requests.iter().skip(skip).cloned().collect(), total)
+    }
+
     pub(crate) fn forgotten(&self) -> u64 {
         self.0.state.lock().forgotten
     }

@@ -204,6 +204,12 @@ impl MockZinc {
         self.log.snapshot()
     }
 
+    /// The requests received after the first `seen` (0: all still kept), and the number to
+    /// pass next time; for following the log as requests arrive (`serve --log`).
+    pub fn received_since(&self, seen: u64) -> (Vec<ReceivedRequest>, u64) {
+        self.log.since(seen)
+    }
+
     /// Forgets the requests received so far (the expectations stay).
     pub fn reset_requests(&self) {
         self.log.clear();

@@ -1,1 +1,606 @@
-//! Tests of cli (being built).
+//! The command line as a user meets it (issue 16): each test spawns the built binary, the way
+//! a newcomer with only the installed `zinc-harness` would run it, from a folder of its own.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_zinc-harness");
+/// A scenario that passes quickly against the embedded mock, with a known step line.
+const T3: &str = "t3-email-immutable";
+
+/// An empty folder of this test's own.
+fn empty_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("zh-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// `zinc-harness ARGS` in `dir`, with the colour variables of the caller's terminal removed.
+fn zh(dir: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("ZINC_HARNESS_TOKEN")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs")
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+#[track_caller]
+fn code(o: &Output, want: i32) {
+    assert_eq!(
+        o.status.code(),
+        Some(want),
+        "exit code; stdout:\n{}\nstderr:\n{}",
+        out(o),
+        err(o)
+    );
+}
+
+// -------------------------------------------------------------------------------------
+// The built-in suite: visible, exportable, named so a reader can find it
+
+#[test]
+fn scenarios_export_writes_the_builtin_suite_that_check_and_run_then_read() {
+    let dir = empty_dir("export");
+    let o = zh(&dir, &["scenarios", "export", "suite"]);
+    code(&o, 0);
+    let count = zinc_harness::scenario::builtin().len();
+    for (path, text) in zinc_harness::scenario::builtin() {
+        let rel = path.strip_prefix("scenarios/").unwrap();
+        let written = std::fs::read_to_string(dir.join("suite").join(rel)).unwrap();
+        assert_eq!(&written, text, "{rel}");
+    }
+    // What the scenarios' `$schema` lines point at, and the format reference.
+    assert!(dir.join("suite/scenario.schema.json").is_file());
+    assert!(dir.join("suite/README.md").is_file());
+    // Nothing is overwritten unasked.
+    let again = zh(&dir, &["scenarios", "export", "suite"]);
+    code(&again, 2);
+    assert!(err(&again).contains("already exist"), "{}", err(&again));
+    code(&zh(&dir, &["scenarios", "export", "suite", "--force"]), 0);
+    let check = zh(&dir, &["check", "-q", "suite"]);
+    code(&check, 0);
+    assert!(
+        out(&check).contains(&format!("checked {count} scenario file(s)")),
+        "{}",
+        out(&check)
+    );
+}
+
+#[test]
+fn scenarios_show_prints_a_builtin_by_the_name_a_report_gives() {
+    let dir = empty_dir("show");
+    let on_disk = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios/troubleshooting/t3-email-immutable.yaml"),
+    )
+    .unwrap();
+    for name in [
+        "builtin:troubleshooting/t3-email-immutable.yaml:14",
+        "troubleshooting/t3-email-immutable.yaml",
+        "builtin:troubleshooting/t3-email-immutable",
+    ] {
+        let o = zh(&dir, &["scenarios", "show", name]);
+        code(&o, 0);
+        assert_eq!(out(&o), on_disk, "{name}");
+    }
+    let o = zh(&dir, &["scenarios", "show", "builtin:nope.yaml"]);
+    code(&o, 2);
+    assert!(err(&o).contains("list --builtin"), "{}", err(&o));
+}
+
+#[test]
+fn a_run_names_its_source_first_and_builtin_scenarios_as_builtin_paths() {
+    let dir = empty_dir("source");
+    let o = zh(&dir, &["run", "--filter", T3, "--verbose"]);
+    code(&o, 0);
+    let text = out(&o);
+    let first = text.lines().next().unwrap_or("");
+    assert!(
+        first.starts_with("scenarios: ") && first.contains("built into zinc-harness"),
+        "{text}"
+    );
+    assert!(first.contains("scenarios export"), "{first}");
+    // A step line of the verbose report: builtin:PATH:LINE, where `scenarios show` finds it.
+    assert!(
+        text.contains("(builtin:troubleshooting/t3-email-immutable.yaml:"),
+        "{text}"
+    );
+    assert!(!text.contains("scenarios/troubleshooting/"), "{text}");
+}
+
+#[test]
+fn builtin_runs_the_builtin_suite_in_a_folder_with_its_own_scenarios() {
+    let dir = empty_dir("own");
+    code(
+        &zh(
+            &dir,
+            &["new", "mine", "--dir", "scenarios", "--profile", "okta"],
+        ),
+        0,
+    );
+    let local = zh(&dir, &["list", "--format", "json"]);
+    code(&local, 0);
+    let local: Value = serde_json::from_str(&out(&local)).unwrap();
+    assert_eq!(local["scenarios"].as_array().unwrap().len(), 1);
+    assert_eq!(local["source"], "the folder scenarios");
+
+    let builtin = zh(&dir, &["list", "--builtin", "--format", "json"]);
+    code(&builtin, 0);
+    let builtin: Value = serde_json::from_str(&out(&builtin)).unwrap();
+    let files: Vec<&str> = builtin["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files.len(), zinc_harness::scenario::builtin().len());
+    assert!(files.iter().all(|f| f.starts_with("builtin:")), "{files:?}");
+
+    let run = zh(&dir, &["run", "--builtin", "--filter", T3]);
+    code(&run, 0);
+    assert!(
+        out(&run).contains("built into zinc-harness"),
+        "{}",
+        out(&run)
+    );
+    assert!(out(&run).contains("1 passed"), "{}", out(&run));
+    // PATHS and --builtin say two different things.
+    code(&zh(&dir, &["run", "--builtin", "scenarios"]), 2);
+}
+
+#[test]
+fn list_json_names_the_file_as_the_run_json_does() {
+    let dir = empty_dir("listjson");
+    let list = zh(&dir, &["list", "--format", "json"]);
+    code(&list, 0);
+    let list: Value = serde_json::from_str(&out(&list)).unwrap();
+    let entry = &list["scenarios"][0];
+    assert!(entry.get("path").is_none(), "{entry}");
+    let file = entry["file"].as_str().unwrap().to_owned();
+    let run = zh(
+        &dir,
+        &[
+            "run",
+            "--format",
+            "json",
+            "--filter",
+            file.trim_start_matches("builtin:"),
+        ],
+    );
+    let report: Value = serde_json::from_str(&out(&run)).unwrap();
+    assert_eq!(report["scenarios"][0]["file"], Value::String(file));
+}
+
+// -------------------------------------------------------------------------------------
+// Flags that surprised
+
+#[test]
+fn auth_other_than_bearer_needs_a_target() {
+    let dir = empty_dir("auth");
+    for auth in ["basic", "header"] {
+        let o = zh(&dir, &["run", "--auth", auth, "--filter", T3]);
+        code(&o, 2);
+        assert!(
+            err(&o).contains("needs --target") && err(&o).contains("Bearer"),
+            "{}",
+            err(&o)
+        );
+    }
+    code(&zh(&dir, &["run", "--auth", "bearer", "--filter", T3]), 0);
+}
+
+#[test]
+fn new_with_profile_okta_prints_a_run_command_that_runs_the_new_scenario() {
+    let dir = empty_dir("newokta");
+    let o = zh(&dir, &["new", "probe", "--profile", "okta"]);
+    code(&o, 0);
+    let said = out(&o);
+    let run_it = said
+        .lines()
+        .find_map(|l| l.strip_prefix("run it:"))
+        .expect("a run it: line")
+        .trim();
+    let args: Vec<&str> = run_it
+        .strip_prefix("zinc-harness ")
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    let run = zh(&dir, &args);
+    code(&run, 0);
+    assert!(
+        out(&run).contains("1 passed, 0 failed, 0 skipped"),
+        "{run_it}:\n{}",
+        out(&run)
+    );
+    // The skeleton's own comment says the same.
+    let text = std::fs::read_to_string(dir.join("scenarios/probe.yaml")).unwrap();
+    assert!(text.contains("run --profile okta <this file>"), "{text}");
+}
+
+#[test]
+fn a_zero_timeout_says_it_must_be_more_than_zero() {
+    let dir = empty_dir("timeout");
+    for (flag, value, says) in [
+        ("--timeout", "0", "more than 0"),
+        ("--deadline", "-3", "more than 0"),
+        ("--timeout", "90000", "at most 86400"),
+        ("--timeout", "soon", "not a number of seconds"),
+    ] {
+        let o = zh(&dir, &["run", &format!("{flag}={value}")]);
+        code(&o, 2);
+        assert!(err(&o).contains(says), "{flag} {value}: {}", err(&o));
+        assert!(!err(&o).contains("between 0 and"), "{}", err(&o));
+    }
+}
+
+#[test]
+fn bench_names_match_run_and_small_directories_work_with_the_defaults() {
+    let dir = empty_dir("bench");
+    let help = zh(&dir, &["bench", "--help"]);
+    code(&help, 0);
+    let help = out(&help);
+    assert!(
+        help.contains("--timeout") && help.contains("--deadline"),
+        "{help}"
+    );
+    // Every option has a line of help after its name.
+    for line in help.lines().filter(|l| l.trim_start().starts_with("--")) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let described = words
+            .iter()
+            .skip(1)
+            .any(|w| !w.starts_with('<') && !w.starts_with('-'));
+        assert!(described, "an option without help: {line}");
+    }
+    let o = zh(
+        &dir,
+        &[
+            "bench",
+            "--users",
+            "10",
+            "--groups",
+            "2",
+            "--reads",
+            "20",
+            "--no-baseline",
+            "--time-limit",
+            "120",
+            "--request-timeout",
+            "10",
+            "--format",
+            "json",
+        ],
+    );
+    code(&o, 0);
+    let report: Value = serde_json::from_str(&out(&o)).unwrap();
+    assert!(report.is_object(), "{report}");
+    // Members per group above the users is still refused when asked for.
+    let o = zh(
+        &dir,
+        &["bench", "--users", "10", "--members-per-group", "11"],
+    );
+    code(&o, 2);
+}
+
+#[test]
+fn short_output_and_jobs_flags() {
+    let dir = empty_dir("short");
+    let o = zh(
+        &dir,
+        &[
+            "run",
+            "-j",
+            "1",
+            "-o",
+            "report.json",
+            "--format",
+            "json",
+            "--filter",
+            T3,
+        ],
+    );
+    code(&o, 0);
+    let written: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap();
+    assert_eq!(written["scenarios"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn filter_repeats_and_exclude_leaves_out() {
+    let dir = empty_dir("filter");
+    let o = zh(
+        &dir,
+        &[
+            "run",
+            "--format",
+            "json",
+            "--filter",
+            "t5-display",
+            "--filter",
+            "t8-deactivated",
+            "--exclude",
+            "aiw",
+        ],
+    );
+    code(&o, 0);
+    let report: Value = serde_json::from_str(&out(&o)).unwrap();
+    let mut files: Vec<&str> = report["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["file"].as_str().unwrap())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "builtin:troubleshooting/t5-display-name.yaml",
+            "builtin:troubleshooting/t8-deactivated-users.yaml"
+        ]
+    );
+    let none = zh(&dir, &["run", "--filter", "t5", "--exclude", "t5"]);
+    code(&none, 2);
+    assert!(
+        err(&none).contains("--filter \"t5\" --exclude \"t5\""),
+        "{}",
+        err(&none)
+    );
+}
+
+#[test]
+fn serve_refuses_an_empty_scope_and_takes_a_host_name() {
+    let dir = empty_dir("scope");
+    let o = zh(&dir, &["serve", "--scope", ""]);
+    code(&o, 2);
+    assert!(err(&o).contains("the scope is empty"), "{}", err(&o));
+    let o = zh(&dir, &["serve", "--addr", "localhost"]);
+    code(&o, 2);
+    assert!(err(&o).contains("HOST:PORT"), "{}", err(&o));
+}
+
+/// `serve --addr localhost:0 --log`: listens on loopback, and prints one line per request
+/// without the token.
+#[tokio::test]
+async fn serve_log_prints_one_redacted_line_per_request() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let token = "zinc_log_test_token_0123456789abcdef";
+    let mut child = tokio::process::Command::new(BIN)
+        .args(["serve", "--addr", "localhost:0", "--log", "--token", token])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let next = async |lines: &mut tokio::io::Lines<BufReader<tokio::process::ChildStdout>>| {
+        tokio::time::timeout(std::time::Duration::from_secs(20), lines.next_line())
+            .await
+            .expect("a line in time")
+            .unwrap()
+            .expect("serve is still running")
+    };
+    let base = loop {
+        let line = next(&mut lines).await;
+        if let Some(url) = line.trim().strip_prefix("SCIM base URL:") {
+            break url.trim().to_owned();
+        }
+    };
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    for path in [
+        "/Users?filter=userName%20eq%20%22a%40example.com%22",
+        "/Groups/nope",
+    ] {
+        http.get(format!("{base}{path}"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+    }
+    // The banner (token line, "Press Ctrl-C") comes first, then the log.
+    let mut logged = Vec::new();
+    while logged.len() < 2 {
+        let line = next(&mut lines).await;
+        if line.contains(" -> ") {
+            logged.push(line);
+        }
+    }
+    assert!(
+        logged[0].ends_with("GET /Users?filter=userName%20eq%20%22a%40example.com%22 -> 200"),
+        "{logged:?}"
+    );
+    assert!(logged[1].ends_with("GET /Groups/nope -> 404"), "{logged:?}");
+    assert!(logged.iter().all(|l| !l.contains(token)), "{logged:?}");
+    child.kill().await.unwrap();
+}
+
+/// `run | tee log` on a terminal: the report reaches the terminal once, so the progress on
+/// stderr must not print every scenario line a second time. `script` gives the run a
+/// terminal for stderr while stdout goes into a pipe.
+#[test]
+fn a_piped_run_on_a_terminal_prints_each_scenario_line_once() {
+    if Command::new("script").arg("--version").output().is_err() {
+        panic!("`script` (util-linux) is needed for this test");
+    }
+    let dir = empty_dir("tee");
+    let inner = format!("{BIN} run --filter {T3} | cat");
+    let o = Command::new("script")
+        .args(["-qec", &inner, "/dev/null"])
+        .current_dir(&dir)
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    code(&o, 0);
+    let seen = out(&o);
+    let lines = seen
+        .lines()
+        .filter(|l| l.contains("The userName (email) of a synced user cannot be changed"))
+        .count();
+    assert_eq!(lines, 1, "{seen}");
+}
+
+#[test]
+fn cleanup_counts_a_user_that_answered_404_as_already_gone() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        use wiremock::matchers::{method, path};
+        use wiremock::{Mock, MockServer, ResponseTemplate};
+        use zinc_harness::okta::{Auth, Body, Exchange, OktaClient, OktaConfig, Response};
+        let server = MockServer::start().await;
+        Mock::given(method("PATCH"))
+            .and(path("/scim/v2/Users/u1"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "u1"})))
+            .mount(&server)
+            .await;
+        Mock::given(method("PATCH"))
+            .and(path("/scim/v2/Users/u2"))
+            .respond_with(ResponseTemplate::new(404))
+            .mount(&server)
+            .await;
+        let created = |id: &str| Exchange {
+            method: "POST".into(),
+            path: "/Users".into(),
+            request_headers: Vec::new(),
+            request_body: None,
+            response: Some(Response {
+                status: 201,
+                headers: Vec::new(),
+                body: Body::Json(serde_json::json!({"id": id})),
+            }),
+            duration: std::time::Duration::ZERO,
+            error: None,
+        };
+        let okta = OktaClient::new(OktaConfig::new(
+            format!("{}/scim/v2", server.uri()),
+            Auth::Bearer("t".into()),
+        ))
+        .unwrap();
+        let out = zinc_harness::run::cleanup::cleanup(&okta, &[created("u1"), created("u2")]).await;
+        assert_eq!(out.deactivated_users, ["u1"]);
+        assert_eq!(out.already_gone, ["u2"]);
+        assert_eq!(
+            out.summary(),
+            "cleanup: 1 user deactivated, 0 groups deleted, 1 already gone (404)"
+        );
+    });
+}
+
+// -------------------------------------------------------------------------------------
+// What such tools have
+
+#[test]
+fn completions_and_man_pages_come_from_the_binary() {
+    let dir = empty_dir("man");
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let o = zh(&dir, &["completions", shell]);
+        code(&o, 0);
+        assert!(out(&o).contains("zinc-harness"), "{shell}");
+        assert!(out(&o).contains("filter"), "{shell}");
+    }
+    let bash = out(&zh(&dir, &["completions", "bash"]));
+    assert!(
+        bash.contains("scenarios") && bash.contains("--builtin"),
+        "{bash}"
+    );
+    let man = zh(&dir, &["man"]);
+    code(&man, 0);
+    assert!(
+        out(&man).starts_with(".ie") || out(&man).contains(".TH"),
+        "{}",
+        out(&man)
+    );
+    assert!(out(&man).contains("zinc\\-harness"), "{}", out(&man));
+    code(&zh(&dir, &["man", "--dir", "pages"]), 0);
+    for page in [
+        "zinc-harness.1",
+        "zinc-harness-run.1",
+        "zinc-harness-scenarios.1",
+    ] {
+        assert!(dir.join("pages").join(page).is_file(), "{page}");
+    }
+}
+
+#[test]
+fn color_always_and_never_win_over_the_terminal_and_the_environment() {
+    let dir = empty_dir("color");
+    let always = zh(&dir, &["--color", "always", "run", "--filter", T3]);
+    code(&always, 0);
+    assert!(out(&always).contains("\x1b["), "{}", out(&always));
+    let never = Command::new(BIN)
+        .args(["run", "--color", "never", "--filter", T3])
+        .current_dir(&dir)
+        .env("CLICOLOR_FORCE", "1")
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    code(&never, 0);
+    assert!(!out(&never).contains('\x1b'), "{}", out(&never));
+    // auto: not a terminal here, so plain.
+    let auto = zh(&dir, &["run", "--filter", T3]);
+    assert!(!out(&auto).contains('\x1b'), "{}", out(&auto));
+}
+
+#[test]
+fn verbose_shows_what_a_passing_scenario_exchanged() {
+    let dir = empty_dir("verbose");
+    let quiet = out(&zh(&dir, &["run", "--filter", T3]));
+    assert!(!quiet.contains("→ POST /Users"), "{quiet}");
+    let verbose = zh(&dir, &["run", "-v", "--filter", T3]);
+    code(&verbose, 0);
+    let text = out(&verbose);
+    assert!(text.contains("→ POST /Users"), "{text}");
+    assert!(text.contains("← 201"), "{text}");
+}
+
+#[test]
+fn check_json_gives_every_error_with_its_position() {
+    let dir = empty_dir("checkjson");
+    let broken =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenario-errors/13-unknown-person.yaml");
+    let o = zh(
+        &dir,
+        &["check", "--format", "json", broken.to_str().unwrap()],
+    );
+    code(&o, 2);
+    let doc: Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(doc["invalid_files"], 1);
+    let errors = doc["files"][0]["errors"].as_array().unwrap();
+    assert_eq!(errors.len() as u64, doc["errors"].as_u64().unwrap());
+    assert!(!errors.is_empty());
+    for e in errors {
+        assert!(e["line"].as_u64().unwrap() > 0, "{e}");
+        assert!(e["column"].as_u64().unwrap() > 0, "{e}");
+        assert!(!e["message"].as_str().unwrap().is_empty(), "{e}");
+    }
+    let ok = zh(&dir, &["check", "--format", "json", "--builtin"]);
+    code(&ok, 0);
+    let doc: Value = serde_json::from_str(&out(&ok)).unwrap();
+    assert_eq!(doc["invalid_files"], 0);
+    assert!(
+        doc["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["valid"] == true)
+    );
+    let missing = zh(&dir, &["check", "--format", "json", "nope.yaml"]);
+    code(&missing, 2);
+    let doc: Value = serde_json::from_str(&out(&missing)).unwrap();
+    assert_eq!(doc["files"][0]["file"], "nope.yaml");
+}

@@ -302,7 +302,7 @@ fn the_builtin_suite_runs_from_any_folder() {
         .map(|s| s["file"].as_str().unwrap())
         .collect();
     assert!(
-        files.contains(&"scenarios/troubleshooting/t3-email-immutable.yaml"),
+        files.contains(&"builtin:troubleshooting/t3-email-immutable.yaml"),
         "{files:?}"
     );
 }

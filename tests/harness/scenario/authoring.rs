@@ -122,6 +122,7 @@ fn list_shows_case_title_rules_and_profiles() {
         paths: vec!["scenarios".into()],
         profile,
         format,
+        ..ListArgs::default()
     };
     let (code, out) = zinc_harness::cli::list::run(&args(None, ListFormat::Json));
     assert_eq!(code, exit_codes::SUCCESS, "{out}");
@@ -131,13 +132,13 @@ fn list_shows_case_title_rules_and_profiles() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|s| s["path"] == "scenarios/troubleshooting/t3-email-immutable.yaml")
+        .find(|s| s["file"] == "scenarios/troubleshooting/t3-email-immutable.yaml")
         .expect("T3 is listed");
     assert_eq!(t3["case"], "T3");
     assert_eq!(t3["rules"], serde_json::json!(["Z7", "Z10"]));
     assert_eq!(t3["profiles"], serde_json::json!(["zinc"]));
     assert_eq!(
-        t3["path"],
+        t3["file"],
         "scenarios/troubleshooting/t3-email-immutable.yaml"
     );
 
@@ -164,6 +165,7 @@ fn list_shows_case_title_rules_and_profiles() {
         paths: vec!["tests/scenario-errors/13-unknown-person.yaml".into()],
         profile: None,
         format: ListFormat::Pretty,
+        ..ListArgs::default()
     });
     assert_eq!(code, exit_codes::BAD_INPUT);
     assert!(broken.contains("invalid: 2 error(s)"), "{broken}");

@@ -28,6 +28,7 @@ fn every_broken_file_is_explained_and_exits_2() {
         let (code, out) = run(&CheckArgs {
             paths: vec![rel.clone()],
             quiet: true,
+            ..CheckArgs::default()
         });
         assert_eq!(code, exit_codes::BAD_INPUT, "{out}");
         insta::assert_snapshot!(out);
@@ -111,6 +112,7 @@ fn generated_hostile_inputs_are_refused_with_an_error() {
         let (code, _) = run(&CheckArgs {
             paths: vec![path.clone()],
             quiet: true,
+            ..CheckArgs::default()
         });
         assert_eq!(code, exit_codes::BAD_INPUT, "{name}");
         // Snapshot the first error (the 2000-step file has 2000 of them), without the temp dir.
