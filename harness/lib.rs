@@ -7,6 +7,7 @@
 
 pub mod bench;
 pub mod cli;
+pub mod explore;
 pub mod okta;
 pub mod report;
 pub mod run;

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 pub mod bench;
 pub mod check;
 pub mod exit_codes;
+pub mod explore;
 pub mod list;
 pub mod manual;
 pub mod new;
@@ -66,6 +67,9 @@ pub enum Command {
     Completions(manual::CompletionsArgs),
     /// Print the man page (roff), or write one page per subcommand into a folder.
     Man(manual::ManArgs),
+    /// Random Okta action sequences against a server and a model; a divergence is shrunk
+    /// to a scenario file.
+    Explore(explore::ExploreArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -97,6 +101,7 @@ pub fn main() -> ExitCode {
             Command::Scenarios(args) => scenarios::exec(args).await,
             Command::Completions(args) => manual::completions(args),
             Command::Man(args) => manual::man(args),
+            Command::Explore(args) => explore::exec(args).await,
         }
     });
     ExitCode::from(code)

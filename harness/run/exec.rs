@@ -8,6 +8,7 @@ use super::baseline::{self, Adjusted, Baseline};
 use super::compare::Compare;
 use super::expect::{self, Observed};
 use super::ids::IdBook;
+use super::observe::{ActionSummary, Observer, StepView};
 use super::raw::{self, RawRequest, WRONG_TOKEN};
 use super::target::{self, Target};
 use super::{RunOptions, ScenarioRun, could_not_run, okta_client, okta_id_seed, profile_skip};
@@ -31,6 +32,7 @@ pub(crate) async fn run(
     s: &Scenario,
     opts: &RunOptions,
     deadline: Option<tokio::time::Instant>,
+    mut observer: Option<&mut dyn Observer>,
 ) -> ScenarioRun {
     let started = Instant::now();
     // A scenario's own request timeout (`okta.timeout_ms`, e.g. a slow-server fault) replaces
@@ -117,6 +119,7 @@ pub(crate) async fn run(
             member_display: opts.profile == Profile::Zinc,
         },
         baseline: None,
+        actions: Vec::new(),
     };
     // A live server holds other data too: a scenario that counts the whole directory counts
     // relative to what was there at its start (see `baseline`).
@@ -126,7 +129,15 @@ pub(crate) async fn run(
         report.steps.push(step);
     }
     let mut cut = None;
+    if let Some(o) = observer.as_deref_mut()
+        && !ctx.observe(o, 0, None, deadline).await
+    {
+        cut = Some((0, observer_stop(opts)));
+    }
     for (i, step) in s.steps.iter().enumerate() {
+        if cut.is_some() {
+            break;
+        }
         // Ctrl-C: the step under way finishes (its requests are bounded by the timeout), no
         // new one starts, and the clean-up below still runs.
         if opts.interrupt.raised() {
@@ -143,6 +154,13 @@ pub(crate) async fn run(
             },
             None => ctx.step(i + 1, step).await,
         };
+        if let Some(o) = observer.as_deref_mut()
+            && !ctx.observe(o, i + 1, Some(&r), deadline).await
+        {
+            report.steps.push(r);
+            cut = Some((i + 1, observer_stop(opts)));
+            break;
+        }
         report.steps.push(r);
     }
     if let Some((i, why)) = &cut {
@@ -171,6 +189,14 @@ pub(crate) async fn run(
         .book
         .name_map(&ctx.okta, &ctx.target.base_url(), &secrets);
     finished(report, started, names, state, secrets)
+}
+
+/// Why an observer stopped a scenario: its own budget, or the run's deadline.
+fn observer_stop(opts: &RunOptions) -> String {
+    format!(
+        "stopped by its observer (its budget ran out, or the run's deadline of {} s passed)",
+        opts.deadline.as_secs()
+    )
 }
 
 /// Why a scenario was cut short by the run's deadline.
@@ -433,6 +459,8 @@ struct Ctx<'a> {
     compare: Compare,
     /// What a live server held at the start, for a scenario that counts the directory.
     baseline: Option<Baseline>,
+    /// What the last step's actions came to, for an [`Observer`].
+    actions: Vec<ActionSummary>,
 }
 
 /// Whose server id an action reads: a person's or a group's.
@@ -444,6 +472,33 @@ enum IdOf<'k> {
 }
 
 impl Ctx<'_> {
+    /// Shows the observer the state after step `index`; false when the observer says stop or
+    /// the run's deadline passed while it looked.
+    async fn observe(
+        &mut self,
+        o: &mut dyn Observer,
+        index: usize,
+        step: Option<&StepReport>,
+        deadline: Option<tokio::time::Instant>,
+    ) -> bool {
+        if step.is_none() {
+            self.actions.clear();
+        }
+        let view = StepView {
+            index,
+            step,
+            actions: &self.actions,
+            okta: &self.okta,
+            admin: self.target.admin(),
+        };
+        match deadline {
+            Some(at) => tokio::time::timeout_at(at, o.observe(view))
+                .await
+                .unwrap_or(false),
+            None => o.observe(view).await,
+        }
+    }
+
     async fn step(&mut self, index: usize, step: &Step) -> StepReport {
         let mut rep = StepReport {
             index,
@@ -476,10 +531,17 @@ impl Ctx<'_> {
         let observed = self.act(&step.action).await;
         let several = observed.len() > 1;
         let mut messages = Vec::new();
+        self.actions.clear();
         for (mut obs, err) in observed {
             if !several {
                 obs.who = None;
             }
+            self.actions.push(ActionSummary {
+                who: obs.who.clone(),
+                ok: obs.ok && err.is_none(),
+                status: obs.status,
+                ran: err.is_none(),
+            });
             if let Some(err) = err {
                 rep.findings.push(could_not_run(
                     &match &obs.who {

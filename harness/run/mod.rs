@@ -32,6 +32,7 @@ mod exec;
 mod expect;
 mod ids;
 pub mod interrupt;
+pub mod observe;
 pub mod preflight;
 mod raw;
 pub mod target;
@@ -157,7 +158,18 @@ pub struct RunOutcome {
 
 /// Runs one scenario (no deadline beyond the per-request timeout).
 pub async fn run_scenario(s: &Scenario, opts: &RunOptions) -> ScenarioRun {
-    exec::run(s, opts, None).await
+    exec::run(s, opts, None, None).await
+}
+
+/// Runs one scenario with an [`observe::Observer`] watching every step; steps not done by
+/// `deadline` are cut, as in [`run_all`].
+pub async fn run_observed(
+    s: &Scenario,
+    opts: &RunOptions,
+    deadline: Option<tokio::time::Instant>,
+    observer: &mut dyn observe::Observer,
+) -> ScenarioRun {
+    exec::run(s, opts, deadline, Some(observer)).await
 }
 
 /// How long the cleanup after a scenario may still take once the run's deadline passed.
@@ -239,7 +251,7 @@ async fn run_one(
     // The steps stop at the deadline; the cleanup after them gets a short grace, and this
     // bound catches anything that would still hang.
     let hard = deadline + CLEANUP_GRACE;
-    let run = match tokio::time::timeout_at(hard, exec::run(s, opts, Some(deadline))).await {
+    let run = match tokio::time::timeout_at(hard, exec::run(s, opts, Some(deadline), None)).await {
         Ok(run) => run,
         Err(_) => exec::broken(s, exec::deadline_message(opts)),
     };

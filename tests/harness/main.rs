@@ -3,6 +3,7 @@
 mod bench;
 mod cli;
 mod conformance;
+mod explore;
 mod okta;
 mod report;
 mod rules_bite;

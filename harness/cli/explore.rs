@@ -1,0 +1,263 @@
+//! `zinc-harness explore`: seeded random Okta action sequences against the embedded mock or
+//! a live server, held against a reference model; a divergence is shrunk to a scenario file.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::exit_codes;
+use super::run::{AppArg, AuthArg, Format, ProfileArg};
+use crate::explore::{self, ExploreOptions};
+use crate::okta::{App, AuthMode};
+use crate::report::{json, junit, pretty};
+use crate::run::{External, RunOptions, TargetSpec};
+use crate::scenario::Profile;
+
+#[derive(Debug, clap::Args)]
+pub struct ExploreArgs {
+    /// Explore this live SCIM server (its base URL) instead of the embedded mock.
+    #[arg(long, value_name = "URL")]
+    pub target: Option<String>,
+    /// The target's token (for --auth basic: user:password). Never printed.
+    #[arg(
+        long,
+        value_name = "T",
+        requires = "target",
+        conflicts_with = "token_env"
+    )]
+    pub token: Option<String>,
+    /// Read the target's token from this environment variable.
+    #[arg(long, value_name = "VAR", requires = "target")]
+    pub token_env: Option<String>,
+    /// How Okta sends the token.
+    #[arg(long, value_enum, default_value = "bearer")]
+    pub auth: AuthArg,
+    /// `zinc`: compare with a fresh embedded mock Zinc; `okta`: with what Okta pushed.
+    #[arg(long, value_enum, default_value = "zinc")]
+    pub profile: ProfileArg,
+    /// The Okta app personality.
+    #[arg(long, value_enum, default_value = "oin")]
+    pub app: AppArg,
+    /// The seed: the same seed and options give the same sequences.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Steps per sequence.
+    #[arg(long, value_name = "N", default_value_t = 40, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub steps: u32,
+    /// People in Okta's directory.
+    #[arg(long, value_name = "P", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=500))]
+    pub people: u32,
+    /// Okta groups (at most 8).
+    #[arg(long, value_name = "G", default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=8))]
+    pub groups: u32,
+    /// At most this many sequences (each from the seed and its number).
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub sequences: u32,
+    /// Time budget for exploring, in seconds (shrinking has its own, --shrink-time).
+    #[arg(long, value_name = "SECS", default_value_t = 60.0, value_parser = super::run::positive_secs)]
+    pub time: f64,
+    /// Time budget for shrinking a divergence, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 60.0, value_parser = super::run::positive_secs)]
+    pub shrink_time: f64,
+    /// Most shrink attempts.
+    #[arg(long, value_name = "N", default_value_t = 300)]
+    pub shrink_tries: usize,
+    /// Most HTTP requests in all (target and model, shrinking included).
+    #[arg(long, value_name = "N", default_value_t = 200_000)]
+    pub max_requests: usize,
+    /// Timeout of each HTTP request, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = super::run::positive_secs)]
+    pub timeout: f64,
+    /// Save the shrunk scenario in this folder (`explore-seed-S.yaml`).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Report format.
+    #[arg(long, value_enum, default_value = "pretty")]
+    pub format: Format,
+    /// Write the report to FILE (the readable report still goes to stdout).
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Accept any TLS certificate of the target.
+    #[arg(long, requires = "target")]
+    pub insecure: bool,
+    /// Leave what the sequences created on the target.
+    #[arg(long, requires = "target")]
+    pub keep: bool,
+}
+
+pub async fn exec(args: ExploreArgs) -> u8 {
+    match run(args).await {
+        Ok(code) => code,
+        Err((code, message)) => {
+            eprintln!("error: {message}");
+            code
+        }
+    }
+}
+
+fn options(args: &ExploreArgs) -> Result<ExploreOptions, String> {
+    let target = match &args.target {
+        None => TargetSpec::default(),
+        Some(url) => {
+            let parsed = url::Url::parse(url).map_err(|e| format!("--target {url:?}: {e}"))?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                return Err(format!(
+                    "--target {url:?}: the scheme must be http or https"
+                ));
+            }
+            let token = match (&args.token, &args.token_env) {
+                (Some(t), _) => Some(t.clone()),
+                (None, Some(var)) => Some(std::env::var(var).map_err(|_| {
+                    format!("--token-env {var}: the environment variable is not set")
+                })?),
+                (None, None) => None,
+            };
+            TargetSpec::External(External {
+                base_url: url.trim_end_matches('/').to_owned(),
+                token,
+                insecure: args.insecure,
+                keep: args.keep,
+            })
+        }
+    };
+    Ok(ExploreOptions {
+        target,
+        profile: match args.profile {
+            ProfileArg::Zinc => Profile::Zinc,
+            ProfileArg::Okta => Profile::Okta,
+        },
+        app: match args.app {
+            AppArg::Oin => App::Oin,
+            AppArg::Aiw => App::Aiw,
+        },
+        auth: match args.auth {
+            AuthArg::Bearer => AuthMode::Bearer,
+            AuthArg::Header => AuthMode::Header,
+            AuthArg::Basic => AuthMode::Basic,
+        },
+        seed: args.seed,
+        steps: args.steps as usize,
+        people: args.people as usize,
+        groups: args.groups as usize,
+        sequences: args.sequences as usize,
+        time: Duration::from_secs_f64(args.time),
+        max_requests: args.max_requests,
+        shrink_tries: args.shrink_tries,
+        shrink_time: Duration::from_secs_f64(args.shrink_time),
+        timeout: Duration::from_secs_f64(args.timeout),
+    })
+}
+
+async fn run(args: ExploreArgs) -> Result<u8, (u8, String)> {
+    let opts = options(&args).map_err(|m| (exit_codes::BAD_INPUT, m))?;
+    // As `run` does: a target Okta cannot even be set up with stops here, with one message.
+    if let TargetSpec::External(x) = &opts.target {
+        let ropts = RunOptions {
+            target: opts.target.clone(),
+            profile: opts.profile,
+            app: opts.app,
+            auth: opts.auth,
+            timeout: opts.timeout,
+            ..RunOptions::default()
+        };
+        if let Err(failure) = crate::run::preflight::check(x, &ropts).await {
+            return Err((exit_codes::BROKEN_RUN, failure.message));
+        }
+    }
+    eprintln!(
+        "zinc-harness explore: seed {}, up to {} sequences of {} steps ({} people, {} groups) against {} (profile {}, app {})",
+        opts.seed,
+        opts.sequences,
+        opts.steps,
+        opts.people,
+        opts.groups,
+        opts.target.describe(),
+        opts.profile.as_str(),
+        opts.app
+    );
+    let outcome = explore::explore(&opts).await;
+    let report = &outcome.report;
+    let stdout = std::io::stdout();
+    let rendered = |format: Format, p: pretty::PrettyOptions| match format {
+        Format::Pretty => pretty::render(report, &p),
+        Format::Json => json::render(report),
+        Format::Junit => junit::render(report),
+    };
+    match &args.output {
+        Some(file) => {
+            std::fs::write(file, rendered(args.format, pretty::PrettyOptions::plain())).map_err(
+                |e| {
+                    (
+                        exit_codes::BROKEN_RUN,
+                        format!("cannot write {}: {e}", file.display()),
+                    )
+                },
+            )?;
+            print!(
+                "{}",
+                pretty::render(report, &pretty::PrettyOptions::for_stream(&stdout))
+            );
+        }
+        None => print!(
+            "{}",
+            rendered(args.format, pretty::PrettyOptions::for_stream(&stdout))
+        ),
+    }
+    if let Some(why) = &outcome.stopped {
+        eprintln!("zinc-harness explore: stopped early: {why}");
+    }
+    match &outcome.found {
+        None => eprintln!(
+            "zinc-harness explore: no divergence (seed {}, {} HTTP requests)",
+            opts.seed, outcome.requests
+        ),
+        Some(f) => {
+            eprintln!(
+                "zinc-harness explore: divergence after step {} of the sequence of seed {} ({:.2} s in): {}",
+                f.first_steps,
+                f.seed,
+                f.time_to_first.as_secs_f64(),
+                f.first.what
+            );
+            eprintln!(
+                "zinc-harness explore: shrunk to {} steps ({} in the scenario, reads included) in {} tries{}; the scenario {} on the target{}",
+                f.sequence.steps.len(),
+                f.scenario_steps,
+                f.shrink.tries,
+                if f.shrink.cut_short {
+                    " (budget ran out)"
+                } else {
+                    ""
+                },
+                match f.fails_on_target {
+                    Some(true) => "fails",
+                    Some(false) => "does NOT fail",
+                    None => "could not be checked",
+                },
+                match f.passes_on_model {
+                    Some(true) => " and passes on the model",
+                    Some(false) => " but does NOT pass on the model",
+                    None => "",
+                }
+            );
+            println!("\n# --- explore-seed-{}.yaml ---\n{}", f.seed, f.scenario);
+            if let Some(dir) = &args.out {
+                let path = dir.join(format!("explore-seed-{}.yaml", f.seed));
+                std::fs::create_dir_all(dir)
+                    .and_then(|()| std::fs::write(&path, &f.scenario))
+                    .map_err(|e| {
+                        (
+                            exit_codes::BROKEN_RUN,
+                            format!("cannot write {}: {e}", path.display()),
+                        )
+                    })?;
+                eprintln!("zinc-harness explore: saved {}", path.display());
+            }
+        }
+    }
+    eprintln!(
+        "zinc-harness explore: {} HTTP requests in {:.3} s",
+        outcome.requests,
+        report.duration.as_secs_f64()
+    );
+    Ok(outcome.exit_code())
+}
