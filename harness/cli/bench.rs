@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use super::exit_codes;
 use crate::bench::{self, BenchConfig, BenchError, Target, render};
+use crate::contract::ExitCode;
 use crate::okta::{App, Auth, AuthMode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -95,12 +95,12 @@ fn target_of(args: &BenchArgs) -> Result<Target, String> {
     })
 }
 
-pub async fn exec(args: BenchArgs) -> u8 {
+pub async fn exec(args: BenchArgs) -> ExitCode {
     let target = match target_of(&args) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");
-            return exit_codes::BAD_INPUT;
+            return ExitCode::BadInput;
         }
     };
     let config = BenchConfig {
@@ -125,18 +125,18 @@ pub async fn exec(args: BenchArgs) -> u8 {
                 Format::Json => println!("{}", render::json(&report)),
             }
             if report.totals.errors > 0 || report.totals.failed_actions > 0 {
-                exit_codes::FAILURES
+                ExitCode::Failures
             } else {
-                exit_codes::SUCCESS
+                ExitCode::Success
             }
         }
         Err(e @ BenchError::Config(_)) => {
             eprintln!("error: {e}");
-            exit_codes::BAD_INPUT
+            ExitCode::BadInput
         }
         Err(e) => {
             eprintln!("error: {e}");
-            exit_codes::BROKEN_RUN
+            ExitCode::BrokenRun
         }
     }
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::exit_codes;
+use crate::contract::ExitCode;
 use crate::scenario::Diagnostic;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -33,7 +33,7 @@ pub struct CheckArgs {
     pub format: CheckFormat,
 }
 
-pub async fn exec(args: CheckArgs) -> u8 {
+pub async fn exec(args: CheckArgs) -> ExitCode {
     let (code, out) = run(&args);
     print!("{out}");
     code
@@ -56,7 +56,7 @@ struct JsonCheck {
 }
 
 /// The whole check as text (for tests): the exit code and what is printed.
-pub fn run(args: &CheckArgs) -> (u8, String) {
+pub fn run(args: &CheckArgs) -> (ExitCode, String) {
     let json = args.format == CheckFormat::Json;
     let (origin, sources) = match super::scenarios::select(&args.paths, args.builtin) {
         Ok(found) => found,
@@ -75,14 +75,14 @@ pub fn run(args: &CheckArgs) -> (u8, String) {
                 errors: diags.len(),
                 files,
             };
-            return (exit_codes::BAD_INPUT, to_json(&doc));
+            return (ExitCode::BadInput, to_json(&doc));
         }
-        Err(diags) => return (exit_codes::BAD_INPUT, format!("{diags}")),
+        Err(diags) => return (ExitCode::BadInput, format!("{diags}")),
     };
     if sources.is_empty() {
         let message = format!("no scenario files (*.yaml) in {origin}");
         return (
-            exit_codes::BAD_INPUT,
+            ExitCode::BadInput,
             if json {
                 format!("{}\n", serde_json::json!({ "error": message }))
             } else {
@@ -120,9 +120,9 @@ pub fn run(args: &CheckArgs) -> (u8, String) {
         }
     }
     let code = if bad_files == 0 {
-        exit_codes::SUCCESS
+        ExitCode::Success
     } else {
-        exit_codes::BAD_INPUT
+        ExitCode::BadInput
     };
     if json {
         let doc = JsonCheck {

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::exit_codes;
+use crate::contract::ExitCode;
 use super::run::{AppArg, AuthArg, Format, ProfileArg};
 use crate::explore::{self, ExploreOptions};
 use crate::okta::{App, AuthMode};
@@ -84,7 +84,7 @@ pub struct ExploreArgs {
     pub keep: bool,
 }
 
-pub async fn exec(args: ExploreArgs) -> u8 {
+pub async fn exec(args: ExploreArgs) -> ExitCode {
     match run(args).await {
         Ok(code) => code,
         Err((code, message)) => {
@@ -147,8 +147,8 @@ fn options(args: &ExploreArgs) -> Result<ExploreOptions, String> {
     })
 }
 
-async fn run(args: ExploreArgs) -> Result<u8, (u8, String)> {
-    let opts = options(&args).map_err(|m| (exit_codes::BAD_INPUT, m))?;
+async fn run(args: ExploreArgs) -> Result<ExitCode, (ExitCode, String)> {
+    let opts = options(&args).map_err(|m| (ExitCode::BadInput, m))?;
     // As `run` does: a target Okta cannot even be set up with stops here, with one message.
     if let TargetSpec::External(x) = &opts.target {
         let ropts = RunOptions {
@@ -160,7 +160,7 @@ async fn run(args: ExploreArgs) -> Result<u8, (u8, String)> {
             ..RunOptions::default()
         };
         if let Err(failure) = crate::run::preflight::check(x, &ropts).await {
-            return Err((exit_codes::BROKEN_RUN, failure.message));
+            return Err((ExitCode::BrokenRun, failure.message));
         }
     }
     eprintln!(
@@ -187,7 +187,7 @@ async fn run(args: ExploreArgs) -> Result<u8, (u8, String)> {
             std::fs::write(file, rendered(args.format, pretty::PrettyOptions::plain())).map_err(
                 |e| {
                     (
-                        exit_codes::BROKEN_RUN,
+                        ExitCode::BrokenRun,
                         format!("cannot write {}: {e}", file.display()),
                     )
                 },
@@ -246,7 +246,7 @@ async fn run(args: ExploreArgs) -> Result<u8, (u8, String)> {
                     .and_then(|()| std::fs::write(&path, &f.scenario))
                     .map_err(|e| {
                         (
-                            exit_codes::BROKEN_RUN,
+                            ExitCode::BrokenRun,
                             format!("cannot write {}: {e}", path.display()),
                         )
                     })?;

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::exit_codes;
+use crate::contract::{ExitCode, RuleId};
 use crate::scenario::{self, Profile};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -50,7 +50,7 @@ struct Entry {
     file: String,
     case: Option<String>,
     title: Option<String>,
-    rules: Vec<String>,
+    rules: Vec<RuleId>,
     profiles: Vec<&'static str>,
     steps: usize,
     /// Present when the file does not pass `check`.
@@ -64,17 +64,17 @@ struct Listing {
     scenarios: Vec<Entry>,
 }
 
-pub async fn exec(args: ListArgs) -> u8 {
+pub async fn exec(args: ListArgs) -> ExitCode {
     let (code, out) = run(&args);
     print!("{out}");
     code
 }
 
 /// The listing as text (for tests): the exit code and what is printed.
-pub fn run(args: &ListArgs) -> (u8, String) {
+pub fn run(args: &ListArgs) -> (ExitCode, String) {
     let (origin, sources) = match super::scenarios::select(&args.paths, args.builtin) {
         Ok(found) => found,
-        Err(diags) => return (exit_codes::BAD_INPUT, format!("{diags}")),
+        Err(diags) => return (ExitCode::BadInput, format!("{diags}")),
     };
     let mut invalid = 0;
     let mut entries = Vec::new();
@@ -111,9 +111,9 @@ pub fn run(args: &ListArgs) -> (u8, String) {
         }
     }
     let code = if invalid > 0 {
-        exit_codes::BAD_INPUT
+        ExitCode::BadInput
     } else {
-        exit_codes::SUCCESS
+        ExitCode::Success
     };
     let out = match args.format {
         ListFormat::Json => {
@@ -153,7 +153,8 @@ fn pretty(origin: &scenario::Origin, entries: &[Entry], invalid: usize) -> Strin
                 if e.rules.is_empty() {
                     "-".to_string()
                 } else {
-                    e.rules.join(", ")
+                    let ids: Vec<String> = e.rules.iter().map(ToString::to_string).collect();
+                    ids.join(", ")
                 },
                 e.profiles.join(", "),
             )),

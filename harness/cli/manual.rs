@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use clap::CommandFactory;
 
-use super::{Cli, exit_codes};
+use super::Cli;
+use crate::contract::ExitCode;
 
 #[derive(Debug, clap::Args)]
 pub struct CompletionsArgs {
@@ -22,13 +23,13 @@ pub struct ManArgs {
     pub dir: Option<PathBuf>,
 }
 
-pub fn completions(args: CompletionsArgs) -> u8 {
+pub fn completions(args: CompletionsArgs) -> ExitCode {
     let mut cmd = Cli::command();
     clap_complete::generate(args.shell, &mut cmd, "zinc-harness", &mut std::io::stdout());
-    exit_codes::SUCCESS
+    ExitCode::Success
 }
 
-pub fn man(args: ManArgs) -> u8 {
+pub fn man(args: ManArgs) -> ExitCode {
     let cmd = Cli::command();
     let result = match &args.dir {
         None => clap_mangen::Man::new(cmd).render(&mut std::io::stdout()),
@@ -37,10 +38,10 @@ pub fn man(args: ManArgs) -> u8 {
             .map(|()| eprintln!("wrote the man pages into {}", dir.display())),
     };
     match result {
-        Ok(()) => exit_codes::SUCCESS,
+        Ok(()) => ExitCode::Success,
         Err(e) => {
             eprintln!("error: cannot write the man page: {e}");
-            exit_codes::BROKEN_RUN
+            ExitCode::BrokenRun
         }
     }
 }

@@ -1,14 +1,13 @@
 //! The `zinc-harness` command line: a thin clap front end over the library.
 //! Each subcommand lives in its own file with its arguments and an `exec` that returns an
-//! exit code from [`exit_codes`].
-
-use std::process::ExitCode;
+//! [`ExitCode`](crate::contract::ExitCode).
 
 use clap::{Parser, Subcommand};
 
+use crate::contract::ExitCode;
+
 pub mod bench;
 pub mod check;
-pub mod exit_codes;
 pub mod explore;
 pub mod list;
 pub mod manual;
@@ -72,7 +71,7 @@ pub enum Command {
     Explore(explore::ExploreArgs),
 }
 
-pub fn main() -> ExitCode {
+pub fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     match cli.color {
         ColorArg::Auto => {}
@@ -86,7 +85,7 @@ pub fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(err) => {
             eprintln!("error: cannot start the async runtime: {err}");
-            return ExitCode::from(exit_codes::BROKEN_RUN);
+            return ExitCode::BrokenRun.into();
         }
     };
     let code = runtime.block_on(async move {
@@ -104,5 +103,5 @@ pub fn main() -> ExitCode {
             Command::Explore(args) => explore::exec(args).await,
         }
     });
-    ExitCode::from(code)
+    code.into()
 }

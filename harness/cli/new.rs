@@ -3,8 +3,8 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use super::exit_codes;
 use super::list::ProfileArg;
+use crate::contract::ExitCode;
 use crate::scenario;
 
 #[derive(Debug, clap::Args)]
@@ -27,17 +27,17 @@ pub struct NewArgs {
     pub force: bool,
 }
 
-pub async fn exec(args: NewArgs) -> u8 {
+pub async fn exec(args: NewArgs) -> ExitCode {
     match create(&args) {
         Ok(lines) => {
             for l in lines {
                 println!("{l}");
             }
-            exit_codes::SUCCESS
+            ExitCode::Success
         }
         Err(e) => {
             eprintln!("error: {e}");
-            exit_codes::BAD_INPUT
+            ExitCode::BadInput
         }
     }
 }
@@ -136,7 +136,12 @@ fn skeleton(args: &NewArgs, schema_rel: &str) -> String {
     let doc = case
         .map(|c| c.question)
         .unwrap_or("The question from the support case, in the customer's words.");
-    let rules = case.map(|c| c.rules.join(", ")).unwrap_or_default();
+    let rules = case
+        .map(|c| {
+            let ids: Vec<String> = c.rules.iter().map(ToString::to_string).collect();
+            ids.join(", ")
+        })
+        .unwrap_or_default();
     let rules_line = if rules.is_empty() {
         "# rules: [Z7]               # the Zinc contract rules (Z1–Z25) this scenario proves\n"
             .to_string()

@@ -1,13 +1,13 @@
 //! `zinc-harness run`: scenarios against the embedded mock Zinc (default) or a live server.
 //!
 //! Without PATHS it runs every scenario under `./scenarios/`, or, outside a checkout, the
-//! scenarios built into the binary. Exit codes: see [`exit_codes`].
+//! scenarios built into the binary. Exit codes: see [`ExitCode`].
 
 use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::exit_codes;
+use crate::contract::ExitCode;
 use crate::okta::{App, AuthMode};
 use crate::report::progress::Progress;
 use crate::report::{json, junit, pretty};
@@ -127,7 +127,7 @@ pub(crate) fn positive_secs(s: &str) -> Result<f64, String> {
     }
 }
 
-pub async fn exec(args: RunArgs) -> u8 {
+pub async fn exec(args: RunArgs) -> ExitCode {
     match run(args).await {
         Ok(code) => code,
         Err((code, message)) => {
@@ -137,8 +137,8 @@ pub async fn exec(args: RunArgs) -> u8 {
     }
 }
 
-async fn run(args: RunArgs) -> Result<u8, (u8, String)> {
-    let bad = |m: String| (exit_codes::BAD_INPUT, m);
+async fn run(args: RunArgs) -> Result<ExitCode, (ExitCode, String)> {
+    let bad = |m: String| (ExitCode::BadInput, m);
     let opts = options(&args).map_err(bad)?;
     let (source, scenarios) = load(&args.paths, args.builtin, &args.filter, &args.exclude)?;
 
@@ -154,7 +154,7 @@ async fn run(args: RunArgs) -> Result<u8, (u8, String)> {
             emit(&args, &source, &report)?;
         }
         eprintln!("error: {}", failure.message);
-        return Ok(exit_codes::BROKEN_RUN);
+        return Ok(ExitCode::BrokenRun);
     }
 
     // Live progress on stderr, unless the readable report is about to fill the same
@@ -209,7 +209,7 @@ fn emit(
     args: &RunArgs,
     source: &str,
     report: &crate::report::RunReport,
-) -> Result<(), (u8, String)> {
+) -> Result<(), (ExitCode, String)> {
     let stdout = std::io::stdout();
     let verbose = |opts: pretty::PrettyOptions| pretty::PrettyOptions {
         verbose: args.verbose,
@@ -225,7 +225,7 @@ fn emit(
         Format::Junit => junit::render(report),
     };
     let write_err = |what: String, e: std::io::Error| {
-        (exit_codes::BROKEN_RUN, format!("cannot write {what}: {e}"))
+        (ExitCode::BrokenRun, format!("cannot write {what}: {e}"))
     };
     match &args.output {
         Some(file) => {
@@ -309,8 +309,8 @@ fn load(
     builtin: bool,
     filters: &[String],
     excludes: &[String],
-) -> Result<(String, Vec<Scenario>), (u8, String)> {
-    let bad = |m: String| (exit_codes::BAD_INPUT, m);
+) -> Result<(String, Vec<Scenario>), (ExitCode, String)> {
+    let bad = |m: String| (ExitCode::BadInput, m);
     // `d` is a rendered diagnostic ("PATH: error: …"): put it on its own line, as for an
     // invalid file, rather than after a second "error: ".
     let (origin, sources) = super::scenarios::select(paths, builtin)

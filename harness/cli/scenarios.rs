@@ -3,7 +3,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use super::exit_codes;
+use crate::contract::ExitCode;
 use crate::scenario::{self, Diagnostics, Origin, Source};
 
 /// The scenarios named on the command line: PATHS, or `--builtin`, or by default
@@ -66,7 +66,7 @@ pub struct ShowArgs {
     pub name: String,
 }
 
-pub async fn exec(args: ScenariosArgs) -> u8 {
+pub async fn exec(args: ScenariosArgs) -> ExitCode {
     let result = match args.command {
         ScenariosCommand::Export(a) => export(&a.dir, a.force).map(|written| {
             format!(
@@ -80,11 +80,11 @@ pub async fn exec(args: ScenariosArgs) -> u8 {
     match result {
         Ok(text) => {
             print!("{text}");
-            exit_codes::SUCCESS
+            ExitCode::Success
         }
         Err(e) => {
             eprintln!("error: {e}");
-            exit_codes::BAD_INPUT
+            ExitCode::BadInput
         }
     }
 }

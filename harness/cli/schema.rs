@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::exit_codes;
+use crate::contract::ExitCode;
 
 #[derive(Debug, clap::Args)]
 pub struct SchemaArgs {
@@ -11,21 +11,21 @@ pub struct SchemaArgs {
     pub output: Option<PathBuf>,
 }
 
-pub async fn exec(args: SchemaArgs) -> u8 {
+pub async fn exec(args: SchemaArgs) -> ExitCode {
     let text = schema_text();
     match args.output {
         None => {
             print!("{text}");
-            exit_codes::SUCCESS
+            ExitCode::Success
         }
         Some(path) => match std::fs::write(&path, text) {
             Ok(()) => {
                 eprintln!("wrote {}", path.display());
-                exit_codes::SUCCESS
+                ExitCode::Success
             }
             Err(e) => {
                 eprintln!("error: cannot write {}: {e}", path.display());
-                exit_codes::BAD_INPUT
+                ExitCode::BadInput
             }
         },
     }

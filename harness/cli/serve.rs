@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use super::exit_codes;
+use crate::contract::ExitCode;
 use crate::zinc::{DeletedGroupPolicy, MockZinc, Provisioning, Scope, ZincConfig, ZincError};
 
 #[derive(Debug, clap::Args)]
@@ -77,7 +77,7 @@ fn log_line(r: &crate::zinc::ReceivedRequest) -> String {
     crate::report::redact::scrub_text(&format!("{when} {} -> {status}", r.line())).into_owned()
 }
 
-pub async fn exec(args: ServeArgs) -> u8 {
+pub async fn exec(args: ServeArgs) -> ExitCode {
     let mut config = ZincConfig::default();
     config.addr = args.addr;
     config.token = args.token;
@@ -89,11 +89,11 @@ pub async fn exec(args: ServeArgs) -> u8 {
         Ok(z) => z,
         Err(e @ ZincError::Fixture(_)) => {
             eprintln!("error: {e}");
-            return exit_codes::BAD_INPUT;
+            return ExitCode::BadInput;
         }
         Err(e) => {
             eprintln!("error: {e}");
-            return exit_codes::BROKEN_RUN;
+            return ExitCode::BrokenRun;
         }
     };
     // The one place the token is printed: the user asked for a server to point Okta at.
@@ -131,5 +131,5 @@ pub async fn exec(args: ServeArgs) -> u8 {
         eprintln!("error: cannot wait for Ctrl-C: {e}");
     }
     zinc.shutdown().await;
-    exit_codes::SUCCESS
+    ExitCode::Success
 }

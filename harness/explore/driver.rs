@@ -9,6 +9,7 @@ use super::emit::{self, Header};
 use super::generate::{self, Sequence, Shape};
 use super::observe::{Probe, Snapshot};
 use super::shrink::{self, ShrinkStats};
+use crate::contract::ExitCode;
 use crate::okta::{App, AuthMode};
 use crate::report::{Finding, RunReport, ScenarioReport, ScenarioStatus, StepStatus};
 use crate::run::{self, RunOptions, ScenarioRun, TargetSpec, cleanup};
@@ -102,7 +103,7 @@ pub struct Found {
 
 impl ExploreOutcome {
     /// 0 without divergence, 1 with one, 3 when the run broke.
-    pub fn exit_code(&self) -> u8 {
+    pub fn exit_code(&self) -> ExitCode {
         self.report.exit_code()
     }
 }

@@ -8,11 +8,10 @@ use serde_json::{Map, Value, json};
 
 use super::OktaError;
 
-/// The URN of the enterprise extension, where Okta puts `department` (reference §3.2).
-pub const ENTERPRISE_URN: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-pub const USER_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
-pub const GROUP_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
-pub const PATCH_URN: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+// The SCIM URNs Okta sends (the enterprise extension holds `department`, reference §3.2).
+pub use crate::contract::urn::{
+    ENTERPRISE_USER as ENTERPRISE_URN, GROUP as GROUP_URN, PATCH_OP as PATCH_URN, USER as USER_URN,
+};
 
 /// An Okta user's profile, as the app's attribute mappings see it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

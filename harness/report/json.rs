@@ -154,7 +154,7 @@ impl<'a> From<&'a RunReport> for Doc<'a> {
             app: &r.app,
             started_at: r.started_at.as_deref(),
             duration_ms: ms(r.duration),
-            exit_code: r.exit_code(),
+            exit_code: r.exit_code().code(),
             summary: r.counts().into(),
             root_causes: r.root_causes(),
             scenarios: r.scenarios.iter().map(Scenario::from).collect(),

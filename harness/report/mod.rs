@@ -25,6 +25,8 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::contract::{ExitCode, RuleId, catalogue};
+
 pub use crate::okta::transcript::{Body, Exchange, Response};
 
 mod bulk;
@@ -170,6 +172,13 @@ impl Finding {
         self
     }
 
+    /// Cites a catalogue rule: its id, and its hint from the catalogue (the one place hints
+    /// are written).
+    pub fn cite(self, rule: RuleId) -> Self {
+        let spec = catalogue::spec(rule);
+        self.rule(rule.to_string()).hint(spec.hint)
+    }
+
     /// Sets the one-line fix hint.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
@@ -283,21 +292,18 @@ impl RunReport {
         c
     }
 
-    /// The process exit code this outcome calls for (see `cli::exit_codes`): a broken
-    /// scenario → [`BROKEN_RUN`](crate::cli::exit_codes::BROKEN_RUN) (the run could not say
-    /// whether the target conforms); else a failed one →
-    /// [`FAILURES`](crate::cli::exit_codes::FAILURES); else
-    /// [`SUCCESS`](crate::cli::exit_codes::SUCCESS). Skips never change it, not even when
-    /// every scenario was skipped.
-    pub fn exit_code(&self) -> u8 {
-        use crate::cli::exit_codes::{BROKEN_RUN, FAILURES, SUCCESS};
+    /// The process exit code this outcome calls for: a broken scenario →
+    /// [`ExitCode::BrokenRun`] (the run could not say whether the target conforms); else a
+    /// failed one → [`ExitCode::Failures`]; else [`ExitCode::Success`]. Skips and warnings
+    /// never change it, not even when every scenario was skipped.
+    pub fn exit_code(&self) -> ExitCode {
         let c = self.counts();
         if c.broken > 0 {
-            BROKEN_RUN
+            ExitCode::BrokenRun
         } else if c.failed > 0 {
-            FAILURES
+            ExitCode::Failures
         } else {
-            SUCCESS
+            ExitCode::Success
         }
     }
 

@@ -19,6 +19,7 @@ use std::collections::BTreeSet;
 use rand::RngExt;
 use serde_json::{Value, json};
 
+use crate::contract::{OktaRule, RuleId};
 use crate::okta::transcript::{Body, Exchange};
 use crate::okta::{ActionOutcome, OktaClient};
 use crate::report::RunReport;
@@ -29,7 +30,7 @@ pub const RUN_PLACEHOLDER: &str = "<run>";
 
 /// The rule a failed cleanup cites: Okta deprovisions by deleting pushed groups and
 /// deactivating users, and needs both to work.
-pub const CLEANUP_RULE: &str = "okta:deprovision";
+pub const CLEANUP_RULE: RuleId = RuleId::Okta(OktaRule::Deprovision);
 
 /// The start of every name a run creates: `zh-` (zinc-harness) and the run id.
 const TAG_PREFIX: &str = "zh-";
@@ -505,7 +506,7 @@ pub async fn cleanup(okta: &OktaClient, exchanges: &[Exchange]) -> CleanupOutcom
         }
     }
     let deactivate = json!({
-        "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "schemas": [crate::contract::urn::PATCH_OP],
         "Operations": [{"op": "replace", "value": {"active": false}}]
     });
     for id in users.into_iter().filter(|id| !known_users.contains(id)) {

@@ -175,7 +175,7 @@ pub(crate) async fn run(
         report.steps.push(step);
     }
     if !ctx.target.is_embedded() {
-        wire::check_steps(&mut report.steps, wire::Ruleset::for_profile(opts.profile));
+        wire::check_steps(&mut report.steps, opts.profile);
     }
     report.status = if cut.is_some() {
         ScenarioStatus::Broken
@@ -249,7 +249,7 @@ fn empty_report(s: &Scenario) -> ScenarioReport {
         file: s.name.clone(),
         case: s.case.clone().unwrap_or_default(),
         title: s.title.clone(),
-        rules: s.rules.clone(),
+        rules: s.rules.iter().map(ToString::to_string).collect(),
         profiles: s.profiles.iter().map(|p| p.as_str().to_owned()).collect(),
         app: s.okta.app.map(|a| {
             match a {

@@ -20,6 +20,7 @@ use serde_json::{Value, json};
 
 use super::compare::{self, Compare};
 use super::ids::IdBook;
+use crate::contract::{Rule, RuleId};
 use crate::okta::Exchange;
 use crate::report::Finding;
 use crate::scenario::{Action, ConsoleAction, Expect};
@@ -47,7 +48,7 @@ pub(crate) fn check(
     expect: Option<&Expect>,
     obs: &Observed,
     action: &Action,
-    rules: &[String],
+    rules: &[RuleId],
     book: &IdBook,
     cmp: Compare,
 ) -> Vec<Finding> {
@@ -62,13 +63,9 @@ pub(crate) fn check(
         None => what.to_owned(),
     };
     let mut push = |what: &str, expected: Value, actual: Value| {
-        let rule = rule_for(what, &expected, action, rules);
-        let mut f = Finding::new(who(what), expected, actual);
-        if let Some(r) = rule {
-            if let Some(h) = hint(r) {
-                f = f.hint(h);
-            }
-            f = f.rule(r);
+        let mut f = Finding::new(who(what), expected.clone(), actual);
+        if let Some(r) = rule_for(what, &expected, action, rules) {
+            f = f.cite(r);
         }
         out.push(f);
     };
@@ -268,146 +265,73 @@ fn hex(c: u8) -> Option<u8> {
 
 /// The scenario rule a finding checks: the first candidate for this expectation (then for
 /// this kind of step) that the scenario cites; its only rule when none fits.
-fn rule_for<'r>(
-    what: &str,
-    expected: &Value,
-    action: &Action,
-    rules: &'r [String],
-) -> Option<&'r str> {
-    let by_expect: &[&str] = match what {
+fn rule_for(what: &str, expected: &Value, action: &Action, rules: &[RuleId]) -> Option<RuleId> {
+    let by_expect: &[Rule] = match what {
         "status" => match expected.as_u64() {
-            Some(401) => &["Z1", "Z2"],
-            Some(403) => &["Z3"],
-            Some(404) => &["Z10", "Z11", "Z15", "Z18", "Z19"],
-            Some(409) => &["Z6", "Z16"],
-            Some(413) => &["Z24"],
+            Some(401) => &[Rule::Z1, Rule::Z2],
+            Some(403) => &[Rule::Z3],
+            Some(404) => &[Rule::Z10, Rule::Z11, Rule::Z15, Rule::Z18, Rule::Z19],
+            Some(409) => &[Rule::Z6, Rule::Z16],
+            Some(413) => &[Rule::Z24],
             _ => &[],
         },
         "scimType" => match expected.as_str() {
-            Some("mutability") => &["Z7"],
-            Some("invalidValue") => &["Z4", "Z10", "Z16"],
-            Some("uniqueness") => &["Z6", "Z16"],
-            Some("invalidPath") => &["Z13"],
-            Some("invalidFilter") => &["Z23"],
-            Some("invalidSyntax") => &["Z20"],
+            Some("mutability") => &[Rule::Z7],
+            Some("invalidValue") => &[Rule::Z4, Rule::Z10, Rule::Z16],
+            Some("uniqueness") => &[Rule::Z6, Rule::Z16],
+            Some("invalidPath") => &[Rule::Z13],
+            Some("invalidFilter") => &[Rule::Z23],
+            Some("invalidSyntax") => &[Rule::Z20],
             _ => &[],
         },
-        "detail" => &["Z1", "Z3", "Z2", "Z21"],
-        "new_id" | "same_id" => &["Z11", "Z18", "Z7", "Z10"],
-        "absent" => &["Z10", "Z15", "Z18", "Z19"],
-        "listed" => &["Z22"],
-        p if p.starts_with("body.userName") => &["Z7", "Z6", "Z4"],
-        p if p.starts_with("body.emails") => &["Z5"],
-        p if p.starts_with("body.displayName") || p.starts_with("body.name") => &["Z8"],
-        p if p.starts_with("body.active") => &["Z10", "Z11"],
-        p if p.starts_with("body.members") => &["Z16", "Z18", "Z19"],
+        "detail" => &[Rule::Z1, Rule::Z3, Rule::Z2, Rule::Z21],
+        "new_id" | "same_id" => &[Rule::Z11, Rule::Z18, Rule::Z7, Rule::Z10],
+        "absent" => &[Rule::Z10, Rule::Z15, Rule::Z18, Rule::Z19],
+        "listed" => &[Rule::Z22],
+        p if p.starts_with("body.userName") => &[Rule::Z7, Rule::Z6, Rule::Z4],
+        p if p.starts_with("body.emails") => &[Rule::Z5],
+        p if p.starts_with("body.displayName") || p.starts_with("body.name") => &[Rule::Z8],
+        p if p.starts_with("body.active") => &[Rule::Z10, Rule::Z11],
+        p if p.starts_with("body.members") => &[Rule::Z16, Rule::Z18, Rule::Z19],
         p if p.starts_with("body.Resources") || p.starts_with("body.totalResults") => {
-            &["Z15", "Z10", "Z18", "Z22", "Z23"]
+            &[Rule::Z15, Rule::Z10, Rule::Z18, Rule::Z22, Rule::Z23]
         }
         _ => &[],
     };
-    let by_action: &[&str] = match action {
-        Action::TestCredentials => &["Z1", "Z2", "Z3"],
-        Action::AssignUser { .. } => &["Z4", "Z5", "Z6", "Z11", "Z3"],
-        Action::UpdateUser { .. } => &["Z7", "Z8", "Z12"],
-        Action::DeactivateUser { .. } | Action::UnassignUser { .. } => &["Z10"],
-        Action::ReactivateUser { .. } | Action::ReassignUser { .. } => &["Z11", "Z10"],
-        Action::GetUser { .. } => &["Z10", "Z7", "Z5", "Z8"],
-        Action::PushGroup { .. } => &["Z15", "Z18", "Z16", "Z14"],
+    let by_action: &[Rule] = match action {
+        Action::TestCredentials => &[Rule::Z1, Rule::Z2, Rule::Z3],
+        Action::AssignUser { .. } => &[Rule::Z4, Rule::Z5, Rule::Z6, Rule::Z11, Rule::Z3],
+        Action::UpdateUser { .. } => &[Rule::Z7, Rule::Z8, Rule::Z12],
+        Action::DeactivateUser { .. } | Action::UnassignUser { .. } => &[Rule::Z10],
+        Action::ReactivateUser { .. } | Action::ReassignUser { .. } => &[Rule::Z11, Rule::Z10],
+        Action::GetUser { .. } => &[Rule::Z10, Rule::Z7, Rule::Z5, Rule::Z8],
+        Action::PushGroup { .. } => &[Rule::Z15, Rule::Z18, Rule::Z16, Rule::Z14],
         Action::AddMembers { .. }
         | Action::RemoveMembers { .. }
         | Action::RenameGroup { .. }
-        | Action::PushNow { .. } => &["Z16", "Z18", "Z17"],
-        Action::UnlinkGroup { .. } => &["Z19", "Z16"],
-        Action::RefreshAppGroups => &["Z15", "Z14", "Z18", "Z22"],
-        Action::ImportUsers => &["Z10", "Z22"],
+        | Action::PushNow { .. } => &[Rule::Z16, Rule::Z18, Rule::Z17],
+        Action::UnlinkGroup { .. } => &[Rule::Z19, Rule::Z16],
+        Action::RefreshAppGroups => &[Rule::Z15, Rule::Z14, Rule::Z18, Rule::Z22],
+        Action::ImportUsers => &[Rule::Z10, Rule::Z22],
         Action::Console(c) => match c {
-            ConsoleAction::UnlinkGroup { .. } => &["Z18", "Z17"],
-            ConsoleAction::DeleteGroup { .. } => &["Z17", "Z19", "Z18"],
-            ConsoleAction::SetAdmins { .. } => &["Z17", "Z18"],
-            ConsoleAction::ListUsers => &["Z10", "Z11"],
-            ConsoleAction::ListGroups => &["Z14", "Z19", "Z18", "Z15"],
-            ConsoleAction::CreateGroup { .. } => &["Z14", "Z15"],
-            _ => &["Z17", "Z18", "Z19"],
+            ConsoleAction::UnlinkGroup { .. } => &[Rule::Z18, Rule::Z17],
+            ConsoleAction::DeleteGroup { .. } => &[Rule::Z17, Rule::Z19, Rule::Z18],
+            ConsoleAction::SetAdmins { .. } => &[Rule::Z17, Rule::Z18],
+            ConsoleAction::ListUsers => &[Rule::Z10, Rule::Z11],
+            ConsoleAction::ListGroups => &[Rule::Z14, Rule::Z19, Rule::Z18, Rule::Z15],
+            ConsoleAction::CreateGroup { .. } => &[Rule::Z14, Rule::Z15],
+            _ => &[Rule::Z17, Rule::Z18, Rule::Z19],
         },
-        Action::Support(_) => &["Z1", "Z2", "Z3", "Z19"],
-        Action::Scim(_) => &["Z10", "Z15", "Z18", "Z2"],
+        Action::Support(_) => &[Rule::Z1, Rule::Z2, Rule::Z3, Rule::Z19],
+        Action::Scim(_) => &[Rule::Z10, Rule::Z15, Rule::Z18, Rule::Z2],
         Action::EditPerson { .. } | Action::Fault(_) => &[],
     };
     by_expect
         .iter()
         .chain(by_action)
-        .find_map(|c| rules.iter().find(|r| r.as_str() == *c))
+        .find_map(|c| rules.iter().find(|r| **r == RuleId::Zinc(*c)))
         .or_else(|| (rules.len() == 1).then(|| &rules[0]))
-        .map(String::as_str)
-}
-
-/// A one-line fix hint for the implementer of a target, per rule of zinc-contract.md.
-pub(crate) fn hint(rule: &str) -> Option<&'static str> {
-    Some(match rule {
-        "Z1" => {
-            "while provisioning is disabled, answer every SCIM request 401 with a detail saying Customer Support enables it"
-        }
-        "Z2" => {
-            "accept only `Authorization: Bearer <current token>`; answer anything else 401 with a SCIM Error"
-        }
-        "Z3" => {
-            "answer requests outside the instance's sync scope 403 with a detail naming the missing scope"
-        }
-        "Z4" => "refuse a userName that is not an email address with 400 invalidValue",
-        "Z5" => {
-            "return exactly one email: the userName, type work, primary, whatever emails were sent"
-        }
-        "Z6" => "refuse a userName already taken (in any letter case) with 409 uniqueness",
-        "Z7" => {
-            "refuse a PUT or PATCH that changes userName with 400 mutability, and change nothing else"
-        }
-        "Z8" => {
-            "derive displayName from givenName and familyName; ignore a displayName that is sent"
-        }
-        "Z9" => "keep only the documented attributes; never return password",
-        "Z10" => {
-            "remove a deactivated user: 404 by id, absent from filters, the console and every group"
-        }
-        "Z11" => {
-            "answer 404 to active:true on a removed user's id, so Okta creates the user again with a new id"
-        }
-        "Z12" => {
-            "PUT replaces the mutable attributes; keep active when it is missing; ignore read-only ones"
-        }
-        "Z13" => {
-            "accept PATCH with and without path, case-insensitive op; unknown paths 400 invalidPath"
-        }
-        "Z14" => "keep every group's origin: console-made groups are not synced groups",
-        "Z15" => {
-            "never show console-created or unlinked groups over SCIM: not in lists, filters or by id"
-        }
-        "Z16" => {
-            "support Okta's group writes (POST, PUT, PATCH forms, DELETE) with the documented statuses"
-        }
-        "Z17" => {
-            "refuse console edits of a linked group with a message naming the external directory and saying to unlink first"
-        }
-        "Z18" => {
-            "an unlinked group stays in Zinc with members and admins, leaves SCIM, and a new push creates a new group"
-        }
-        "Z19" => {
-            "on DELETE /Groups/{id}, keep the group in the console, unlinked (retain), or remove it (delete)"
-        }
-        "Z20" => {
-            "accept application/scim+json and application/json bodies; a body that is not JSON is 400 invalidSyntax"
-        }
-        "Z21" => "answer every error with a SCIM Error: status as a string and a non-empty detail",
-        "Z22" => {
-            "ListResponse counters are numbers, itemsPerPage equals what is returned, startIndex is 1-based"
-        }
-        "Z23" => {
-            "support eq filters on userName, externalId, id and displayName, case-insensitively"
-        }
-        "Z24" => "answer a body over 1 MiB with 413 and cap count at 1000",
-        "Z25" => "describe the service in /ServiceProviderConfig, /ResourceTypes and /Schemas",
-        _ => return None,
-    })
+        .copied()
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! /Users?startIndex=1&count=2`, reference §2.1) answers 200 with a ListResponse. When it does
 //! not, every scenario would fail for the same reason, so the run stops at once with one
 //! message that says what is wrong and what to try, exit code 3
-//! ([`BROKEN_RUN`](crate::cli::exit_codes::BROKEN_RUN)), and a report that holds the outcome
+//! ([`ExitCode::BrokenRun`](crate::contract::ExitCode::BrokenRun)), and a report that holds the outcome
 //! (one broken `preflight` entry with the requests, so `--format json|junit --output FILE`
 //! still writes a file CI can read). What it tells apart:
 //!
@@ -196,10 +196,7 @@ pub fn report(failure: &Failure, opts: &RunOptions) -> RunReport {
         });
     }
     // The wire checks see the credential test too (an HTML error page is worth saying).
-    super::wire::check_steps(
-        &mut scenario.steps,
-        super::wire::Ruleset::for_profile(opts.profile),
-    );
+    super::wire::check_steps(&mut scenario.steps, opts.profile);
     RunReport {
         target: opts.target.describe(),
         profile: opts.profile.as_str().to_owned(),

@@ -369,9 +369,12 @@ impl Target {
                 .problems
                 .iter()
                 .map(|p| {
-                    Finding::new("cleanup", "removed (group deleted, user deactivated)", p.as_str())
-                        .rule(super::cleanup::CLEANUP_RULE)
-                        .hint("Accept Okta's deprovisioning: DELETE /Groups/{id} and PATCH (or PUT) active:false on /Users/{id}")
+                    Finding::new(
+                        "cleanup",
+                        "removed (group deleted, user deactivated)",
+                        p.as_str(),
+                    )
+                    .cite(super::cleanup::CLEANUP_RULE)
                 })
                 .collect(),
             exchanges: out.exchanges,

@@ -9,7 +9,8 @@
 //! | `okta:page-size` / Z22 | a page asked with `count=N` holds at most N resources |
 //! | `okta:paging` / Z22 | `totalResults` is at least the number returned; a page asked past the end is empty; a later page does not start with the first page's first resource (`startIndex` ignored) |
 //! | `okta:filter` / Z23 | a `filter=attr eq "v"` lookup returns only resources whose `attr` is `v` (`userName`, `displayName`, `emails` case-insensitively; `id`, `externalId` exactly). An ignored filter returns someone else, and Okta links that someone |
-//! | `okta:error-body` / Z21 | a 4xx/5xx body is SCIM Error JSON: the Error URN in `schemas`, `status` the HTTP status as a string, a non-empty `detail` |
+//! | `okta:error-body` / Z21 | a 4xx/5xx body is SCIM Error JSON: the Error URN in `schemas`, `status` the HTTP status, a non-empty `detail` |
+//! | `okta:error-status-string` / Z21 | that `status` is a JSON string (`"404"`), not the number: a warning in the okta profile (Okta tolerates it), a failure of Z21 in the zinc profile |
 //! | `okta:username-case` / Z6 | `userName` comes back exactly as sent (create, replace, and later reads of that user) |
 //!
 //! Legal variations are never findings: `PATCH` answering 200 or 204, `application/json`
@@ -18,104 +19,53 @@
 //! the error body must still be SCIM), a numeric-looking `status` string.
 //!
 //! Each violation is a [`Finding`]: `what` names the check and the request that was sent
-//! (`METHOD path → status`), `expected` and `actual` hold the values, `rule` the id above and
-//! `hint` one line on the fix. Exchanges that got no usable answer (timeout, refused, a body
+//! (`METHOD path → status`), `expected` and `actual` hold the values; the rule is the id above,
+//! and its hint and severity come from the catalogue ([`crate::contract::catalogue`]). Exchanges that got no usable answer (timeout, refused, a body
 //! too big to read) are not checked here: the action that made them already failed.
 
 use std::collections::HashMap;
 
 use serde_json::{Map, Value, json};
 
+use crate::contract::{OktaRule, Profile, RuleId, catalogue};
 use crate::okta::transcript::{Body, Exchange, Response};
 use crate::report::{Finding, StepReport, StepStatus};
 
-/// The SCIM 2.0 ListResponse and Error URNs (RFC 7644 §3.4.2, §3.12).
-pub const LIST_URN: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
-pub const ERROR_URN: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
+pub use crate::contract::urn::{ERROR as ERROR_URN, LIST_RESPONSE as LIST_URN};
 
-/// Which rule ids the findings cite: the generic Okta expectations or the Zinc contract's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Ruleset {
-    #[default]
-    Okta,
-    Zinc,
-}
-
-/// One wire rule: its id in each ruleset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WireRule {
-    pub okta: &'static str,
-    pub zinc: &'static str,
-}
-
-pub const LIST_COUNTERS: WireRule = WireRule {
-    okta: "okta:list-counters",
-    zinc: "Z22",
-};
-pub const ITEMS_PER_PAGE: WireRule = WireRule {
-    okta: "okta:items-per-page",
-    zinc: "Z22",
-};
-pub const START_INDEX: WireRule = WireRule {
-    okta: "okta:start-index",
-    zinc: "Z22",
-};
-pub const PAGE_SIZE: WireRule = WireRule {
-    okta: "okta:page-size",
-    zinc: "Z22",
-};
-pub const PAGING: WireRule = WireRule {
-    okta: "okta:paging",
-    zinc: "Z22",
-};
-pub const FILTER: WireRule = WireRule {
-    okta: "okta:filter",
-    zinc: "Z23",
-};
-pub const ERROR_BODY: WireRule = WireRule {
-    okta: "okta:error-body",
-    zinc: "Z21",
-};
-pub const USERNAME_CASE: WireRule = WireRule {
-    okta: "okta:username-case",
-    zinc: "Z6",
-};
+/// One wire check: the Okta rule it cites in the okta profile; in the zinc profile it cites
+/// that rule's Zinc counterpart (the catalogue's `zinc` column).
+pub type WireRule = OktaRule;
 
 /// Every wire rule, for documentation and tests.
-pub const ALL: [WireRule; 8] = [
-    LIST_COUNTERS,
-    ITEMS_PER_PAGE,
-    START_INDEX,
-    PAGE_SIZE,
-    PAGING,
-    FILTER,
-    ERROR_BODY,
-    USERNAME_CASE,
+pub const ALL: [WireRule; 9] = [
+    OktaRule::ListCounters,
+    OktaRule::ItemsPerPage,
+    OktaRule::StartIndex,
+    OktaRule::PageSize,
+    OktaRule::Paging,
+    OktaRule::Filter,
+    OktaRule::ErrorBody,
+    OktaRule::ErrorStatusString,
+    OktaRule::UsernameCase,
 ];
 
-impl Ruleset {
-    /// The rule ids a run's profile cites.
-    pub fn for_profile(profile: crate::scenario::Profile) -> Ruleset {
-        match profile {
-            crate::scenario::Profile::Okta => Ruleset::Okta,
-            crate::scenario::Profile::Zinc => Ruleset::Zinc,
-        }
-    }
-
-    pub fn id(self, rule: WireRule) -> &'static str {
-        match self {
-            Ruleset::Okta => rule.okta,
-            Ruleset::Zinc => rule.zinc,
-        }
+/// The rule a wire check cites in `profile`.
+pub fn cited(rule: WireRule, profile: Profile) -> RuleId {
+    match profile {
+        Profile::Okta => RuleId::Okta(rule),
+        Profile::Zinc => catalogue::spec(RuleId::Okta(rule))
+            .zinc
+            .map_or(RuleId::Okta(rule), RuleId::Zinc),
     }
 }
 
 /// Checks the exchanges of one scenario in order. It remembers what it saw (the userName
 /// each user was created with, the first page of each listing) so that later exchanges are
 /// checked against earlier ones; use one checker per scenario.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct WireChecker {
-    rules: Ruleset,
+    rules: Profile,
     /// Server id → the userName last sent for it and accepted.
     sent_names: HashMap<String, String>,
     /// Listing (path without `startIndex`) → the id of the first resource at startIndex 1.
@@ -123,7 +73,7 @@ pub struct WireChecker {
 }
 
 /// Checks `exchanges` (one scenario's, in order) and returns every finding.
-pub fn check_all(exchanges: &[Exchange], rules: Ruleset) -> Vec<Finding> {
+pub fn check_all(exchanges: &[Exchange], rules: Profile) -> Vec<Finding> {
     let mut checker = WireChecker::new(rules);
     exchanges.iter().flat_map(|e| checker.check(e)).collect()
 }
@@ -131,7 +81,7 @@ pub fn check_all(exchanges: &[Exchange], rules: Ruleset) -> Vec<Finding> {
 /// Applies the checks to every exchange of a scenario's steps, in order (one checker for
 /// the scenario). Each finding goes to the step whose exchange broke the rule, and a step
 /// that ran and got a finding fails. Returns how many findings were added.
-pub fn check_steps(steps: &mut [StepReport], rules: Ruleset) -> usize {
+pub fn check_steps(steps: &mut [StepReport], rules: Profile) -> usize {
     let mut checker = WireChecker::new(rules);
     let mut added = 0;
     for step in steps {
@@ -153,10 +103,11 @@ pub fn check_steps(steps: &mut [StepReport], rules: Ruleset) -> usize {
 }
 
 impl WireChecker {
-    pub fn new(rules: Ruleset) -> Self {
+    pub fn new(rules: Profile) -> Self {
         WireChecker {
             rules,
-            ..Default::default()
+            sent_names: HashMap::new(),
+            first_pages: HashMap::new(),
         }
     }
 
@@ -197,17 +148,8 @@ impl WireChecker {
         out
     }
 
-    fn finding(
-        &self,
-        rule: WireRule,
-        what: String,
-        expected: Value,
-        actual: Value,
-        hint: &str,
-    ) -> Finding {
-        Finding::new(what, expected, actual)
-            .rule(self.rules.id(rule))
-            .hint(hint)
+    fn finding(&self, rule: WireRule, what: String, expected: Value, actual: Value) -> Finding {
+        Finding::new(what, expected, actual).cite(cited(rule, self.rules))
     }
 
     fn error_body(&self, req: &Request, resp: &Response, out: &mut Vec<Finding>) {
@@ -222,13 +164,7 @@ impl WireChecker {
                     Body::Json(v) => v.clone(),
                     Body::Text(t) => Value::String(cut(t, 200)),
                 };
-                out.push(self.finding(
-                    ERROR_BODY,
-                    what,
-                    expected,
-                    actual,
-                    "Answer every error with a SCIM Error JSON body (RFC 7644 §3.12), also from proxies and framework error pages: Okta shows its `detail` to the admin",
-                ));
+                out.push(self.finding(OktaRule::ErrorBody, what, expected, actual));
                 return;
             }
         };
@@ -238,26 +174,29 @@ impl WireChecker {
             .is_some_and(|a| a.iter().any(|s| s.as_str() == Some(ERROR_URN)));
         if !has_urn {
             out.push(self.finding(
-                ERROR_BODY,
+                OktaRule::ErrorBody,
                 format!("{what}: schemas"),
                 json!([ERROR_URN]),
                 obj.get("schemas").cloned().unwrap_or(Value::Null),
-                "List urn:ietf:params:scim:api:messages:2.0:Error in the `schemas` of every error body",
             ));
         }
         let status = obj.get("status");
         if status.and_then(Value::as_str) != Some(resp.status.to_string().as_str()) {
-            let hint = if status.is_some_and(Value::is_number) {
-                "Send the error's `status` as a JSON string (\"404\"), as RFC 7644 §3.12 defines it"
+            // A number where a string belongs is tolerated by Okta (a warning); a missing or
+            // wrong status is not.
+            let rule = if status
+                .and_then(Value::as_u64)
+                .is_some_and(|n| n == u64::from(resp.status))
+            {
+                OktaRule::ErrorStatusString
             } else {
-                "Give every error body a `status`: the HTTP status as a string (\"404\")"
+                OktaRule::ErrorBody
             };
             out.push(self.finding(
-                ERROR_BODY,
+                rule,
                 format!("{what}: status"),
                 Value::String(resp.status.to_string()),
                 status.cloned().unwrap_or(Value::Null),
-                hint,
             ));
         }
         let detail_ok = obj
@@ -266,11 +205,10 @@ impl WireChecker {
             .is_some_and(|d| !d.trim().is_empty());
         if !detail_ok {
             out.push(self.finding(
-                ERROR_BODY,
+                OktaRule::ErrorBody,
                 format!("{what}: detail"),
                 Value::String("<a non-empty message>".into()),
                 obj.get("detail").cloned().unwrap_or(Value::Null),
-                "Give every error a non-empty `detail`: it is the only text the Okta admin sees",
             ));
         }
     }
@@ -283,11 +221,10 @@ impl WireChecker {
                 Some(Value::Number(n)) if n.as_u64().is_some() => n.as_u64(),
                 other => {
                     out.push(self.finding(
-                        LIST_COUNTERS,
+                        OktaRule::ListCounters,
                         what(name),
                         Value::String("a JSON integer".into()),
                         other.cloned().unwrap_or(Value::String("<missing>".into())),
-                        "Send totalResults, startIndex and itemsPerPage as JSON numbers (1, not \"1\"): Okta stops listing and paging otherwise",
                     ));
                     None
                 }
@@ -301,11 +238,10 @@ impl WireChecker {
             None if total == Some(0) => Vec::new(),
             other => {
                 out.push(self.finding(
-                    LIST_COUNTERS,
+                    OktaRule::ListCounters,
                     what("Resources"),
                     Value::String("an array of resources".into()),
                     other.cloned().unwrap_or(Value::String("<missing>".into())),
-                    "Return the page's resources in a `Resources` array (required whenever totalResults is not 0)",
                 ));
                 return;
             }
@@ -315,11 +251,10 @@ impl WireChecker {
             && k != n
         {
             out.push(self.finding(
-                ITEMS_PER_PAGE,
+                OktaRule::ItemsPerPage,
                 what("itemsPerPage"),
                 json!(n),
                 json!(k),
-                "Set itemsPerPage to the number of resources in this page's Resources, not the page size asked",
             ));
         }
         let asked_start = req.query_u64("startIndex").unwrap_or(1).max(1);
@@ -327,42 +262,38 @@ impl WireChecker {
             && s != asked_start
         {
             out.push(self.finding(
-                START_INDEX,
+                OktaRule::StartIndex,
                 what("startIndex"),
                 json!(asked_start),
                 json!(s),
-                "Apply the startIndex asked (1-based) and echo it in the response",
             ));
         }
         if let Some(count) = req.query_u64("count")
             && n > count
         {
             out.push(self.finding(
-                PAGE_SIZE,
+                OktaRule::PageSize,
                 what("number of Resources"),
                 json!(format!("at most {count} (count={count})")),
                 json!(n),
-                "Honour the count parameter: return at most count resources per page",
             ));
         }
         if let Some(t) = total {
             if t < n {
                 out.push(self.finding(
-                    PAGING,
+                    OktaRule::Paging,
                     what("totalResults"),
                     json!(format!("at least {n} (the resources returned)")),
                     json!(t),
-                    "Set totalResults to the number of all matching resources, not fewer than returned",
                 ));
             } else if asked_start > t && n > 0 {
                 out.push(self.finding(
-                    PAGING,
+                    OktaRule::Paging,
                     what("Resources"),
                     json!(format!(
                         "none: startIndex={asked_start} is past totalResults={t}"
                     )),
                     json!(n),
-                    "Page with startIndex: a page past the end is empty (Okta pages until totalResults)",
                 ));
             }
         }
@@ -384,11 +315,10 @@ impl WireChecker {
             self.first_pages.insert(key, first_id.to_owned());
         } else if self.first_pages.get(&key).map(String::as_str) == Some(first_id) {
             out.push(self.finding(
-                PAGING,
+                OktaRule::Paging,
                 format!("first resource of {}", req.label),
                 json!(format!("resource #{start} of the listing")),
                 json!(format!("resource #1 again (id {first_id})")),
-                "Apply startIndex: a page asked from startIndex=N starts with the N-th resource, not the first",
             ));
         }
     }
@@ -429,11 +359,10 @@ impl WireChecker {
                     .cloned()
                     .unwrap_or(Value::String("<missing>".into()));
                 out.push(self.finding(
-                    FILTER,
+                    OktaRule::Filter,
                     format!("Resources[{i}].{attr} of {}", req.label),
                     json!(format!("only resources with {attr} eq {value:?}")),
                     json!({"id": r.get("id").cloned().unwrap_or(Value::Null), attr.as_str(): shown}),
-                    "Apply the filter: a lookup must return only the matching resources or none (Okta links the first one it gets)",
                 ));
             }
         }
@@ -453,13 +382,7 @@ impl WireChecker {
         if let Some(sent) = self.sent_names.get(id)
             && sent != name
         {
-            out.push(self.finding(
-                USERNAME_CASE,
-                what,
-                json!(sent),
-                json!(name),
-                "Store and return userName exactly as sent (letter case included); compare it case-insensitively only for uniqueness and filters",
-            ));
+            out.push(self.finding(OktaRule::UsernameCase, what, json!(sent), json!(name)));
         }
     }
 
@@ -479,11 +402,10 @@ impl WireChecker {
                 && got != sent
             {
                 out.push(self.finding(
-                    USERNAME_CASE,
+                    OktaRule::UsernameCase,
                     format!("userName of {}", req.label),
                     json!(sent),
                     json!(got),
-                    "Store and return userName exactly as sent (letter case included); compare it case-insensitively only for uniqueness and filters",
                 ));
             }
             if let Some(id) = id {

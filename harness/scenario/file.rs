@@ -28,9 +28,10 @@ pub(crate) struct ScenarioFile {
     /// The support question this scenario answers, in the customer's words.
     #[serde(default)]
     pub doc: Option<Tolerant<String>>,
-    /// Zinc contract rules (`Z1`…`Z25`, see zinc-contract.md) this scenario proves.
+    /// The rules this scenario proves: Zinc contract rules (`Z1`…`Z25`) and Okta rules
+    /// (`okta:…`), as `zinc-harness rules` lists them.
     #[serde(default)]
-    #[schemars(inner(regex(pattern = r"^Z([1-9]|1[0-9]|2[0-5])$")))]
+    #[schemars(schema_with = "rule_ids")]
     pub rules: Option<Tolerant<Vec<Located<String>>>>,
     /// Conformance profiles this scenario belongs to: `zinc` (Zinc's documented behaviour)
     /// and/or `okta` (what any SCIM server meant for Okta must do). Default: `[zinc]`.
@@ -831,4 +832,13 @@ impl<'de, D: serde::Deserializer<'de>> serde::de::VariantAccess<'de> for OneVari
     ) -> Result<V::Value, D::Error> {
         self.content.deserialize_struct("", fields, visitor)
     }
+}
+
+/// The JSON Schema of a `rules:` list: the catalogue's ids.
+fn rule_ids(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let ids: Vec<String> = crate::contract::all().map(|s| s.id.to_string()).collect();
+    schemars::json_schema!({
+        "type": ["array", "null"],
+        "items": { "type": "string", "enum": ids }
+    })
 }

@@ -44,7 +44,7 @@ pub use diag::{Diagnostic, Diagnostics};
 pub use model::*;
 pub use node::{MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES};
 pub use placeholder::{IdRef, placeholders, substitute};
-pub use validate::{RULES, SCIM_TYPES};
+pub use validate::SCIM_TYPES;
 
 /// The step kinds, as written in files.
 pub const STEP_KINDS: &[&str] = file::StepKind::NAMES;

@@ -4,6 +4,7 @@
 //! Types that appear in files unchanged (settings, `expect:`, `scim:`, `fault:`, `support:`)
 //! are defined here once and used by both the file view and the resolved view.
 
+use crate::contract::RuleId;
 use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
@@ -21,8 +22,8 @@ pub struct Scenario {
     pub title: String,
     /// The support question this scenario answers.
     pub doc: Option<String>,
-    /// Contract rule ids, e.g. `Z7`.
-    pub rules: Vec<String>,
+    /// The rules the scenario proves (`Z7`, `okta:crud-test`), each in the catalogue.
+    pub rules: Vec<RuleId>,
     /// Never empty: `[zinc]` when the file says nothing.
     pub profiles: Vec<Profile>,
     pub okta: OktaSettings,
@@ -252,26 +253,7 @@ pub enum ConsoleAction {
     ListGroups,
 }
 
-/// A conformance profile.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Profile {
-    /// Zinc's documented behaviour (zinc-contract.md).
-    Zinc,
-    /// What any SCIM server meant for Okta must do (Okta's published checks).
-    Okta,
-}
-
-impl Profile {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Profile::Zinc => "zinc",
-            Profile::Okta => "okta",
-        }
-    }
-}
+pub use crate::contract::Profile;
 
 /// The Okta app integration kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -17,9 +17,7 @@ use super::model::{
 use super::node::{Node, NodeKind, Pos};
 use super::people::{self, DEFAULT_PREFIX, MAX_GENERATED};
 use super::placeholder::IdRef;
-
-/// The contract's rule ids: Z1…Z25 (zinc-contract.md).
-pub const RULES: std::ops::RangeInclusive<u32> = 1..=25;
+use crate::contract::RuleId;
 
 /// The scimType values of RFC 7644 §3.12.
 pub const SCIM_TYPES: &[&str] = &[
@@ -159,29 +157,30 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn rules(&mut self, rules: Vec<Located<String>>) -> Vec<String> {
+    fn rules(&mut self, rules: Vec<Located<String>>) -> Vec<RuleId> {
         let mut seen = HashSet::new();
         let mut out = Vec::new();
         for r in rules {
-            let known = r
-                .value
-                .strip_prefix('Z')
-                .and_then(|n| n.parse::<u32>().ok())
-                .filter(|n| RULES.contains(n) && !r.value[1..].starts_with('0'));
-            if known.is_none() {
-                self.err(
+            match r.value.parse::<RuleId>() {
+                // Exact spelling only (`Z7`, not `z7`): ids are written as the catalogue does.
+                Ok(id) if id.to_string() == r.value => {
+                    if seen.insert(id) {
+                        out.push(id);
+                    } else {
+                        self.err(
+                            r.pos,
+                            format!("rule `{}` is listed twice", r.value),
+                            "each rule once".to_string(),
+                        );
+                    }
+                }
+                Ok(_) | Err(_) => self.err(
                     r.pos,
-                    format!("rule `{}` is not in the Zinc contract", r.value),
-                    "a rule id from zinc-contract.md: `Z1` … `Z25`".to_string(),
-                );
-            } else if !seen.insert(r.value.clone()) {
-                self.err(
-                    r.pos,
-                    format!("rule `{}` is listed twice", r.value),
-                    "each rule once".to_string(),
-                );
+                    format!("rule `{}` is not in the rule catalogue", r.value),
+                    "a rule id from `zinc-harness rules`: `Z1` … `Z25` or an `okta:` rule"
+                        .to_string(),
+                ),
             }
-            out.push(r.value);
         }
         out
     }

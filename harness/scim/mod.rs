@@ -16,25 +16,12 @@ pub use list::ListResponse;
 pub use patch::{PatchOp, PatchOpKind, PatchOperation, PatchPath};
 pub use resource::{Email, Group, Member, Meta, Name, User};
 
-/// Core User schema.
-pub const USER_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
-/// Core Group schema.
-pub const GROUP_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
-/// Enterprise User extension.
-pub const ENTERPRISE_USER_SCHEMA: &str =
-    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-/// ListResponse message.
-pub const LIST_RESPONSE_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
-/// Error message.
-pub const ERROR_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
-/// PatchOp message.
-pub const PATCH_OP_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
-/// ServiceProviderConfig schema.
-pub const SERVICE_PROVIDER_CONFIG_SCHEMA: &str =
-    "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig";
-/// ResourceType schema.
-pub const RESOURCE_TYPE_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:ResourceType";
-/// Schema (the schema of schemas).
-pub const SCHEMA_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:Schema";
+// The URNs live in the contract; these names are the wire model's.
+pub use crate::contract::urn::{
+    ENTERPRISE_USER as ENTERPRISE_USER_SCHEMA, ERROR as ERROR_SCHEMA, GROUP as GROUP_SCHEMA,
+    LIST_RESPONSE as LIST_RESPONSE_SCHEMA, PATCH_OP as PATCH_OP_SCHEMA,
+    RESOURCE_TYPE as RESOURCE_TYPE_SCHEMA, SCHEMA as SCHEMA_SCHEMA,
+    SERVICE_PROVIDER_CONFIG as SERVICE_PROVIDER_CONFIG_SCHEMA, USER as USER_SCHEMA,
+};
 /// The SCIM media type.
 pub const CONTENT_TYPE: &str = "application/scim+json";

@@ -232,13 +232,14 @@ mod scim2_server {
 mod wire {
     use std::collections::BTreeSet;
 
+    use zinc_harness::contract::Profile;
     use zinc_harness::okta::{Body, Exchange, Response};
     use zinc_harness::report::Finding;
-    use zinc_harness::run::wire::{self, Ruleset, WireChecker};
+    use zinc_harness::run::wire::{self, WireChecker};
 
     use super::*;
 
-    const USER: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+    use zinc_harness::contract::urn::USER;
 
     fn ex(method: &str, path: &str, sent: Option<Value>, status: u16, body: Body) -> Exchange {
         ex_typed(method, path, sent, status, body, "application/scim+json")
@@ -388,7 +389,7 @@ mod wire {
                 ..ex("GET", "/Users", None, 200, Body::Empty)
             },
         ];
-        let findings = wire::check_all(&exchanges, Ruleset::Okta);
+        let findings = wire::check_all(&exchanges, Profile::Okta);
         assert!(findings.is_empty(), "{findings:#?}");
     }
 
@@ -506,7 +507,7 @@ mod wire {
                         json!({"schemas": [wire::ERROR_URN], "status": 404, "detail": "gone"}),
                     ),
                 )],
-                "okta:error-body",
+                "okta:error-status-string",
             ),
             (
                 "userName lower-cased on create",
@@ -546,7 +547,7 @@ mod wire {
     fn each_broken_answer_breaks_its_rule_and_only_it() {
         let mut all = Vec::new();
         for (name, exchanges, rule) in catalogue() {
-            let findings = wire::check_all(&exchanges, Ruleset::Okta);
+            let findings = wire::check_all(&exchanges, Profile::Okta);
             assert!(!findings.is_empty(), "{name}: no finding");
             assert_eq!(
                 rules(&findings),
@@ -573,9 +574,12 @@ mod wire {
     fn every_wire_rule_can_fail() {
         let hit: BTreeSet<String> = catalogue()
             .iter()
-            .flat_map(|(_, e, _)| rules(&wire::check_all(e, Ruleset::Okta)))
+            .flat_map(|(_, e, _)| rules(&wire::check_all(e, Profile::Okta)))
             .collect();
-        let all: BTreeSet<String> = wire::ALL.iter().map(|r| r.okta.to_owned()).collect();
+        let all: BTreeSet<String> = wire::ALL
+            .iter()
+            .map(|r| zinc_harness::contract::RuleId::Okta(*r).to_string())
+            .collect();
         assert_eq!(hit, all);
     }
 
@@ -583,7 +587,7 @@ mod wire {
     fn the_zinc_profile_cites_zinc_rules() {
         let got: BTreeSet<String> = catalogue()
             .iter()
-            .flat_map(|(_, e, _)| rules(&wire::check_all(e, Ruleset::Zinc)))
+            .flat_map(|(_, e, _)| rules(&wire::check_all(e, Profile::Zinc)))
             .collect();
         let want: BTreeSet<String> = ["Z6", "Z21", "Z22", "Z23"].map(String::from).into();
         assert_eq!(got, want);
@@ -592,7 +596,7 @@ mod wire {
     #[test]
     fn a_checker_remembers_across_steps() {
         // The runner keeps one checker per scenario and feeds it step by step.
-        let mut c = WireChecker::new(Ruleset::Okta);
+        let mut c = WireChecker::new(Profile::Okta);
         let create = json!({"userName": "Bob@Example.com"});
         assert!(
             c.check(&ex(
@@ -654,7 +658,7 @@ mod wire {
                 )],
             ),
         ];
-        assert_eq!(wire::check_steps(&mut steps, Ruleset::Okta), 1);
+        assert_eq!(wire::check_steps(&mut steps, Profile::Okta), 1);
         let status: Vec<StepStatus> = steps.iter().map(|s| s.status).collect();
         assert_eq!(
             status,
@@ -668,7 +672,7 @@ mod wire {
 
     #[test]
     fn a_write_without_a_body_forgets_the_name_it_may_have_changed() {
-        let mut c = WireChecker::new(Ruleset::Okta);
+        let mut c = WireChecker::new(Profile::Okta);
         let create = json!({"userName": "Dan@Example.com"});
         assert!(
             c.check(&ex(

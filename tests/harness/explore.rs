@@ -45,7 +45,7 @@ async fn the_correct_mock_agrees_with_the_model() {
             .iter()
             .all(|s| s.status == ScenarioStatus::Passed)
     );
-    assert_eq!(out.exit_code(), 0);
+    assert_eq!(out.exit_code(), zinc_harness::contract::ExitCode::Success);
 }
 
 // Every rule of `Rule::SWITCHABLE` but Z6 (duplicate userNames): Okta looks a user up by
@@ -95,7 +95,7 @@ async fn a_switched_off_rule_is_found_and_shrunk(#[case] rule: Rule) {
         f.divergence.what,
         f.scenario
     );
-    assert_eq!(out.exit_code(), 1);
+    assert_eq!(out.exit_code(), zinc_harness::contract::ExitCode::Failures);
     assert!(
         scenario::parse("shrunk.yaml", &f.scenario).is_ok(),
         "{}",

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use zinc_harness::cli::exit_codes;
+use zinc_harness::contract::ExitCode;
 use zinc_harness::zinc::MockZinc;
 
 fn zinc_harness(args: &[&str]) -> Output {
@@ -78,7 +78,7 @@ fn a_passing_scenario_exits_0_and_a_failing_one_1() {
     let (stdout, _) = text(&out);
     assert_eq!(
         out.status.code(),
-        Some(i32::from(exit_codes::FAILURES)),
+        Some(i32::from(ExitCode::Failures)),
         "{stdout}"
     );
     assert!(stdout.contains("status: expected 200, got 201"), "{stdout}");
@@ -101,7 +101,7 @@ fn bad_input_exits_2_and_runs_nothing() {
     let (stdout, stderr) = text(&out);
     assert_eq!(
         out.status.code(),
-        Some(i32::from(exit_codes::BAD_INPUT)),
+        Some(i32::from(ExitCode::BadInput)),
         "{stderr}"
     );
     assert!(
@@ -111,17 +111,17 @@ fn bad_input_exits_2_and_runs_nothing() {
     assert!(stdout.is_empty(), "nothing ran: {stdout}");
 
     let out = zinc_harness(&["run", "no/such/file.yaml"]);
-    assert_eq!(out.status.code(), Some(i32::from(exit_codes::BAD_INPUT)));
+    assert_eq!(out.status.code(), Some(i32::from(ExitCode::BadInput)));
     let out = zinc_harness(&["run", "--jobs", "0"]);
-    assert_eq!(out.status.code(), Some(i32::from(exit_codes::BAD_INPUT)));
+    assert_eq!(out.status.code(), Some(i32::from(ExitCode::BadInput)));
     let out = zinc_harness(&["run", "--token", "t"]);
     assert_eq!(
         out.status.code(),
-        Some(i32::from(exit_codes::BAD_INPUT)),
+        Some(i32::from(ExitCode::BadInput)),
         "--token needs --target"
     );
     let out = zinc_harness(&["run", "--filter", "no scenario has this in its name"]);
-    assert_eq!(out.status.code(), Some(i32::from(exit_codes::BAD_INPUT)));
+    assert_eq!(out.status.code(), Some(i32::from(ExitCode::BadInput)));
 }
 
 #[test]
@@ -142,7 +142,7 @@ fn an_unreachable_target_exits_3_at_once() {
     let (stdout, stderr) = text(&out);
     assert_eq!(
         out.status.code(),
-        Some(i32::from(exit_codes::BROKEN_RUN)),
+        Some(i32::from(ExitCode::BrokenRun)),
         "{stdout}{stderr}"
     );
     assert!(stderr.contains("unreachable"), "{stderr}");
@@ -180,7 +180,7 @@ async fn a_refused_credential_exits_3_with_one_message() {
     let (stdout, stderr) = text(&out);
     assert_eq!(
         out.status.code(),
-        Some(i32::from(exit_codes::BROKEN_RUN)),
+        Some(i32::from(ExitCode::BrokenRun)),
         "{stdout}{stderr}"
     );
     assert!(
@@ -192,7 +192,7 @@ async fn a_refused_credential_exits_3_with_one_message() {
     // No token at all: the same stop, saying what is missing.
     let out = run(None).await.unwrap();
     let (_, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(i32::from(exit_codes::BROKEN_RUN)));
+    assert_eq!(out.status.code(), Some(i32::from(ExitCode::BrokenRun)));
     assert!(stderr.contains("no credential was given"), "{stderr}");
 }
 
@@ -339,7 +339,11 @@ async fn a_scenario_needing_other_mock_settings_is_skipped_on_a_live_target() {
         "{:?}",
         r.skip_reason
     );
-    assert_eq!(out.report.exit_code(), 0, "a skip never fails a run");
+    assert_eq!(
+        out.report.exit_code(),
+        ExitCode::Success,
+        "a skip never fails a run"
+    );
     assert_eq!(out.requests, 0);
     // The same scenario on the embedded mock runs and passes.
     let out = run::run_all(vec![s], &RunOptions::default(), None).await;
@@ -377,7 +381,7 @@ async fn the_run_deadline_stops_a_hanging_scenario_as_broken() {
         ScenarioStatus::Passed,
         "the other scenario is kept"
     );
-    assert_eq!(out.report.exit_code(), exit_codes::BROKEN_RUN);
+    assert_eq!(out.report.exit_code(), ExitCode::BrokenRun);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

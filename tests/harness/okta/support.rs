@@ -14,8 +14,7 @@ use zinc_harness::okta::{
 
 pub const TOKEN: &str = "tok-S3CRET-do-not-leak";
 pub const BASE: &str = "/scim/v2";
-pub const LIST_URN: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
-pub const ERROR_URN: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
+pub use zinc_harness::contract::urn::{ERROR as ERROR_URN, LIST_RESPONSE as LIST_URN};
 
 pub fn config(server: &MockServer, app: App) -> OktaConfig {
     let mut c = OktaConfig::new(

@@ -1,6 +1,6 @@
 //! Counts, exit codes and root causes.
 
-use zinc_harness::cli::exit_codes::{BROKEN_RUN, FAILURES, SUCCESS};
+use zinc_harness::contract::ExitCode;
 use zinc_harness::report::{Counts, ScenarioStatus};
 
 use super::fixtures::*;
@@ -24,16 +24,28 @@ fn counts_and_the_ci_line() {
 
 #[test]
 fn skips_never_change_the_exit_code() {
-    assert_eq!(report(vec![passed()]).exit_code(), SUCCESS);
-    assert_eq!(report(vec![passed(), skipped()]).exit_code(), SUCCESS);
-    assert_eq!(report(vec![skipped(), skipped()]).exit_code(), SUCCESS);
-    assert_eq!(report(vec![]).exit_code(), SUCCESS);
+    assert_eq!(report(vec![passed()]).exit_code(), ExitCode::Success);
+    assert_eq!(
+        report(vec![passed(), skipped()]).exit_code(),
+        ExitCode::Success
+    );
+    assert_eq!(
+        report(vec![skipped(), skipped()]).exit_code(),
+        ExitCode::Success
+    );
+    assert_eq!(report(vec![]).exit_code(), ExitCode::Success);
     assert_eq!(
         report(vec![passed(), failed(), skipped()]).exit_code(),
-        FAILURES
+        ExitCode::Failures
     );
-    assert_eq!(report(vec![failed(), broken()]).exit_code(), BROKEN_RUN);
-    assert_eq!(report(vec![broken(), skipped()]).exit_code(), BROKEN_RUN);
+    assert_eq!(
+        report(vec![failed(), broken()]).exit_code(),
+        ExitCode::BrokenRun
+    );
+    assert_eq!(
+        report(vec![broken(), skipped()]).exit_code(),
+        ExitCode::BrokenRun
+    );
 }
 
 #[test]
@@ -112,5 +124,5 @@ fn builders_and_the_derived_status() {
     let mut r = RunReport::new("embedded mock", "zinc", "oin");
     s.settle();
     r.scenarios.push(s);
-    assert_eq!(r.exit_code(), BROKEN_RUN);
+    assert_eq!(r.exit_code(), ExitCode::BrokenRun);
 }

@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
-use zinc_harness::cli::exit_codes;
 use zinc_harness::cli::list::{ListArgs, ListFormat, ProfileArg};
 use zinc_harness::cli::new::{NewArgs, create};
+use zinc_harness::contract::{ExitCode, Rule};
 use zinc_harness::scenario;
 
 fn temp_dir(name: &str) -> PathBuf {
@@ -53,10 +53,13 @@ fn the_schema_knows_every_step_kind_and_field() {
         serde_json::json!(scenario::SCIM_TYPES),
         "the editor offers the scimTypes check accepts"
     );
+    let ids: Vec<String> = zinc_harness::contract::all()
+        .map(|s| s.id.to_string())
+        .collect();
     assert_eq!(
-        scenario::RULES,
-        1..=25,
-        "rules pattern in file.rs says Z1–Z25"
+        schema["properties"]["rules"]["items"]["enum"],
+        serde_json::json!(ids),
+        "the editor offers the rule ids check accepts: the catalogue's"
     );
 }
 
@@ -89,7 +92,10 @@ fn new_writes_a_skeleton_that_passes_check() {
     );
     let s = scenario::load(&path).unwrap_or_else(|d| panic!("{d}"));
     assert_eq!(s.case.as_deref(), Some("T3"));
-    assert_eq!(s.rules, ["Z7", "Z10"]);
+    assert_eq!(
+        s.rules,
+        [Rule::Z7.into(), Rule::Z10.into()] as [zinc_harness::contract::RuleId; 2]
+    );
     assert_eq!(
         s.doc.as_deref(),
         Some("Can I update the email (userName) attribute for synced users?")
@@ -125,7 +131,7 @@ fn list_shows_case_title_rules_and_profiles() {
         ..ListArgs::default()
     };
     let (code, out) = zinc_harness::cli::list::run(&args(None, ListFormat::Json));
-    assert_eq!(code, exit_codes::SUCCESS, "{out}");
+    assert_eq!(code, ExitCode::Success, "{out}");
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(json["source"], "the given paths");
     let t3 = json["scenarios"]
@@ -155,7 +161,7 @@ fn list_shows_case_title_rules_and_profiles() {
     assert!(!okta_only.contains("t3-email-immutable"));
 
     let (code, pretty) = zinc_harness::cli::list::run(&args(None, ListFormat::Pretty));
-    assert_eq!(code, exit_codes::SUCCESS);
+    assert_eq!(code, ExitCode::Success);
     assert!(
         pretty.contains("T3") && pretty.contains("[rules: Z7, Z10] [profiles: zinc]"),
         "{pretty}"
@@ -167,7 +173,7 @@ fn list_shows_case_title_rules_and_profiles() {
         format: ListFormat::Pretty,
         ..ListArgs::default()
     });
-    assert_eq!(code, exit_codes::BAD_INPUT);
+    assert_eq!(code, ExitCode::BadInput);
     assert!(broken.contains("invalid: 2 error(s)"), "{broken}");
 }
 

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use zinc_harness::cli::check::{CheckArgs, run};
-use zinc_harness::cli::exit_codes;
+use zinc_harness::contract::ExitCode;
 use zinc_harness::scenario;
 
 fn relative(path: &Path) -> PathBuf {
@@ -30,7 +30,7 @@ fn every_broken_file_is_explained_and_exits_2() {
             quiet: true,
             ..CheckArgs::default()
         });
-        assert_eq!(code, exit_codes::BAD_INPUT, "{out}");
+        assert_eq!(code, ExitCode::BadInput, "{out}");
         insta::assert_snapshot!(out);
     });
     assert!(seen >= 30, "the corpus has at least 30 files, found {seen}");
@@ -47,7 +47,7 @@ fn the_binary_checks_the_whole_corpus_without_panicking() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(
         out.status.code(),
-        Some(i32::from(exit_codes::BAD_INPUT)),
+        Some(i32::from(ExitCode::BadInput)),
         "{stderr}"
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
@@ -114,7 +114,7 @@ fn generated_hostile_inputs_are_refused_with_an_error() {
             quiet: true,
             ..CheckArgs::default()
         });
-        assert_eq!(code, exit_codes::BAD_INPUT, "{name}");
+        assert_eq!(code, ExitCode::BadInput, "{name}");
         // Snapshot the first error (the 2000-step file has 2000 of them), without the temp dir.
         let shown = diags
             .iter()

@@ -1,5 +1,6 @@
 //! Valid files: what the runner gets.
 
+use zinc_harness::contract::Rule;
 use zinc_harness::scenario::{
     self, Action, App, ConsoleAction, ConsoleGroup, DeletedGroupPolicy, HttpMethod, Profile,
     Provisioning, RequestAuth, Scope, SupportAction,
@@ -31,7 +32,10 @@ fn every_builtin_scenario_is_valid_and_compiled_in() {
 fn the_t3_example_parses_into_resolved_steps() {
     let s = scenario::load("scenarios/troubleshooting/t3-email-immutable.yaml").unwrap();
     assert_eq!(s.case.as_deref(), Some("T3"));
-    assert_eq!(s.rules, ["Z7", "Z10"]);
+    assert_eq!(
+        s.rules,
+        [Rule::Z7.into(), Rule::Z10.into()] as [zinc_harness::contract::RuleId; 2]
+    );
     assert_eq!(s.profiles, [Profile::Zinc]);
     assert_eq!(s.okta.app, Some(App::Oin));
     assert_eq!(s.steps.len(), 8);

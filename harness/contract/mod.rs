@@ -1,0 +1,23 @@
+//! The contract: the words every part of the harness shares, defined once.
+//!
+//! A leaf module: it imports nothing from the other parts, and they all import from it.
+//!
+//! - [`rule`]: rule ids ([`RuleId`]: the Zinc rules [`Rule`] Z1–Z25 and the Okta wire rules
+//!   [`OktaRule`]), [`Severity`] and [`Evidence`];
+//! - [`catalogue`]: the one table of every rule with its title, hint, severity, evidence and
+//!   whether a test may switch it off ([`RuleSpec`], [`spec`], [`all`]);
+//! - [`profile`]: the conformance [`Profile`]s;
+//! - [`urn`]: the SCIM schema and message URNs;
+//! - [`exit`]: the process [`ExitCode`]s errors and outcomes map to.
+
+pub mod catalogue;
+pub mod doc;
+pub mod exit;
+pub mod profile;
+pub mod rule;
+pub mod urn;
+
+pub use catalogue::{RuleSpec, all, spec};
+pub use exit::ExitCode;
+pub use profile::Profile;
+pub use rule::{Evidence, OktaRule, Rule, RuleId, Severity};
