@@ -12,6 +12,7 @@ pub mod explore;
 pub mod list;
 pub mod manual;
 pub mod new;
+pub mod rules;
 pub mod run;
 pub mod scenarios;
 pub mod schema;
@@ -56,6 +57,8 @@ pub enum Command {
     List(list::ListArgs),
     /// Write a commented scenario skeleton under scenarios/.
     New(new::NewArgs),
+    /// List the rules reports cite (Z1…Z25, okta:…) with text, hint, severity and evidence.
+    Rules(rules::RulesArgs),
     /// Print the JSON Schema of the scenario format.
     Schema(schema::SchemaArgs),
     /// Provision a generated directory the way Okta would and measure the server.
@@ -95,6 +98,7 @@ pub fn main() -> std::process::ExitCode {
             Command::Check(args) => check::exec(args).await,
             Command::List(args) => list::exec(args).await,
             Command::New(args) => new::exec(args).await,
+            Command::Rules(args) => rules::exec(args),
             Command::Schema(args) => schema::exec(args).await,
             Command::Bench(args) => bench::exec(args).await,
             Command::Scenarios(args) => scenarios::exec(args).await,

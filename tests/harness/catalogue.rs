@@ -1,0 +1,51 @@
+//! The rule catalogue: what `zinc-harness rules` prints, and the generated `docs/rules.md`.
+
+use zinc_harness::cli::rules::{RulesArgs, RulesFormat, run};
+use zinc_harness::contract::{ExitCode, all};
+
+fn rules(ids: &[&str], format: RulesFormat) -> (ExitCode, String) {
+    run(&RulesArgs {
+        ids: ids.iter().map(|s| s.to_string()).collect(),
+        format,
+    })
+}
+
+#[test]
+fn the_committed_rules_doc_is_the_generated_one() {
+    let committed = std::fs::read_to_string("docs/rules.md").unwrap();
+    let (code, generated) = rules(&[], RulesFormat::Markdown);
+    assert_eq!(code, ExitCode::Success);
+    assert_eq!(
+        committed, generated,
+        "docs/rules.md is stale: run `cargo run -- rules --format markdown > docs/rules.md`"
+    );
+}
+
+#[test]
+fn rules_json_lists_every_rule_with_its_row() {
+    let (code, out) = rules(&[], RulesFormat::Json);
+    assert_eq!(code, ExitCode::Success);
+    let list: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(list.len(), all().count());
+    for (row, spec) in list.iter().zip(all()) {
+        assert_eq!(row["id"], spec.id.to_string());
+        assert_eq!(row["hint"], spec.hint);
+        assert_eq!(row["severity"], spec.severity.as_str());
+        assert!(!row["evidence"].as_array().unwrap().is_empty());
+    }
+    let ids: Vec<&str> = list.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"Z1") && ids.contains(&"Z25") && ids.contains(&"okta:filter"));
+}
+
+#[test]
+fn one_rule_is_looked_up_by_id_and_an_unknown_id_is_bad_input() {
+    let (code, out) = rules(&["Z16"], RulesFormat::Pretty);
+    assert_eq!(code, ExitCode::Success);
+    assert!(out.starts_with("Z16  Group writes"), "{out}");
+    assert!(out.contains("fix: support Okta's group writes"), "{out}");
+    assert_eq!(out.lines().filter(|l| !l.starts_with(' ')).count(), 1);
+
+    let (code, out) = rules(&["Z26"], RulesFormat::Pretty);
+    assert_eq!(code, ExitCode::BadInput);
+    assert!(out.contains("\"Z26\" is not a rule id"), "{out}");
+}
