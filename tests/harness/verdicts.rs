@@ -12,6 +12,7 @@ use std::path::Path;
 
 use rstest::rstest;
 use serde_json::Value;
+use zinc_harness::contract::ExitCode;
 use zinc_harness::okta::Body;
 use zinc_harness::report::{RunReport, ScenarioStatus};
 use zinc_harness::run::cleanup::RunId;
@@ -130,7 +131,7 @@ async fn the_default_zinc_run_against_a_correct_live_server_passes() {
         let out = run::run_all(all.clone(), &opts, None).await;
         assert_eq!(
             out.report.exit_code(),
-            0,
+            ExitCode::Success,
             "round {round}:\n{}",
             failures(&out.report)
         );
@@ -174,7 +175,7 @@ async fn a_legal_server_behaviour_passes_the_okta_profile(#[case] bug: Bug) {
         let out = run::run_all(okta.clone(), &opts, None).await;
         assert_eq!(
             out.report.exit_code(),
-            0,
+            ExitCode::Success,
             "{bug}, round {round}:\n{}",
             failures(&out.report)
         );
@@ -185,7 +186,12 @@ async fn a_legal_server_behaviour_passes_the_okta_profile(#[case] bug: Bug) {
         // count relative to them (Zinc's own list counters, which this server keeps too).
         let totals = scenario::load("scenarios/okta/list-counters-zinc.yaml").unwrap();
         let out = run::run_all(vec![totals], &live(&zinc, Profile::Zinc), None).await;
-        assert_eq!(out.report.exit_code(), 0, "{}", failures(&out.report));
+        assert_eq!(
+            out.report.exit_code(),
+            ExitCode::Success,
+            "{}",
+            failures(&out.report)
+        );
         let first = &out.report.scenarios[0].steps[0];
         assert!(
             first.label.starts_with("baseline: the server holds ")
@@ -215,7 +221,7 @@ async fn a_legal_member_representation_passes_the_okta_profile_embedded(#[case] 
     let out = run::run_all(load_dir("scenarios/okta"), &opts, None).await;
     assert_eq!(
         out.report.exit_code(),
-        0,
+        ExitCode::Success,
         "{bug}:\n{}",
         failures(&out.report)
     );
