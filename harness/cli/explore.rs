@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::contract::ExitCode;
 use super::run::{AppArg, AuthArg, Format, ProfileArg};
+use crate::contract::ExitCode;
 use crate::explore::{self, ExploreOptions};
 use crate::okta::{App, AuthMode};
 use crate::report::{json, junit, pretty};
