@@ -5,7 +5,7 @@
 //! (mock server) or a real server; transcript → [`report`]. [`scim`] is the wire model both
 //! ends share; [`contract`] holds the words every part shares (the rule catalogue, profiles, URNs,
 //! exit codes) and imports from none of them; [`cli`] is the thin command-line front end;
-//! [`bench`] measures throughput.
+//! [`bench`](mod@bench) measures throughput.
 
 pub mod bench;
 pub mod cli;

@@ -1,6 +1,6 @@
 //! The `zinc-harness` command line: a thin clap front end over the library.
 //! Each subcommand lives in its own file with its arguments and an `exec` that returns an
-//! [`ExitCode`](crate::contract::ExitCode).
+//! [`ExitCode`].
 
 use clap::{Parser, Subcommand};
 

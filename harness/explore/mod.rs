@@ -1,11 +1,11 @@
 //! `zinc-harness explore`: model-based testing of a SCIM server with Okta's own actions.
 //!
 //! Seeded random sequences of Okta actions ([`generate`]) run against the target; after the
-//! start and after every step the target's observable state is read ([`observe`]) and held
-//! against a reference ([`compare`]): in the zinc profile a fresh embedded mock Zinc that ran
+//! start and after every step the target's observable state is read (`observe`) and held
+//! against a reference (`compare`): in the zinc profile a fresh embedded mock Zinc that ran
 //! the same sequence (its `Directory` is the contract made executable), in the okta profile
-//! what the simulated Okta believes it pushed ([`okta_view`]). The first divergence is
-//! shrunk ([`shrink`]) to a few steps and written as a scenario file ([`emit`]) whose last
+//! what the simulated Okta believes it pushed (`okta_view`). The first divergence is
+//! shrunk ([`shrink`]) to a few steps and written as a scenario file (`emit`) whose last
 //! expectation fails on the target and holds on the reference; [`driver`] ties it together.
 
 pub(crate) mod compare;

@@ -15,7 +15,7 @@ pub const REDACTED: &str = "<redacted>";
 /// blank every matching letter); headers and `password` values are redacted by name anyway.
 pub const MIN_SECRET_LEN: usize = 4;
 /// Secrets at least this long are redacted wherever they appear; shorter ones only as a whole
-/// word, so a 4-letter token does not cut other words apart ("token" is no "<redacted>en").
+/// word, so a 4-letter token does not cut other words apart ("token" is no "`<redacted>`en").
 pub const ANYWHERE_SECRET_LEN: usize = 8;
 
 /// `text` with every occurrence of `secret` replaced by [`REDACTED`] (by the length rules

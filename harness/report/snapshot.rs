@@ -15,7 +15,7 @@
 //!   `authorization` with its scheme kept and the credential redacted; response:
 //!   `content-type`, `location`, `www-authenticate`, `retry-after`), names lower-cased.
 //!
-//! Bulk steps and long arrays are summarized so a snapshot shows its point ([`super::bulk`]).
+//! Bulk steps and long arrays are summarized so a snapshot shows its point (`super::bulk`).
 //!
 //! Ids of 8 characters or more are replaced wherever they occur (paths, bodies, `Location`,
 //! filters, error details); shorter ones (a third-party server's `42`) only as a whole value
@@ -142,7 +142,7 @@ pub struct Snapshot {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SnapshotStep {
     pub step: String,
-    /// For a step of many exchanges: what the omitted ones were (see [`super::bulk`]).
+    /// For a step of many exchanges: what the omitted ones were (see `super::bulk`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<Value>,
     #[serde(skip_serializing_if = "Vec::is_empty")]

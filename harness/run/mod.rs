@@ -23,7 +23,7 @@
 //! Many scenarios: [`run_all`] runs up to `jobs` at once (each has its own target, so they
 //! are independent), under one deadline for the whole run, and keeps the input order. On a
 //! live server, scenarios that count the whole directory run alone, after the others, and
-//! count relative to what the server held at their start ([`baseline`]).
+//! count relative to what the server held at their start (`baseline`).
 
 mod baseline;
 pub mod cleanup;

@@ -25,7 +25,7 @@
 //! How a file is read: serde-saphyr parses the text into a tree of positioned nodes (YAML
 //! syntax, duplicate keys, size and depth limits); our own deserializer walks that tree into
 //! the file types of [`file`] (types, unknown fields, step kinds), recording every error and
-//! carrying on; [`validate`] then resolves references (people, groups, rules, placeholders)
+//! carrying on; `validate` then resolves references (people, groups, rules, placeholders)
 //! and refuses expectations that can never hold.
 
 pub mod cases;
