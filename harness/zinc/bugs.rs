@@ -34,7 +34,21 @@ pub enum Bug {
     // -- Okta fidelity v2 (issue 12) --
 
     // -- Entra ID personality (issue 15) --
-
+    /// A PATCH `op` that is not lowercase (Entra's legacy `Replace`, `Add`, `Remove`) is
+    /// refused with 400 `invalidValue` (entra-client-reference.md row 8; I18).
+    CapitalisedOpRefused,
+    /// `active` sent as a string (`"False"`, `"True"`, Entra's legacy disable) is refused with
+    /// 400 `invalidValue` (row 10; I5, I6, I7).
+    StringActiveRefused,
+    /// `excludedAttributes=members` is ignored: group reads and lookups return `members`
+    /// (row 15, E1, E10).
+    MembersDespiteExcluded,
+    /// A user PATCH that changes nothing (Entra's periodic re-send of current values) is
+    /// refused with 400 "nothing to update" (row 12; I8, I9).
+    NoOpPatchRefused,
+    /// A `filter=externalId eq "…"` on Users is ignored: every user is returned (rows 6, 6a;
+    /// I1, I2).
+    ExternalIdFilterIgnored,
     // -- hardening and mock answers (issues 13, 17) --
 
     // -- exploration (issue 14) --

@@ -71,6 +71,10 @@ pub struct ListQuery {
     pub start_index: Option<i64>,
     /// Negative reads as 0; capped at [`MAX_COUNT`].
     pub count: Option<i64>,
+    /// `excludedAttributes` names `members`: group bodies leave them out (RFC 7644 §3.4.2.5;
+    /// Entra reads groups this way, entra-client-reference.md rows 15, 17). Other excluded
+    /// attributes are not honoured (ours: Zinc's resources are small).
+    pub exclude_members: bool,
 }
 
 impl ListQuery {
@@ -91,6 +95,10 @@ impl ListQuery {
                 q.start_index = Some(int(&value)?);
             } else if key.eq_ignore_ascii_case("count") {
                 q.count = Some(int(&value)?);
+            } else if key.eq_ignore_ascii_case("excludedAttributes") {
+                q.exclude_members = value
+                    .split(',')
+                    .any(|a| a.trim().eq_ignore_ascii_case("members"));
             }
         }
         Ok(q)
@@ -256,7 +264,7 @@ fn is_core_or_none(urn: &Option<String>, schema: &str) -> bool {
 }
 
 /// The mutable part of a user, as a request sets it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct UserWork {
     user_name: String,
     given: String,
@@ -279,6 +287,26 @@ impl UserWork {
             display_name: u.naive.as_ref().and_then(|n| n.display_name.clone()),
         }
     }
+}
+
+/// Entra's legacy PATCH writes `op` capitalised (`Replace`); [`Bug::CapitalisedOpRefused`]
+/// refuses that the way a strict server does.
+fn refuse_capitalised_ops(body: &Value) -> Result<(), ScimError> {
+    let ops = body
+        .get("Operations")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    for (i, op) in ops.iter().enumerate() {
+        if let Some(text) = op.get("op").and_then(Value::as_str)
+            && text != text.to_ascii_lowercase()
+        {
+            return Err(ScimError::invalid_value(format!(
+                "Operations[{i}].op {text:?}: must be \"add\", \"remove\" or \"replace\""
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Decoded POST/PUT User body.
@@ -618,6 +646,25 @@ impl Directory {
             .get_or_init(|| raw_json(&self.group_repr(state, id, g)))
     }
 
+    /// A group's body for a read that excluded `members` (not cached: Entra's reads only).
+    /// While [`Bug::MembersDespiteExcluded`] is on, the members stay in.
+    fn group_json_for(
+        &self,
+        state: &State,
+        id: &Uuid,
+        g: &GroupRec,
+        exclude_members: bool,
+    ) -> Json {
+        if !exclude_members || self.bug(Bug::MembersDespiteExcluded) {
+            return self.group_json(state, id, g).to_owned();
+        }
+        let mut v = serde_json::to_value(self.group_repr(state, id, g)).unwrap_or(Value::Null);
+        if let Some(obj) = v.as_object_mut() {
+            obj.remove("members");
+        }
+        raw_json(&v)
+    }
+
     fn user_repr(&self, id: &Uuid, u: &UserRec) -> scim::User {
         let naive = u.naive.as_deref();
         // Z8: displayName is derived from the name parts.
@@ -879,9 +926,15 @@ impl Directory {
                  `externalId eq \"…\"` or `id eq \"…\"`",
             )
         };
+        if Self::is_manager_check(filter) {
+            return Ok(Vec::new());
+        }
         let (attr, value) = filter.as_string_eq().ok_or_else(unsupported)?;
         if !is_core_or_none(&attr.urn, scim::USER_SCHEMA) {
             return Err(unsupported());
+        }
+        if attr.is("externalId") && self.bug(Bug::ExternalIdFilterIgnored) {
+            return Ok(state.user_order.iter().collect());
         }
         let mut ids: Vec<Uuid> = if attr.is("userName") {
             state.user_by_name.get(&fold(value)).to_vec()
@@ -898,6 +951,30 @@ impl Directory {
         };
         ids.sort_by_key(|id| state.users.get(id).map(|u| u.slot));
         Ok(ids)
+    }
+
+    /// Entra's reference check before a manager update, `id eq "…" and manager eq "…"`
+    /// (entra-client-reference.md row 13, E1): Zinc keeps no manager (Z9), so no user has
+    /// that manager and the answer is an empty list, not 400 (ours).
+    fn is_manager_check(filter: &Filter) -> bool {
+        let Filter::And(a, b) = filter else {
+            return false;
+        };
+        let is_eq = |f: &Filter, name: &str| {
+            f.as_string_eq()
+                .is_some_and(|(attr, _)| attr.is(name) && attr.sub.is_none())
+        };
+        let manager = |f: &Filter| {
+            f.as_string_eq().is_some_and(|(attr, _)| {
+                attr.is("manager")
+                    && (attr.urn.is_none()
+                        || attr
+                            .urn
+                            .as_deref()
+                            .is_some_and(|u| u.eq_ignore_ascii_case(scim::ENTERPRISE_USER_SCHEMA)))
+            })
+        };
+        (is_eq(a, "id") && manager(b)) || (manager(a) && is_eq(b, "id"))
     }
 
     /// Looks up a user for an update; while Z11 is off a removed user can be found too.
@@ -1056,6 +1133,9 @@ impl Directory {
 
     /// `PATCH /Users/{id}` (Z13).
     pub fn patch_user(&self, id: &str, body: &Value) -> Result<scim::User, ScimError> {
+        if self.bug(Bug::CapitalisedOpRefused) {
+            refuse_capitalised_ops(body)?;
+        }
         let patch = PatchOp::from_json(body)?;
         let mut state = self.state.write();
         let (uid, old, removed) = self.find_for_update(&state, id)?;
@@ -1078,6 +1158,11 @@ impl Directory {
                     }
                 }
             }
+        }
+        if self.bug(Bug::NoOpPatchRefused) && work == old {
+            return Err(ScimError::invalid_value(
+                "nothing to update: the PATCH changes no attribute",
+            ));
         }
         self.commit_user(&mut state, uid, &old, work, removed)
     }
@@ -1164,6 +1249,13 @@ impl Directory {
                 return Err(ScimError::invalid_value("active cannot be removed"));
             }
             let v = value.ok_or_else(|| ScimError::invalid_value("active needs a value"))?;
+            if self.bug(Bug::StringActiveRefused)
+                && let Value::String(s) = v
+            {
+                return Err(ScimError::invalid_value(format!(
+                    "active must be a boolean, got the string {s:?}"
+                )));
+            }
             work.active = parse_active(v)?;
         } else if is("displayName") {
             // Z8: displayName is derived; a sent one is ignored (stored while Z8 is off).
@@ -1176,8 +1268,13 @@ impl Directory {
             if !self.on(Rule::Z5) && path.filter.is_none() && attr.sub.is_none() {
                 work.emails = if remove { None } else { value.cloned() };
             }
-        } else if IGNORED_USER_ATTRS.iter().any(|a| is(a)) || READ_ONLY_ATTRS.iter().any(|a| is(a))
+        } else if IGNORED_USER_ATTRS.iter().any(|a| is(a))
+            || READ_ONLY_ATTRS.iter().any(|a| is(a))
+            || is("manager")
         {
+            // `manager` without its URN is how Entra's legacy PATCH names the enterprise
+            // extension's manager (entra-client-reference.md row 13): ignored like the
+            // extension (Z9, ours).
             // Z9 / Z12: accepted and ignored.
         } else {
             // Z13: unknown paths are refused.
@@ -1471,11 +1568,15 @@ impl Directory {
 
     /// `GET /Groups/{id}` (Z15: only linked synced groups).
     pub fn get_group(&self, id: &str) -> Result<Json, ScimError> {
+        self.get_group_with(id, &ListQuery::default())
+    }
+
+    /// `GET /Groups/{id}?excludedAttributes=members` and the like (only `excludedAttributes`
+    /// of `query` is read).
+    pub fn get_group_with(&self, id: &str, query: &ListQuery) -> Result<Json, ScimError> {
         let state = self.state.read();
         let gid = Self::scim_group(&state, id)?;
-        Ok(self
-            .group_json(&state, &gid, &state.groups[&gid])
-            .to_owned())
+        Ok(self.group_json_for(&state, &gid, &state.groups[&gid], query.exclude_members))
     }
 
     /// `GET /Groups` (Z15, Z22, Z23).
@@ -1496,7 +1597,8 @@ impl Directory {
             .ids
             .iter()
             .filter_map(|id| {
-                (state.groups.get(id)).map(|g| self.group_json(&state, id, g).to_owned())
+                (state.groups.get(id))
+                    .map(|g| self.group_json_for(&state, id, g, query.exclude_members))
             })
             .collect();
         Ok(ListResponse::new(
@@ -1553,6 +1655,9 @@ impl Directory {
 
     /// `PATCH /Groups/{id}` (Z16): answers 204, so nothing is returned.
     pub fn patch_group(&self, id: &str, body: &Value) -> Result<(), ScimError> {
+        if self.bug(Bug::CapitalisedOpRefused) {
+            refuse_capitalised_ops(body)?;
+        }
         let patch = PatchOp::from_json(body)?;
         let mut state = self.state.write();
         let gid = Self::scim_group(&state, id)?;

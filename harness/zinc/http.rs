@@ -551,8 +551,9 @@ async fn create_group(State(st): State<AppState>, headers: HeaderMap, body: Body
     created(result, |g| g.meta.as_ref().and_then(|m| m.location.clone()))
 }
 
-async fn get_group(State(st): State<AppState>, Id(id): Id) -> Response {
-    respond(StatusCode::OK, st.dir.get_group(&id))
+async fn get_group(State(st): State<AppState>, Id(id): Id, RawQuery(q): RawQuery) -> Response {
+    let result = ListQuery::from_query(q.as_deref()).and_then(|q| st.dir.get_group_with(&id, &q));
+    respond(StatusCode::OK, result)
 }
 
 async fn replace_group(
