@@ -33,6 +33,7 @@ pub struct ListArgs {
 pub enum ProfileArg {
     Zinc,
     Okta,
+    Entra,
 }
 
 impl From<ProfileArg> for Profile {
@@ -40,6 +41,7 @@ impl From<ProfileArg> for Profile {
         match p {
             ProfileArg::Zinc => Profile::Zinc,
             ProfileArg::Okta => Profile::Okta,
+            ProfileArg::Entra => Profile::Entra,
         }
     }
 }

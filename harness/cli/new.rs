@@ -127,6 +127,7 @@ fn skeleton(args: &NewArgs, schema_rel: &str) -> String {
     let profile = match args.profile {
         ProfileArg::Zinc => "zinc",
         ProfileArg::Okta => "okta",
+        ProfileArg::Entra => "entra",
     };
     let case_line = match &args.case {
         Some(c) => format!("case: {c}\n"),

@@ -28,12 +28,21 @@ pub enum ProfileArg {
     Zinc,
     /// Scenarios whose `profiles` include okta: what any SCIM server meant for Okta must do.
     Okta,
+    /// Scenarios whose `profiles` include entra: what any SCIM server meant for Microsoft
+    /// Entra ID must do.
+    Entra,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum AppArg {
+    /// Okta, an OIN catalog app.
     Oin,
+    /// Okta, an App Integration Wizard app.
     Aiw,
+    /// Microsoft Entra ID, the default `scim` job (legacy PATCH dialect).
+    Entra,
+    /// Microsoft Entra ID with the `aadOptscim062020` flag (RFC-style PATCH).
+    EntraCompliant,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -73,10 +82,12 @@ pub struct RunArgs {
     /// mock takes Bearer only).
     #[arg(long, value_enum, default_value = "bearer")]
     pub auth: AuthArg,
-    /// `zinc`: the scenarios of Zinc's contract; `okta`: the generic Okta-compatibility ones.
+    /// `zinc`: the scenarios of Zinc's contract; `okta`: the generic Okta-compatibility ones;
+    /// `entra`: the generic Microsoft Entra ID ones.
     #[arg(long, value_enum, default_value = "zinc")]
     pub profile: ProfileArg,
-    /// The Okta app personality, for scenarios that do not fix one.
+    /// The client personality (Okta's `oin`/`aiw`, Entra's `entra`/`entra-compliant`), for
+    /// scenarios that do not fix one.
     #[arg(long, value_enum, default_value = "oin")]
     pub app: AppArg,
     /// Report format.
@@ -284,10 +295,13 @@ fn options(args: &RunArgs) -> Result<RunOptions, String> {
         profile: match args.profile {
             ProfileArg::Zinc => Profile::Zinc,
             ProfileArg::Okta => Profile::Okta,
+            ProfileArg::Entra => Profile::Entra,
         },
         app: match args.app {
             AppArg::Oin => App::Oin,
             AppArg::Aiw => App::Aiw,
+            AppArg::Entra => App::Entra,
+            AppArg::EntraCompliant => App::EntraCompliant,
         },
         auth: match args.auth {
             AuthArg::Bearer => AuthMode::Bearer,

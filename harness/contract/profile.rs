@@ -24,6 +24,8 @@ pub enum Profile {
     Zinc,
     /// What any SCIM server meant for Okta must do (Okta's published checks).
     Okta,
+    /// What any SCIM server meant for Microsoft Entra ID must do (entra-client-reference.md).
+    Entra,
 }
 
 impl Profile {
@@ -32,6 +34,7 @@ impl Profile {
         match self {
             Profile::Zinc => "zinc",
             Profile::Okta => "okta",
+            Profile::Entra => "entra",
         }
     }
 }

@@ -9,11 +9,12 @@ use serde_json::{Map, Value, json};
 
 use super::client::OktaClient;
 use super::directory::{
-    GROUP_URN, ImportedUser, PersonProfile, ProfileChanges, USER_URN, member_value,
-    placeholder_password,
+    ImportedUser, PersonProfile, ProfileChanges, member_value, placeholder_password,
 };
-use super::http::{Parsed, Reply, encode, segment};
-use super::personality::{Attrs, GroupCall, GroupView, GroupWrite, Personality, UserWrite};
+use super::http::{Parsed, Reply, segment};
+use super::personality::{
+    Attrs, GroupCall, GroupView, GroupWrite, Membership, Personality, UserWrite,
+};
 use super::transcript::Exchange;
 use super::{ActionKind, ActionOutcome, ActionResult, AppGroup, OktaError};
 
@@ -21,6 +22,9 @@ use super::{ActionKind, ActionOutcome, ActionResult, AppGroup, OktaError};
 const PAGE: usize = 100;
 /// A bound on paging, so a server whose `totalResults` never ends cannot hold a run forever.
 const MAX_PAGES: usize = 10_000;
+
+/// Why a client that never reads the app's lists sends nothing for an import or a refresh.
+const NO_LISTS: &str = "this client does not read the app's users or groups (Microsoft Entra ID provisions one way only)";
 
 /// A request that did not give Okta what it needed.
 #[derive(Debug)]
@@ -49,6 +53,9 @@ struct Run<'c> {
     log: Vec<Exchange>,
     /// The exchange that decides the action's status (see `ActionOutcome::primary`).
     primary: Option<usize>,
+    /// The request in flight updates a reference (a manager): a failure is a "reference
+    /// failure" in Entra's counts.
+    reference: bool,
 }
 
 impl<'c> Run<'c> {
@@ -58,6 +65,7 @@ impl<'c> Run<'c> {
             action,
             log: Vec::new(),
             primary: None,
+            reference: false,
         }
     }
 
@@ -136,32 +144,41 @@ impl<'c> Run<'c> {
         }
     }
 
-    /// Okta's lookup before a create: `GET /{resource}?filter={attr} eq "{value}"`. The first
-    /// match's id, or `None` when nothing matches (Okta's docs also accept a 404 Error body
-    /// for "no match"). `what` names the resource in the error of a match without an id.
-    async fn find(
-        &mut self,
-        ctx: &str,
-        resource: &str,
-        attr: &str,
-        value: &str,
-        what: &str,
-    ) -> Step<Option<String>> {
-        let path = filter_path(resource, attr, value);
+    /// A lookup before a create (`path`: the personality's filter). The first match's id and
+    /// body, or `None` when nothing matches (Okta's docs also accept a 404 Error body for "no
+    /// match"). More than one match fails when the personality says so (Entra's
+    /// `DuplicateTargetEntries`). `what` names the resource in the error of a match without
+    /// an id.
+    async fn find(&mut self, ctx: &str, path: &str, what: &str) -> Step<Option<(String, Value)>> {
         let (status, body) = self
-            .call(ctx, Method::GET, &path, None, is_2xx_or_404)
+            .call(ctx, Method::GET, path, None, is_2xx_or_404)
             .await?;
         if status == 404 {
             return Ok(None);
         }
-        let found = list_of(ctx, status, body)?.1;
-        match found.first() {
-            None => Ok(None),
-            Some(hit) => id_of(Some(hit), status, || {
-                format!("{ctx}: the matching {what} has no id")
-            })
-            .map(Some),
+        let mut found = list_of(ctx, status, body)?.1;
+        if found.len() > 1 && self.personality().several_matches_fail() {
+            return Err(Fail {
+                status: Some(status),
+                message: format!(
+                    "{ctx}: DuplicateTargetEntries: the lookup found {} {what}s where at most one may match",
+                    found.len()
+                ),
+            });
         }
+        if self.personality().excludes_members()
+            && found.iter().any(|hit| hit.get("members").is_some())
+        {
+            return Err(members_despite_excluded(ctx, status));
+        }
+        if found.is_empty() {
+            return Ok(None);
+        }
+        let hit = found.swap_remove(0);
+        let id = id_of(Some(&hit), status, || {
+            format!("{ctx}: the matching {what} has no id")
+        })?;
+        Ok(Some((id, hit)))
     }
 
     /// The last exchange so far is the action's main one (follow-ups come after it).
@@ -175,7 +192,13 @@ impl<'c> Run<'c> {
         let last = self.log.len().checked_sub(1);
         let (ok, message, result, primary) = match result {
             Ok(r) => (true, None, r, self.primary.or(last)),
-            Err(f) => (false, Some(f.message), ActionResult::None, last),
+            Err(f) => {
+                let message = match self.failure_note(&f) {
+                    Some(note) => format!("{}. {note}", f.message),
+                    None => f.message,
+                };
+                (false, Some(message), ActionResult::None, last)
+            }
         };
         if let Some(m) = &message {
             tracing::info!(action = %self.action, message = %m, "Okta action failed");
@@ -198,8 +221,39 @@ impl<'c> Run<'c> {
     }
 
     /// What this client's kind of app integration sends (the `Personality` seam).
-    fn personality(&self) -> &'static dyn Personality {
-        self.client.inner.app.personality()
+    fn personality(&self) -> &'c dyn Personality {
+        &*self.client.inner.personality
+    }
+
+    /// What the personality says the IdP would do about the failure `f` of this action.
+    fn failure_note(&self, f: &Fail) -> Option<String> {
+        let by_id = self.log.last().is_some_and(|e| names_an_id(&e.path));
+        let reference = matches!(
+            self.action,
+            ActionKind::AddMembers | ActionKind::RemoveMembers
+        ) || self.reference;
+        self.personality().failure_note(f.status, by_id, reference)
+    }
+}
+
+/// `/Users/{id}` or `/Groups/{id}` (with or without a query).
+fn names_an_id(path: &str) -> bool {
+    let path = path.split('?').next().unwrap_or(path);
+    let mut segments = path.trim_end_matches('/').rsplit('/');
+    segments.next().is_some_and(|s| !s.is_empty())
+        && segments
+            .next()
+            .is_some_and(|p| p.eq_ignore_ascii_case("Users") || p.eq_ignore_ascii_case("Groups"))
+}
+
+/// A group lookup or read that asked for no `members` and got them (Entra counts this as an
+/// error, entra-client-reference.md row 15).
+fn members_despite_excluded(ctx: &str, status: u16) -> Fail {
+    Fail {
+        status: Some(status),
+        message: format!(
+            "{ctx}: the answer carries members although the request excluded them (excludedAttributes=members)"
+        ),
     }
 }
 
@@ -271,32 +325,6 @@ fn user_path(id: &str) -> String {
 
 fn group_path(id: &str) -> String {
     format!("/Groups/{}", segment(id))
-}
-
-fn filter_path(resource: &str, attr: &str, value: &str) -> String {
-    // Okta escapes nothing inside the quoted value but encodes the whole filter.
-    let filter = format!("{attr} eq \"{value}\"");
-    format!(
-        "/{resource}?filter={}&startIndex=1&count={PAGE}",
-        encode(&filter)
-    )
-}
-
-/// The body Okta POSTs to create a user (reference §3.2): mapped attributes with a value,
-/// `externalId` = the Okta id, `groups: []`, a placeholder `password`, `active: true`.
-fn create_body(profile: &PersonProfile, okta_id: &str, password: &str) -> Value {
-    let mut body = Map::new();
-    body.insert("schemas".into(), json!([USER_URN]));
-    for (attr, value) in profile.attributes() {
-        if value.is_some() {
-            attr.set(&mut body, value.as_deref());
-        }
-    }
-    body.insert("externalId".into(), json!(okta_id));
-    body.insert("groups".into(), json!([]));
-    body.insert("password".into(), json!(password));
-    body.insert("active".into(), json!(true));
-    Value::Object(body)
 }
 
 /// The PUT body: the GET body with Okta's attributes written over it. With `since`, only
@@ -385,6 +413,7 @@ struct UserSnap {
     pushed: Option<PersonProfile>,
     app_active: bool,
     creates: u32,
+    pushed_manager: Option<String>,
 }
 
 /// What one action needs of a pushed group.
@@ -424,6 +453,7 @@ impl OktaClient {
             pushed: p.pushed.clone(),
             app_active: p.app_active,
             creates: p.creates,
+            pushed_manager: p.pushed_manager.clone(),
         })
     }
 
@@ -464,17 +494,36 @@ impl OktaClient {
     /// `GET /Groups?startIndex=1&count=100`. Passes when each answers 200 with a ListResponse.
     pub async fn test_credentials(&self) -> ActionOutcome {
         let mut run = Run::new(self, ActionKind::TestCredentials);
-        let mut paths = vec![("/Users?startIndex=1&count=2".to_owned(), "users")];
-        if self.inner.push_groups {
-            paths.push((format!("/Groups?startIndex=1&count={PAGE}"), "groups"));
-        }
+        let n = self
+            .inner
+            .probes
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let probe = super::entra::probe_guid(n + 1);
+        let probes = run
+            .personality()
+            .test_connection(self.inner.push_groups, &probe);
         let mut result = Ok(ActionResult::None);
-        for (path, what) in paths {
-            let ctx = format!("Error while testing the connection (listing {what})");
-            let step = run.call(&ctx, Method::GET, &path, None, is_200).await;
-            if let Err(f) = step.and_then(|(status, body)| list_of(&ctx, status, body)) {
-                result = Err(f);
-                break;
+        for p in probes {
+            let ctx = format!("Error while testing the connection (listing {})", p.what);
+            let step = run.call(&ctx, Method::GET, &p.path, None, is_200).await;
+            match step.and_then(|(status, body)| list_of(&ctx, status, body).map(|l| (status, l))) {
+                Ok((status, (total, found)))
+                    if p.must_be_empty && (total > 0 || !found.is_empty()) =>
+                {
+                    result = Err(Fail {
+                        status: Some(status),
+                        message: format!(
+                            "{ctx}: the filter on a random GUID must find nothing, but {} resources came back (totalResults {total})",
+                            found.len()
+                        ),
+                    });
+                    break;
+                }
+                Ok(_) => {}
+                Err(f) => {
+                    result = Err(f);
+                    break;
+                }
             }
         }
         run.done(result)
@@ -500,13 +549,13 @@ impl OktaClient {
         let snap = self.user_snap(key, |_| {})?;
         let user_name = snap.profile.user_name().to_owned();
         let ctx = format!("Error while verifying if user {user_name} exists");
-        match run
-            .find(&ctx, "Users", "userName", &user_name, "user")
-            .await?
-        {
-            None => self.create_user(run, key, &snap).await,
-            Some(id) => self.link_user(run, key, &snap, id).await,
+        let external_id = run.personality().user_external_id(key, &snap.okta_id);
+        for path in run.personality().user_lookups(&snap.profile, &external_id) {
+            if let Some((id, hit)) = run.find(&ctx, &path, "user").await? {
+                return self.link_user(run, key, &snap, id, &hit).await;
+            }
         }
+        self.create_user(run, key, &snap, &external_id).await
     }
 
     async fn create_user(
@@ -514,12 +563,17 @@ impl OktaClient {
         run: &mut Run<'_>,
         key: &str,
         snap: &UserSnap,
+        external_id: &str,
     ) -> Step<ActionResult> {
         let user_name = snap.profile.user_name();
         let password = placeholder_password(&snap.okta_id, snap.creates + 1);
-        self.inner.sender.add_secret(password.clone());
+        if run.personality().sends_password() {
+            self.inner.sender.add_secret(password.clone());
+        }
         self.with_person(key, |p| p.creates += 1);
-        let body = create_body(&snap.profile, &snap.okta_id, &password);
+        let body = run
+            .personality()
+            .create_user_body(&snap.profile, external_id, &password);
         let ctx = format!("Error while creating user {user_name}");
         let (status, got) = run
             .call(&ctx, Method::POST, "/Users", Some(&body), is_2xx)
@@ -551,16 +605,19 @@ impl OktaClient {
         key: &str,
         snap: &UserSnap,
         id: String,
+        hit: &Value,
     ) -> Step<ActionResult> {
         let user_name = snap.profile.user_name().to_owned();
         // Okta stores the server id as soon as it has found the user.
         self.with_person(key, |p| p.server_id = Some(id.clone()));
         let ctx = format!("Error while activating user {user_name}");
-        let write = run.personality().link_user();
+        let link = run.personality().link_user(hit, &snap.profile);
         // A link that wrote the profile is Okta's last push of it; one that did not leaves
         // the next profile push to write every attribute.
-        let pushed = matches!(write, UserWrite::GetPut { .. }).then(|| snap.profile.clone());
-        self.user_write(run, &ctx, &id, snap, write).await?;
+        let pushed = link.writes_profile.then(|| snap.profile.clone());
+        if let Some(write) = link.write {
+            self.user_write(run, &ctx, &id, snap, write).await?;
+        }
         self.with_person(key, |p| {
             p.app_active = true;
             p.pushed = pushed;
@@ -591,6 +648,10 @@ impl OktaClient {
                 self.get_put_user(run, id, &snap.profile, since, active)
                     .await
             }
+            UserWrite::Delete => run
+                .call(ctx, Method::DELETE, &user_path(id), None, is_2xx)
+                .await
+                .map(|_| ()),
         }
     }
 
@@ -643,13 +704,85 @@ impl OktaClient {
             )));
         };
         let ctx = format!("Error while updating user {}", snap.profile.user_name());
-        let write = run.personality().update_user();
-        let r = self.user_write(&mut run, &ctx, &id, &snap, write).await;
+        let write = run
+            .personality()
+            .update_user(snap.pushed.as_ref(), &snap.profile);
+        let r = match write {
+            Some(write) => self.user_write(&mut run, &ctx, &id, &snap, write).await,
+            None => Ok(()),
+        };
         if r.is_ok() {
             let profile = snap.profile.clone();
             self.with_person(key, |p| p.pushed = Some(profile));
         }
+        let r = match r {
+            Ok(()) => self.manager_update(&mut run, key, &id, &snap).await,
+            Err(f) => Err(f),
+        };
+        if run.log.is_empty() {
+            return Ok(run.nothing_sent(format!(
+                "no mapped attribute of {key} changed: nothing to send"
+            )));
+        }
         Ok(run.done(r.map(|()| existing_user(id))))
+    }
+
+    /// A manager change after a profile push (Entra maps the manager; Okta sends nothing):
+    /// the check that it is already so, then the PATCH. An unprovisioned manager cannot be
+    /// referenced yet: nothing is sent for it.
+    async fn manager_update(
+        &self,
+        run: &mut Run<'_>,
+        key: &str,
+        id: &str,
+        snap: &UserSnap,
+    ) -> Step<()> {
+        let wanted_key = snap.profile.manager.clone();
+        let pushed_key = snap.pushed_manager.clone();
+        if wanted_key == pushed_key {
+            return Ok(());
+        }
+        let (current, wanted) = {
+            let dir = self.inner.dir.lock();
+            let sid = |k: &Option<String>| {
+                k.as_ref()
+                    .and_then(|k| dir.people.get(k))
+                    .and_then(|p| p.server_id.clone())
+            };
+            (sid(&pushed_key), sid(&wanted_key))
+        };
+        if wanted_key.is_some() && wanted.is_none() {
+            return Ok(());
+        }
+        let Some(write) =
+            run.personality()
+                .manager_change(id, current.as_deref(), wanted.as_deref())
+        else {
+            return Ok(());
+        };
+        let user_name = snap.profile.user_name();
+        run.reference = true;
+        if let Some(check) = &write.check {
+            let ctx = format!("Error while reading the manager of user {user_name}");
+            let (status, body) = run.call(&ctx, Method::GET, check, None, is_200).await?;
+            if !list_of(&ctx, status, body)?.1.is_empty() {
+                self.with_person(key, |p| p.pushed_manager = wanted_key.clone());
+                run.reference = false;
+                return Ok(());
+            }
+        }
+        let ctx = format!("Error while updating the manager of user {user_name}");
+        run.call(
+            &ctx,
+            Method::PATCH,
+            &user_path(id),
+            Some(&write.patch),
+            is_2xx,
+        )
+        .await?;
+        run.reference = false;
+        self.with_person(key, |p| p.pushed_manager = wanted_key);
+        Ok(())
     }
 
     /// Deactivates the Okta user (which also removes the app assignment, as in Okta) and
@@ -681,10 +814,21 @@ impl OktaClient {
             return Ok(run.nothing_sent(format!("{key} has no active app user to deprovision")));
         };
         let ctx = format!("Error while deactivating user {}", snap.profile.user_name());
-        let write = run.personality().deprovision();
+        let write = run
+            .personality()
+            .deprovision(action == ActionKind::UnassignUser);
+        let deleted = write == UserWrite::Delete;
         let r = self.user_write(&mut run, &ctx, &id, &snap, write).await;
         if r.is_ok() {
-            self.with_person(key, |p| p.app_active = false);
+            self.with_person(key, |p| {
+                p.app_active = false;
+                if deleted {
+                    // A deleted user is gone: a later assignment creates it again.
+                    p.server_id = None;
+                    p.pushed = None;
+                    p.pushed_manager = None;
+                }
+            });
         }
         Ok(run.done(r.map(|()| existing_user(id))))
     }
@@ -719,7 +863,7 @@ impl OktaClient {
                     // The server lost the user: Okta's recovery is a fresh lookup + create.
                     Err(Fail {
                         status: Some(404), ..
-                    }) => {
+                    }) if run.personality().recreates_on_404() => {
                         self.with_person(key, |p| p.app_active = false);
                         self.provision(&mut run, key).await
                     }
@@ -757,8 +901,8 @@ impl OktaClient {
         };
         for (group, member) in groups {
             let snap = self.group_snap(&group, |_| {})?;
-            let ops = vec![json!({"op": "add", "path": "members", "value": [member]})];
-            self.membership_change(run, &snap, ops).await?;
+            self.membership_change(run, &snap, Membership::Add(vec![member]))
+                .await?;
         }
         Ok(result)
     }
@@ -772,10 +916,10 @@ impl OktaClient {
         &self,
         run: &mut Run<'_>,
         g: &GroupSnap,
-        ops: Vec<Value>,
+        change: Membership,
     ) -> Step<()> {
         let id = g.server_id.as_deref().unwrap_or_default();
-        let writes = run.personality().membership_change(&g.view(id), ops);
+        let writes = run.personality().membership_change(&g.view(id), change);
         self.group_writes(run, id, g, writes).await
     }
 
@@ -805,6 +949,15 @@ impl OktaClient {
                     }
                 }
                 GroupWrite::GetPut => self.get_put_group(run, id, g).await?,
+                GroupWrite::Read { query } => {
+                    let ctx = format!("Error while reading group {}", g.name);
+                    let path = format!("{}{query}", group_path(id));
+                    let (status, got) = run.call(&ctx, Method::GET, &path, None, is_200).await?;
+                    let excluded = query.contains("excludedAttributes=members");
+                    if excluded && got.as_ref().is_some_and(|v| v.get("members").is_some()) {
+                        return Err(members_despite_excluded(&ctx, status));
+                    }
+                }
             }
         }
         Ok(())
@@ -845,10 +998,9 @@ impl OktaClient {
         let mut run = Run::new(self, ActionKind::PushGroup);
         let r = async {
             let ctx = format!("Error while verifying if group {} exists", g.name);
-            let found = run
-                .find(&ctx, "Groups", "displayName", &g.name, "group")
-                .await?;
-            if let Some(id) = found {
+            let lookup = run.personality().group_lookup(&g.name);
+            let found = run.find(&ctx, &lookup, "group").await?;
+            if let Some((id, _)) = found {
                 self.set_pushed_group(key, Some(id.clone()));
                 g.server_id = Some(id.clone());
                 let writes = run.personality().link_group(&g.view(&id));
@@ -856,7 +1008,10 @@ impl OktaClient {
                 return Ok(existing_group(id));
             }
             let ctx = format!("Error while creating group {}", g.name);
-            let body = json!({"schemas": [GROUP_URN], "displayName": g.name, "members": g.members});
+            let external_id = run.personality().group_external_id(key);
+            let body =
+                run.personality()
+                    .create_group_body(&g.name, external_id.as_deref(), &g.members);
             let (status, got) = run
                 .call(&ctx, Method::POST, "/Groups", Some(&body), is_2xx)
                 .await?;
@@ -904,8 +1059,9 @@ impl OktaClient {
         if added.is_empty() {
             return Ok(run.nothing_sent("no new member is an assigned, provisioned user"));
         }
-        let ops = vec![json!({"op": "add", "path": "members", "value": added})];
-        let r = self.membership_change(&mut run, &g, ops).await;
+        let r = self
+            .membership_change(&mut run, &g, Membership::Add(added))
+            .await;
         Ok(run.done(r.map(|()| existing_group(id))))
     }
 
@@ -936,11 +1092,9 @@ impl OktaClient {
         if removed.is_empty() {
             return Ok(run.nothing_sent("no removed member was provisioned"));
         }
-        let ops = removed
-            .iter()
-            .map(|sid| json!({"op": "remove", "path": format!("members[value eq \"{sid}\"]")}))
-            .collect();
-        let r = self.membership_change(&mut run, &g, ops).await;
+        let r = self
+            .membership_change(&mut run, &g, Membership::Remove(removed))
+            .await;
         Ok(run.done(r.map(|()| existing_group(id))))
     }
 
@@ -1037,6 +1191,9 @@ impl OktaClient {
     /// "Refresh App Groups": pages through `GET /Groups`; the list becomes Okta's cache.
     pub async fn refresh_app_groups(&self) -> ActionOutcome {
         let mut run = Run::new(self, ActionKind::RefreshAppGroups);
+        if !run.personality().reads_app_lists() {
+            return run.nothing_sent(NO_LISTS);
+        }
         let r = self
             .list_all(
                 &mut run,
@@ -1059,6 +1216,9 @@ impl OktaClient {
     /// nothing to the app and changes nothing in Okta's directory.
     pub async fn import_users(&self) -> ActionOutcome {
         let mut run = Run::new(self, ActionKind::ImportUsers);
+        if !run.personality().reads_app_lists() {
+            return run.nothing_sent(NO_LISTS);
+        }
         let r = self
             .list_all(&mut run, "Users", "Error while importing users", |u| {
                 let inactive = matches!(u.get("active"), Some(Value::Bool(false)))

@@ -3,19 +3,23 @@
 
 use serde_json::Value;
 
-use super::personality::{Attrs, GroupView, GroupWrite, Personality, UserWrite};
+use super::directory::PersonProfile;
+use super::personality::{Attrs, GroupView, GroupWrite, Link, Membership, Personality, UserWrite};
 
 pub(crate) struct Aiw;
 
 impl Personality for Aiw {
-    fn link_user(&self) -> UserWrite {
-        UserWrite::GetPut {
-            attrs: Attrs::Every,
-            active: Some(true),
+    fn link_user(&self, _hit: &Value, _profile: &PersonProfile) -> Link {
+        Link {
+            write: Some(UserWrite::GetPut {
+                attrs: Attrs::Every,
+                active: Some(true),
+            }),
+            writes_profile: true,
         }
     }
 
-    fn deprovision(&self) -> UserWrite {
+    fn deprovision(&self, _unassign: bool) -> UserWrite {
         // The whole resource with only `active` changed: pending profile edits wait for the
         // next profile push, so they cannot block a deprovision.
         UserWrite::GetPut {
@@ -29,7 +33,7 @@ impl Personality for Aiw {
         None
     }
 
-    fn membership_change(&self, _group: &GroupView<'_>, _ops: Vec<Value>) -> Vec<GroupWrite> {
+    fn membership_change(&self, _group: &GroupView<'_>, _change: Membership) -> Vec<GroupWrite> {
         vec![GroupWrite::GetPut]
     }
 

@@ -12,6 +12,7 @@ use super::directory::{
     okta_user_id_in,
 };
 use super::http::Sender;
+use super::personality::Personality;
 
 /// The simulated Okta app integration. Cheap to clone (clones share state); every action
 /// takes `&self`, so many can run at once. State sits behind a lock that is never held
@@ -24,6 +25,10 @@ pub struct OktaClient {
 pub(crate) struct Inner {
     pub sender: Sender,
     pub app: App,
+    /// What this kind of client sends (the `Personality` seam), made from the config.
+    pub personality: Box<dyn Personality>,
+    /// Test Connection probes so far (each filters by a fresh GUID).
+    pub probes: std::sync::atomic::AtomicU32,
     pub push_groups: bool,
     pub base_url: String,
     /// See [`OktaConfig::id_seed`].
@@ -42,12 +47,18 @@ impl std::fmt::Debug for OktaClient {
 }
 
 impl OktaClient {
-    pub fn new(config: OktaConfig) -> Result<OktaClient, OktaError> {
-        let sender = Sender::new(&config)?;
+    pub fn new(mut config: OktaConfig) -> Result<OktaClient, OktaError> {
+        let personality = config.app.personality(&config);
+        if !personality.retries_429() {
+            config.retry.max_tries = 1;
+        }
+        let sender = Sender::new(&config, personality.headers())?;
         Ok(OktaClient {
             inner: Arc::new(Inner {
                 sender,
                 app: config.app,
+                personality,
+                probes: std::sync::atomic::AtomicU32::new(0),
                 push_groups: config.push_groups,
                 base_url: config.base_url.trim_end_matches('/').to_owned(),
                 id_seed: config.id_seed.clone(),
@@ -103,6 +114,7 @@ impl OktaClient {
                 app_active: false,
                 pushed: None,
                 creates: 0,
+                pushed_manager: None,
             },
         );
         Ok(okta_id)

@@ -9,6 +9,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::OktaError;
+use super::entra::{MatchAttr, UnassignMode};
 
 /// Okta gives up on a request when nothing arrives within 60 s (okta-client-reference.md §2).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -40,6 +41,8 @@ pub struct OktaConfig {
     /// that no two runs or scenarios send the same id, and a rerun with the same run id sends
     /// the same ones. Empty (the default): derived from the key alone.
     pub id_seed: String,
+    /// What only the Entra personalities read (matching precedence, unassign, on-demand).
+    pub entra: EntraSettings,
 }
 
 impl OktaConfig {
@@ -57,6 +60,7 @@ impl OktaConfig {
             recording: Recording::Full,
             accept_invalid_certs: false,
             id_seed: String::new(),
+            entra: EntraSettings::default(),
         }
     }
 }
@@ -221,15 +225,28 @@ impl fmt::Display for AuthMode {
     }
 }
 
-/// Which kind of Okta app integration (okta-client.md, "Personalities").
+/// Which client personality: a kind of Okta app integration (okta-client.md,
+/// "Personalities"), or Microsoft Entra ID's provisioning service
+/// (entra-client-reference.md) in one of its two PATCH dialects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum App {
     /// OIN catalog template: PATCH for (de)activation and group changes.
     #[default]
     Oin,
     /// App Integration Wizard: every change is GET + PUT of the whole resource.
     Aiw,
+    /// Entra ID's default non-gallery `scim` job: the legacy PATCH dialect.
+    Entra,
+    /// Entra ID with the `aadOptscim062020` flag: RFC-compliant PATCH.
+    EntraCompliant,
+}
+
+impl App {
+    /// Whether this is one of Entra's personalities.
+    pub fn is_entra(self) -> bool {
+        matches!(self, App::Entra | App::EntraCompliant)
+    }
 }
 
 impl FromStr for App {
@@ -238,10 +255,12 @@ impl FromStr for App {
         match s.trim().to_ascii_lowercase().as_str() {
             "oin" => Ok(App::Oin),
             "aiw" => Ok(App::Aiw),
+            "entra" => Ok(App::Entra),
+            "entra-compliant" => Ok(App::EntraCompliant),
             _ => Err(OktaError::Parse {
                 what: "app",
                 value: s.to_owned(),
-                expected: "oin or aiw",
+                expected: "oin, aiw, entra or entra-compliant",
             }),
         }
     }
@@ -252,7 +271,30 @@ impl fmt::Display for App {
         f.write_str(match self {
             App::Oin => "oin",
             App::Aiw => "aiw",
+            App::Entra => "entra",
+            App::EntraCompliant => "entra-compliant",
         })
+    }
+}
+
+/// The settings only Entra's personalities read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntraSettings {
+    /// The matching attributes in precedence order (E7); default `[userName]`.
+    pub matching: Vec<MatchAttr>,
+    /// What unassigning sends (the sources conflict; default disable).
+    pub unassign: UnassignMode,
+    /// On-demand provisioning (E6): always the legacy dialect, a group of at most 5 members.
+    pub on_demand: bool,
+}
+
+impl Default for EntraSettings {
+    fn default() -> Self {
+        EntraSettings {
+            matching: vec![MatchAttr::UserName],
+            unassign: UnassignMode::Disable,
+            on_demand: false,
+        }
     }
 }
 

@@ -28,6 +28,9 @@ pub struct PersonProfile {
     pub locale: Option<String>,
     /// Sent in the enterprise extension.
     pub department: Option<String>,
+    /// The key of the person's manager. Only Entra maps it (the enterprise `manager`,
+    /// entra-client-reference.md row 13); Okta's personalities send nothing for it.
+    pub manager: Option<String>,
 }
 
 impl PersonProfile {
@@ -77,6 +80,7 @@ impl PersonProfile {
         opt(&changes.title, &mut self.title);
         opt(&changes.locale, &mut self.locale);
         opt(&changes.department, &mut self.department);
+        opt(&changes.manager, &mut self.manager);
     }
 
     /// The mapped app attributes and their values, as SCIM paths. Empty values are `None`:
@@ -108,6 +112,8 @@ pub struct ProfileChanges {
     pub title: Option<String>,
     pub locale: Option<String>,
     pub department: Option<String>,
+    /// A person key; `""` removes the manager.
+    pub manager: Option<String>,
 }
 
 /// One mapped app attribute.
@@ -209,6 +215,8 @@ pub struct Person {
     pub pushed: Option<PersonProfile>,
     /// How many times Okta created this user (feeds the placeholder password).
     pub creates: u32,
+    /// The manager (person key) the client last sent, for clients that map one (Entra).
+    pub pushed_manager: Option<String>,
 }
 
 impl Person {

@@ -24,6 +24,13 @@ pub const ACCEPT: &str = "application/scim+json";
 pub const ACCEPT_CHARSET: &str = "utf-8";
 pub const ACCEPT_ENCODING: &str = "gzip,deflate";
 pub const CONTENT_TYPE: &str = "application/scim+json; charset=utf-8";
+/// Okta's fixed headers in order (`Content-Type` and `Authorization` follow them).
+pub(crate) const OKTA_HEADERS: &[(&str, &str)] = &[
+    ("User-Agent", USER_AGENT),
+    ("Accept", ACCEPT),
+    ("Accept-Charset", ACCEPT_CHARSET),
+    ("Accept-Encoding", ACCEPT_ENCODING),
+];
 
 /// Longest text body kept in a transcript.
 const MAX_TEXT: usize = 4096;
@@ -63,10 +70,18 @@ pub(crate) struct Sender {
     retry: RetryPolicy,
     limit: Option<Arc<Semaphore>>,
     recording: Recording,
+    /// The client's fixed headers (its personality's), and a body's `Content-Type`.
+    headers: &'static [(&'static str, &'static str)],
+    content_type: &'static str,
 }
 
 impl Sender {
-    pub fn new(config: &OktaConfig) -> Result<Sender, OktaError> {
+    /// A sender for `config` with the personality's `headers` (and `content_type` for a
+    /// request with a body).
+    pub fn new(
+        config: &OktaConfig,
+        (headers, content_type): (&'static [(&'static str, &'static str)], &'static str),
+    ) -> Result<Sender, OktaError> {
         let base = config.base_url.trim_end_matches('/').to_owned();
         let parsed = url::Url::parse(&base).map_err(|e| OktaError::BaseUrl {
             url: base.clone(),
@@ -109,6 +124,8 @@ impl Sender {
                 .concurrency
                 .map(|n| Arc::new(Semaphore::new(n.max(1)))),
             recording: config.recording,
+            headers,
+            content_type,
         })
     }
 
@@ -183,14 +200,13 @@ impl Sender {
             let auth = self.auth.read();
             (auth.header_value(), auth.redacted_header())
         };
-        let mut headers: Vec<(String, String)> = vec![
-            ("User-Agent".into(), USER_AGENT.into()),
-            ("Accept".into(), ACCEPT.into()),
-            ("Accept-Charset".into(), ACCEPT_CHARSET.into()),
-            ("Accept-Encoding".into(), ACCEPT_ENCODING.into()),
-        ];
+        let mut headers: Vec<(String, String)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
         if body.is_some() {
-            headers.push(("Content-Type".into(), CONTENT_TYPE.into()));
+            headers.push(("Content-Type".into(), self.content_type.into()));
         }
         let mut builder = self
             .http

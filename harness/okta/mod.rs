@@ -69,6 +69,7 @@ mod aiw;
 mod client;
 mod config;
 mod directory;
+pub mod entra;
 mod http;
 mod oin;
 mod personality;
@@ -80,7 +81,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use client::OktaClient;
-pub use config::{App, Auth, AuthMode, DEFAULT_TIMEOUT, OktaConfig, Recording, RetryPolicy};
+pub use config::{
+    App, Auth, AuthMode, DEFAULT_TIMEOUT, EntraSettings, OktaConfig, Recording, RetryPolicy,
+};
 pub use directory::{
     AppGroup, ImportedUser, OktaGroup, Person, PersonProfile, ProfileChanges, PushedGroup,
     okta_group_id, okta_group_id_in, okta_user_id, okta_user_id_in, placeholder_password,

@@ -3,7 +3,10 @@
 
 use serde_json::{Value, json};
 
-use super::personality::{GroupCall, GroupView, GroupWrite, Personality, UserWrite, patch};
+use super::directory::PersonProfile;
+use super::personality::{
+    GroupCall, GroupView, GroupWrite, Link, Membership, Personality, UserWrite, patch,
+};
 
 pub(crate) struct Oin;
 
@@ -22,12 +25,27 @@ fn rename(group: &GroupView<'_>) -> GroupWrite {
     }
 }
 
+/// A membership PATCH of `ops`, then the rename PATCH Okta sends after every one (§4.2).
+fn membership(group: &GroupView<'_>, ops: Vec<Value>) -> Vec<GroupWrite> {
+    vec![
+        GroupWrite::Patch {
+            call: GroupCall::Membership,
+            body: patch(ops),
+        },
+        rename(group),
+    ]
+}
+
 impl Personality for Oin {
-    fn link_user(&self) -> UserWrite {
-        UserWrite::Patch(active_patch(true))
+    fn link_user(&self, _hit: &Value, _profile: &PersonProfile) -> Link {
+        // The profile waits for the next push, which then writes every attribute.
+        Link {
+            write: Some(UserWrite::Patch(active_patch(true))),
+            writes_profile: false,
+        }
     }
 
-    fn deprovision(&self) -> UserWrite {
+    fn deprovision(&self, _unassign: bool) -> UserWrite {
         UserWrite::Patch(active_patch(false))
     }
 
@@ -35,14 +53,8 @@ impl Personality for Oin {
         Some(UserWrite::Patch(active_patch(true)))
     }
 
-    fn membership_change(&self, group: &GroupView<'_>, ops: Vec<Value>) -> Vec<GroupWrite> {
-        vec![
-            GroupWrite::Patch {
-                call: GroupCall::Membership,
-                body: patch(ops),
-            },
-            rename(group),
-        ]
+    fn membership_change(&self, group: &GroupView<'_>, change: Membership) -> Vec<GroupWrite> {
+        membership(group, change.okta_ops())
     }
 
     fn after_group_create(&self, _group: &GroupView<'_>) -> Vec<GroupWrite> {
@@ -51,7 +63,7 @@ impl Personality for Oin {
 
     fn link_group(&self, group: &GroupView<'_>) -> Vec<GroupWrite> {
         let ops = vec![json!({"op": "replace", "path": "members", "value": group.members})];
-        self.membership_change(group, ops)
+        membership(group, ops)
     }
 
     fn rename_group(&self, group: &GroupView<'_>) -> Vec<GroupWrite> {

@@ -7,10 +7,11 @@
 //! records it, and keeps Okta's state. So adding a personality is one module plus one arm in
 //! [`App::personality`], and the engine's order, failure handling and bookkeeping stay shared.
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
-use super::config::App;
-use super::directory::PATCH_URN;
+use super::config::{App, OktaConfig};
+use super::directory::{GROUP_URN, PATCH_URN, PersonProfile, USER_URN};
+use super::http::encode;
 
 /// Which of Okta's attributes a user `GET` + `PUT` writes over the `GET` body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +32,54 @@ pub(crate) enum UserWrite {
     /// `GET /Users/{id}` (a 404 stops), then `PUT` of that body with `attrs` written over it
     /// and, when given, `active`.
     GetPut { attrs: Attrs, active: Option<bool> },
+    /// `DELETE /Users/{id}`: the client forgets the id (Entra's hard delete, or its unassign
+    /// set to delete).
+    Delete,
+}
+
+/// How a client links to a user its lookup found.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Link {
+    /// What it sends (`None`: nothing, the user is already as the client wants it).
+    pub write: Option<UserWrite>,
+    /// Whether that write pushed the whole profile (the next profile push diffs against it).
+    pub writes_profile: bool,
+}
+
+/// One read of "Test API Credentials" (Okta) or "Test Connection" (Entra).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Probe {
+    /// Path and query below the base URL.
+    pub path: String,
+    /// What the read lists, for the error message.
+    pub what: &'static str,
+    /// The answer must be an empty ListResponse (Entra's random-GUID filter).
+    pub must_be_empty: bool,
+}
+
+/// A membership change, as the client's directory sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Membership {
+    /// `{value, display}` of each member added.
+    Add(Vec<Value>),
+    /// The server ids of the members removed.
+    Remove(Vec<String>),
+}
+
+impl Membership {
+    /// Okta's incremental PATCH operations for the change: one `add` with every value; one
+    /// `remove` per member with a `members[value eq "<id>"]` path and no value.
+    pub(crate) fn okta_ops(&self) -> Vec<Value> {
+        match self {
+            Membership::Add(values) => {
+                vec![json!({"op": "add", "path": "members", "value": values})]
+            }
+            Membership::Remove(ids) => ids
+                .iter()
+                .map(|id| json!({"op": "remove", "path": format!("members[value eq \"{id}\"]")}))
+                .collect(),
+        }
+    }
 }
 
 /// What a group PATCH is for: it picks the words of the error Okta shows, and the first
@@ -49,6 +98,9 @@ pub(crate) enum GroupWrite {
     Patch { call: GroupCall, body: Value },
     /// `GET /Groups/{id}` (a 404 stops), then `PUT` with Okta's name and members.
     GetPut,
+    /// `GET /Groups/{id}` + this query: a read whose answer must be a group object, without
+    /// `members` when the query excludes them (Entra's group read).
+    Read { query: &'static str },
 }
 
 /// What a personality sees of a pushed group.
@@ -62,30 +114,162 @@ pub(crate) struct GroupView<'a> {
     pub members: &'a [Value],
 }
 
-/// The differences between kinds of app integration, one method per decision. Each returns
-/// the requests to send, in order.
-pub(crate) trait Personality: Sync {
-    /// A lookup found the user: how Okta links to it.
-    fn link_user(&self) -> UserWrite;
+/// Okta's lookup before a create: `GET /{resource}?filter={attr} eq "{value}"` and its page.
+pub(crate) fn okta_filter_path(resource: &str, attr: &str, value: &str) -> String {
+    // Okta escapes nothing inside the quoted value but encodes the whole filter.
+    let filter = format!("{attr} eq \"{value}\"");
+    format!(
+        "/{resource}?filter={}&startIndex=1&count=100",
+        encode(&filter)
+    )
+}
 
-    /// A profile push of a provisioned, active app user.
-    fn update_user(&self) -> UserWrite {
-        UserWrite::GetPut {
-            attrs: Attrs::SinceLastPush,
-            active: None,
-        }
+/// The differences between kinds of app integration, one method per decision. Each returns
+/// the requests to send, in order. The defaults are Okta's (both of its personalities).
+pub(crate) trait Personality: Send + Sync {
+    /// The client's fixed request headers, in the order the transcript shows them, and the
+    /// `Content-Type` of a request with a body.
+    fn headers(&self) -> (&'static [(&'static str, &'static str)], &'static str) {
+        (super::http::OKTA_HEADERS, super::http::CONTENT_TYPE)
     }
 
-    /// Unassign or deactivate: how the app user is deprovisioned.
-    fn deprovision(&self) -> UserWrite;
+    /// Whether a 429 is retried at once, honouring `Retry-After` (Okta). `false`: the
+    /// failure stands and is retried on a later cycle (Entra).
+    fn retries_429(&self) -> bool {
+        true
+    }
+
+    /// The reads of the credential test (Okta: `GET /Users?startIndex=1&count=2`, and
+    /// `GET /Groups?startIndex=1&count=100` with Group Push on). `probe` is a fresh random
+    /// GUID for clients whose test filters by one.
+    fn test_connection(&self, push_groups: bool, _probe: &str) -> Vec<Probe> {
+        let mut out = vec![Probe {
+            path: "/Users?startIndex=1&count=2".into(),
+            what: "users",
+            must_be_empty: false,
+        }];
+        if push_groups {
+            out.push(Probe {
+                path: "/Groups?startIndex=1&count=100".into(),
+                what: "groups",
+                must_be_empty: false,
+            });
+        }
+        out
+    }
+
+    /// The user lookups before a create, tried in order until one finds the user.
+    /// `external_id` is what the client sends as `externalId`.
+    fn user_lookups(&self, profile: &PersonProfile, _external_id: &str) -> Vec<String> {
+        vec![okta_filter_path("Users", "userName", profile.user_name())]
+    }
+
+    /// Whether a lookup that finds more than one resource fails the action (Entra's
+    /// `DuplicateTargetEntries`); otherwise the first one is taken (Okta).
+    fn several_matches_fail(&self) -> bool {
+        false
+    }
+
+    /// The `externalId` the client gives the person with `key` whose Okta id is `okta_id`.
+    fn user_external_id(&self, _key: &str, okta_id: &str) -> String {
+        okta_id.to_owned()
+    }
+
+    /// The `POST /Users` body. `password`: Okta's placeholder, for clients that send one
+    /// ([`Personality::sends_password`]).
+    fn create_user_body(
+        &self,
+        profile: &PersonProfile,
+        external_id: &str,
+        password: &str,
+    ) -> Value {
+        okta_create_body(profile, external_id, password)
+    }
+
+    /// Whether a create carries a placeholder password (Okta does, Entra does not).
+    fn sends_password(&self) -> bool {
+        true
+    }
+
+    /// A lookup found the user (`hit`, the resource the server listed): how to link to it.
+    fn link_user(&self, hit: &Value, profile: &PersonProfile) -> Link;
+
+    /// A profile push of a provisioned, active app user; `pushed` is what the client last
+    /// pushed. `None`: nothing to send.
+    fn update_user(
+        &self,
+        _pushed: Option<&PersonProfile>,
+        _profile: &PersonProfile,
+    ) -> Option<UserWrite> {
+        Some(UserWrite::GetPut {
+            attrs: Attrs::SinceLastPush,
+            active: None,
+        })
+    }
+
+    /// A manager change of the provisioned user `user_id` (Okta maps no manager: nothing is
+    /// sent). `current`/`wanted` are the managers' server ids.
+    fn manager_change(
+        &self,
+        _user_id: &str,
+        _current: Option<&str>,
+        _wanted: Option<&str>,
+    ) -> Option<ManagerWrite> {
+        None
+    }
+
+    /// Unassign (`unassign: true`) or deactivate: how the app user is deprovisioned.
+    fn deprovision(&self, unassign: bool) -> UserWrite;
 
     /// Reactivate or reassign when Okta knows the server id: `Some` write is sent to that id
-    /// (a 404 falls back to the lookup-and-create sequence); `None` goes straight to it.
+    /// (a 404 falls back to the lookup-and-create sequence when
+    /// [`Personality::recreates_on_404`]); `None` goes straight to it.
     fn reactivate_known(&self) -> Option<UserWrite>;
 
-    /// A membership change: `ops` are the PATCH operations of an incremental change (`add`
-    /// with `value`, `remove` with a `members[value eq …]` path).
-    fn membership_change(&self, group: &GroupView<'_>, ops: Vec<Value>) -> Vec<GroupWrite>;
+    /// Whether a 404 on a known id is recovered by a fresh lookup and create (Okta), or
+    /// stands as the failure (Entra quarantines the job).
+    fn recreates_on_404(&self) -> bool {
+        true
+    }
+
+    /// What the client would do about a failed request, in words for the action's message
+    /// (`by_id`: it named a known id; `reference`: a manager or membership update).
+    fn failure_note(&self, _status: Option<u16>, _by_id: bool, _reference: bool) -> Option<String> {
+        None
+    }
+
+    /// The group lookup before a create.
+    fn group_lookup(&self, name: &str) -> String {
+        okta_filter_path("Groups", "displayName", name)
+    }
+
+    /// Whether a group lookup or read must come back without `members` (it asked so).
+    fn excludes_members(&self) -> bool {
+        false
+    }
+
+    /// The `externalId` of the group with `key`, for clients that send one (Okta: none).
+    fn group_external_id(&self, _key: &str) -> Option<String> {
+        None
+    }
+
+    /// The `POST /Groups` body; `members` are the `{value, display}` of the pushable ones.
+    fn create_group_body(
+        &self,
+        name: &str,
+        _external_id: Option<&str>,
+        members: &[Value],
+    ) -> Value {
+        json!({"schemas": [GROUP_URN], "displayName": name, "members": members})
+    }
+
+    /// Whether the client reads the app's lists (Okta's import and "Refresh App Groups").
+    fn reads_app_lists(&self) -> bool {
+        true
+    }
+
+    /// A membership change of a pushed group.
+    fn membership_change(&self, group: &GroupView<'_>, change: Membership) -> Vec<GroupWrite>;
 
     /// After `POST /Groups` created the group.
     fn after_group_create(&self, group: &GroupView<'_>) -> Vec<GroupWrite>;
@@ -100,14 +284,55 @@ pub(crate) trait Personality: Sync {
     fn push_now(&self, group: &GroupView<'_>) -> Vec<GroupWrite>;
 }
 
+/// A manager update (Entra, reference row 13): an optional check that it is already so,
+/// then the PATCH.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ManagerWrite {
+    /// `GET` path of the check; a hit means nothing needs sending.
+    pub check: Option<String>,
+    /// The PATCH body.
+    pub patch: Value,
+}
+
 impl App {
-    /// The one place an `App` becomes behaviour.
-    pub(crate) fn personality(self) -> &'static dyn Personality {
+    /// The one place an `App` becomes behaviour (with the settings a personality reads).
+    pub(crate) fn personality(self, config: &OktaConfig) -> Box<dyn Personality> {
+        use super::entra::{Dialect, Entra};
         match self {
-            App::Oin => &super::oin::Oin,
-            App::Aiw => &super::aiw::Aiw,
+            App::Oin => Box::new(super::oin::Oin),
+            App::Aiw => Box::new(super::aiw::Aiw),
+            App::Entra | App::EntraCompliant => {
+                // On-demand runs always send the legacy dialect (E2, E6).
+                let dialect = if self == App::Entra || config.entra.on_demand {
+                    Dialect::Legacy
+                } else {
+                    Dialect::Compliant
+                };
+                Box::new(Entra::new(
+                    dialect,
+                    config.entra.clone(),
+                    config.base_url.clone(),
+                ))
+            }
         }
     }
+}
+
+/// The body Okta POSTs to create a user (reference §3.2): mapped attributes with a value,
+/// `externalId` = the Okta id, `groups: []`, a placeholder `password`, `active: true`.
+pub(crate) fn okta_create_body(profile: &PersonProfile, okta_id: &str, password: &str) -> Value {
+    let mut body = Map::new();
+    body.insert("schemas".into(), json!([USER_URN]));
+    for (attr, value) in profile.attributes() {
+        if value.is_some() {
+            attr.set(&mut body, value.as_deref());
+        }
+    }
+    body.insert("externalId".into(), json!(okta_id));
+    body.insert("groups".into(), json!([]));
+    body.insert("password".into(), json!(password));
+    body.insert("active".into(), json!(true));
+    Value::Object(body)
 }
 
 /// A SCIM PatchOp body.

@@ -14,8 +14,8 @@ use super::target::{self, Target};
 use super::{RunOptions, ScenarioRun, could_not_run, okta_client, okta_id_seed, profile_skip};
 use super::{cleanup, wire};
 use crate::okta::{
-    ActionOutcome, ActionResult, App, Auth, AuthMode, Body, OktaClient, OktaError, PersonProfile,
-    ProfileChanges,
+    ActionOutcome, ActionResult, App, Auth, AuthMode, Body, EntraSettings, OktaClient, OktaError,
+    PersonProfile, ProfileChanges,
 };
 use crate::report::snapshot::{FinalState, NameMap};
 use crate::report::{ScenarioReport, ScenarioStatus, StepReport, StepStatus};
@@ -79,6 +79,8 @@ pub(crate) async fn run(
     let app = match s.okta.app {
         Some(scenario::App::Oin) => App::Oin,
         Some(scenario::App::Aiw) => App::Aiw,
+        Some(scenario::App::Entra) => App::Entra,
+        Some(scenario::App::EntraCompliant) => App::EntraCompliant,
         None => opts.app,
     };
     report.app = Some(app.to_string());
@@ -89,10 +91,19 @@ pub(crate) async fn run(
         None => opts.auth,
     };
     let auth = target.initial_auth(mode);
+    let entra = EntraSettings {
+        matching: s
+            .okta
+            .matching
+            .clone()
+            .unwrap_or_else(|| EntraSettings::default().matching),
+        unassign: s.okta.unassign.unwrap_or_default(),
+        on_demand: s.okta.on_demand,
+    };
     let okta = match okta_client(
         &target.base_url(),
         auth.clone(),
-        app,
+        (app, entra),
         s.okta.push_groups,
         opts,
         target.insecure(),
@@ -251,13 +262,7 @@ fn empty_report(s: &Scenario) -> ScenarioReport {
         title: s.title.clone(),
         rules: s.rules.iter().map(ToString::to_string).collect(),
         profiles: s.profiles.iter().map(|p| p.as_str().to_owned()).collect(),
-        app: s.okta.app.map(|a| {
-            match a {
-                scenario::App::Oin => "oin",
-                scenario::App::Aiw => "aiw",
-            }
-            .to_owned()
-        }),
+        app: s.okta.app.map(|a| a.as_str().to_owned()),
         status: ScenarioStatus::Passed,
         duration: Duration::ZERO,
         steps: Vec::new(),
@@ -322,6 +327,7 @@ fn changes(c: &PersonChanges) -> ProfileChanges {
         title: c.title.clone(),
         locale: c.locale.clone(),
         department: None,
+        manager: c.manager.clone(),
     }
 }
 

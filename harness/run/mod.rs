@@ -28,6 +28,7 @@
 mod baseline;
 pub mod cleanup;
 mod compare;
+mod entra_wire;
 mod exec;
 mod expect;
 mod ids;
@@ -307,7 +308,7 @@ pub(crate) fn could_not_run(what: &str, why: impl Into<String>) -> Finding {
 pub(crate) fn okta_client(
     base_url: &str,
     auth: crate::okta::Auth,
-    app: App,
+    (app, entra): (App, crate::okta::EntraSettings),
     push_groups: bool,
     opts: &RunOptions,
     insecure: bool,
@@ -316,6 +317,7 @@ pub(crate) fn okta_client(
     let mut config = crate::okta::OktaConfig::new(base_url, auth);
     config.id_seed = id_seed;
     config.app = app;
+    config.entra = entra;
     config.push_groups = push_groups;
     config.timeout = opts.timeout;
     // 429s are honoured but never wait long: scenarios keep Retry-After tiny, and a live

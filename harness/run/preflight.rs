@@ -53,7 +53,7 @@ pub async fn check(spec: &External, opts: &RunOptions) -> Result<(), Failure> {
     let okta = super::okta_client(
         &spec.base_url,
         auth,
-        opts.app,
+        (opts.app, crate::okta::EntraSettings::default()),
         false,
         opts,
         spec.insecure,

@@ -53,7 +53,8 @@ pub const ALL: [WireRule; 9] = [
 /// The rule a wire check cites in `profile`.
 pub fn cited(rule: WireRule, profile: Profile) -> RuleId {
     match profile {
-        Profile::Okta => RuleId::Okta(rule),
+        // Entra's runs share these checks as they are; its own are in `entra_wire.rs`.
+        Profile::Okta | Profile::Entra => RuleId::Okta(rule),
         Profile::Zinc => catalogue::spec(RuleId::Okta(rule))
             .zinc
             .map_or(RuleId::Okta(rule), RuleId::Zinc),
@@ -121,6 +122,9 @@ impl WireChecker {
         }
         let req = Request::of(ex, resp.status);
         let mut out = Vec::new();
+        if self.rules == Profile::Entra {
+            out.extend(super::entra_wire::check(ex, resp));
+        }
         if resp.status >= 400 {
             self.error_body(&req, resp, &mut out);
             return out;

@@ -11,6 +11,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::node::Pos;
+pub use crate::okta::entra::{MatchAttr, UnassignMode};
 
 /// A parsed, validated scenario.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -255,14 +256,29 @@ pub enum ConsoleAction {
 
 pub use crate::contract::Profile;
 
-/// The Okta app integration kind.
+/// The identity provider's client: an Okta app integration kind, or Microsoft Entra ID.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum App {
     /// An OIN catalog template.
     Oin,
     /// An App Integration Wizard app.
     Aiw,
+    /// Microsoft Entra ID, the default non-gallery `scim` job (legacy PATCH dialect).
+    Entra,
+    /// Microsoft Entra ID with the `aadOptscim062020` flag (RFC-compliant PATCH).
+    EntraCompliant,
+}
+
+impl App {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            App::Oin => "oin",
+            App::Aiw => "aiw",
+            App::Entra => "entra",
+            App::EntraCompliant => "entra-compliant",
+        }
+    }
 }
 
 /// How Okta sends the token.
@@ -299,6 +315,18 @@ pub struct OktaSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub timeout_ms: Option<u64>,
+    /// Entra only: the matching attributes, tried in this order until one finds the user
+    /// (`userName`, `externalId`, `email`). Default: `[userName]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matching: Option<Vec<MatchAttr>>,
+    /// Entra only: what unassigning a user sends, `disable` (default) or `delete` (the
+    /// sources disagree, entra-client-reference.md §1.2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unassign: Option<UnassignMode>,
+    /// Entra only: on-demand provisioning (one user, or a group of at most 5 members; always
+    /// the legacy dialect, even for `entra-compliant`). Default: false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub on_demand: bool,
 }
 
 impl Default for OktaSettings {
@@ -308,6 +336,9 @@ impl Default for OktaSettings {
             push_groups: true,
             auth: None,
             timeout_ms: None,
+            matching: None,
+            unassign: None,
+            on_demand: false,
         }
     }
 }
@@ -391,6 +422,9 @@ pub struct PersonChanges {
     pub locale: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
+    /// The person's manager, by person key (`""` removes it). Only Entra sends it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manager: Option<String>,
 }
 
 impl PersonChanges {

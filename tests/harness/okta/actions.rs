@@ -23,6 +23,8 @@ fn tag(app: App) -> &'static str {
     match app {
         App::Oin => "oin",
         App::Aiw => "aiw",
+        App::Entra => "entra",
+        App::EntraCompliant => "entra-compliant",
     }
 }
 
@@ -161,6 +163,8 @@ async fn assign_user_links_to_the_user_the_lookup_finds(#[case] app: App) {
     let w = wire(&server).await;
     assert!(w.iter().all(|r| r.method != "POST"), "a link never creates");
     match app {
+        // Entra's sequences have their own tests (tests/harness/okta/entra.rs).
+        App::Entra | App::EntraCompliant => unreachable!("an Okta case"),
         App::Oin => {
             assert_eq!(w.len(), 2);
             assert_eq!(
@@ -241,6 +245,8 @@ async fn deprovisioning_sets_active_false(#[case] app: App, #[case] how: &str) {
     assert!(o.ok, "{:?}", o.message);
     let w = &wire(&server).await[from..];
     match app {
+        // Entra's sequences have their own tests (tests/harness/okta/entra.rs).
+        App::Entra | App::EntraCompliant => unreachable!("an Okta case"),
         App::Oin => {
             assert_eq!(w.len(), 1);
             assert_eq!(w[0].method, "PATCH");
@@ -301,6 +307,8 @@ async fn reprovisioning_sets_active_true_on_the_same_id(#[case] app: App, #[case
     let w = wire(&server).await;
     let methods: Vec<_> = w.iter().map(|r| r.method.as_str()).collect();
     match app {
+        // Entra's sequences have their own tests (tests/harness/okta/entra.rs).
+        App::Entra | App::EntraCompliant => unreachable!("an Okta case"),
         App::Oin => assert_eq!(methods, ["PATCH"]),
         App::Aiw => {
             assert_eq!(methods, ["GET", "GET", "PUT"]);
@@ -459,6 +467,8 @@ async fn push_group_creates_with_provisioned_members_only(#[case] app: App) {
     );
     let methods: Vec<_> = w.iter().map(|r| r.method.as_str()).collect();
     match app {
+        // Entra's sequences have their own tests (tests/harness/okta/entra.rs).
+        App::Entra | App::EntraCompliant => unreachable!("an Okta case"),
         App::Oin => assert_eq!(methods, ["GET", "POST"]),
         App::Aiw => assert_eq!(methods, ["GET", "POST", "GET", "PUT"]),
     }
@@ -498,6 +508,8 @@ async fn push_group_links_to_a_same_named_group(#[case] app: App) {
     let w = &wire(&server).await[from..];
     assert!(w.iter().all(|r| r.method != "POST"));
     match app {
+        // Entra's sequences have their own tests (tests/harness/okta/entra.rs).
+        App::Entra | App::EntraCompliant => unreachable!("an Okta case"),
         App::Oin => {
             assert_eq!(
                 w[1].body.as_ref().unwrap()["Operations"],
@@ -612,6 +624,8 @@ async fn rename_push_now_and_unlink(#[case] app: App) {
     assert!(o.ok, "{:?}", o.message);
     let w = &wire(&server).await[from..];
     match app {
+        // Entra's sequences have their own tests (tests/harness/okta/entra.rs).
+        App::Entra | App::EntraCompliant => unreachable!("an Okta case"),
         App::Oin => assert_eq!(
             w[0].body.as_ref().unwrap()["Operations"],
             json!([{"op": "replace", "value": {"id": "zg-eng", "displayName": "Platform"}}])
