@@ -996,6 +996,18 @@ impl OktaClient {
         }
         let mut g = self.group_snap(key, |_| {})?;
         let mut run = Run::new(self, ActionKind::PushGroup);
+        if let Some(limit) = run.personality().group_size_limit()
+            && g.members.len() > limit
+        {
+            return Ok(run.done(Err(Fail {
+                status: None,
+                message: format!(
+                    "Error while provisioning group {} on demand: it has {} members, on-demand provisioning takes at most {limit}",
+                    g.name,
+                    g.members.len()
+                ),
+            })));
+        }
         let r = async {
             let ctx = format!("Error while verifying if group {} exists", g.name);
             let lookup = run.personality().group_lookup(&g.name);

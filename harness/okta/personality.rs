@@ -263,6 +263,11 @@ pub(crate) trait Personality: Send + Sync {
         json!({"schemas": [GROUP_URN], "displayName": name, "members": members})
     }
 
+    /// The most members a group push may carry (Entra's on-demand runs: 5, E6).
+    fn group_size_limit(&self) -> Option<usize> {
+        None
+    }
+
     /// Whether the client reads the app's lists (Okta's import and "Refresh App Groups").
     fn reads_app_lists(&self) -> bool {
         true

@@ -326,7 +326,10 @@ mod tests {
     use super::*;
 
     fn alice() -> PersonProfile {
-        PersonProfile::new("Alice", "Smith", "alice@example.com")
+        let mut p = PersonProfile::new("Alice", "Smith", "alice@example.com");
+        // The UPN stays when the mail changes (otherwise userName follows the email).
+        p.user_name = Some("alice@example.com".into());
+        p
     }
 
     #[test]

@@ -35,9 +35,11 @@ use crate::okta::personality::{
 
 /// Entra's headers: undocumented (row 2). `ADSCIMVersion: 5.0` is from a 2019 capture (I4,
 /// thin); `Accept` and the `Content-Type` of a body are `application/scim+json` (ours: what
-/// E1 asks of the server's answers). No `User-Agent` is known, so none is sent.
+/// E1 asks of the server's answers); `Accept-Encoding` is what this client decodes (ours).
+/// No `User-Agent` is known, so none is sent.
 pub const ENTRA_HEADERS: &[(&str, &str)] = &[
     ("Accept", "application/scim+json"),
+    ("Accept-Encoding", "gzip,deflate"),
     ("ADSCIMVersion", "5.0"),
 ];
 pub const ENTRA_CONTENT_TYPE: &str = "application/scim+json";
@@ -226,6 +228,11 @@ impl Personality for Entra {
 
     fn create_group_body(&self, name: &str, external_id: Option<&str>, _: &[Value]) -> Value {
         create_group_body(name, external_id.unwrap_or_default())
+    }
+
+    fn group_size_limit(&self) -> Option<usize> {
+        // On-demand provisioning takes one group of at most 5 members (E6, row 23).
+        self.settings.on_demand.then_some(5)
     }
 
     fn reads_app_lists(&self) -> bool {

@@ -4,6 +4,7 @@
 
 mod actions;
 mod basics;
+mod entra;
 mod failures;
 mod lifecycle;
 mod secrets;
