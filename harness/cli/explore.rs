@@ -124,10 +124,13 @@ fn options(args: &ExploreArgs) -> Result<ExploreOptions, String> {
         profile: match args.profile {
             ProfileArg::Zinc => Profile::Zinc,
             ProfileArg::Okta => Profile::Okta,
+            ProfileArg::Entra => Profile::Entra,
         },
         app: match args.app {
             AppArg::Oin => App::Oin,
             AppArg::Aiw => App::Aiw,
+            AppArg::Entra => App::Entra,
+            AppArg::EntraCompliant => App::EntraCompliant,
         },
         auth: match args.auth {
             AuthArg::Bearer => AuthMode::Bearer,

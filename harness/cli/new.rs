@@ -91,6 +91,7 @@ pub fn create(args: &NewArgs) -> Result<Vec<String>, String> {
     let profile = match args.profile {
         ProfileArg::Zinc => "",
         ProfileArg::Okta => " --profile okta",
+        ProfileArg::Entra => " --profile entra",
     };
     said.push(format!(
         "run it:   zinc-harness run{profile} {}",

@@ -227,6 +227,8 @@ impl Explorer<'_> {
             app: match self.opts.app {
                 App::Oin => "oin",
                 App::Aiw => "aiw",
+                App::Entra => "entra",
+                App::EntraCompliant => "entra-compliant",
             },
         }
     }
@@ -296,7 +298,8 @@ impl Explorer<'_> {
                     divergence,
                 })
             }
-            Profile::Okta => {
+            // Entra, like Okta: the client's own view of what it pushed is the oracle.
+            Profile::Okta | Profile::Entra => {
                 let target = run::run_observed(&s, &topts, Some(deadline), &mut tprobe).await;
                 self.requests += tprobe.requests;
                 Some(Trial {
@@ -355,6 +358,7 @@ impl Explorer<'_> {
                 match self.opts.profile {
                     Profile::Zinc => "a fresh embedded mock Zinc",
                     Profile::Okta => "what Okta believes it pushed",
+                    Profile::Entra => "what Entra believes it pushed",
                 }
             ),
         ];
@@ -397,7 +401,7 @@ impl Explorer<'_> {
                 self.requests += on_model.requests();
                 Some(on_model.report.status == ScenarioStatus::Passed)
             }
-            Profile::Okta => None,
+            Profile::Okta | Profile::Entra => None,
         };
         (Some(fails), passes, steps)
     }

@@ -79,6 +79,17 @@ impl NameMap {
         self.add(okta_id, "okta", key)
     }
 
+    /// An Entra object id (a GUID, sent as `externalId`) belongs to person `key`
+    /// (`<entra:alice>`).
+    pub fn entra_user(&mut self, object_id: &str, key: &str) -> &mut Self {
+        self.add(object_id, "entra", key)
+    }
+
+    /// An Entra group object id belongs to group `key` (`<entra-group:eng>`).
+    pub fn entra_group(&mut self, object_id: &str, key: &str) -> &mut Self {
+        self.add(object_id, "entra-group", key)
+    }
+
     /// An Okta group id (`00g…`) belongs to group `key` (`<okta-group:eng>`).
     pub fn okta_group(&mut self, okta_id: &str, key: &str) -> &mut Self {
         self.add(okta_id, "okta-group", key)

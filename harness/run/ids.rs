@@ -207,14 +207,21 @@ impl IdBook {
                 Kind::Console => m.group(id, key),
             };
         }
+        let entra = okta.app().is_entra();
         for key in okta.people() {
             if let Some(id) = okta.okta_id(&key) {
                 m.okta_user(&id, &key);
+            }
+            if entra {
+                m.entra_user(&crate::okta::entra::entra_user_id(&key), &key);
             }
         }
         for key in okta.groups() {
             if let Ok(g) = okta.group(&key) {
                 m.okta_group(&g.okta_id, &key);
+            }
+            if entra {
+                m.entra_group(&crate::okta::entra::entra_group_id(&key), &key);
             }
         }
         m.base_url(base_url);

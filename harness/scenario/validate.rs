@@ -100,7 +100,7 @@ impl<'a> Checker<'a> {
                 self.err(
                     c.pos,
                     format!("unknown case `{}`", c.value),
-                    "a troubleshooting case `T1`…`T9`, or an id starting with `okta-` (e.g. `okta-crud`)".to_string(),
+                    "a troubleshooting case `T1`…`T9`, or an id starting with `okta-` or `entra-` (e.g. `okta-crud`)".to_string(),
                 );
             }
             c.value
@@ -657,8 +657,19 @@ impl<'a> Checker<'a> {
             self.err(
                 s.pos,
                 "`set:` changes nothing",
-                "at least one of first, last, email, user_name, display_name, title, locale, department"
+                "at least one of first, last, email, user_name, display_name, title, locale, department, manager"
                     .to_string(),
+            );
+        }
+        if let Some(s) = &set
+            && let Some(m) = s.value.manager.as_deref()
+            && !m.is_empty()
+            && !self.people.iter().any(|p| p.key == m)
+        {
+            self.err(
+                s.pos,
+                format!("`manager: {m}` names an unknown person"),
+                "the key of a person of this scenario (or \"\" to remove the manager)".to_string(),
             );
         }
         let changes = set.map(|s| s.value).unwrap_or_default();
@@ -1032,12 +1043,14 @@ fn valid_case(c: &str) -> bool {
     if let Some(n) = c.strip_prefix('T') {
         return matches!(n, "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9");
     }
-    c.strip_prefix("okta-").is_some_and(|rest| {
-        !rest.is_empty()
-            && rest
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-    })
+    c.strip_prefix("okta-")
+        .or_else(|| c.strip_prefix("entra-"))
+        .is_some_and(|rest| {
+            !rest.is_empty()
+                && rest
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        })
 }
 
 /// `*` matches any run of characters; everything else matches itself.

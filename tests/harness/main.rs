@@ -4,6 +4,7 @@ mod bench;
 mod catalogue;
 mod cli;
 mod conformance;
+mod entra_bugs;
 mod explore;
 mod okta;
 mod report;

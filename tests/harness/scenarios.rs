@@ -39,6 +39,16 @@ async fn scenario_file(#[files("scenarios/**/*.yaml")] path: PathBuf) {
             jobs: 1,
             ..RunOptions::default()
         }
+    } else if !s.in_profile(Profile::Okta) {
+        // `profiles: [entra]`: Entra's generic expectations (a disabled user stays readable,
+        // entra-client-reference.md row 10; Zinc removes it, Z10), proven the same way as
+        // the okta-only ones below: against the mock with Z10 off.
+        RunOptions {
+            jobs: 1,
+            profile: Profile::Entra,
+            target: TargetSpec::Embedded(Embedded::default().with_broken_rule(Rule::Z10)),
+            ..RunOptions::default()
+        }
     } else {
         // `profiles: [okta]` alone: Okta's generic expectation where Zinc documents
         // otherwise (a deactivated user stays readable with active:false; Zinc removes it,
