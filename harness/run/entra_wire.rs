@@ -106,7 +106,9 @@ pub(crate) fn check(ex: &Exchange, resp: &Response) -> Vec<Finding> {
                 .is_none_or(str::is_empty)
         })
         .count();
-    if without_id > 0 && !(ex.method.eq_ignore_ascii_case("PATCH") && !listing) {
+    // A PATCH answer need not be the full resource (row 8).
+    let partial_allowed = ex.method.eq_ignore_ascii_case("PATCH");
+    if without_id > 0 && (listing || !partial_allowed) {
         out.push(
             Finding::new(
                 format!("id of {label}"),
@@ -141,5 +143,112 @@ fn content_type(label: &str, resp: &Response, out: &mut Vec<Finding>) {
             .rule(CONTENT_TYPE)
             .hint("Label SCIM responses application/scim+json, as Entra's SCIM tutorial requires (entra-client-reference.md row 2)"),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn exchange(method: &str, path: &str, status: u16, ct: Option<&str>, body: Value) -> Exchange {
+        Exchange {
+            method: method.into(),
+            path: path.into(),
+            request_headers: Vec::new(),
+            request_body: None,
+            response: Some(Response {
+                status,
+                headers: ct
+                    .map(|c| vec![("content-type".to_owned(), c.to_owned())])
+                    .unwrap_or_default(),
+                body: Body::Json(body),
+            }),
+            error: None,
+            duration: Duration::ZERO,
+        }
+    }
+
+    fn rules(ex: &Exchange) -> Vec<String> {
+        check(ex, ex.response.as_ref().unwrap())
+            .into_iter()
+            .filter_map(|f| f.rule)
+            .collect()
+    }
+
+    const SCIM: Option<&str> = Some("application/scim+json");
+
+    fn listing(resources: Vec<Value>) -> Value {
+        json!({"totalResults": resources.len(), "Resources": resources})
+    }
+
+    #[test]
+    fn members_in_an_answer_that_excluded_them() {
+        let path = "/Groups?excludedAttributes=members&filter=displayName%20eq%20%22Eng%22";
+        let with = listing(vec![
+            json!({"id": "g", "displayName": "Eng", "members": []}),
+        ]);
+        let without = listing(vec![json!({"id": "g", "displayName": "Eng"})]);
+        assert_eq!(
+            rules(&exchange("GET", path, 200, SCIM, with)),
+            [EXCLUDED_MEMBERS]
+        );
+        assert!(rules(&exchange("GET", path, 200, SCIM, without)).is_empty());
+        let read = "/Groups/g?excludedAttributes=members";
+        let one = json!({"id": "g", "displayName": "Eng", "members": [{"value": "u"}]});
+        assert_eq!(
+            rules(&exchange("GET", read, 200, SCIM, one)),
+            [EXCLUDED_MEMBERS]
+        );
+        // Without the parameter members are expected.
+        let plain = json!({"id": "g", "displayName": "Eng", "members": [{"value": "u"}]});
+        assert!(rules(&exchange("GET", "/Groups/g", 200, SCIM, plain)).is_empty());
+    }
+
+    #[test]
+    fn a_matching_lookup_finds_at_most_one() {
+        let path = "/Users?filter=externalId%20eq%20%22x%22";
+        let two = listing(vec![json!({"id": "a"}), json!({"id": "b"})]);
+        let one = listing(vec![json!({"id": "a"})]);
+        assert_eq!(
+            rules(&exchange("GET", path, 200, SCIM, two.clone())),
+            [SINGLE_MATCH]
+        );
+        assert!(rules(&exchange("GET", path, 200, SCIM, one)).is_empty());
+        // A plain listing may hold many.
+        assert!(rules(&exchange("GET", "/Users?startIndex=1", 200, SCIM, two)).is_empty());
+    }
+
+    #[test]
+    fn every_returned_resource_has_an_id_but_a_patch_answer_may_be_partial() {
+        let no_id = json!({"userName": "a@b.c"});
+        assert_eq!(
+            rules(&exchange("POST", "/Users", 201, SCIM, no_id.clone())),
+            [RESOURCE_ID]
+        );
+        assert!(rules(&exchange("POST", "/Users", 201, SCIM, json!({"id": "u"}))).is_empty());
+        assert!(rules(&exchange("PATCH", "/Users/u", 200, SCIM, no_id)).is_empty());
+    }
+
+    #[test]
+    fn answers_are_labelled_scim_json() {
+        let body = json!({"id": "u"});
+        assert_eq!(
+            rules(&exchange(
+                "GET",
+                "/Users/u",
+                200,
+                Some("text/html"),
+                body.clone()
+            )),
+            [CONTENT_TYPE]
+        );
+        assert_eq!(
+            rules(&exchange("GET", "/Users/u", 200, None, body.clone())),
+            [CONTENT_TYPE]
+        );
+        let charset = Some("application/scim+json; charset=utf-8");
+        assert!(rules(&exchange("GET", "/Users/u", 200, charset, body)).is_empty());
     }
 }
