@@ -141,6 +141,7 @@ async fn run(args: RunArgs) -> Result<ExitCode, (ExitCode, String)> {
     let bad = |m: String| (ExitCode::BadInput, m);
     let opts = options(&args).map_err(bad)?;
     let (source, scenarios) = load(&args.paths, args.builtin, &args.filter, &args.exclude)?;
+    let ctrl_c = on_ctrl_c(&opts);
 
     // Against a live target: can Okta even be set up with it? If not, one message, exit 3,
     // and the report (one broken `preflight` entry) still goes where it was asked to.
@@ -180,6 +181,18 @@ async fn run(args: RunArgs) -> Result<ExitCode, (ExitCode, String)> {
             opts.run_id.tag()
         );
     }
+    ctrl_c.abort();
+    if opts.interrupt.raised() {
+        eprintln!(
+            "zinc-harness: interrupted: the report below is partial (steps not run are skipped, scenarios cut short are broken); what this run made is named {}-…{}",
+            opts.run_id.tag(),
+            if is_live_and_cleaned(&opts) {
+                " and was cleaned up (see each scenario's cleanup step)"
+            } else {
+                ""
+            }
+        );
+    }
     let report = &outcome.report;
     emit(&args, &source, report)?;
     eprintln!(
@@ -188,6 +201,45 @@ async fn run(args: RunArgs) -> Result<ExitCode, (ExitCode, String)> {
         report.duration.as_secs_f64()
     );
     Ok(report.exit_code())
+}
+
+/// Ctrl-C once: `opts.interrupt` is raised, so no new step starts and every scenario under
+/// way still runs its clean-up; the run then ends with the partial report (exit 3: it broke).
+/// Ctrl-C twice: the process ends at once with exit 130 (128 + SIGINT), saying what may be
+/// left on the target.
+fn on_ctrl_c(opts: &RunOptions) -> tokio::task::JoinHandle<()> {
+    let interrupt = opts.interrupt.clone();
+    let tag = opts.run_id.tag();
+    let live = matches!(opts.target, TargetSpec::External(_));
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_err() {
+            return;
+        }
+        interrupt.raise();
+        eprintln!(
+            "\nzinc-harness: interrupted: no new step starts; the steps under way finish{} (run tag {tag}). Ctrl-C again stops at once.",
+            if live {
+                " and each scenario cleans up"
+            } else {
+                ""
+            }
+        );
+        if tokio::signal::ctrl_c().await.is_ok() {
+            if live {
+                eprintln!(
+                    "zinc-harness: stopped at once, before the clean-up finished: users and groups whose names start with {tag}- may still be on the target (active users, pushed groups); deactivate and delete them there"
+                );
+            } else {
+                eprintln!("zinc-harness: stopped at once; no report was written");
+            }
+            std::process::exit(i32::from(ExitCode::Interrupted));
+        }
+    })
+}
+
+/// Whether the run's scenarios clean up after themselves (a live target without --keep).
+fn is_live_and_cleaned(opts: &RunOptions) -> bool {
+    matches!(&opts.target, TargetSpec::External(x) if !x.keep)
 }
 
 /// The secrets of the run's credential, scrubbed from a report the run did not build.
