@@ -1210,8 +1210,7 @@ mod live_run {
                 "ZH_CONF_TOKEN".into(),
                 "--profile".into(),
                 "okta".into(),
-                "--jobs".into(),
-                "1".into(),
+                // The default number of jobs: scenarios that count the directory run alone.
                 "--format".into(),
                 "json".into(),
                 "--output".into(),
