@@ -38,6 +38,10 @@ pub enum Bug {
     // -- hardening and mock answers (issues 13, 17) --
 
     // -- exploration (issue 14) --
+    /// A `remove` with a `members[value eq "…"]` path empties the whole group instead of
+    /// removing that member: the all-or-nothing PATCH that drops every member
+    /// (FusionAuth/fusionauth-issues#2784).
+    FilteredRemoveDropsAll,
 }
 
 impl fmt::Display for Bug {

@@ -1642,6 +1642,10 @@ impl Directory {
                         "a members[…] filter path is supported for remove only",
                     ));
                 }
+                if self.bug(Bug::FilteredRemoveDropsAll) {
+                    plan.replace(Vec::new());
+                    return Ok(());
+                }
                 // Z16: removal by `members[value eq "id"]`, by index when it is that shape.
                 let base = &state.groups[&gid].members;
                 let hits: Vec<Uuid> = match filter.as_string_eq() {
