@@ -32,7 +32,12 @@ pub enum Bug {
     /// lists, filters and groups (Zinc removes it, Z10; the okta profile allows both).
     KeepsDeactivatedUsers,
     // -- Okta fidelity v2 (issue 12) --
-
+    /// Drops the enterprise extension (`urn:…:enterprise:2.0:User`) of a user it is sent,
+    /// while keeping other extensions (with Z9 off, which makes the mock keep them).
+    DropsEnterpriseExtension,
+    /// Applies a user PUT as a merge: extension attributes the PUT left out keep their old
+    /// values (with Z9 off), where a PUT replaces the resource (RFC 7644 §3.5.1).
+    PutKeepsOmittedAttributes,
     // -- Entra ID personality (issue 15) --
 
     // -- hardening and mock answers (issues 13, 17) --
