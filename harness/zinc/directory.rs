@@ -639,14 +639,14 @@ impl Directory {
             .get_or_init(|| raw_json(&self.group_repr(state, id, g)))
     }
 
-    /// The extension objects a user keeps: none while Z9 holds (Zinc ignores them); with Z9
-    /// off, those sent, as a generic server keeps them (a PUT replaces them).
+    /// The extension objects a user keeps: none while Z9 holds (Zinc ignores them); as a
+    /// generic server (Z9 off, `Bug::KeepsExtensions`), those sent (a PUT replaces them).
     fn kept_extensions(
         &self,
         sent: Map<String, Value>,
         old: Option<&Map<String, Value>>,
     ) -> Map<String, Value> {
-        if self.on(Rule::Z9) {
+        if !self.keeps_extensions() {
             return Map::new();
         }
         let mut kept = match old {
@@ -697,7 +697,7 @@ impl Directory {
         let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_owned());
         let mut schemas = vec![scim::USER_SCHEMA.to_owned()];
         let mut extra = Map::new();
-        if !self.on(Rule::Z9)
+        if self.keeps_extensions()
             && let Some(n) = naive
         {
             for (urn, obj) in &n.extensions {
@@ -841,7 +841,12 @@ impl Directory {
     }
 
     fn naive_user_fields(&self) -> bool {
-        !self.on(Rule::Z5) || !self.on(Rule::Z8) || !self.on(Rule::Z9)
+        !self.on(Rule::Z5) || !self.on(Rule::Z8) || self.keeps_extensions()
+    }
+
+    /// Extension objects are kept like a generic server's: Z9 off or `Bug::KeepsExtensions`.
+    fn keeps_extensions(&self) -> bool {
+        !self.on(Rule::Z9) || self.bug(Bug::KeepsExtensions)
     }
 
     /// `POST /Users`.
