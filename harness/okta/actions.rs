@@ -4,13 +4,16 @@
 //! held across a request), then writes back what Okta learned. A failed request ends the
 //! action with the message Okta would show; requests Okta would not send are not sent.
 
+use std::collections::BTreeMap;
+
 use reqwest::Method;
 use serde_json::{Map, Value, json};
 
 use super::client::OktaClient;
+use super::config::GroupPush;
 use super::directory::{
     GROUP_URN, ImportedUser, PersonProfile, ProfileChanges, USER_URN, member_value,
-    placeholder_password,
+    placeholder_password, synced_password,
 };
 use super::http::{Parsed, Reply, encode, segment};
 use super::personality::{Attrs, GroupCall, GroupView, GroupWrite, Personality, UserWrite};
@@ -284,14 +287,15 @@ fn filter_path(resource: &str, attr: &str, value: &str) -> String {
 
 /// The body Okta POSTs to create a user (reference §3.2): mapped attributes with a value,
 /// `externalId` = the Okta id, `groups: []`, a placeholder `password`, `active: true`.
-fn create_body(profile: &PersonProfile, okta_id: &str, password: &str) -> Value {
+fn create_body(snap: &UserSnap, password: &str) -> Value {
     let mut body = Map::new();
     body.insert("schemas".into(), json!([USER_URN]));
-    for (attr, value) in profile.attributes() {
+    for (attr, value) in snap.profile.attributes(&snap.manager_id()) {
         if value.is_some() {
-            attr.set(&mut body, value.as_deref());
+            attr.set(&mut body, value.as_ref());
         }
     }
+    let okta_id = &snap.okta_id;
     body.insert("externalId".into(), json!(okta_id));
     body.insert("groups".into(), json!([]));
     body.insert("password".into(), json!(password));
@@ -303,15 +307,28 @@ fn create_body(profile: &PersonProfile, okta_id: &str, password: &str) -> Value 
 /// the attributes that changed since that profile (Okta diffs against its last push).
 fn put_body(
     mut got: Map<String, Value>,
-    profile: &PersonProfile,
+    snap: &UserSnap,
     since: Option<&PersonProfile>,
     active: Option<bool>,
 ) -> Value {
-    let old = since.map(|p| p.attributes());
-    for (i, (attr, value)) in profile.attributes().into_iter().enumerate() {
-        let changed = old.as_ref().is_none_or(|o| o[i].1 != value);
+    let ids = snap.manager_id();
+    let now = snap.profile.attributes(&ids);
+    let old = since.map(|p| p.attributes(&ids));
+    for (attr, value) in &now {
+        let changed = old.as_ref().is_none_or(|o| {
+            o.iter()
+                .find(|(a, _)| a == attr)
+                .and_then(|(_, v)| v.as_ref())
+                != value.as_ref()
+        });
         if changed {
-            attr.set(&mut got, value.as_deref());
+            attr.set(&mut got, value.as_ref());
+        }
+    }
+    // A custom attribute Okta no longer has is cleared (the others are always listed).
+    for (attr, _) in old.iter().flatten() {
+        if !now.iter().any(|(a, _)| a == attr) {
+            attr.set(&mut got, None);
         }
     }
     if let Some(a) = active {
@@ -385,6 +402,15 @@ struct UserSnap {
     pushed: Option<PersonProfile>,
     app_active: bool,
     creates: u32,
+    /// The server ids of the managers the profiles name (person key → id).
+    managers: BTreeMap<String, String>,
+}
+
+impl UserSnap {
+    /// The server id of a person key that names a manager, if Okta knows it.
+    fn manager_id(&self) -> impl Fn(&str) -> Option<String> + '_ {
+        |key| self.managers.get(key).cloned()
+    }
 }
 
 /// What one action needs of a pushed group.
@@ -396,11 +422,12 @@ struct GroupSnap {
 
 impl GroupSnap {
     /// What a personality sees of the group (pushed as `id`).
-    fn view<'a>(&'a self, id: &'a str) -> GroupView<'a> {
+    fn view<'a>(&'a self, id: &'a str, push: &'a GroupPush) -> GroupView<'a> {
         GroupView {
             id,
             name: &self.name,
             members: &self.members,
+            push,
         }
     }
 }
@@ -417,13 +444,24 @@ impl OktaClient {
             .get_mut(key)
             .ok_or_else(|| OktaError::UnknownPerson(key.to_owned()))?;
         edit(p);
+        let p = p.clone();
+        let managers = [&Some(p.profile.clone()), &p.pushed]
+            .into_iter()
+            .flatten()
+            .filter_map(|profile| profile.manager.clone())
+            .filter_map(|m| {
+                let id = dir.people.get(&m)?.server_id.clone()?;
+                Some((m, id))
+            })
+            .collect();
         Ok(UserSnap {
-            okta_id: p.okta_id.clone(),
-            profile: p.profile.clone(),
-            server_id: p.server_id.clone(),
-            pushed: p.pushed.clone(),
+            okta_id: p.okta_id,
+            profile: self.inner.app.personality().mapped(p.profile),
+            server_id: p.server_id,
+            pushed: p.pushed,
             app_active: p.app_active,
             creates: p.creates,
+            managers,
         })
     }
 
@@ -519,7 +557,7 @@ impl OktaClient {
         let password = placeholder_password(&snap.okta_id, snap.creates + 1);
         self.inner.sender.add_secret(password.clone());
         self.with_person(key, |p| p.creates += 1);
-        let body = create_body(&snap.profile, &snap.okta_id, &password);
+        let body = create_body(snap, &password);
         let ctx = format!("Error while creating user {user_name}");
         let (status, got) = run
             .call(&ctx, Method::POST, "/Users", Some(&body), is_2xx)
@@ -559,7 +597,14 @@ impl OktaClient {
         let write = run.personality().link_user();
         // A link that wrote the profile is Okta's last push of it; one that did not leaves
         // the next profile push to write every attribute.
-        let pushed = matches!(write, UserWrite::GetPut { .. }).then(|| snap.profile.clone());
+        let pushed = matches!(
+            write,
+            UserWrite::GetPut {
+                attrs: Attrs::Every,
+                ..
+            } | UserWrite::LinkPut
+        )
+        .then(|| snap.profile.clone());
         self.user_write(run, &ctx, &id, snap, write).await?;
         self.with_person(key, |p| {
             p.app_active = true;
@@ -588,7 +633,22 @@ impl OktaClient {
                     Attrs::SinceLastPush => snap.pushed.as_ref(),
                     Attrs::Nothing => Some(&snap.profile),
                 };
-                self.get_put_user(run, id, &snap.profile, since, active)
+                self.get_put_user(run, id, snap, since, active, Map::new())
+                    .await
+            }
+            UserWrite::LinkPut => {
+                let mut link = Map::new();
+                link.insert("externalId".into(), json!(snap.okta_id));
+                link.insert("groups".into(), json!([]));
+                let locale = snap.profile.locale.as_deref().unwrap_or("en-US");
+                link.insert("locale".into(), json!(locale));
+                self.get_put_user(run, id, snap, None, Some(true), link)
+                    .await
+            }
+            UserWrite::PasswordPut(password) => {
+                let mut set = Map::new();
+                set.insert("password".into(), json!(password));
+                self.get_put_user(run, id, snap, Some(&snap.profile), None, set)
                     .await
             }
         }
@@ -600,11 +660,12 @@ impl OktaClient {
         &self,
         run: &mut Run<'_>,
         id: &str,
-        profile: &PersonProfile,
+        snap: &UserSnap,
         since: Option<&PersonProfile>,
         active: Option<bool>,
+        extra: Map<String, Value>,
     ) -> Step<()> {
-        let user_name = profile.user_name();
+        let user_name = snap.profile.user_name();
         let path = user_path(id);
         let got = run
             .call_object(
@@ -614,7 +675,10 @@ impl OktaClient {
                 None,
             )
             .await?;
-        let body = put_body(got, profile, since, active);
+        let mut body = put_body(got, snap, since, active);
+        if let Value::Object(m) = &mut body {
+            m.extend(extra);
+        }
         run.call(
             &format!("Error while updating user {user_name}"),
             Method::PUT,
@@ -687,6 +751,46 @@ impl OktaClient {
             self.with_person(key, |p| p.app_active = false);
         }
         Ok(run.done(r.map(|()| existing_user(id))))
+    }
+
+    /// "Sync Password": sends the person's Okta password to the app user (`oin`: path-less
+    /// `PATCH {password}`; `aiw`: `GET` + `PUT` with `password`). The password is redacted in
+    /// every transcript, message and report. Nothing is sent without an active app user.
+    pub async fn sync_password(&self, key: &str) -> Result<ActionOutcome, OktaError> {
+        let snap = self.user_snap(key, |p| p.password_syncs += 1)?;
+        let mut run = Run::new(self, ActionKind::SyncPassword);
+        let (Some(id), true) = (snap.server_id.clone(), snap.app_active) else {
+            return Ok(run.nothing_sent(format!("{key} has no active app user")));
+        };
+        let syncs = self.person(key)?.password_syncs;
+        let password = synced_password(&snap.okta_id, syncs);
+        self.inner.sender.add_secret(password.clone());
+        let ctx = format!(
+            "Error while syncing the password of user {}",
+            snap.profile.user_name()
+        );
+        let write = run.personality().sync_password(&password);
+        let r = self.user_write(&mut run, &ctx, &id, &snap, write).await;
+        Ok(run.done(r.map(|()| existing_user(id))))
+    }
+
+    /// Deprovisions a server user Okta has no person for (one a raw `scim:` step made), the
+    /// way this app deprovisions (`aiw` never PATCHes): used by a run's clean-up.
+    pub async fn deprovision_server_user(&self, id: &str) -> ActionOutcome {
+        let snap = UserSnap {
+            okta_id: String::new(),
+            profile: PersonProfile::default(),
+            server_id: Some(id.to_owned()),
+            pushed: None,
+            app_active: true,
+            creates: 0,
+            managers: BTreeMap::new(),
+        };
+        let mut run = Run::new(self, ActionKind::DeactivateUser);
+        let ctx = format!("Error while deactivating user {id}");
+        let write = run.personality().deprovision();
+        let r = self.user_write(&mut run, &ctx, id, &snap, write).await;
+        run.done(r.map(|()| existing_user(id.to_owned())))
     }
 
     /// Reactivates the Okta user and restores the assignment. `oin`: `PATCH active:true` on
@@ -775,7 +879,9 @@ impl OktaClient {
         ops: Vec<Value>,
     ) -> Step<()> {
         let id = g.server_id.as_deref().unwrap_or_default();
-        let writes = run.personality().membership_change(&g.view(id), ops);
+        let writes = run
+            .personality()
+            .membership_change(&g.view(id, &self.inner.group_push), ops);
         self.group_writes(run, id, g, writes).await
     }
 
@@ -805,29 +911,43 @@ impl OktaClient {
                     }
                 }
                 GroupWrite::GetPut => self.get_put_group(run, id, g).await?,
+                GroupWrite::Get => {
+                    run.call_object(
+                        &format!("Error while reading group {}", g.name),
+                        Method::GET,
+                        &group_path(id),
+                        None,
+                    )
+                    .await?;
+                }
             }
         }
         Ok(())
     }
 
     /// `GET /Groups/{id}` (a 404 stops) then `PUT` of that body with Okta's name and members.
+    /// `GET /Groups/{id}` (a 404 stops), then the minimal `PUT` of every capture (reference
+    /// §10.4, S20): `{schemas, id, displayName, members}`, not an echo of the GET.
     async fn get_put_group(&self, run: &mut Run<'_>, id: &str, g: &GroupSnap) -> Step<()> {
         let path = group_path(id);
-        let mut got = run
-            .call_object(
-                &format!("Error while reading group {}", g.name),
-                Method::GET,
-                &path,
-                None,
-            )
-            .await?;
-        got.insert("displayName".into(), json!(g.name));
-        got.insert("members".into(), Value::Array(g.members.clone()));
+        run.call_object(
+            &format!("Error while reading group {}", g.name),
+            Method::GET,
+            &path,
+            None,
+        )
+        .await?;
+        let body = json!({
+            "schemas": [GROUP_URN],
+            "id": id,
+            "displayName": g.name,
+            "members": g.members,
+        });
         run.call(
             &format!("Error while updating group {}", g.name),
             Method::PUT,
             &path,
-            Some(&Value::Object(got)),
+            Some(&body),
             is_2xx,
         )
         .await
@@ -844,14 +964,31 @@ impl OktaClient {
         let mut g = self.group_snap(key, |_| {})?;
         let mut run = Run::new(self, ActionKind::PushGroup);
         let r = async {
-            let ctx = format!("Error while verifying if group {} exists", g.name);
-            let found = run
-                .find(&ctx, "Groups", "displayName", &g.name, "group")
-                .await?;
+            // Okta looks the group up only when it does not know its external id (S1 2024):
+            // a group it pushed before is linked by id; with Import Groups on, the imported
+            // list decides.
+            let found = match (&g.server_id, self.inner.group_push.import_groups) {
+                (Some(id), _) => Some(id.clone()),
+                (None, true) => self
+                    .inner
+                    .dir
+                    .lock()
+                    .app_groups
+                    .iter()
+                    .find(|a| a.display_name == g.name)
+                    .map(|a| a.id.clone()),
+                (None, false) => {
+                    let ctx = format!("Error while verifying if group {} exists", g.name);
+                    run.find(&ctx, "Groups", "displayName", &g.name, "group")
+                        .await?
+                }
+            };
             if let Some(id) = found {
                 self.set_pushed_group(key, Some(id.clone()));
                 g.server_id = Some(id.clone());
-                let writes = run.personality().link_group(&g.view(&id));
+                let writes = run
+                    .personality()
+                    .link_group(&g.view(&id, &self.inner.group_push));
                 self.group_writes(&mut run, &id, &g, writes).await?;
                 return Ok(existing_group(id));
             }
@@ -866,7 +1003,9 @@ impl OktaClient {
             self.set_pushed_group(key, Some(id.clone()));
             // The create is what a scenario's expected status refers to, not aiw's follow-up.
             run.mark();
-            let writes = run.personality().after_group_create(&g.view(&id));
+            let writes = run
+                .personality()
+                .after_group_create(&g.view(&id, &self.inner.group_push));
             self.group_writes(&mut run, &id, &g, writes).await?;
             Ok(ActionResult::Group {
                 server_id: id,
@@ -956,7 +1095,9 @@ impl OktaClient {
         let Some(id) = g.server_id.clone() else {
             return Ok(run.nothing_sent(format!("group {group} is not pushed")));
         };
-        let writes = run.personality().rename_group(&g.view(&id));
+        let writes = run
+            .personality()
+            .rename_group(&g.view(&id, &self.inner.group_push));
         let r = self.group_writes(&mut run, &id, &g, writes).await;
         Ok(run.done(r.map(|()| existing_group(id))))
     }
@@ -970,7 +1111,9 @@ impl OktaClient {
             .clone()
             .ok_or_else(|| OktaError::NotPushed(group.to_owned()))?;
         let mut run = Run::new(self, ActionKind::PushNow);
-        let writes = run.personality().push_now(&g.view(&id));
+        let writes = run
+            .personality()
+            .push_now(&g.view(&id, &self.inner.group_push));
         let r = self.group_writes(&mut run, &id, &g, writes).await;
         Ok(run.done(r.map(|()| existing_group(id))))
     }

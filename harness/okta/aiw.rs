@@ -9,10 +9,11 @@ pub(crate) struct Aiw;
 
 impl Personality for Aiw {
     fn link_user(&self) -> UserWrite {
-        UserWrite::GetPut {
-            attrs: Attrs::Every,
-            active: Some(true),
-        }
+        UserWrite::LinkPut
+    }
+
+    fn sync_password(&self, password: &str) -> UserWrite {
+        UserWrite::PasswordPut(password.to_owned())
     }
 
     fn deprovision(&self) -> UserWrite {

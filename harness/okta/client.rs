@@ -25,6 +25,7 @@ pub(crate) struct Inner {
     pub sender: Sender,
     pub app: App,
     pub push_groups: bool,
+    pub group_push: super::config::GroupPush,
     pub base_url: String,
     /// See [`OktaConfig::id_seed`].
     pub id_seed: String,
@@ -49,6 +50,10 @@ impl OktaClient {
                 sender,
                 app: config.app,
                 push_groups: config.push_groups,
+                group_push: super::config::GroupPush {
+                    batch_size: config.group_push.batch_size.max(1),
+                    ..config.group_push
+                },
                 base_url: config.base_url.trim_end_matches('/').to_owned(),
                 id_seed: config.id_seed.clone(),
                 dir: Mutex::new(Directory::default()),
@@ -103,6 +108,7 @@ impl OktaClient {
                 app_active: false,
                 pushed: None,
                 creates: 0,
+                password_syncs: 0,
             },
         );
         Ok(okta_id)

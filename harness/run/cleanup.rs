@@ -17,7 +17,7 @@
 use std::collections::BTreeSet;
 
 use rand::RngExt;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::contract::{OktaRule, RuleId};
 use crate::okta::transcript::{Body, Exchange};
@@ -564,16 +564,10 @@ pub async fn cleanup(okta: &OktaClient, exchanges: &[Exchange]) -> CleanupOutcom
             Err(e) => out.problems.push(format!("group {id}: {e}")),
         }
     }
-    let deactivate = json!({
-        "schemas": [crate::contract::urn::PATCH_OP],
-        "Operations": [{"op": "replace", "value": {"active": false}}]
-    });
+    // In the scenario's personality: an `aiw` app never PATCHes (reference §10.13).
     for id in users.into_iter().filter(|id| !known_users.contains(id)) {
-        let path = format!("/Users/{}", segment(&id));
-        match okta.raw("PATCH", &path, Some(&deactivate)).await {
-            Ok(o) => record(&mut out, o, id, Kind::User),
-            Err(e) => out.problems.push(format!("user {id}: {e}")),
-        }
+        let o = okta.deprovision_server_user(&id).await;
+        record(&mut out, o, id, Kind::User);
     }
     out
 }

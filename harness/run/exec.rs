@@ -93,7 +93,7 @@ pub(crate) async fn run(
         &target.base_url(),
         auth.clone(),
         app,
-        s.okta.push_groups,
+        &s.okta,
         opts,
         target.insecure(),
         okta_id_seed(s, &opts.run_id),
@@ -309,6 +309,13 @@ fn profile(p: &scenario::Person) -> PersonProfile {
     }
     profile.title = p.title.clone();
     profile.locale = p.locale.clone();
+    profile.department = p.department.clone();
+    profile.employee_number = p.employee_number.clone();
+    profile.cost_center = p.cost_center.clone();
+    profile.organization = p.organization.clone();
+    profile.division = p.division.clone();
+    profile.manager = p.manager.clone();
+    profile.custom = p.attributes.clone();
     profile
 }
 
@@ -321,7 +328,13 @@ fn changes(c: &PersonChanges) -> ProfileChanges {
         display_name: c.display_name.clone(),
         title: c.title.clone(),
         locale: c.locale.clone(),
-        department: None,
+        department: c.department.clone(),
+        employee_number: c.employee_number.clone(),
+        cost_center: c.cost_center.clone(),
+        organization: c.organization.clone(),
+        division: c.division.clone(),
+        manager: c.manager.clone(),
+        custom: c.attributes.clone(),
     }
 }
 

@@ -308,7 +308,7 @@ pub(crate) fn okta_client(
     base_url: &str,
     auth: crate::okta::Auth,
     app: App,
-    push_groups: bool,
+    settings: &crate::scenario::OktaSettings,
     opts: &RunOptions,
     insecure: bool,
     id_seed: String,
@@ -316,11 +316,26 @@ pub(crate) fn okta_client(
     let mut config = crate::okta::OktaConfig::new(base_url, auth);
     config.id_seed = id_seed;
     config.app = app;
-    config.push_groups = push_groups;
+    config.push_groups = settings.push_groups;
+    let push = &mut config.group_push;
+    if let Some(n) = settings.group_patch_batch_size {
+        push.batch_size = n as usize;
+    }
+    push.after_create = match settings.group_create {
+        None | Some(crate::scenario::GroupCreate::Members) => crate::okta::AfterCreate::Members,
+        Some(crate::scenario::GroupCreate::RenameThenMembers) => {
+            crate::okta::AfterCreate::RenameThenMembers
+        }
+    };
+    push.get_before_rename = settings.get_before_rename;
+    push.import_groups = settings.import_groups;
     config.timeout = opts.timeout;
     // 429s are honoured but never wait long: scenarios keep Retry-After tiny, and a live
     // server must not park the run.
-    config.retry.max_wait = opts.timeout.min(Duration::from_secs(5));
+    config.retry.max_wait = match settings.retry_wait_ms {
+        Some(ms) => Duration::from_millis(ms),
+        None => opts.timeout.min(Duration::from_secs(5)),
+    };
     config.accept_invalid_certs = insecure;
     OktaClient::new(config).map_err(|e| e.to_string())
 }

@@ -54,7 +54,10 @@ pub async fn check(spec: &External, opts: &RunOptions) -> Result<(), Failure> {
         &spec.base_url,
         auth,
         opts.app,
-        false,
+        &crate::scenario::OktaSettings {
+            push_groups: false,
+            ..Default::default()
+        },
         opts,
         spec.insecure,
         String::new(),

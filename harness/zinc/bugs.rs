@@ -32,7 +32,16 @@ pub enum Bug {
     /// lists, filters and groups (Zinc removes it, Z10; the okta profile allows both).
     KeepsDeactivatedUsers,
     // -- Okta fidelity v2 (issue 12) --
-
+    /// Legal: keeps the extension objects of a user it is sent (enterprise, custom URNs) and
+    /// returns them, as an RFC server does (Zinc ignores them, Z9; the okta profile expects
+    /// them kept). Switching Z9 off does the same.
+    KeepsExtensions,
+    /// Drops the enterprise extension (`urn:…:enterprise:2.0:User`) of a user it is sent,
+    /// while keeping other extensions (with `KeepsExtensions`).
+    DropsEnterpriseExtension,
+    /// Applies a user PUT as a merge: extension attributes the PUT left out keep their old
+    /// values (with `KeepsExtensions`), where a PUT replaces the resource (RFC 7644 §3.5.1).
+    PutKeepsOmittedAttributes,
     // -- Entra ID personality (issue 15) --
 
     // -- hardening and mock answers (issues 13, 17) --

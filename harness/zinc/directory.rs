@@ -265,6 +265,8 @@ struct UserWork {
     active: bool,
     emails: Option<Value>,
     display_name: Option<String>,
+    /// Z9 off only: extension objects by schema URN.
+    extensions: Map<String, Value>,
 }
 
 impl UserWork {
@@ -277,6 +279,11 @@ impl UserWork {
             active: u.active,
             emails: u.naive.as_ref().and_then(|n| n.emails.clone()),
             display_name: u.naive.as_ref().and_then(|n| n.display_name.clone()),
+            extensions: u
+                .naive
+                .as_ref()
+                .map(|n| n.extensions.clone())
+                .unwrap_or_default(),
         }
     }
 }
@@ -290,6 +297,19 @@ struct UserInput {
     active: Option<bool>,
     emails: Option<Value>,
     display_name: Option<String>,
+    extensions: Map<String, Value>,
+}
+
+/// The extension objects of a User body: top-level `urn:…` keys other than the core schema.
+fn extension_objects(obj: &Map<String, Value>) -> Map<String, Value> {
+    obj.iter()
+        .filter(|(k, v)| {
+            k.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("urn:"))
+                && !k.eq_ignore_ascii_case(scim::USER_SCHEMA)
+                && v.is_object()
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
 }
 
 fn decode_user(body: &Value) -> Result<UserInput, ScimError> {
@@ -326,6 +346,7 @@ fn decode_user(body: &Value) -> Result<UserInput, ScimError> {
         active,
         emails,
         display_name,
+        extensions: extension_objects(obj),
     })
 }
 
@@ -618,6 +639,38 @@ impl Directory {
             .get_or_init(|| raw_json(&self.group_repr(state, id, g)))
     }
 
+    /// The extension objects a user keeps: none while Z9 holds (Zinc ignores them); as a
+    /// generic server (Z9 off, `Bug::KeepsExtensions`), those sent (a PUT replaces them).
+    fn kept_extensions(
+        &self,
+        sent: Map<String, Value>,
+        old: Option<&Map<String, Value>>,
+    ) -> Map<String, Value> {
+        if !self.keeps_extensions() {
+            return Map::new();
+        }
+        let mut kept = match old {
+            // Bug: a PUT merged into the stored user, so what it left out survives.
+            Some(old) if self.bug(Bug::PutKeepsOmittedAttributes) => {
+                let mut merged = old.clone();
+                for (urn, obj) in sent {
+                    match (merged.get_mut(&urn), obj) {
+                        (Some(Value::Object(m)), Value::Object(o)) => m.extend(o),
+                        (_, o) => {
+                            merged.insert(urn, o);
+                        }
+                    }
+                }
+                merged
+            }
+            _ => sent,
+        };
+        if self.bug(Bug::DropsEnterpriseExtension) {
+            kept.retain(|urn, _| !urn.eq_ignore_ascii_case(scim::ENTERPRISE_USER_SCHEMA));
+        }
+        kept
+    }
+
     fn user_repr(&self, id: &Uuid, u: &UserRec) -> scim::User {
         let naive = u.naive.as_deref();
         // Z8: displayName is derived from the name parts.
@@ -642,8 +695,18 @@ impl Directory {
             }],
         };
         let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+        let mut schemas = vec![scim::USER_SCHEMA.to_owned()];
+        let mut extra = Map::new();
+        if self.keeps_extensions()
+            && let Some(n) = naive
+        {
+            for (urn, obj) in &n.extensions {
+                schemas.push(urn.clone());
+                extra.insert(urn.clone(), obj.clone());
+            }
+        }
         scim::User {
-            schemas: vec![scim::USER_SCHEMA.to_owned()],
+            schemas,
             id: Some(id.to_string()),
             external_id: u.external_id.as_deref().map(str::to_owned),
             user_name: u.user_name.to_string(),
@@ -663,7 +726,7 @@ impl Directory {
                 last_modified: Some(rfc3339(u.modified)),
                 location: Some(self.location("Users", id)),
             }),
-            extra: Map::new(),
+            extra,
         }
     }
 
@@ -769,6 +832,7 @@ impl Directory {
                     Box::new(NaiveUser {
                         emails: work.emails.clone(),
                         display_name: work.display_name.clone(),
+                        extensions: work.extensions.clone(),
                     })
                 }),
                 json: Cached::default(),
@@ -777,7 +841,12 @@ impl Directory {
     }
 
     fn naive_user_fields(&self) -> bool {
-        !self.on(Rule::Z5) || !self.on(Rule::Z8)
+        !self.on(Rule::Z5) || !self.on(Rule::Z8) || self.keeps_extensions()
+    }
+
+    /// Extension objects are kept like a generic server's: Z9 off or `Bug::KeepsExtensions`.
+    fn keeps_extensions(&self) -> bool {
+        !self.on(Rule::Z9) || self.bug(Bug::KeepsExtensions)
     }
 
     /// `POST /Users`.
@@ -809,6 +878,7 @@ impl Directory {
             active: input.active.unwrap_or(true),
             emails: input.emails,
             display_name: input.display_name,
+            extensions: self.kept_extensions(input.extensions, None),
         };
         // Z6: unique, case-insensitively.
         if self.user_name_taken(state, &work.user_name, None) {
@@ -989,6 +1059,7 @@ impl Directory {
             user.naive = Some(Box::new(NaiveUser {
                 emails: new.emails.take(),
                 display_name: new.display_name.take(),
+                extensions: std::mem::take(&mut new.extensions),
             }));
         }
         if deactivate && self.on(Rule::Z10) && !self.bug(Bug::KeepsDeactivatedUsers) {
@@ -1050,6 +1121,7 @@ impl Directory {
             active: input.active.unwrap_or(old.active),
             emails: input.emails,
             display_name: input.display_name,
+            extensions: self.kept_extensions(input.extensions, Some(&old.extensions)),
         };
         self.commit_user(&mut state, uid, &old, new, removed)
     }

@@ -166,6 +166,7 @@ async fn the_default_zinc_run_against_a_correct_live_server_passes() {
 async fn a_legal_server_behaviour_passes_the_okta_profile(#[case] bug: Bug) {
     let config = ZincConfig::default()
         .with_bug(Bug::KeepsDeactivatedUsers)
+        .with_bug(Bug::KeepsExtensions)
         .with_bug(bug);
     let zinc = MockZinc::start_with(config).await.unwrap();
     let okta = load_dir("scenarios/okta");
@@ -213,6 +214,7 @@ async fn a_legal_member_representation_passes_the_okta_profile_embedded(#[case] 
         target: TargetSpec::Embedded(
             run::Embedded::default()
                 .with_bug(Bug::KeepsDeactivatedUsers)
+                .with_bug(Bug::KeepsExtensions)
                 .with_bug(bug),
         ),
         profile: Profile::Okta,

@@ -5,6 +5,8 @@
 mod actions;
 mod basics;
 mod failures;
+mod fidelity;
 mod lifecycle;
+mod mistakes;
 mod secrets;
 mod support;
