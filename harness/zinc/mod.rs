@@ -23,7 +23,7 @@ pub use config::{DeletedGroupPolicy, Provisioning, Rule, Scope, ZincConfig};
 pub use console::{Admin, ConsoleError, ConsoleGroup, ConsoleMember, ConsoleUser, Settings};
 pub use directory::{Directory, ListQuery, ResourceKind};
 pub use faults::{FaultAction, FaultId, FaultResponse, FaultRule, Faults, InstalledFault};
-pub use fixture::FixtureError;
+pub use fixture::{FixtureError, FixtureProblem};
 pub use received::{Expect, ReceivedRequest, Unmet};
 pub use server::{MockZinc, ZincError};
 pub use store::Origin;
