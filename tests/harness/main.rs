@@ -5,6 +5,7 @@ mod catalogue;
 mod cli;
 mod conformance;
 mod explore;
+mod interop;
 mod okta;
 mod report;
 mod rules_bite;
