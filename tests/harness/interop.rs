@@ -69,10 +69,10 @@ fn server_ids(report: &Value) -> BTreeSet<String> {
     fn walk(v: &Value, out: &mut BTreeSet<String>) {
         match v {
             Value::Object(m) => {
-                if let Some(Value::String(id)) = m.get("id") {
-                    if id.len() >= 16 {
-                        out.insert(id.clone());
-                    }
+                if let Some(Value::String(id)) = m.get("id")
+                    && id.len() >= 16
+                {
+                    out.insert(id.clone());
                 }
                 m.values().for_each(|v| walk(v, out));
             }
@@ -99,13 +99,36 @@ fn snapshot_of(report: &Value) -> Value {
                 Value::String(scrub_times(&s))
             }
             Value::Array(a) => Value::Array(a.into_iter().map(|v| scrub(v, ids)).collect()),
-            Value::Object(m) => {
-                Value::Object(m.into_iter().map(|(k, v)| (k, scrub(v, ids))).collect())
-            }
+            Value::Object(m) => Value::Object(
+                m.into_iter()
+                    .map(|(k, v)| {
+                        let v = scrub(v, ids);
+                        match k.as_str() {
+                            "expected" | "actual" => (k, shortened(v)),
+                            _ => (k, v),
+                        }
+                    })
+                    .collect(),
+            ),
             other => other,
         }
     }
     scrub(condensed(report), &ids)
+}
+
+/// A finding's value quoted whole can be a whole resource: past 200 characters of JSON the
+/// snapshot keeps its start (the point of the finding is in the message and the rule).
+fn shortened(v: Value) -> Value {
+    const KEEP: usize = 200;
+    let text = v.to_string();
+    if text.len() <= KEEP {
+        return v;
+    }
+    let cut = (0..=KEEP)
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    Value::String(format!("{}…", &text[..cut]))
 }
 
 /// `2026-12-01T09:03:44.324Z`-like timestamps (in findings that quote a resource) → `<time>`.

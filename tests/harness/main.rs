@@ -1,6 +1,7 @@
 //! The one integration-test binary (nextest style). Each part has its own module.
 
 mod bench;
+mod bugs_bite;
 mod catalogue;
 mod cli;
 mod conformance;
