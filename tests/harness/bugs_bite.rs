@@ -47,11 +47,11 @@ fn findings(report: &RunReport) -> Vec<(String, String)> {
 #[case::group_filter_ignored(
     Bug::GroupFilterIgnored,
     "group-lookup-finds-existing.yaml",
-    "body.Resources[0].id"
+    "status"
 )]
 #[case::group_filter_case_sensitive(
     Bug::GroupFilterCaseSensitive,
-    "group-lookup-finds-existing.yaml",
+    "group-lookup-case-zinc.yaml",
     "body.totalResults"
 )]
 #[case::group_lookup_finds_nothing(
