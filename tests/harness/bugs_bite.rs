@@ -44,11 +44,7 @@ fn findings(report: &RunReport) -> Vec<(String, String)> {
 }
 
 #[rstest]
-#[case::group_filter_ignored(
-    Bug::GroupFilterIgnored,
-    "group-lookup-finds-existing.yaml",
-    "status"
-)]
+#[case::group_filter_ignored(Bug::GroupFilterIgnored, "group-lookup-finds-existing.yaml", "status")]
 #[case::group_filter_case_sensitive(
     Bug::GroupFilterCaseSensitive,
     "group-lookup-case-zinc.yaml",
