@@ -1110,10 +1110,10 @@ impl Directory {
         }
         let ops = body.get("Operations").and_then(Value::as_array);
         for op in ops.into_iter().flatten() {
-            if let Some(name) = op.get("op").and_then(Value::as_str) {
-                if name != name.to_ascii_lowercase() {
-                    return Err(ScimError::invalid_syntax(format!("unknown op {name:?}")));
-                }
+            if let Some(name) = op.get("op").and_then(Value::as_str)
+                && name != name.to_ascii_lowercase()
+            {
+                return Err(ScimError::invalid_syntax(format!("unknown op {name:?}")));
             }
         }
         Ok(())
