@@ -6,6 +6,7 @@
 //! here.
 
 use rstest::rstest;
+use zinc_harness::contract::ExitCode;
 use zinc_harness::report::{RunReport, ScenarioStatus};
 use zinc_harness::run::{self, Embedded, RunOptions, TargetSpec};
 use zinc_harness::scenario::{self, Scenario};
@@ -152,5 +153,5 @@ async fn a_realistic_server_bug_fails_its_scenario(
             .any(|(w, _)| w == what || w.starts_with(&format!("{what} ["))),
         "with {bug} on, {file} fails, but not on `{what}`: {found:#?}"
     );
-    assert_eq!(broken.exit_code(), 1);
+    assert_eq!(broken.exit_code(), ExitCode::Failures);
 }
