@@ -347,8 +347,15 @@ fn segment(id: &str) -> String {
 fn email_at(bytes: &[u8], i: usize) -> Option<usize> {
     let local = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'+' | b'-');
     let mut j = i;
-    while j < bytes.len() && local(bytes[j]) {
-        j += 1;
+    while j < bytes.len() {
+        if local(bytes[j]) {
+            j += 1;
+        } else if is_encoded_plus(&bytes[j..]) {
+            // `bob%2Btag%40x.io`: a + in an encoded local part is part of the address.
+            j += 3;
+        } else {
+            break;
+        }
     }
     if j == i {
         return None;
@@ -373,6 +380,10 @@ fn email_at(bytes: &[u8], i: usize) -> Option<usize> {
         .then_some(start + domain.len() - i)
 }
 
+fn is_encoded_plus(bytes: &[u8]) -> bool {
+    bytes.len() >= 3 && bytes[0] == b'%' && bytes[1] == b'2' && bytes[2].eq_ignore_ascii_case(&b'b')
+}
+
 /// A name starts at `i` only after a character that cannot be part of it (or after a
 /// percent-escape such as `%22`), so `bob@x.io` is not found inside `jimbob@x.io`.
 fn at_boundary(bytes: &[u8], i: usize) -> bool {
@@ -380,7 +391,8 @@ fn at_boundary(bytes: &[u8], i: usize) -> bool {
         return true;
     }
     if i >= 3 && bytes[i - 3] == b'%' && bytes[i - 2].is_ascii_hexdigit() {
-        return true;
+        // An encoded + continues a local part (`bob%2Btag`); other escapes (`%22`) end a word.
+        return !is_encoded_plus(&bytes[i - 3..]);
     }
     let c = bytes[i - 1];
     !(c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-' | b'+' | b'%'))

@@ -151,6 +151,9 @@ pub(crate) struct State {
     pub(crate) user_by_ext: MultiIndex,
     /// Removed users, kept only while Z11 is switched off.
     pub(crate) removed: HashMap<Uuid, UserRec>,
+    /// Removed users by folded userName with their groups, kept only while
+    /// [`Bug::RecreatedUserGetsOldId`] or [`Bug::RecreatedUserGetsOldGroups`] is on.
+    pub(crate) graveyard: HashMap<String, (Uuid, Vec<Uuid>)>,
     pub(crate) groups: Records<GroupRec>,
     pub(crate) group_order: OrderIndex,
     pub(crate) scim_order: OrderIndex,
@@ -793,20 +796,22 @@ impl Directory {
 
     /// Z6: is `name` taken (case-insensitively) by a user other than `except`?
     fn user_name_taken(&self, state: &State, name: &str, except: Option<Uuid>) -> bool {
+        let case_sensitive = self.bug(Bug::UserNameUniqueCaseSensitive);
         self.on(Rule::Z6)
-            && state
-                .user_by_name
-                .get(&fold(name))
-                .iter()
-                .any(|id| Some(*id) != except)
+            && state.user_by_name.get(&fold(name)).iter().any(|id| {
+                Some(*id) != except
+                    && (!case_sensitive
+                        || state.users.get(id).is_some_and(|u| *u.user_name == *name))
+            })
     }
 
-    fn conflict(name: &str) -> ScimError {
-        ScimError::typed(
-            409,
-            ScimType::Uniqueness,
-            format!("userName {name:?} is already taken (userNames compare case-insensitively)"),
-        )
+    fn conflict(&self, name: &str) -> ScimError {
+        let detail =
+            format!("userName {name:?} is already taken (userNames compare case-insensitively)");
+        if self.bug(Bug::ConflictWithoutScimType) {
+            return ScimError::new(409, detail);
+        }
+        ScimError::typed(409, ScimType::Uniqueness, detail)
     }
 
     fn insert_user(state: &mut State, id: Uuid, work: &UserWork, naive: bool, created: u64) {
@@ -882,7 +887,7 @@ impl Directory {
         };
         // Z6: unique, case-insensitively.
         if self.user_name_taken(state, &work.user_name, None) {
-            return Err(Self::conflict(&work.user_name));
+            return Err(self.conflict(&work.user_name));
         }
         if self.bug(Bug::ExternalIdUnique)
             && let Some(ext) = &work.external_id
@@ -894,35 +899,88 @@ impl Directory {
                 format!("externalId {ext:?} is already taken"),
             ));
         }
-        let id = Uuid::new_v4();
+        let old = state.graveyard.remove(&fold(&work.user_name));
+        let id = match old {
+            Some((old_id, _)) if self.bug(Bug::RecreatedUserGetsOldId) => old_id,
+            _ => Uuid::new_v4(),
+        };
         Self::insert_user(state, id, &work, self.naive_user_fields(), now_ms());
+        if let Some((_, groups)) = old.filter(|_| self.bug(Bug::RecreatedUserGetsOldGroups)) {
+            let changes: IndexMap<Uuid, bool> = [(id, true)].into_iter().collect();
+            for gid in groups {
+                Self::apply_plan_members(state, gid, false, &changes);
+            }
+        }
         Ok(id)
     }
 
     /// `GET /Users/{id}`.
     pub fn get_user(&self, id: &str) -> Result<Json, ScimError> {
-        let uid = Uuid::parse_str(id).map_err(|_| Self::user_not_found(id))?;
+        let not_found = || {
+            if self.bug(Bug::NotFoundWithoutDetail) {
+                ScimError::new(404, "")
+            } else {
+                Self::user_not_found(id)
+            }
+        };
+        let uid = Uuid::parse_str(id).map_err(|_| not_found())?;
         let state = self.state.read();
-        let user = state
-            .users
-            .get(&uid)
-            .ok_or_else(|| Self::user_not_found(id))?;
+        let user = state.users.get(&uid).ok_or_else(not_found)?;
         Ok(self.user_json(&uid, user).to_owned())
+    }
+
+    /// The page window, with the paging bugs of [`Bug`] when switched on (test only).
+    fn window(
+        &self,
+        query: &ListQuery,
+        total: impl Fn() -> usize,
+    ) -> Result<(usize, usize, usize), ScimError> {
+        let (start, count) = query.window();
+        if self.bug(Bug::ErrorPastTheEnd) && start > total() {
+            return Err(ScimError::invalid_value(format!(
+                "startIndex {start} is past the end"
+            )));
+        }
+        // The first resource the page shows, 1-based (a 0-based reading skips one).
+        let first = if self.bug(Bug::ZeroBasedStartIndex) {
+            start + 1
+        } else {
+            start
+        };
+        Ok((start, first, count))
+    }
+
+    /// `totalResults` as answered: every match, or the page only under [`Bug::TotalResultsOfPage`].
+    fn total_of(&self, page: &Page) -> u64 {
+        if self.bug(Bug::TotalResultsOfPage) {
+            page.ids.len() as u64
+        } else {
+            page.total as u64
+        }
     }
 
     /// `GET /Users` (Z22, Z23).
     pub fn list_users(&self, query: &ListQuery) -> Result<ListResponse<Json>, ScimError> {
+        if self.bug(Bug::CredentialTestServerError)
+            && query.filter.is_none()
+            && query.start_index == Some(1)
+            && query.count == Some(2)
+        {
+            return Err(ScimError::new(500, "database connection pool exhausted"));
+        }
         let filter = query.parsed_filter()?;
         let state = self.state.read();
-        let (start, count) = query.window();
-        let page = match filter {
-            None => page_of(state.user_order.len(), start, count, |k| {
+        let filtered = match &filter {
+            None => None,
+            Some(filter) => Some(self.user_filter_ids(&state, filter)?),
+        };
+        let total = || filtered.as_ref().map_or(state.user_order.len(), Vec::len);
+        let (start, first, count) = self.window(query, total)?;
+        let page = match filtered {
+            None => page_of(state.user_order.len(), first, count, |k| {
                 state.user_order.nth(k)
             }),
-            Some(filter) => {
-                let ids = self.user_filter_ids(&state, &filter)?;
-                page_of(ids.len(), start, count, |k| ids.get(k).copied())
-            }
+            Some(ids) => page_of(ids.len(), first, count, |k| ids.get(k).copied()),
         };
         let resources = page
             .ids
@@ -935,7 +993,7 @@ impl Directory {
             })
             .collect();
         Ok(ListResponse::new(
-            page.total as u64,
+            self.total_of(&page),
             start as u64,
             resources,
         ))
@@ -953,9 +1011,18 @@ impl Directory {
         if !is_core_or_none(&attr.urn, scim::USER_SCHEMA) {
             return Err(unsupported());
         }
+        let value = if self.bug(Bug::PlusInFilterValueIsSpace) {
+            std::borrow::Cow::Owned(value.replace('+', " "))
+        } else {
+            std::borrow::Cow::Borrowed(value)
+        };
+        let value = value.as_ref();
         let mut ids: Vec<Uuid> = if attr.is("userName") {
             state.user_by_name.get(&fold(value)).to_vec()
         } else if attr.is("externalId") {
+            if self.bug(Bug::ExternalIdLookupFindsNothing) {
+                return Ok(Vec::new());
+            }
             state.user_by_ext.get(value).to_vec()
         } else if attr.is("id") {
             Uuid::parse_str(value)
@@ -1022,7 +1089,7 @@ impl Directory {
             }
             self.validate_user_name(&new.user_name)?;
             if self.user_name_taken(state, &new.user_name, Some(id)) {
-                return Err(Self::conflict(&new.user_name));
+                return Err(self.conflict(&new.user_name));
             }
         }
         let deactivate = !new.active && old.active;
@@ -1087,6 +1154,10 @@ impl Directory {
         }
         let now = now_ms();
         let links = user.links.take().map(|l| *l).unwrap_or_default();
+        if self.bug(Bug::RecreatedUserGetsOldId) || self.bug(Bug::RecreatedUserGetsOldGroups) {
+            let groups = links.member_of.iter().copied().collect();
+            state.graveyard.insert(fold(&user.user_name), (id, groups));
+        }
         for gid in &links.member_of {
             if let Some(g) = state.groups.get_mut(gid) {
                 g.members.remove(&id);
@@ -1101,6 +1172,22 @@ impl Directory {
         if !self.on(Rule::Z11) {
             state.removed.insert(id, user);
         }
+    }
+
+    /// [`Bug::OpCaseSensitive`]: refuses an `op` that is not lowercase.
+    fn op_case_bug(&self, body: &Value) -> Result<(), ScimError> {
+        if !self.bug(Bug::OpCaseSensitive) {
+            return Ok(());
+        }
+        let ops = body.get("Operations").and_then(Value::as_array);
+        for op in ops.into_iter().flatten() {
+            if let Some(name) = op.get("op").and_then(Value::as_str)
+                && name != name.to_ascii_lowercase()
+            {
+                return Err(ScimError::invalid_syntax(format!("unknown op {name:?}")));
+            }
+        }
+        Ok(())
     }
 
     /// `PUT /Users/{id}` (Z12).
@@ -1118,7 +1205,9 @@ impl Directory {
             given: input.given.unwrap_or_default(),
             family: input.family.unwrap_or_default(),
             external_id: input.external_id,
-            active: input.active.unwrap_or(old.active),
+            active: input
+                .active
+                .unwrap_or(old.active && !self.bug(Bug::PutWithoutActiveDeactivates)),
             emails: input.emails,
             display_name: input.display_name,
             extensions: self.kept_extensions(input.extensions, Some(&old.extensions)),
@@ -1128,6 +1217,7 @@ impl Directory {
 
     /// `PATCH /Users/{id}` (Z13).
     pub fn patch_user(&self, id: &str, body: &Value) -> Result<scim::User, ScimError> {
+        self.op_case_bug(body)?;
         let patch = PatchOp::from_json(body)?;
         let mut state = self.state.write();
         let (uid, old, removed) = self.find_for_update(&state, id)?;
@@ -1350,6 +1440,7 @@ impl Directory {
     /// Z16: a SCIM-visible group other than `except` with this displayName (case-insensitive).
     fn group_name_taken(&self, state: &State, name: &str, except: Option<Uuid>) -> bool {
         self.on(Rule::Z16)
+            && !self.bug(Bug::DuplicateGroupNames)
             && state
                 .group_by_name
                 .get(&fold(name))
@@ -1552,17 +1643,22 @@ impl Directory {
 
     /// `GET /Groups` (Z15, Z22, Z23).
     pub fn list_groups(&self, query: &ListQuery) -> Result<ListResponse<Json>, ScimError> {
-        let filter = query.parsed_filter()?;
+        let mut filter = query.parsed_filter()?;
+        if self.bug(Bug::GroupFilterIgnored) {
+            filter = None;
+        }
         let state = self.state.read();
-        let (start, count) = query.window();
-        let page = match filter {
-            None => page_of(state.scim_order.len(), start, count, |k| {
+        let filtered = match &filter {
+            None => None,
+            Some(filter) => Some(self.group_filter_ids(&state, filter)?),
+        };
+        let total = || filtered.as_ref().map_or(state.scim_order.len(), Vec::len);
+        let (start, first, count) = self.window(query, total)?;
+        let page = match filtered {
+            None => page_of(state.scim_order.len(), first, count, |k| {
                 state.scim_order.nth(k)
             }),
-            Some(filter) => {
-                let ids = Self::group_filter_ids(&state, &filter)?;
-                page_of(ids.len(), start, count, |k| ids.get(k).copied())
-            }
+            Some(ids) => page_of(ids.len(), first, count, |k| ids.get(k).copied()),
         };
         let resources = page
             .ids
@@ -1572,13 +1668,13 @@ impl Directory {
             })
             .collect();
         Ok(ListResponse::new(
-            page.total as u64,
+            self.total_of(&page),
             start as u64,
             resources,
         ))
     }
 
-    fn group_filter_ids(state: &State, filter: &Filter) -> Result<Vec<Uuid>, ScimError> {
+    fn group_filter_ids(&self, state: &State, filter: &Filter) -> Result<Vec<Uuid>, ScimError> {
         let unsupported = || {
             ScimError::invalid_filter(
                 "unsupported filter: Groups can be filtered by `displayName eq \"…\"`, \
@@ -1590,7 +1686,19 @@ impl Directory {
             return Err(unsupported());
         }
         let mut ids: Vec<Uuid> = if attr.is("displayName") {
-            state.group_by_name.get(&fold(value)).to_vec()
+            if self.bug(Bug::GroupLookupFindsNothing) {
+                return Ok(Vec::new());
+            }
+            let mut ids = state.group_by_name.get(&fold(value)).to_vec();
+            if self.bug(Bug::GroupFilterCaseSensitive) {
+                ids.retain(|id| {
+                    state
+                        .groups
+                        .get(id)
+                        .is_some_and(|g| *g.display_name == *value)
+                });
+            }
+            ids
         } else if attr.is("externalId") {
             state.group_by_ext.get(value).to_vec()
         } else if attr.is("id") {
@@ -1617,14 +1725,17 @@ impl Directory {
         }
         Self::rename_group_in(&mut state, gid, &name);
         Self::set_group_ext(&mut state, gid, ext);
-        let mut plan = MembershipPlan::default();
-        plan.replace(members);
-        Self::apply_plan_members(&mut state, gid, true, &plan.changes);
+        if !self.bug(Bug::GroupPutIgnoresMembers) {
+            let mut plan = MembershipPlan::default();
+            plan.replace(members);
+            Self::apply_plan_members(&mut state, gid, true, &plan.changes);
+        }
         Ok(self.group_repr(&state, &gid, &state.groups[&gid]))
     }
 
     /// `PATCH /Groups/{id}` (Z16): answers 204, so nothing is returned.
     pub fn patch_group(&self, id: &str, body: &Value) -> Result<(), ScimError> {
+        self.op_case_bug(body)?;
         let patch = PatchOp::from_json(body)?;
         let mut state = self.state.write();
         let gid = Self::scim_group(&state, id)?;
@@ -1720,6 +1831,10 @@ impl Directory {
                 }
                 // Z16: removal by `members[value eq "id"]`, by index when it is that shape.
                 let base = &state.groups[&gid].members;
+                if self.bug(Bug::MemberRemoveRemovesEveryone) {
+                    plan.replace(Vec::new());
+                    return Ok(());
+                }
                 let hits: Vec<Uuid> = match filter.as_string_eq() {
                     Some((a, v)) if a.is("value") => Uuid::parse_str(v)
                         .ok()
@@ -1741,18 +1856,31 @@ impl Directory {
                         hits
                     }
                 };
+                if hits.is_empty() && self.bug(Bug::RemoveAbsentMemberFails) {
+                    return Err(ScimError::invalid_value(format!(
+                        "{attr}[…]: no such member in this group"
+                    )));
+                }
                 plan.remove(hits);
                 return Ok(());
             }
             match op {
                 PatchOpKind::Add => {
                     let ids = decode_members(value.unwrap_or(&Value::Null))?;
-                    plan.add(self.resolve_members(state, ids)?);
+                    let ids = self.resolve_members(state, ids)?;
+                    if self.bug(Bug::MemberAddReplaces) {
+                        plan.replace(ids);
+                    } else {
+                        plan.add(ids);
+                    }
                 }
                 PatchOpKind::Replace => {
                     // Z16: an empty list empties the group.
                     let ids = decode_members(value.unwrap_or(&Value::Null))?;
-                    plan.replace(self.resolve_members(state, ids)?);
+                    let ids = self.resolve_members(state, ids)?;
+                    if !(ids.is_empty() && self.bug(Bug::EmptyMemberReplaceIgnored)) {
+                        plan.replace(ids);
+                    }
                 }
                 PatchOpKind::Remove => match value {
                     None | Some(Value::Null) => plan.replace(Vec::new()),
@@ -1796,6 +1924,9 @@ impl Directory {
         let policy = self.settings.read().policy;
         let mut state = self.state.write();
         let gid = Self::scim_group(&state, id)?;
+        if self.bug(Bug::DeletedGroupStaysReadable) {
+            return Ok(());
+        }
         if policy == DeletedGroupPolicy::Retain && self.on(Rule::Z19) {
             // Z19 retain: stays in the console, unlinked, with members and admins.
             Self::hide_group(&mut state, gid);
