@@ -995,20 +995,24 @@ impl Ctx<'_> {
         } else {
             FaultAction::Pass
         };
-        faults.add(FaultRule {
+        let added = faults.add(FaultRule {
             method: f.method.map(|m| m.as_str().to_owned()),
             path: f.path.clone(),
             times: f.times,
             delay: f.delay_ms.map(Duration::from_millis),
             action,
         });
-        (
-            Observed {
-                ok: true,
-                ..Observed::default()
-            },
-            None,
-        )
+        match added {
+            Ok(_) => (
+                Observed {
+                    ok: true,
+                    ..Observed::default()
+                },
+                None,
+            ),
+            // `check` refuses these first; a scenario built in code may still carry one.
+            Err(e) => (Observed::default(), Some(format!("bad fault rule: {e}"))),
+        }
     }
 }
 

@@ -835,7 +835,10 @@ async fn admin_faults(State(st): State<AppState>) -> Response {
 
 async fn admin_add_fault(State(st): State<AppState>, headers: HeaderMap, body: Body) -> Response {
     match admin_body::<FaultRule>(&headers, body).await {
-        Ok(rule) => admin_json(StatusCode::CREATED, &json!({"id": st.faults.add(rule)})),
+        Ok(rule) => match st.faults.add(rule) {
+            Ok(id) => admin_json(StatusCode::CREATED, &json!({"id": id})),
+            Err(e) => admin_error(400, "invalid_fault", &e.to_string()),
+        },
         Err(r) => r,
     }
 }

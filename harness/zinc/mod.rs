@@ -22,7 +22,9 @@ pub use bugs::Bug;
 pub use config::{DeletedGroupPolicy, Provisioning, Rule, Scope, ZincConfig};
 pub use console::{Admin, ConsoleError, ConsoleGroup, ConsoleMember, ConsoleUser, Settings};
 pub use directory::{Directory, ListQuery, ResourceKind};
-pub use faults::{FaultAction, FaultId, FaultResponse, FaultRule, Faults, InstalledFault};
+pub use faults::{
+    FaultAction, FaultError, FaultId, FaultResponse, FaultRule, Faults, InstalledFault, MAX_DELAY,
+};
 pub use fixture::FixtureError;
 pub use received::{Expect, ReceivedRequest, Unmet};
 pub use server::{MockZinc, ZincError};
