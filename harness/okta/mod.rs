@@ -72,6 +72,7 @@ mod directory;
 mod http;
 mod oin;
 mod personality;
+mod raw;
 pub mod transcript;
 
 use std::fmt;
@@ -86,6 +87,7 @@ pub use directory::{
     okta_group_id, okta_group_id_in, okta_user_id, okta_user_id_in, placeholder_password,
 };
 pub use http::{ACCEPT, ACCEPT_CHARSET, ACCEPT_ENCODING, CONTENT_TYPE, USER_AGENT};
+pub use raw::RawRequest;
 pub use transcript::{Body, Exchange, REDACTED, Response};
 
 /// A misuse of the client (not a server failure: those are `ActionOutcome { ok: false }`).

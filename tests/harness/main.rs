@@ -6,6 +6,7 @@ mod cli;
 mod conformance;
 mod explore;
 mod okta;
+mod raw_steps;
 mod report;
 mod rules_bite;
 mod run;
