@@ -6,6 +6,7 @@
 //! - [`Faults`]: the fault layer. [`Admin`]: the Admin Console and support actions.
 //! - [`MockZinc`]: start one in a test with `MockZinc::start().await`.
 
+mod admin_gate;
 pub mod bugs;
 pub mod config;
 pub mod console;

@@ -149,3 +149,125 @@ async fn long_paths_against_many_fault_rules_are_matched() {
     );
     assert_eq!(scim.get("/Users").await.status, 200);
 }
+
+/// Sends `head` (a request line and headers) on a fresh connection and returns what comes
+/// back before the server closes it, or `None` when it is still open after `wait`.
+async fn raw_exchange(
+    addr: std::net::SocketAddr,
+    head: &str,
+    wait: std::time::Duration,
+) -> Option<String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    stream.write_all(head.as_bytes()).await.expect("send");
+    let mut got = Vec::new();
+    let read = tokio::time::timeout(wait, stream.read_to_end(&mut got)).await;
+    read.ok()
+        .map(|_| String::from_utf8_lossy(&got).into_owned())
+}
+
+/// A connection that sent its headers and one byte of body was held for ever; 140 of them
+/// made a server with 128 descriptors unreachable. Now: 408 and closed at the timeout.
+#[tokio::test]
+async fn a_stalled_body_is_answered_408_and_dropped_within_the_timeout() {
+    let mut config = ZincConfig::default();
+    config.request_timeout = std::time::Duration::from_millis(300);
+    let (zinc, scim) = start(config).await;
+    let head = format!(
+        "POST /scim/v2/Users HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\nContent-Type: application/scim+json\r\nContent-Length: 100\r\n\r\n{{",
+        zinc.addr(),
+        zinc.token().unwrap()
+    );
+    let answer = raw_exchange(zinc.addr(), &head, std::time::Duration::from_secs(10))
+        .await
+        .expect("the server closes the connection");
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("request timeout"), "{answer}");
+    assert!(
+        answer.to_ascii_lowercase().contains("connection: close"),
+        "{answer}"
+    );
+    assert_eq!(scim.get("/Users").await.status, 200);
+}
+
+/// Past the connection cap a new connection gets a 503 SCIM Error at once and is closed;
+/// the ones already open keep working, and a freed slot is usable again.
+#[tokio::test]
+async fn connections_past_the_cap_are_answered_503_and_closed() {
+    let mut config = ZincConfig::default();
+    config.max_connections = 4;
+    let (zinc, scim) = start(config).await;
+    let mut idle = Vec::new();
+    for _ in 0..4 {
+        idle.push(tokio::net::TcpStream::connect(zinc.addr()).await.unwrap());
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let answer = raw_exchange(
+        zinc.addr(),
+        "GET /scim/v2/Users HTTP/1.1\r\nHost: x\r\n\r\n",
+        std::time::Duration::from_secs(5),
+    )
+    .await
+    .expect("closed at once");
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+    assert!(answer.contains("connection limit"), "{answer}");
+    drop(idle);
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    assert_eq!(scim.get("/Users").await.status, 200);
+}
+
+/// Any page a developer opened could install faults, rotate the token or disable
+/// provisioning; DNS rebinding could read the new token.
+#[tokio::test]
+async fn a_cross_origin_admin_post_is_refused_and_changes_nothing() {
+    let (zinc, scim) = start(ZincConfig::default()).await;
+    let token = zinc.token();
+    let post = |path: &str| scim.http.post(format!("{}{path}", scim.admin));
+    // What a page's fetch() or form sends.
+    let r = super::read(post("/token/rotate").header("Origin", "https://evil.example")).await;
+    assert_eq!(r.status, 403, "{}", r.text);
+    assert_eq!(r.body["error"], "cross_origin");
+    let r = super::read(
+        post("/faults")
+            .header("Content-Type", "text/plain")
+            .body(r#"{"action": "drop"}"#),
+    )
+    .await;
+    assert_eq!(r.status, 415, "{}", r.text);
+    let r = super::read(post("/provisioning/disable").header("Host", "rebind.example:80")).await;
+    assert_eq!(r.status, 403, "{}", r.text);
+    assert_eq!(r.body["error"], "forbidden_host");
+    assert_eq!(zinc.token(), token, "nothing changed");
+    assert!(zinc.faults().list().is_empty());
+    // The server's own origin still works.
+    let own = format!("http://{}", zinc.addr());
+    let r = super::read(post("/token/rotate").header("Origin", own)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+}
+
+#[tokio::test]
+async fn an_admin_token_is_then_required() {
+    let mut config = ZincConfig::default();
+    config.admin_token = Some("admin-secret-123".into());
+    let (_zinc, scim) = start(config).await;
+    let r = scim.admin_send("GET", "/settings", None).await;
+    assert_eq!(r.status, 401, "{}", r.text);
+    let r = super::read(
+        scim.http
+            .get(format!("{}/settings", scim.admin))
+            .bearer_auth("admin-secret-123"),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+}
+
+#[tokio::test]
+async fn an_admin_api_turned_off_answers_404_and_scim_goes_on() {
+    let mut config = ZincConfig::default();
+    config.admin_api = false;
+    let (_zinc, scim) = start(config).await;
+    let r = scim.admin_send("POST", "/token/rotate", None).await;
+    assert_eq!(r.status, 404, "{}", r.text);
+    assert!(r.text.contains("--admin-token"), "{}", r.text);
+    assert_eq!(scim.get("/Users").await.status, 200);
+}
