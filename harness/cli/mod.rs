@@ -13,6 +13,7 @@ pub mod list;
 pub mod manual;
 pub mod new;
 pub mod rules;
+mod out;
 pub mod run;
 pub mod scenarios;
 pub mod schema;
