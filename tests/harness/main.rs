@@ -5,6 +5,7 @@ mod catalogue;
 mod cli;
 mod conformance;
 mod explore;
+mod hardening;
 mod okta;
 mod raw_steps;
 mod report;
