@@ -5,6 +5,7 @@ mod catalogue;
 mod cli;
 mod conformance;
 mod explore;
+mod fuzz;
 mod hardening;
 mod okta;
 mod raw_steps;
