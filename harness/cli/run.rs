@@ -152,19 +152,20 @@ async fn run(args: RunArgs) -> Result<ExitCode, (ExitCode, String)> {
     // Against a live target: can Okta even be set up with it? If not, one message, exit 3,
     // and the report (one broken `preflight` entry) still goes where it was asked to.
     let checked = match &opts.target {
-        TargetSpec::External(x) => {
-            tokio::time::timeout_at(deadline, run::preflight::check(x, &opts))
-                .await
-                .map_err(|_| {
-                    (
-                        ExitCode::BrokenRun,
-                        format!(
-                            "the deadline ({} s) passed while checking the target, before any scenario ran",
-                            args.deadline
-                        ),
-                    )
-                })?
-        }
+        TargetSpec::External(x) => tokio::time::timeout_at(
+            deadline,
+            run::preflight::check(x, &opts),
+        )
+        .await
+        .map_err(|_| {
+            (
+                ExitCode::BrokenRun,
+                format!(
+                    "the deadline ({} s) passed while checking the target, before any scenario ran",
+                    args.deadline
+                ),
+            )
+        })?,
         TargetSpec::Embedded(_) => Ok(()),
     };
     if let Err(failure) = checked {
@@ -311,7 +312,10 @@ fn options(args: &RunArgs) -> Result<RunOptions, String> {
             let flag = if args.token.is_some() {
                 "--token".to_owned()
             } else {
-                format!("--token-env {}", args.token_env.as_deref().unwrap_or_default())
+                format!(
+                    "--token-env {}",
+                    args.token_env.as_deref().unwrap_or_default()
+                )
             };
             if let Some(problem) = token.as_deref().and_then(|t| {
                 redact::token_problem(

@@ -3,8 +3,8 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use crate::contract::ExitCode;
 use super::out::println;
+use crate::contract::ExitCode;
 use crate::report::redact::token_problem;
 use crate::zinc::{DeletedGroupPolicy, MockZinc, Provisioning, Scope, ZincConfig, ZincError};
 
@@ -88,7 +88,10 @@ fn log_line(r: &crate::zinc::ReceivedRequest) -> String {
 }
 
 pub async fn exec(args: ServeArgs) -> ExitCode {
-    let tokens = [("--token", &args.token), ("--admin-token", &args.admin_token)];
+    let tokens = [
+        ("--token", &args.token),
+        ("--admin-token", &args.admin_token),
+    ];
     for (flag, token) in tokens {
         if let Some(problem) = token
             .as_deref()
