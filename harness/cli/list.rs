@@ -66,7 +66,7 @@ struct Listing {
 
 pub async fn exec(args: ListArgs) -> ExitCode {
     let (code, out) = run(&args);
-    print!("{out}");
+    super::out::print(&out);
     code
 }
 

@@ -3,14 +3,14 @@
 //! Without PATHS it runs every scenario under `./scenarios/`, or, outside a checkout, the
 //! scenarios built into the binary. Exit codes: see [`ExitCode`].
 
-use std::io::{IsTerminal as _, Write as _};
+use std::io::IsTerminal as _;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::contract::ExitCode;
 use crate::okta::{App, AuthMode};
 use crate::report::progress::Progress;
-use crate::report::{json, junit, pretty};
+use crate::report::{json, junit, pretty, redact};
 use crate::run::{self, External, RunOptions, TargetSpec};
 use crate::scenario::{Profile, Scenario};
 
@@ -102,9 +102,14 @@ pub struct RunArgs {
     /// Timeout of each HTTP request, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = positive_secs)]
     pub timeout: f64,
-    /// The whole run's deadline, in seconds: scenarios not done by then are reported broken.
+    /// The whole command's deadline, in seconds, the target checks before the run included:
+    /// scenarios not done by then are reported broken. Against a live server the clean-up
+    /// of what they made may take up to 30 s more (said when it does).
     #[arg(long, value_name = "SECS", default_value_t = 600.0, value_parser = positive_secs)]
     pub deadline: f64,
+    /// Accept a --token shorter than 8 characters (it cannot be redacted everywhere).
+    #[arg(long, requires = "target")]
+    pub allow_short_token: bool,
     /// Accept any TLS certificate of the target.
     #[arg(long, requires = "target")]
     pub insecure: bool,
@@ -138,16 +143,33 @@ pub async fn exec(args: RunArgs) -> ExitCode {
 }
 
 async fn run(args: RunArgs) -> Result<ExitCode, (ExitCode, String)> {
+    // --deadline bounds the whole command: the target checks below count against it.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs_f64(args.deadline);
     let bad = |m: String| (ExitCode::BadInput, m);
-    let opts = options(&args).map_err(bad)?;
+    let mut opts = options(&args).map_err(bad)?;
     let (source, scenarios) = load(&args.paths, args.builtin, &args.filter, &args.exclude)?;
     let ctrl_c = on_ctrl_c(&opts);
 
     // Against a live target: can Okta even be set up with it? If not, one message, exit 3,
     // and the report (one broken `preflight` entry) still goes where it was asked to.
-    if let TargetSpec::External(x) = &opts.target
-        && let Err(failure) = run::preflight::check(x, &opts).await
-    {
+    let checked = match &opts.target {
+        TargetSpec::External(x) => tokio::time::timeout_at(
+            deadline,
+            run::preflight::check(x, &opts),
+        )
+        .await
+        .map_err(|_| {
+            (
+                ExitCode::BrokenRun,
+                format!(
+                    "the deadline ({} s) passed while checking the target, before any scenario ran",
+                    args.deadline
+                ),
+            )
+        })?,
+        TargetSpec::Embedded(_) => Ok(()),
+    };
+    if let Err(failure) = checked {
         // The message alone on a terminal; the report too when one was asked for.
         if args.output.is_some() || args.format != Format::Pretty {
             let mut report = run::preflight::report(&failure, &opts);
@@ -157,6 +179,7 @@ async fn run(args: RunArgs) -> Result<ExitCode, (ExitCode, String)> {
         eprintln!("error: {}", failure.message);
         return Ok(ExitCode::BrokenRun);
     }
+    opts.deadline = deadline.saturating_duration_since(tokio::time::Instant::now());
 
     // Live progress on stderr, unless the readable report is about to fill the same
     // terminal anyway (it would show every scenario line twice). The readable report goes
@@ -194,6 +217,14 @@ async fn run(args: RunArgs) -> Result<ExitCode, (ExitCode, String)> {
         );
     }
     let report = &outcome.report;
+    let over = tokio::time::Instant::now().saturating_duration_since(deadline);
+    if !over.is_zero() {
+        eprintln!(
+            "zinc-harness: the deadline passed; the clean-up after the scenarios it cut short took {:.1} s of its own grace (at most {} s)",
+            over.as_secs_f64(),
+            run::CLEANUP_GRACE.as_secs()
+        );
+    }
     emit(&args, &source, report)?;
     eprintln!(
         "zinc-harness: {} HTTP requests in {:.3} s",
@@ -283,14 +314,13 @@ fn emit(
         Some(file) => {
             std::fs::write(file, rendered(args.format, pretty::PrettyOptions::plain()))
                 .map_err(|e| write_err(file.display().to_string(), e))?;
-            print!("{}", readable(pretty::PrettyOptions::for_stream(&stdout)));
+            super::out::print(&readable(pretty::PrettyOptions::for_stream(&stdout)));
         }
-        None => print!(
-            "{}",
-            rendered(args.format, pretty::PrettyOptions::for_stream(&stdout))
-        ),
+        None => super::out::print(&rendered(
+            args.format,
+            pretty::PrettyOptions::for_stream(&stdout),
+        )),
     }
-    let _ = std::io::stdout().flush();
     Ok(())
 }
 
@@ -316,6 +346,14 @@ fn options(args: &RunArgs) -> Result<RunOptions, String> {
                     "--target {url:?}: the scheme must be http or https"
                 ));
             }
+            // It would go out as a second Authorization header on every request, also on
+            // the steps meant to send none.
+            if !parsed.username().is_empty() || parsed.password().is_some() {
+                return Err(
+                    "--target carries credentials in its URL (user:password@): give them with --auth basic --token user:password instead"
+                        .to_owned(),
+                );
+            }
             let token = match (&args.token, &args.token_env) {
                 (Some(t), _) => Some(t.clone()),
                 (None, Some(var)) => Some(std::env::var(var).map_err(|_| {
@@ -323,6 +361,24 @@ fn options(args: &RunArgs) -> Result<RunOptions, String> {
                 })?),
                 (None, None) => None,
             };
+            let flag = if args.token.is_some() {
+                "--token".to_owned()
+            } else {
+                format!(
+                    "--token-env {}",
+                    args.token_env.as_deref().unwrap_or_default()
+                )
+            };
+            if let Some(problem) = token.as_deref().and_then(|t| {
+                redact::token_problem(
+                    &flag,
+                    t,
+                    args.auth == AuthArg::Basic,
+                    args.allow_short_token,
+                )
+            }) {
+                return Err(problem);
+            }
             TargetSpec::External(External {
                 base_url: url.trim_end_matches('/').to_owned(),
                 token,

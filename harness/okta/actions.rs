@@ -235,7 +235,7 @@ fn kind_of(v: &Value) -> &'static str {
 
 /// Okta's wording: `<context>: <HTTP reason>. Errors reported by remote server: <detail>`
 /// (okta-client-reference.md §5). A body that is not JSON gives Jackson's parse error.
-fn error_message(ctx: &str, status: u16, body: &Parsed) -> String {
+pub(super) fn error_message(ctx: &str, status: u16, body: &Parsed) -> String {
     let reason = reqwest::StatusCode::from_u16(status)
         .ok()
         .and_then(|s| s.canonical_reason())
@@ -1299,7 +1299,7 @@ impl OktaClient {
 
 /// Encodes what a URL may not carry raw (spaces, quotes, controls); the rest is kept as the
 /// scenario wrote it.
-fn raw_path(path: &str) -> String {
+pub(super) fn raw_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for c in path.trim().chars() {
         match c {

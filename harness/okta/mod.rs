@@ -105,6 +105,7 @@ mod directory;
 mod http;
 mod oin;
 mod personality;
+mod raw;
 pub mod transcript;
 
 use std::fmt;
@@ -123,6 +124,7 @@ pub use directory::{
     synced_password,
 };
 pub use http::{ACCEPT, ACCEPT_CHARSET, ACCEPT_ENCODING, CONTENT_TYPE, USER_AGENT};
+pub use raw::RawRequest;
 pub use transcript::{Body, Exchange, REDACTED, Response};
 
 /// A misuse of the client (not a server failure: those are `ActionOutcome { ok: false }`).

@@ -34,7 +34,6 @@ mod ids;
 pub mod interrupt;
 pub mod observe;
 pub mod preflight;
-mod raw;
 pub mod target;
 pub mod wire;
 

@@ -3,6 +3,7 @@
 //! never hold refused. Problems are collected, not thrown: the author sees all of them.
 
 use std::collections::{BTreeSet, HashSet};
+use std::time::Duration;
 
 use super::attributes;
 use super::de::{Located, Tolerant, did_you_mean, one_of, suggest};
@@ -19,6 +20,7 @@ use super::node::{Node, NodeKind, Pos};
 use super::people::{self, DEFAULT_PREFIX, MAX_GENERATED};
 use super::placeholder::IdRef;
 use crate::contract::RuleId;
+use crate::zinc::faults;
 
 /// The scimType values of RFC 7644 §3.12.
 pub const SCIM_TYPES: &[&str] = &[
@@ -848,6 +850,37 @@ impl<'a> Checker<'a> {
                         "a count of 1 or more, or no `times` for every matching request"
                             .to_string(),
                     );
+                }
+                // The fault layer's own checks (`zinc::faults`), at the field they concern.
+                if let Some(Err(e)) = fault.status.map(faults::check_status) {
+                    let pos = self.field_pos(fpos, "status");
+                    self.err(
+                        pos,
+                        e.to_string(),
+                        "a status from 200 to 599, e.g. `503`".to_string(),
+                    );
+                }
+                if let Some(Err(e)) = fault
+                    .delay_ms
+                    .map(|ms| faults::check_delay(Duration::from_millis(ms)))
+                {
+                    let pos = self.field_pos(fpos, "delay_ms");
+                    self.err(
+                        pos,
+                        e.to_string(),
+                        format!("at most {} ms", faults::MAX_DELAY.as_millis()),
+                    );
+                }
+                for (name, value) in &fault.headers {
+                    if let Err(e) = faults::check_header(name, value) {
+                        let headers = self.field_pos(fpos, "headers");
+                        let pos = self.field_pos(headers, name);
+                        self.err(
+                            pos,
+                            e.to_string(),
+                            "a header name such as `Retry-After` and a one-line value".to_string(),
+                        );
+                    }
                 }
                 if fault.drop
                     && (fault.status.is_some() || fault.body.is_some() || !fault.headers.is_empty())

@@ -203,9 +203,19 @@ fn get_ci<'a>(obj: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
     })
 }
 
+/// The longest string value stored, in bytes (names, userName, externalId, displayName).
+/// Without it 100 users with a 1 MB `givenName` make one list answer a 200 MB body.
+pub const MAX_VALUE_BYTES: usize = 4096;
+
 fn opt_string(v: Option<&Value>, what: &str) -> Result<Option<String>, ScimError> {
     match v {
         None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.len() > MAX_VALUE_BYTES => {
+            Err(ScimError::invalid_value(format!(
+                "{what} is {} bytes long; the limit for a value is {MAX_VALUE_BYTES} bytes",
+                s.len()
+            )))
+        }
         Some(Value::String(s)) => Ok(Some(s.clone())),
         Some(other) => Err(ScimError::invalid_value(format!(
             "{what} must be a string, got {}",
@@ -499,11 +509,22 @@ fn member_matches(filter: &Filter, value: &str, display: &str) -> Result<bool, S
             }
         }
         Filter::Present(attr) if attr.is("value") || attr.is("display") => true,
-        Filter::And(a, b) => {
-            member_matches(a, value, display)? && member_matches(b, value, display)?
+        // Flat lists (see `Filter::And`): a loop over the terms, not one frame per term.
+        Filter::And(terms) => {
+            for t in terms {
+                if !member_matches(t, value, display)? {
+                    return Ok(false);
+                }
+            }
+            true
         }
-        Filter::Or(a, b) => {
-            member_matches(a, value, display)? || member_matches(b, value, display)?
+        Filter::Or(terms) => {
+            for t in terms {
+                if member_matches(t, value, display)? {
+                    return Ok(true);
+                }
+            }
+            false
         }
         Filter::Not(a) => !member_matches(a, value, display)?,
         _ => return Err(ScimError::invalid_filter("unsupported member filter")),
