@@ -469,13 +469,15 @@ mod ctrl_c {
     /// against it; returns the mock, the child, the report's path.
     async fn start(delay: Duration) -> (MockZinc, tokio::process::Child, std::path::PathBuf) {
         let zinc = MockZinc::start().await;
-        zinc.faults().add(FaultRule {
-            method: None,
-            path: "*".to_owned(),
-            times: None,
-            delay: Some(delay),
-            action: FaultAction::Pass,
-        });
+        zinc.faults()
+            .add(FaultRule {
+                method: None,
+                path: "*".to_owned(),
+                times: None,
+                delay: Some(delay),
+                action: FaultAction::Pass,
+            })
+            .expect("a valid fault rule");
         let dir = std::env::temp_dir().join(format!("zh-int-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("a.yaml"), A).unwrap();
