@@ -121,8 +121,8 @@ pub async fn exec(args: BenchArgs) -> ExitCode {
     match bench::run(target, &config).await {
         Ok(report) => {
             match args.format {
-                Format::Pretty => print!("{}", render::pretty(&report)),
-                Format::Json => println!("{}", render::json(&report)),
+                Format::Pretty => super::out::print(&render::pretty(&report)),
+                Format::Json => super::out::println(&render::json(&report)),
             }
             if report.totals.errors > 0 || report.totals.failed_actions > 0 {
                 ExitCode::Failures

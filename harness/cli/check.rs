@@ -35,7 +35,7 @@ pub struct CheckArgs {
 
 pub async fn exec(args: CheckArgs) -> ExitCode {
     let (code, out) = run(&args);
-    print!("{out}");
+    super::out::print(&out);
     code
 }
 

@@ -195,15 +195,15 @@ async fn run(args: ExploreArgs) -> Result<ExitCode, (ExitCode, String)> {
                     )
                 },
             )?;
-            print!(
-                "{}",
-                pretty::render(report, &pretty::PrettyOptions::for_stream(&stdout))
-            );
+            super::out::print(&pretty::render(
+                report,
+                &pretty::PrettyOptions::for_stream(&stdout),
+            ));
         }
-        None => print!(
-            "{}",
-            rendered(args.format, pretty::PrettyOptions::for_stream(&stdout))
-        ),
+        None => super::out::print(&rendered(
+            args.format,
+            pretty::PrettyOptions::for_stream(&stdout),
+        )),
     }
     if let Some(why) = &outcome.stopped {
         eprintln!("zinc-harness explore: stopped early: {why}");
@@ -242,7 +242,10 @@ async fn run(args: ExploreArgs) -> Result<ExitCode, (ExitCode, String)> {
                     None => "",
                 }
             );
-            println!("\n# --- explore-seed-{}.yaml ---\n{}", f.seed, f.scenario);
+            super::out::println(&format!(
+                "\n# --- explore-seed-{}.yaml ---\n{}",
+                f.seed, f.scenario
+            ));
             if let Some(dir) = &args.out {
                 let path = dir.join(format!("explore-seed-{}.yaml", f.seed));
                 std::fs::create_dir_all(dir)

@@ -68,7 +68,7 @@ struct Listing {
 
 pub async fn exec(args: ListArgs) -> ExitCode {
     let (code, out) = run(&args);
-    print!("{out}");
+    super::out::print(&out);
     code
 }
 

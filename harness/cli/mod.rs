@@ -12,6 +12,7 @@ pub mod explore;
 pub mod list;
 pub mod manual;
 pub mod new;
+mod out;
 pub mod rules;
 pub mod run;
 pub mod scenarios;

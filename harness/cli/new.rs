@@ -31,7 +31,7 @@ pub async fn exec(args: NewArgs) -> ExitCode {
     match create(&args) {
         Ok(lines) => {
             for l in lines {
-                println!("{l}");
+                super::out::println(&l.to_string());
             }
             ExitCode::Success
         }

@@ -3,14 +3,14 @@
 //! Without PATHS it runs every scenario under `./scenarios/`, or, outside a checkout, the
 //! scenarios built into the binary. Exit codes: see [`ExitCode`].
 
-use std::io::{IsTerminal as _, Write as _};
+use std::io::IsTerminal as _;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::contract::ExitCode;
 use crate::okta::{App, AuthMode};
 use crate::report::progress::Progress;
-use crate::report::{json, junit, pretty};
+use crate::report::{json, junit, pretty, redact};
 use crate::run::{self, External, RunOptions, TargetSpec};
 use crate::scenario::{Profile, Scenario};
 
@@ -113,9 +113,14 @@ pub struct RunArgs {
     /// Timeout of each HTTP request, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = positive_secs)]
     pub timeout: f64,
-    /// The whole run's deadline, in seconds: scenarios not done by then are reported broken.
+    /// The whole command's deadline, in seconds, the target checks before the run included:
+    /// scenarios not done by then are reported broken. Against a live server the clean-up
+    /// of what they made may take up to 30 s more (said when it does).
     #[arg(long, value_name = "SECS", default_value_t = 600.0, value_parser = positive_secs)]
     pub deadline: f64,
+    /// Accept a --token shorter than 8 characters (it cannot be redacted everywhere).
+    #[arg(long, requires = "target")]
+    pub allow_short_token: bool,
     /// Accept any TLS certificate of the target.
     #[arg(long, requires = "target")]
     pub insecure: bool,
@@ -149,15 +154,33 @@ pub async fn exec(args: RunArgs) -> ExitCode {
 }
 
 async fn run(args: RunArgs) -> Result<ExitCode, (ExitCode, String)> {
+    // --deadline bounds the whole command: the target checks below count against it.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs_f64(args.deadline);
     let bad = |m: String| (ExitCode::BadInput, m);
-    let opts = options(&args).map_err(bad)?;
+    let mut opts = options(&args).map_err(bad)?;
     let (source, scenarios) = load(&args.paths, args.builtin, &args.filter, &args.exclude)?;
+    let ctrl_c = on_ctrl_c(&opts);
 
     // Against a live target: can Okta even be set up with it? If not, one message, exit 3,
     // and the report (one broken `preflight` entry) still goes where it was asked to.
-    if let TargetSpec::External(x) = &opts.target
-        && let Err(failure) = run::preflight::check(x, &opts).await
-    {
+    let checked = match &opts.target {
+        TargetSpec::External(x) => tokio::time::timeout_at(
+            deadline,
+            run::preflight::check(x, &opts),
+        )
+        .await
+        .map_err(|_| {
+            (
+                ExitCode::BrokenRun,
+                format!(
+                    "the deadline ({} s) passed while checking the target, before any scenario ran",
+                    args.deadline
+                ),
+            )
+        })?,
+        TargetSpec::Embedded(_) => Ok(()),
+    };
+    if let Err(failure) = checked {
         // The message alone on a terminal; the report too when one was asked for.
         if args.output.is_some() || args.format != Format::Pretty {
             let mut report = run::preflight::report(&failure, &opts);
@@ -167,6 +190,7 @@ async fn run(args: RunArgs) -> Result<ExitCode, (ExitCode, String)> {
         eprintln!("error: {}", failure.message);
         return Ok(ExitCode::BrokenRun);
     }
+    opts.deadline = deadline.saturating_duration_since(tokio::time::Instant::now());
 
     // Live progress on stderr, unless the readable report is about to fill the same
     // terminal anyway (it would show every scenario line twice). The readable report goes
@@ -191,7 +215,27 @@ async fn run(args: RunArgs) -> Result<ExitCode, (ExitCode, String)> {
             opts.run_id.tag()
         );
     }
+    ctrl_c.abort();
+    if opts.interrupt.raised() {
+        eprintln!(
+            "zinc-harness: interrupted: the report below is partial (steps not run are skipped, scenarios cut short are broken); what this run made is named {}-…{}",
+            opts.run_id.tag(),
+            if is_live_and_cleaned(&opts) {
+                " and was cleaned up (see each scenario's cleanup step)"
+            } else {
+                ""
+            }
+        );
+    }
     let report = &outcome.report;
+    let over = tokio::time::Instant::now().saturating_duration_since(deadline);
+    if !over.is_zero() {
+        eprintln!(
+            "zinc-harness: the deadline passed; the clean-up after the scenarios it cut short took {:.1} s of its own grace (at most {} s)",
+            over.as_secs_f64(),
+            run::CLEANUP_GRACE.as_secs()
+        );
+    }
     emit(&args, &source, report)?;
     eprintln!(
         "zinc-harness: {} HTTP requests in {:.3} s",
@@ -199,6 +243,45 @@ async fn run(args: RunArgs) -> Result<ExitCode, (ExitCode, String)> {
         report.duration.as_secs_f64()
     );
     Ok(report.exit_code())
+}
+
+/// Ctrl-C once: `opts.interrupt` is raised, so no new step starts and every scenario under
+/// way still runs its clean-up; the run then ends with the partial report (exit 3: it broke).
+/// Ctrl-C twice: the process ends at once with exit 130 (128 + SIGINT), saying what may be
+/// left on the target.
+fn on_ctrl_c(opts: &RunOptions) -> tokio::task::JoinHandle<()> {
+    let interrupt = opts.interrupt.clone();
+    let tag = opts.run_id.tag();
+    let live = matches!(opts.target, TargetSpec::External(_));
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_err() {
+            return;
+        }
+        interrupt.raise();
+        eprintln!(
+            "\nzinc-harness: interrupted: no new step starts; the steps under way finish{} (run tag {tag}). Ctrl-C again stops at once.",
+            if live {
+                " and each scenario cleans up"
+            } else {
+                ""
+            }
+        );
+        if tokio::signal::ctrl_c().await.is_ok() {
+            if live {
+                eprintln!(
+                    "zinc-harness: stopped at once, before the clean-up finished: users and groups whose names start with {tag}- may still be on the target (active users, pushed groups); deactivate and delete them there"
+                );
+            } else {
+                eprintln!("zinc-harness: stopped at once; no report was written");
+            }
+            std::process::exit(i32::from(ExitCode::Interrupted));
+        }
+    })
+}
+
+/// Whether the run's scenarios clean up after themselves (a live target without --keep).
+fn is_live_and_cleaned(opts: &RunOptions) -> bool {
+    matches!(&opts.target, TargetSpec::External(x) if !x.keep)
 }
 
 /// The secrets of the run's credential, scrubbed from a report the run did not build.
@@ -242,14 +325,13 @@ fn emit(
         Some(file) => {
             std::fs::write(file, rendered(args.format, pretty::PrettyOptions::plain()))
                 .map_err(|e| write_err(file.display().to_string(), e))?;
-            print!("{}", readable(pretty::PrettyOptions::for_stream(&stdout)));
+            super::out::print(&readable(pretty::PrettyOptions::for_stream(&stdout)));
         }
-        None => print!(
-            "{}",
-            rendered(args.format, pretty::PrettyOptions::for_stream(&stdout))
-        ),
+        None => super::out::print(&rendered(
+            args.format,
+            pretty::PrettyOptions::for_stream(&stdout),
+        )),
     }
-    let _ = std::io::stdout().flush();
     Ok(())
 }
 
@@ -275,6 +357,14 @@ fn options(args: &RunArgs) -> Result<RunOptions, String> {
                     "--target {url:?}: the scheme must be http or https"
                 ));
             }
+            // It would go out as a second Authorization header on every request, also on
+            // the steps meant to send none.
+            if !parsed.username().is_empty() || parsed.password().is_some() {
+                return Err(
+                    "--target carries credentials in its URL (user:password@): give them with --auth basic --token user:password instead"
+                        .to_owned(),
+                );
+            }
             let token = match (&args.token, &args.token_env) {
                 (Some(t), _) => Some(t.clone()),
                 (None, Some(var)) => Some(std::env::var(var).map_err(|_| {
@@ -282,6 +372,24 @@ fn options(args: &RunArgs) -> Result<RunOptions, String> {
                 })?),
                 (None, None) => None,
             };
+            let flag = if args.token.is_some() {
+                "--token".to_owned()
+            } else {
+                format!(
+                    "--token-env {}",
+                    args.token_env.as_deref().unwrap_or_default()
+                )
+            };
+            if let Some(problem) = token.as_deref().and_then(|t| {
+                redact::token_problem(
+                    &flag,
+                    t,
+                    args.auth == AuthArg::Basic,
+                    args.allow_short_token,
+                )
+            }) {
+                return Err(problem);
+            }
             TargetSpec::External(External {
                 base_url: url.trim_end_matches('/').to_owned(),
                 token,

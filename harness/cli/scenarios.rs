@@ -79,7 +79,7 @@ pub async fn exec(args: ScenariosArgs) -> ExitCode {
     };
     match result {
         Ok(text) => {
-            print!("{text}");
+            super::out::print(&text);
             ExitCode::Success
         }
         Err(e) => {

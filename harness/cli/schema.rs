@@ -15,7 +15,7 @@ pub async fn exec(args: SchemaArgs) -> ExitCode {
     let text = schema_text();
     match args.output {
         None => {
-            print!("{text}");
+            super::out::print(&text);
             ExitCode::Success
         }
         Some(path) => match std::fs::write(&path, text) {

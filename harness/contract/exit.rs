@@ -11,8 +11,11 @@ pub enum ExitCode {
     Failures,
     /// 2: bad command line, scenario file or fixture.
     BadInput,
-    /// 3: the target could not be reached or refused the credential, or the run itself broke.
+    /// 3: the target could not be reached or refused the credential, or the run itself broke
+    /// (a first Ctrl-C ends the run with its partial report and this code).
     BrokenRun,
+    /// 130 (128 + SIGINT, as shells report it): a second Ctrl-C stopped the run at once.
+    Interrupted,
 }
 
 impl ExitCode {
@@ -23,6 +26,7 @@ impl ExitCode {
             ExitCode::Failures => 1,
             ExitCode::BadInput => 2,
             ExitCode::BrokenRun => 3,
+            ExitCode::Interrupted => 130,
         }
     }
 }

@@ -267,6 +267,7 @@ impl Explorer<'_> {
             s.people.iter().map(|p| p.key.clone()).collect(),
             s.groups.iter().map(|g| g.key.clone()).collect(),
             budget,
+            self.opts.target.is_embedded(),
         )
     }
 

@@ -70,6 +70,8 @@ pub(crate) struct Probe {
     folds: GroupFold,
     /// Set when the request cap stopped the run.
     pub capped: bool,
+    /// Read the Admin Console (both sides are embedded mocks).
+    console: bool,
 }
 
 impl Probe {
@@ -79,6 +81,7 @@ impl Probe {
         people: Vec<String>,
         groups: Vec<String>,
         cap: usize,
+        console: bool,
     ) -> Probe {
         Probe {
             profile,
@@ -93,6 +96,7 @@ impl Probe {
             base_totals: BTreeMap::new(),
             folds: GroupFold::default(),
             capped: false,
+            console,
         }
     }
 
@@ -254,7 +258,8 @@ impl Probe {
             };
             state.insert(format!("GET {path}"), entry);
         }
-        if let Some(admin) = &view.admin {
+        // The console only when both sides have one (a live target has none).
+        if let Some(admin) = view.admin.as_ref().filter(|_| self.console) {
             let (users, groups) = self.console(admin);
             state.insert("console: list_users".to_owned(), users);
             state.insert("console: list_groups".to_owned(), groups);
@@ -266,6 +271,7 @@ impl Probe {
                 &self.groups,
                 &self.folds,
                 &|id: &str| self.id_name(id),
+                &|text: &str| self.untag(text),
             )
         });
         Snapshot {

@@ -4,12 +4,16 @@
 //! held across a request), then writes back what Okta learned. A failed request ends the
 //! action with the message Okta would show; requests Okta would not send are not sent.
 
+use std::collections::BTreeMap;
+
 use reqwest::Method;
 use serde_json::{Map, Value, json};
 
 use super::client::OktaClient;
+use super::config::GroupPush;
 use super::directory::{
-    ImportedUser, PersonProfile, ProfileChanges, member_value, placeholder_password,
+    GROUP_URN, ImportedUser, PersonProfile, ProfileChanges, member_value, placeholder_password,
+    synced_password,
 };
 use super::http::{Parsed, Reply, segment};
 use super::personality::{
@@ -24,6 +28,9 @@ const PAGE: usize = 100;
 const MAX_PAGES: usize = 10_000;
 
 /// Why a client that never reads the app's lists sends nothing for an import or a refresh.
+/// Why a client that never sends passwords sends nothing for a password sync.
+const NO_PASSWORDS: &str = "this client sends no passwords (Microsoft Entra ID: no password in its create, entra-client-reference.md row 7, and no password sync)";
+
 const NO_LISTS: &str = "this client does not read the app's users or groups (Microsoft Entra ID provisions one way only)";
 
 /// A request that did not give Okta what it needed.
@@ -286,7 +293,7 @@ fn kind_of(v: &Value) -> &'static str {
 
 /// Okta's wording: `<context>: <HTTP reason>. Errors reported by remote server: <detail>`
 /// (okta-client-reference.md §5). A body that is not JSON gives Jackson's parse error.
-fn error_message(ctx: &str, status: u16, body: &Parsed) -> String {
+pub(super) fn error_message(ctx: &str, status: u16, body: &Parsed) -> String {
     let reason = reqwest::StatusCode::from_u16(status)
         .ok()
         .and_then(|s| s.canonical_reason())
@@ -331,15 +338,28 @@ fn group_path(id: &str) -> String {
 /// the attributes that changed since that profile (Okta diffs against its last push).
 fn put_body(
     mut got: Map<String, Value>,
-    profile: &PersonProfile,
+    snap: &UserSnap,
     since: Option<&PersonProfile>,
     active: Option<bool>,
 ) -> Value {
-    let old = since.map(|p| p.attributes());
-    for (i, (attr, value)) in profile.attributes().into_iter().enumerate() {
-        let changed = old.as_ref().is_none_or(|o| o[i].1 != value);
+    let ids = snap.manager_id();
+    let now = snap.profile.attributes(&ids);
+    let old = since.map(|p| p.attributes(&ids));
+    for (attr, value) in &now {
+        let changed = old.as_ref().is_none_or(|o| {
+            o.iter()
+                .find(|(a, _)| a == attr)
+                .and_then(|(_, v)| v.as_ref())
+                != value.as_ref()
+        });
         if changed {
-            attr.set(&mut got, value.as_deref());
+            attr.set(&mut got, value.as_ref());
+        }
+    }
+    // A custom attribute Okta no longer has is cleared (the others are always listed).
+    for (attr, _) in old.iter().flatten() {
+        if !now.iter().any(|(a, _)| a == attr) {
+            attr.set(&mut got, None);
         }
     }
     if let Some(a) = active {
@@ -413,7 +433,17 @@ struct UserSnap {
     pushed: Option<PersonProfile>,
     app_active: bool,
     creates: u32,
+    /// The manager (person key) the client last sent as its own request (Entra).
     pushed_manager: Option<String>,
+    /// The server ids of the managers the profiles name (person key → id).
+    managers: BTreeMap<String, String>,
+}
+
+impl UserSnap {
+    /// The server id of a person key that names a manager, if Okta knows it.
+    fn manager_id(&self) -> impl Fn(&str) -> Option<String> + '_ {
+        |key| self.managers.get(key).cloned()
+    }
 }
 
 /// What one action needs of a pushed group.
@@ -425,11 +455,12 @@ struct GroupSnap {
 
 impl GroupSnap {
     /// What a personality sees of the group (pushed as `id`).
-    fn view<'a>(&'a self, id: &'a str) -> GroupView<'a> {
+    fn view<'a>(&'a self, id: &'a str, push: &'a GroupPush) -> GroupView<'a> {
         GroupView {
             id,
             name: &self.name,
             members: &self.members,
+            push,
         }
     }
 }
@@ -446,14 +477,25 @@ impl OktaClient {
             .get_mut(key)
             .ok_or_else(|| OktaError::UnknownPerson(key.to_owned()))?;
         edit(p);
+        let p = p.clone();
+        let managers = [&Some(p.profile.clone()), &p.pushed]
+            .into_iter()
+            .flatten()
+            .filter_map(|profile| profile.manager.clone())
+            .filter_map(|m| {
+                let id = dir.people.get(&m)?.server_id.clone()?;
+                Some((m, id))
+            })
+            .collect();
         Ok(UserSnap {
-            okta_id: p.okta_id.clone(),
-            profile: p.profile.clone(),
-            server_id: p.server_id.clone(),
-            pushed: p.pushed.clone(),
+            okta_id: p.okta_id,
+            profile: self.inner.personality.mapped(p.profile),
+            server_id: p.server_id,
+            pushed: p.pushed,
             app_active: p.app_active,
             creates: p.creates,
-            pushed_manager: p.pushed_manager.clone(),
+            pushed_manager: p.pushed_manager,
+            managers,
         })
     }
 
@@ -498,10 +540,9 @@ impl OktaClient {
             .inner
             .probes
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let probe = super::entra::probe_guid(n + 1);
         let probes = run
             .personality()
-            .test_connection(self.inner.push_groups, &probe);
+            .test_connection(self.inner.push_groups, n + 1);
         let mut result = Ok(ActionResult::None);
         for p in probes {
             let ctx = format!("Error while testing the connection (listing {})", p.what);
@@ -571,9 +612,12 @@ impl OktaClient {
             self.inner.sender.add_secret(password.clone());
         }
         self.with_person(key, |p| p.creates += 1);
-        let body = run
-            .personality()
-            .create_user_body(&snap.profile, external_id, &password);
+        let body = run.personality().create_user_body(
+            &snap.profile,
+            external_id,
+            &password,
+            &snap.manager_id(),
+        );
         let ctx = format!("Error while creating user {user_name}");
         let (status, got) = run
             .call(&ctx, Method::POST, "/Users", Some(&body), is_2xx)
@@ -645,7 +689,22 @@ impl OktaClient {
                     Attrs::SinceLastPush => snap.pushed.as_ref(),
                     Attrs::Nothing => Some(&snap.profile),
                 };
-                self.get_put_user(run, id, &snap.profile, since, active)
+                self.get_put_user(run, id, snap, since, active, Map::new())
+                    .await
+            }
+            UserWrite::LinkPut => {
+                let mut link = Map::new();
+                link.insert("externalId".into(), json!(snap.okta_id));
+                link.insert("groups".into(), json!([]));
+                let locale = snap.profile.locale.as_deref().unwrap_or("en-US");
+                link.insert("locale".into(), json!(locale));
+                self.get_put_user(run, id, snap, None, Some(true), link)
+                    .await
+            }
+            UserWrite::PasswordPut(password) => {
+                let mut set = Map::new();
+                set.insert("password".into(), json!(password));
+                self.get_put_user(run, id, snap, Some(&snap.profile), None, set)
                     .await
             }
             UserWrite::Delete => run
@@ -661,11 +720,12 @@ impl OktaClient {
         &self,
         run: &mut Run<'_>,
         id: &str,
-        profile: &PersonProfile,
+        snap: &UserSnap,
         since: Option<&PersonProfile>,
         active: Option<bool>,
+        extra: Map<String, Value>,
     ) -> Step<()> {
-        let user_name = profile.user_name();
+        let user_name = snap.profile.user_name();
         let path = user_path(id);
         let got = run
             .call_object(
@@ -675,7 +735,10 @@ impl OktaClient {
                 None,
             )
             .await?;
-        let body = put_body(got, profile, since, active);
+        let mut body = put_body(got, snap, since, active);
+        if let Value::Object(m) = &mut body {
+            m.extend(extra);
+        }
         run.call(
             &format!("Error while updating user {user_name}"),
             Method::PUT,
@@ -833,6 +896,49 @@ impl OktaClient {
         Ok(run.done(r.map(|()| existing_user(id))))
     }
 
+    /// "Sync Password": sends the person's Okta password to the app user (`oin`: path-less
+    /// `PATCH {password}`; `aiw`: `GET` + `PUT` with `password`). The password is redacted in
+    /// every transcript, message and report. Nothing is sent without an active app user.
+    pub async fn sync_password(&self, key: &str) -> Result<ActionOutcome, OktaError> {
+        let snap = self.user_snap(key, |p| p.password_syncs += 1)?;
+        let mut run = Run::new(self, ActionKind::SyncPassword);
+        let (Some(id), true) = (snap.server_id.clone(), snap.app_active) else {
+            return Ok(run.nothing_sent(format!("{key} has no active app user")));
+        };
+        let syncs = self.person(key)?.password_syncs;
+        let password = synced_password(&snap.okta_id, syncs);
+        self.inner.sender.add_secret(password.clone());
+        let ctx = format!(
+            "Error while syncing the password of user {}",
+            snap.profile.user_name()
+        );
+        let Some(write) = run.personality().sync_password(&password) else {
+            return Ok(run.nothing_sent(NO_PASSWORDS));
+        };
+        let r = self.user_write(&mut run, &ctx, &id, &snap, write).await;
+        Ok(run.done(r.map(|()| existing_user(id))))
+    }
+
+    /// Deprovisions a server user Okta has no person for (one a raw `scim:` step made), the
+    /// way this app deprovisions (`aiw` never PATCHes): used by a run's clean-up.
+    pub async fn deprovision_server_user(&self, id: &str) -> ActionOutcome {
+        let snap = UserSnap {
+            okta_id: String::new(),
+            profile: PersonProfile::default(),
+            server_id: Some(id.to_owned()),
+            pushed: None,
+            app_active: true,
+            creates: 0,
+            pushed_manager: None,
+            managers: BTreeMap::new(),
+        };
+        let mut run = Run::new(self, ActionKind::DeactivateUser);
+        let ctx = format!("Error while deactivating user {id}");
+        let write = run.personality().deprovision(false);
+        let r = self.user_write(&mut run, &ctx, id, &snap, write).await;
+        run.done(r.map(|()| existing_user(id.to_owned())))
+    }
+
     /// Reactivates the Okta user and restores the assignment. `oin`: `PATCH active:true` on
     /// the known id; on 404 (or with no id), the `assign_user` sequence, so the user may come
     /// back with a new id. `aiw`: the `assign_user` sequence (a hit is re-activated by
@@ -919,7 +1025,9 @@ impl OktaClient {
         change: Membership,
     ) -> Step<()> {
         let id = g.server_id.as_deref().unwrap_or_default();
-        let writes = run.personality().membership_change(&g.view(id), change);
+        let writes = run
+            .personality()
+            .membership_change(&g.view(id, &self.inner.group_push), change);
         self.group_writes(run, id, g, writes).await
     }
 
@@ -949,6 +1057,15 @@ impl OktaClient {
                     }
                 }
                 GroupWrite::GetPut => self.get_put_group(run, id, g).await?,
+                GroupWrite::Get => {
+                    run.call_object(
+                        &format!("Error while reading group {}", g.name),
+                        Method::GET,
+                        &group_path(id),
+                        None,
+                    )
+                    .await?;
+                }
                 GroupWrite::Read { query } => {
                     let ctx = format!("Error while reading group {}", g.name);
                     let path = format!("{}{query}", group_path(id));
@@ -963,24 +1080,28 @@ impl OktaClient {
         Ok(())
     }
 
-    /// `GET /Groups/{id}` (a 404 stops) then `PUT` of that body with Okta's name and members.
+    /// `GET /Groups/{id}` (a 404 stops), then the minimal `PUT` of every capture (reference
+    /// §10.4, S20): `{schemas, id, displayName, members}`, not an echo of the GET.
     async fn get_put_group(&self, run: &mut Run<'_>, id: &str, g: &GroupSnap) -> Step<()> {
         let path = group_path(id);
-        let mut got = run
-            .call_object(
-                &format!("Error while reading group {}", g.name),
-                Method::GET,
-                &path,
-                None,
-            )
-            .await?;
-        got.insert("displayName".into(), json!(g.name));
-        got.insert("members".into(), Value::Array(g.members.clone()));
+        run.call_object(
+            &format!("Error while reading group {}", g.name),
+            Method::GET,
+            &path,
+            None,
+        )
+        .await?;
+        let body = json!({
+            "schemas": [GROUP_URN],
+            "id": id,
+            "displayName": g.name,
+            "members": g.members,
+        });
         run.call(
             &format!("Error while updating group {}", g.name),
             Method::PUT,
             &path,
-            Some(&Value::Object(got)),
+            Some(&body),
             is_2xx,
         )
         .await
@@ -1009,13 +1130,32 @@ impl OktaClient {
             })));
         }
         let r = async {
-            let ctx = format!("Error while verifying if group {} exists", g.name);
-            let lookup = run.personality().group_lookup(&g.name);
-            let found = run.find(&ctx, &lookup, "group").await?;
-            if let Some((id, _)) = found {
+            // Okta looks the group up only when it does not know its external id (S1 2024;
+            // Entra too caches the ids it provisioned, E3):
+            // a group it pushed before is linked by id; with Import Groups on, the imported
+            // list decides.
+            let found = match (&g.server_id, self.inner.group_push.import_groups) {
+                (Some(id), _) => Some(id.clone()),
+                (None, true) => self
+                    .inner
+                    .dir
+                    .lock()
+                    .app_groups
+                    .iter()
+                    .find(|a| a.display_name == g.name)
+                    .map(|a| a.id.clone()),
+                (None, false) => {
+                    let ctx = format!("Error while verifying if group {} exists", g.name);
+                    let lookup = run.personality().group_lookup(&g.name);
+                    run.find(&ctx, &lookup, "group").await?.map(|(id, _)| id)
+                }
+            };
+            if let Some(id) = found {
                 self.set_pushed_group(key, Some(id.clone()));
                 g.server_id = Some(id.clone());
-                let writes = run.personality().link_group(&g.view(&id));
+                let writes = run
+                    .personality()
+                    .link_group(&g.view(&id, &self.inner.group_push));
                 self.group_writes(&mut run, &id, &g, writes).await?;
                 return Ok(existing_group(id));
             }
@@ -1033,7 +1173,9 @@ impl OktaClient {
             self.set_pushed_group(key, Some(id.clone()));
             // The create is what a scenario's expected status refers to, not aiw's follow-up.
             run.mark();
-            let writes = run.personality().after_group_create(&g.view(&id));
+            let writes = run
+                .personality()
+                .after_group_create(&g.view(&id, &self.inner.group_push));
             self.group_writes(&mut run, &id, &g, writes).await?;
             Ok(ActionResult::Group {
                 server_id: id,
@@ -1122,7 +1264,9 @@ impl OktaClient {
         let Some(id) = g.server_id.clone() else {
             return Ok(run.nothing_sent(format!("group {group} is not pushed")));
         };
-        let writes = run.personality().rename_group(&g.view(&id));
+        let writes = run
+            .personality()
+            .rename_group(&g.view(&id, &self.inner.group_push));
         let r = self.group_writes(&mut run, &id, &g, writes).await;
         Ok(run.done(r.map(|()| existing_group(id))))
     }
@@ -1136,7 +1280,9 @@ impl OktaClient {
             .clone()
             .ok_or_else(|| OktaError::NotPushed(group.to_owned()))?;
         let mut run = Run::new(self, ActionKind::PushNow);
-        let writes = run.personality().push_now(&g.view(&id));
+        let writes = run
+            .personality()
+            .push_now(&g.view(&id, &self.inner.group_push));
         let r = self.group_writes(&mut run, &id, &g, writes).await;
         Ok(run.done(r.map(|()| existing_group(id))))
     }
@@ -1328,7 +1474,7 @@ impl OktaClient {
 
 /// Encodes what a URL may not carry raw (spaces, quotes, controls); the rest is kept as the
 /// scenario wrote it.
-fn raw_path(path: &str) -> String {
+pub(super) fn raw_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for c in path.trim().chars() {
         match c {

@@ -11,12 +11,13 @@ pub(crate) struct Aiw;
 impl Personality for Aiw {
     fn link_user(&self, _hit: &Value, _profile: &PersonProfile) -> Link {
         Link {
-            write: Some(UserWrite::GetPut {
-                attrs: Attrs::Every,
-                active: Some(true),
-            }),
+            write: Some(UserWrite::LinkPut),
             writes_profile: true,
         }
+    }
+
+    fn sync_password(&self, password: &str) -> Option<UserWrite> {
+        Some(UserWrite::PasswordPut(password.to_owned()))
     }
 
     fn deprovision(&self, _unassign: bool) -> UserWrite {

@@ -30,6 +30,7 @@ pub(crate) struct Inner {
     /// Test Connection probes so far (each filters by a fresh GUID).
     pub probes: std::sync::atomic::AtomicU32,
     pub push_groups: bool,
+    pub group_push: super::config::GroupPush,
     pub base_url: String,
     /// See [`OktaConfig::id_seed`].
     pub id_seed: String,
@@ -60,6 +61,10 @@ impl OktaClient {
                 personality,
                 probes: std::sync::atomic::AtomicU32::new(0),
                 push_groups: config.push_groups,
+                group_push: super::config::GroupPush {
+                    batch_size: config.group_push.batch_size.max(1),
+                    ..config.group_push
+                },
                 base_url: config.base_url.trim_end_matches('/').to_owned(),
                 id_seed: config.id_seed.clone(),
                 dir: Mutex::new(Directory::default()),
@@ -80,6 +85,16 @@ impl OktaClient {
 
     pub fn app(&self) -> App {
         self.inner.app
+    }
+
+    /// How many credential tests ("Test Connection") this client ran.
+    pub fn connection_tests(&self) -> u32 {
+        self.inner.probes.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The seed of every id this client makes up (see [`OktaConfig::id_seed`]).
+    pub fn id_seed(&self) -> &str {
+        &self.inner.id_seed
     }
 
     pub fn push_groups(&self) -> bool {
@@ -115,6 +130,7 @@ impl OktaClient {
                 pushed: None,
                 creates: 0,
                 pushed_manager: None,
+                password_syncs: 0,
             },
         );
         Ok(okta_id)

@@ -25,6 +25,8 @@ pub struct OktaConfig {
     pub app: App,
     /// Group Push enabled ("Push Groups" in the To App settings).
     pub push_groups: bool,
+    /// How Group Push sends groups (batch size, what follows a create, Import Groups).
+    pub group_push: GroupPush,
     /// Per-request timeout: the whole exchange, connect included (Okta: 60 s).
     pub timeout: Duration,
     /// At most this many requests in flight on this client (`None`: unlimited).
@@ -54,6 +56,7 @@ impl OktaConfig {
             auth,
             app: App::default(),
             push_groups: true,
+            group_push: GroupPush::default(),
             timeout: DEFAULT_TIMEOUT,
             concurrency: None,
             retry: RetryPolicy::default(),
@@ -63,6 +66,48 @@ impl OktaConfig {
             entra: EntraSettings::default(),
         }
     }
+}
+
+/// Okta's "Group Patch Batch Size" default: at most 256 member values per PATCH (reference
+/// §10.3, S21).
+pub const GROUP_PATCH_BATCH_SIZE: usize = 256;
+
+/// Group Push settings of the app (reference §4, §10.2, §10.3, §10.7, §10.11).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupPush {
+    /// At most this many member values in one membership PATCH (at least 1).
+    pub batch_size: usize,
+    /// What an `oin` app sends after `POST /Groups`.
+    pub after_create: AfterCreate,
+    /// A `GET /Groups/{id}` between the membership PATCH and the rename PATCH (one 2020
+    /// capture, S20 go-scim#57; off by default).
+    pub get_before_rename: bool,
+    /// "Import Groups" on: Okta matches a pushed group against the groups it imported
+    /// ("Refresh App Groups") instead of sending the `displayName` lookup (S1 2024).
+    pub import_groups: bool,
+}
+
+impl Default for GroupPush {
+    fn default() -> Self {
+        GroupPush {
+            batch_size: GROUP_PATCH_BATCH_SIZE,
+            after_create: AfterCreate::default(),
+            get_before_rename: false,
+            import_groups: false,
+        }
+    }
+}
+
+/// What follows an `oin` group create; the captures conflict (reference §10.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AfterCreate {
+    /// `PATCH add members` with the members the POST carried (S18, Okta's own capture).
+    #[default]
+    Members,
+    /// The path-less rename PATCH `{id, displayName}`, then the members PATCH (S20:
+    /// keycloak-scim-server PR #113, scimgateway#112).
+    RenameThenMembers,
 }
 
 /// What the transcript keeps of each exchange.

@@ -8,7 +8,8 @@ use serde_json::{Map, Value, json};
 
 use super::OktaError;
 
-// The SCIM URNs Okta sends (the enterprise extension holds `department`, reference §3.2).
+// The SCIM URNs Okta sends (the enterprise extension holds `department`, `employeeNumber`,
+// `costCenter`, `organization`, `division` and `manager`, reference §3.2, §10.1).
 pub use crate::contract::urn::{
     ENTERPRISE_USER as ENTERPRISE_URN, GROUP as GROUP_URN, PATCH_OP as PATCH_URN, USER as USER_URN,
 };
@@ -26,11 +27,19 @@ pub struct PersonProfile {
     pub display_name: Option<String>,
     pub title: Option<String>,
     pub locale: Option<String>,
-    /// Sent in the enterprise extension.
+    /// Enterprise extension attributes (under [`ENTERPRISE_URN`], that URN in `schemas`).
     pub department: Option<String>,
-    /// The key of the person's manager. Only Entra maps it (the enterprise `manager`,
-    /// entra-client-reference.md row 13); Okta's personalities send nothing for it.
+    pub employee_number: Option<String>,
+    pub cost_center: Option<String>,
+    pub organization: Option<String>,
+    pub division: Option<String>,
+    /// The manager, by person key: sent as enterprise `manager: {"value": <their server id>}`
+    /// once Okta knows that id (RFC 7643 §4.3: `value` is the manager's SCIM `id`). Entra
+    /// sends it as its own PATCH instead (entra-client-reference.md row 13).
     pub manager: Option<String>,
+    /// Custom app attributes: schema URN → attribute → a string, number or boolean, sent
+    /// under the URN with the URN in `schemas` (reference §3.2, §10.1).
+    pub custom: BTreeMap<String, BTreeMap<String, Value>>,
 }
 
 impl PersonProfile {
@@ -80,23 +89,71 @@ impl PersonProfile {
         opt(&changes.title, &mut self.title);
         opt(&changes.locale, &mut self.locale);
         opt(&changes.department, &mut self.department);
+        opt(&changes.employee_number, &mut self.employee_number);
+        opt(&changes.cost_center, &mut self.cost_center);
+        opt(&changes.organization, &mut self.organization);
+        opt(&changes.division, &mut self.division);
         opt(&changes.manager, &mut self.manager);
+        for (urn, attrs) in &changes.custom {
+            let target = self.custom.entry(urn.clone()).or_default();
+            for (name, v) in attrs {
+                if v.as_str() == Some("") {
+                    target.remove(name);
+                } else {
+                    target.insert(name.clone(), v.clone());
+                }
+            }
+            if target.is_empty() {
+                self.custom.remove(urn);
+            }
+        }
     }
 
-    /// The mapped app attributes and their values, as SCIM paths. Empty values are `None`:
-    /// Okta leaves out mapped attributes that have no value.
-    pub(crate) fn attributes(&self) -> Vec<(Attr, Option<String>)> {
-        let some = |s: &str| (!s.is_empty()).then(|| s.to_owned());
-        vec![
+    /// The mapped app attributes and their values, in the order Okta writes them (core,
+    /// then enterprise, then custom). Empty values are `None`: Okta leaves out mapped
+    /// attributes that have no value. `manager_id` gives a person key's server id.
+    pub(crate) fn attributes(
+        &self,
+        manager_id: &dyn Fn(&str) -> Option<String>,
+    ) -> Vec<(Attr, Option<Value>)> {
+        let some = |s: &str| (!s.is_empty()).then(|| json!(s));
+        let opt = |s: &Option<String>| s.as_deref().and_then(some);
+        let mut out = vec![
             (Attr::UserName, some(self.user_name())),
             (Attr::GivenName, some(&self.first)),
             (Attr::FamilyName, some(&self.last)),
             (Attr::Email, some(&self.email)),
             (Attr::DisplayName, some(&self.display_name())),
-            (Attr::Locale, self.locale.clone()),
-            (Attr::Title, self.title.clone()),
-            (Attr::Department, self.department.clone()),
-        ]
+            (Attr::Locale, opt(&self.locale)),
+            (Attr::Title, opt(&self.title)),
+            (Attr::Enterprise("department"), opt(&self.department)),
+            (
+                Attr::Enterprise("employeeNumber"),
+                opt(&self.employee_number),
+            ),
+            (Attr::Enterprise("costCenter"), opt(&self.cost_center)),
+            (Attr::Enterprise("organization"), opt(&self.organization)),
+            (Attr::Enterprise("division"), opt(&self.division)),
+            (
+                Attr::Enterprise("manager"),
+                self.manager
+                    .as_deref()
+                    .and_then(manager_id)
+                    .map(|id| json!({"value": id})),
+            ),
+        ];
+        for (urn, attrs) in &self.custom {
+            for (name, v) in attrs {
+                out.push((
+                    Attr::Custom {
+                        urn: urn.clone(),
+                        name: name.clone(),
+                    },
+                    Some(v.clone()),
+                ));
+            }
+        }
+        out
     }
 }
 
@@ -112,12 +169,18 @@ pub struct ProfileChanges {
     pub title: Option<String>,
     pub locale: Option<String>,
     pub department: Option<String>,
-    /// A person key; `""` removes the manager.
+    pub employee_number: Option<String>,
+    pub cost_center: Option<String>,
+    pub organization: Option<String>,
+    pub division: Option<String>,
+    /// A person key.
     pub manager: Option<String>,
+    /// Custom attributes by URN; an empty string removes one.
+    pub custom: BTreeMap<String, BTreeMap<String, Value>>,
 }
 
 /// One mapped app attribute.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Attr {
     UserName,
     GivenName,
@@ -126,16 +189,34 @@ pub(crate) enum Attr {
     DisplayName,
     Locale,
     Title,
-    Department,
+    /// An attribute of the enterprise extension, by its SCIM name.
+    Enterprise(&'static str),
+    /// A custom app attribute under its schema URN.
+    Custom {
+        urn: String,
+        name: String,
+    },
+}
+
+/// Adds `urn` to the body's `schemas` (once), as Okta does for every extension it sends.
+fn add_schema(body: &mut Map<String, Value>, urn: &str) {
+    let schemas = body
+        .entry("schemas".to_owned())
+        .or_insert_with(|| json!([]));
+    if let Some(list) = schemas.as_array_mut()
+        && !list.iter().any(|s| s == urn)
+    {
+        list.push(json!(urn));
+    }
 }
 
 impl Attr {
     /// Writes (or with `None`, removes) this attribute in a SCIM User body.
-    pub(crate) fn set(self, body: &mut Map<String, Value>, value: Option<&str>) {
-        fn put(obj: &mut Map<String, Value>, key: &str, value: Option<&str>) {
+    pub(crate) fn set(&self, body: &mut Map<String, Value>, value: Option<&Value>) {
+        fn put(obj: &mut Map<String, Value>, key: &str, value: Option<&Value>) {
             match value {
                 Some(v) => {
-                    obj.insert(key.to_owned(), json!(v));
+                    obj.insert(key.to_owned(), v.clone());
                 }
                 None => {
                     obj.remove(key);
@@ -143,7 +224,7 @@ impl Attr {
             }
         }
         /// Sets `key.field` (making `key` an object), or removes `field` where `key` exists.
-        fn sub_put(body: &mut Map<String, Value>, key: &str, field: &str, value: Option<&str>) {
+        fn sub_put(body: &mut Map<String, Value>, key: &str, field: &str, value: Option<&Value>) {
             if value.is_none() {
                 if let Some(Value::Object(obj)) = body.get_mut(key) {
                     obj.remove(field);
@@ -179,18 +260,17 @@ impl Attr {
                     body.remove("emails");
                 }
             },
-            Attr::Department => {
+            Attr::Enterprise(field) => {
                 if value.is_some() {
-                    let schemas = body
-                        .entry("schemas".to_owned())
-                        .or_insert_with(|| json!([]));
-                    if let Some(list) = schemas.as_array_mut()
-                        && !list.iter().any(|s| s == ENTERPRISE_URN)
-                    {
-                        list.push(json!(ENTERPRISE_URN));
-                    }
+                    add_schema(body, ENTERPRISE_URN);
                 }
-                sub_put(body, ENTERPRISE_URN, "department", value);
+                sub_put(body, ENTERPRISE_URN, field, value);
+            }
+            Attr::Custom { urn, name } => {
+                if value.is_some() {
+                    add_schema(body, urn);
+                }
+                sub_put(body, urn, name, value);
             }
         }
     }
@@ -217,6 +297,8 @@ pub struct Person {
     pub creates: u32,
     /// The manager (person key) the client last sent, for clients that map one (Entra).
     pub pushed_manager: Option<String>,
+    /// How many times Okta synced the password (feeds the synced password).
+    pub password_syncs: u32,
 }
 
 impl Person {
@@ -356,12 +438,32 @@ fn seeded(kind: &str, seed: &str, key: &str) -> String {
     }
 }
 
-/// The placeholder password Okta sends on create: 8 random-looking characters, reproducible
-/// from the Okta id and the create count so snapshots stay stable.
+/// The Okta password a "Sync Password" sends: reproducible like the placeholder, and a
+/// different value on each sync.
+pub fn synced_password(okta_id: &str, sync: u32) -> String {
+    placeholder_password(&format!("sync:{okta_id}"), sync)
+}
+
+/// Symbols as in Okta's captured placeholders (`gl^m&qWZ`, reference §10.10); none that
+/// JSON or a URL would need to escape.
+const SYMBOLS: &[u8] = b"^&*!#$%+=?";
+
+/// The placeholder password Okta sends on create: 8 characters with letters and symbols, as
+/// captured, reproducible from the Okta id and the create count so snapshots stay stable.
+/// Two of the eight are always symbols, so a server that refuses symbols is caught.
 pub fn placeholder_password(okta_id: &str, create: u32) -> String {
-    derived(
-        &format!("password:{okta_id}:{create}"),
+    let seed = format!("password:{okta_id}:{create}");
+    let letters = derived(
+        &seed,
         b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789",
-        8,
-    )
+        6,
+    );
+    let symbols = derived(&format!("{seed}:symbols"), SYMBOLS, 2);
+    let mut state = fnv1a(seed.as_bytes());
+    let mut out: Vec<char> = letters.chars().collect();
+    for s in symbols.chars() {
+        let at = (splitmix(&mut state) % (out.len() as u64 + 1)) as usize;
+        out.insert(at, s);
+    }
+    out.into_iter().collect()
 }

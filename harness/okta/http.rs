@@ -35,6 +35,23 @@ pub(crate) const OKTA_HEADERS: &[(&str, &str)] = &[
 /// Longest text body kept in a transcript.
 const MAX_TEXT: usize = 4096;
 
+/// A request body as sent.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Payload<'a> {
+    Json(&'a Value),
+    /// Sent as is (a raw step's body that is not JSON).
+    Text(&'a str),
+}
+
+/// What a raw `scim:` step changes in Okta's request.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Custom<'a> {
+    /// Added, or replacing Okta's header of the same name (any letter case).
+    pub headers: &'a [(String, String)],
+    /// Instead of the client's auth (`auth: none` / `auth: wrong`).
+    pub auth: Option<&'a Auth>,
+}
+
 /// What came back for one request after retries.
 #[derive(Debug, Clone)]
 pub(crate) enum Reply {
@@ -148,6 +165,15 @@ impl Sender {
         extra.scrub(&scrub_str(text, &auth)).into_owned()
     }
 
+    /// [`Sender::scrub`], also removing the secrets of a raw step's own auth.
+    fn scrub_custom(&self, text: &str, custom: &Custom<'_>) -> String {
+        let text = self.scrub(text);
+        match custom.auth {
+            Some(auth) => scrub_str(&text, &auth.secrets()),
+            None => text,
+        }
+    }
+
     /// Redacts `password` values and every secret inside the strings of `v`.
     fn scrub_value(&self, v: &Value) -> Value {
         let auth = self.auth.read().secrets();
@@ -166,10 +192,27 @@ impl Sender {
         wanted: bool,
         log: &mut Vec<Exchange>,
     ) -> Reply {
+        let body = body.map(Payload::Json);
+        self.send_custom(method, path, body, &Custom::default(), wanted, log)
+            .await
+    }
+
+    /// [`Sender::send`] with a scenario's own headers, auth or text body (a raw `scim:`
+    /// step): the same timeout, body cap, redaction, transcript and 429 handling.
+    pub async fn send_custom(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Payload<'_>>,
+        custom: &Custom<'_>,
+        wanted: bool,
+        log: &mut Vec<Exchange>,
+    ) -> Reply {
         let tries = self.retry.max_tries.max(1);
         let mut attempt = 1;
         loop {
-            let (exchange, reply, retry_after) = self.send_once(&method, path, body, wanted).await;
+            let (exchange, reply, retry_after) =
+                self.send_once(&method, path, body, custom, wanted).await;
             log.push(exchange);
             match (&reply, retry_after) {
                 (Reply::Answer { status: 429, .. }, wait) if attempt < tries => {
@@ -189,44 +232,75 @@ impl Sender {
         &self,
         method: &Method,
         path: &str,
-        body: Option<&Value>,
+        body: Option<Payload<'_>>,
+        custom: &Custom<'_>,
         wanted: bool,
     ) -> (Exchange, Reply, Option<Duration>) {
         let _permit = match &self.limit {
             Some(sem) => Some(sem.clone().acquire_owned().await.expect("never closed")),
             None => None,
         };
-        let (auth_value, auth_recorded) = {
-            let auth = self.auth.read();
-            (auth.header_value(), auth.redacted_header())
+        let (auth_value, auth_recorded) = match custom.auth {
+            Some(auth) => (auth.header_value(), auth.redacted_header()),
+            None => {
+                let auth = self.auth.read();
+                (auth.header_value(), auth.redacted_header())
+            }
         };
-        let mut headers: Vec<(String, String)> = self
+        // Sent and recorded side by side: (name, real value, value as recorded).
+        let mut headers: Vec<(String, String, String)> = self
             .headers
             .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .copied()
+            .chain(
+                body.is_some()
+                    .then_some(("Content-Type", self.content_type)),
+            )
+            .map(|(k, v)| (k.to_owned(), v.to_owned(), v.to_owned()))
             .collect();
-        if body.is_some() {
-            headers.push(("Content-Type".into(), self.content_type.into()));
+        if let (Some(real), Some(shown)) = (auth_value, auth_recorded) {
+            headers.push(("Authorization".into(), real, shown));
+        }
+        // A raw step's own headers replace the client's of the same name, in their position.
+        for (k, v) in custom.headers {
+            let shown = self.scrub_custom(&crate::report::redact::scrub_header(k, v), custom);
+            match headers
+                .iter_mut()
+                .find(|(h, _, _)| h.eq_ignore_ascii_case(k))
+            {
+                Some(slot) => *slot = (k.clone(), v.clone(), shown),
+                None => headers.push((k.clone(), v.clone(), shown)),
+            }
         }
         let mut builder = self
             .http
             .request(method.clone(), format!("{}{}", self.base, path))
             .timeout(self.timeout);
-        for (k, v) in &headers {
+        for (k, v, _) in &headers {
             builder = builder.header(k.as_str(), v.as_str());
         }
-        if let (Some(real), Some(shown)) = (auth_value, auth_recorded) {
-            builder = builder.header("Authorization", real);
-            headers.push(("Authorization".into(), shown));
-        }
-        if let Some(b) = body {
-            builder = builder.body(serde_json::to_vec(b).expect("a Value always serializes"));
+        let (bytes, recorded_body) = match body {
+            None => (None, None),
+            Some(Payload::Json(v)) => (
+                Some(serde_json::to_vec(v).expect("a Value always serializes")),
+                Some(Body::Json(self.scrub_value(v))),
+            ),
+            Some(Payload::Text(t)) => (
+                Some(t.as_bytes().to_vec()),
+                Some(Body::Text(self.scrub_custom(t, custom))),
+            ),
+        };
+        if let Some(b) = bytes {
+            builder = builder.body(b);
         }
         let mut exchange = Exchange {
             method: method.as_str().to_owned(),
             path: path.to_owned(),
-            request_headers: headers,
-            request_body: body.map(|b| Body::Json(self.scrub_value(b))),
+            request_headers: headers
+                .into_iter()
+                .map(|(k, _, shown)| (k, shown))
+                .collect(),
+            request_body: recorded_body,
             response: None,
             error: None,
             duration: Duration::ZERO,
@@ -238,7 +312,7 @@ impl Sender {
             Ok(r) => r,
             Err(e) => {
                 exchange.duration = started.elapsed();
-                let why = self.scrub(&describe(&e));
+                let why = self.scrub_custom(&describe(&e), custom);
                 exchange.error = Some(why.clone());
                 return (exchange, Reply::Failed(why), None);
             }
@@ -252,7 +326,7 @@ impl Sender {
             .filter(|_| !lean)
             .map(|(k, v)| {
                 let v = String::from_utf8_lossy(v.as_bytes());
-                (k.as_str().to_owned(), self.scrub(&v))
+                (k.as_str().to_owned(), self.scrub_custom(&v, custom))
             })
             .collect();
         let retry_after = response
@@ -268,7 +342,7 @@ impl Sender {
                 .get(reqwest::header::LOCATION)
                 .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
             exchange.duration = started.elapsed();
-            let why = self.scrub(&redirect_reason(status, location.as_deref()));
+            let why = self.scrub_custom(&redirect_reason(status, location.as_deref()), custom);
             exchange.response = Some(Response {
                 status,
                 headers: resp_headers,
@@ -282,7 +356,7 @@ impl Sender {
         let bytes = match bytes {
             Ok(b) => b,
             Err(why) => {
-                let why = self.scrub(&why);
+                let why = self.scrub_custom(&why, custom);
                 exchange.response = Some(Response {
                     status,
                     headers: resp_headers,
@@ -304,11 +378,14 @@ impl Sender {
         let recorded = match &parsed {
             Parsed::Empty | Parsed::Checked => Body::Empty,
             Parsed::Json(_) if lean => Body::Empty,
-            Parsed::Json(v) => Body::Json(self.scrub_value(v)),
+            Parsed::Json(v) => Body::Json(match custom.auth {
+                None => self.scrub_value(v),
+                Some(_) => scrub_json(v, &|t| self.scrub_custom(t, custom)),
+            }),
             Parsed::NotJson(_) => {
                 let text = String::from_utf8_lossy(&bytes);
                 let cut: String = text.chars().take(MAX_TEXT).collect();
-                Body::Text(self.scrub(&cut))
+                Body::Text(self.scrub_custom(&cut, custom))
             }
         };
         exchange.response = Some(Response {

@@ -16,23 +16,37 @@
 //! body) is an [`ActionOutcome`] with `ok: false` and the message Okta would show; a misuse
 //! of the client (an unknown person key, Group Push off) is an [`OktaError`].
 //!
-//! # Choices where okta-client-reference.md is silent or UNCERTAIN
+//! # Choices, with their evidence (S-numbers of okta-client-reference.md; §10 wins)
 //!
-//! - **Link on a lookup hit**: `oin` sends `PATCH active:true` (okta-client.md), `aiw`
-//!   `GET` + `PUT` writing every mapped attribute and `active:true`. Several hits: the first.
-//!   A lookup answered 404 counts as "no match" (Okta's docs accept it), so a `POST` follows.
+//! The OIN, AIW and Entra differences live in one module each (`oin.rs`, `aiw.rs`, `entra/`)
+//! behind the `Personality` trait (`personality.rs`); `actions.rs` sends what they plan.
+//!
+//! - **Link on a lookup hit**: `aiw` `GET` + `PUT` with every mapped attribute,
+//!   `active:true`, and `externalId` = the Okta id, `groups: []` and `locale` (the profile's,
+//!   else `en-US`) written over the server's (§10.5, S14). `oin` `GET` + `PUT` with the
+//!   profile and `active:true`: UNCERTAIN, no OIN capture; Okta's doc says it "sends the
+//!   user's application profile" (§10.6, S1). Several hits: the first. A lookup answered 404
+//!   counts as "no match" (Okta's docs accept it), so a `POST` follows.
 //! - **Create body**: `schemas`, `userName`, `name`, `emails[{primary,value,type:"work"}]`,
-//!   `displayName` (`first last`), `title`/`locale` when set, `department` under the
-//!   enterprise URN when set, `externalId` (Okta id), `groups: []`, `password`, `active:true`.
-//!   Empty attributes are left out.
+//!   `displayName` (`first last`), `locale`, `title`, the enterprise extension
+//!   (`department`, `employeeNumber`, `costCenter`, `organization`, `division`, `manager:
+//!   {value: <manager's server id>}`) under its URN, custom attributes under the app's URN
+//!   (each URN added to `schemas`; §3.2, §10.1, S22), `externalId` (Okta id), `groups: []`,
+//!   `password`, `active:true`. Empty attributes are left out. `oin` maps `locale` to
+//!   `en-US` when the person has none (§10.10, S18). The manager is sent once Okta knows its
+//!   server id (RFC 7643 §4.3), else left out (UNCERTAIN: Okta sends whatever it maps).
+//! - **Placeholder password**: 8 characters, two of them symbols (`gl^m&qWZ`, §10.10, S18,
+//!   S20), reproducible per Okta id and create.
 //! - **Profile push diff**: the `PUT` is the `GET` body with the attributes that changed
 //!   since Okta's last successful push written over it (Okta "diffs against its own copy");
-//!   when Okta never pushed the profile (an `oin` link), every mapped attribute is written.
-//!   A cleared attribute is removed from the body.
+//!   when Okta never pushed the profile, every mapped attribute is written. A cleared
+//!   attribute (enterprise and custom ones too) is removed from the body.
 //! - **Success** is any 2xx (Okta expects 201 for `POST`, 204 for `DELETE`, 200/204 for
 //!   `PATCH`, and accepts 200 for all of them here).
 //! - **`aiw` deprovisioning** `PUT`s the `GET` body with only `active:false` changed (pending
-//!   profile edits wait for the next profile push, so they cannot block a deprovision).
+//!   profile edits wait for the next profile push, so they cannot block a deprovision). The
+//!   run's clean-up deprovisions the same way, also users Okta has no person for: an `aiw`
+//!   app never PATCHes (§10.13).
 //! - **Deactivation** of an Okta user also removes its app assignment (as Okta logs it);
 //!   `reactivate_user` and `reassign_user` both end with the person active and assigned and
 //!   send the same requests. Deprovisioning never touches groups (reference §9.17).
@@ -40,9 +54,28 @@
 //!   active app user, each pushed group they belong to gets them added (`oin`: add PATCH +
 //!   rename PATCH; `aiw`: `GET` + `PUT`), after the user's own requests. The outcome's
 //!   `primary` exchange stays the user's.
+//! - **`oin` group create** (§10.2): `POST /Groups` with the members, then `PATCH add
+//!   members` with the same members (S18, Okta's own capture: the best evidence). S20
+//!   reports the rename PATCH right after the create, before the members: the setting
+//!   `AfterCreate::RenameThenMembers` (`okta: { group_create: rename_then_members }`).
+//!   `aiw` create is `POST` then `GET` + `PUT` (S12, S13).
+//! - **Membership batches**: at most 256 member values per PATCH ("Group Patch Batch
+//!   Size", §10.3, S21; `okta: { group_patch_batch_size: N }`), the rename PATCH once after
+//!   the last batch. A full push ("Push now", a link) over the size sends the first part as
+//!   the `replace` and the rest as `add`s: UNCERTAIN, not captured.
+//! - **GET before the rename**: off; one 2020 capture shows it (§10.7, S20 go-scim#57):
+//!   `okta: { get_before_rename: true }`.
+//! - **`aiw` group PUT**: `GET`, then `{schemas, id, displayName, members}` (§10.4, S20), not
+//!   an echo of the GET.
+//! - **Group lookup** only when Okta does not know the group (§10.11, S1 2024): a group Okta
+//!   pushed before is linked by its id; with Import Groups on (`okta: { import_groups: true
+//!   }`) the imported list (`refresh_app_groups`) decides, with no lookup.
 //! - **Group link** (`push_group` finding a same-named group): `oin` replace-members PATCH
-//!   then the rename PATCH; `aiw` `GET` + `PUT`. `aiw` create is `POST` then `GET` + `PUT`
-//!   (observed). `push_now` in `oin` is the replace PATCH alone.
+//!   then the rename PATCH; `aiw` `GET` + `PUT`. `push_now` in `oin` is the replace PATCH
+//!   alone.
+//! - **Password sync** (`sync_password`): `oin` path-less `PATCH {"op":"replace","value":
+//!   {"password": …}}` (documented, UNCERTAIN: not captured, §3.7); `aiw` `GET` + `PUT` with
+//!   `password`. Redacted everywhere like the placeholder.
 //! - **Unlink** drops Okta's link even when the `DELETE` fails (the delete is its own job).
 //! - **429**: at most `max_tries` sends; the wait is `Retry-After` (seconds or HTTP date)
 //!   capped at `max_wait`, 1 s (capped) when the header is missing. No other status is
@@ -73,6 +106,7 @@ pub mod entra;
 mod http;
 mod oin;
 mod personality;
+mod raw;
 pub mod transcript;
 
 use std::fmt;
@@ -82,13 +116,16 @@ use serde_json::Value;
 
 pub use client::OktaClient;
 pub use config::{
-    App, Auth, AuthMode, DEFAULT_TIMEOUT, EntraSettings, OktaConfig, Recording, RetryPolicy,
+    AfterCreate, App, Auth, AuthMode, DEFAULT_TIMEOUT, EntraSettings, GROUP_PATCH_BATCH_SIZE,
+    GroupPush, OktaConfig, Recording, RetryPolicy,
 };
 pub use directory::{
     AppGroup, ImportedUser, OktaGroup, Person, PersonProfile, ProfileChanges, PushedGroup,
     okta_group_id, okta_group_id_in, okta_user_id, okta_user_id_in, placeholder_password,
+    synced_password,
 };
 pub use http::{ACCEPT, ACCEPT_CHARSET, ACCEPT_ENCODING, CONTENT_TYPE, USER_AGENT};
+pub use raw::RawRequest;
 pub use transcript::{Body, Exchange, REDACTED, Response};
 
 /// A misuse of the client (not a server failure: those are `ActionOutcome { ok: false }`).
@@ -143,6 +180,7 @@ pub enum ActionKind {
     ImportUsers,
     GetUser,
     Raw,
+    SyncPassword,
 }
 
 impl ActionKind {
@@ -165,6 +203,7 @@ impl ActionKind {
             ActionKind::ImportUsers => "import_users",
             ActionKind::GetUser => "get_user",
             ActionKind::Raw => "raw",
+            ActionKind::SyncPassword => "sync_password",
         }
     }
 }

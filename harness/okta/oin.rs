@@ -3,9 +3,11 @@
 
 use serde_json::{Value, json};
 
+use super::config::AfterCreate;
 use super::directory::PersonProfile;
 use super::personality::{
-    GroupCall, GroupView, GroupWrite, Link, Membership, Personality, UserWrite, patch,
+    Attrs, GroupCall, GroupView, GroupWrite, Link, Membership, Personality, UserWrite, batches,
+    patch,
 };
 
 pub(crate) struct Oin;
@@ -25,23 +27,25 @@ fn rename(group: &GroupView<'_>) -> GroupWrite {
     }
 }
 
-/// A membership PATCH of `ops`, then the rename PATCH Okta sends after every one (§4.2).
-fn membership(group: &GroupView<'_>, ops: Vec<Value>) -> Vec<GroupWrite> {
-    vec![
-        GroupWrite::Patch {
-            call: GroupCall::Membership,
-            body: patch(ops),
-        },
-        rename(group),
-    ]
-}
-
 impl Personality for Oin {
+    /// The template app maps `locale` with the default `en-US` (reference §10.10, S18).
+    fn mapped(&self, mut profile: PersonProfile) -> PersonProfile {
+        if profile.locale.is_none() {
+            profile.locale = Some("en-US".to_owned());
+        }
+        profile
+    }
+
+    /// UNCERTAIN (no OIN capture, reference §10.6): Okta's doc says it "sends the user's
+    /// application profile" after a match; sent as AIW's observed GET + PUT with the profile
+    /// and `active: true`.
     fn link_user(&self, _hit: &Value, _profile: &PersonProfile) -> Link {
-        // The profile waits for the next push, which then writes every attribute.
         Link {
-            write: Some(UserWrite::Patch(active_patch(true))),
-            writes_profile: false,
+            write: Some(UserWrite::GetPut {
+                attrs: Attrs::Every,
+                active: Some(true),
+            }),
+            writes_profile: true,
         }
     }
 
@@ -57,8 +61,18 @@ impl Personality for Oin {
         membership(group, change.okta_ops())
     }
 
-    fn after_group_create(&self, _group: &GroupView<'_>) -> Vec<GroupWrite> {
-        Vec::new()
+    /// S18 (Okta's own capture): `PATCH add members` with the members the POST carried; or,
+    /// as a setting, S20's rename first. Nothing is added to an empty group.
+    fn after_group_create(&self, group: &GroupView<'_>) -> Vec<GroupWrite> {
+        let mut out = Vec::new();
+        if group.push.after_create == AfterCreate::RenameThenMembers {
+            out.push(rename(group));
+        }
+        if !group.members.is_empty() {
+            let ops = vec![json!({"op": "add", "path": "members", "value": group.members})];
+            out.extend(membership_patches(group, ops));
+        }
+        out
     }
 
     fn link_group(&self, group: &GroupView<'_>) -> Vec<GroupWrite> {
@@ -70,12 +84,43 @@ impl Personality for Oin {
         vec![rename(group)]
     }
 
-    fn push_now(&self, group: &GroupView<'_>) -> Vec<GroupWrite> {
-        vec![GroupWrite::Patch {
-            call: GroupCall::PushNow,
-            body: patch(vec![
-                json!({"op": "replace", "path": "members", "value": group.members}),
-            ]),
-        }]
+    /// UNCERTAIN (documented, not captured, reference §3.7): a path-less PATCH.
+    fn sync_password(&self, password: &str) -> Option<UserWrite> {
+        Some(UserWrite::Patch(patch(vec![
+            json!({"op": "replace", "value": {"password": password}}),
+        ])))
     }
+
+    fn push_now(&self, group: &GroupView<'_>) -> Vec<GroupWrite> {
+        let ops = vec![json!({"op": "replace", "path": "members", "value": group.members})];
+        batches(ops, group.push.batch_size)
+            .into_iter()
+            .map(|ops| GroupWrite::Patch {
+                call: GroupCall::PushNow,
+                body: patch(ops),
+            })
+            .collect()
+    }
+}
+
+/// A membership change of `ops` (in batches), the GET when set, then the rename PATCH Okta
+/// sends after every one (§4.2).
+fn membership(group: &GroupView<'_>, ops: Vec<Value>) -> Vec<GroupWrite> {
+    let mut out = membership_patches(group, ops);
+    if group.push.get_before_rename {
+        out.push(GroupWrite::Get);
+    }
+    out.push(rename(group));
+    out
+}
+
+/// The membership PATCHes of `ops`, at most the batch size of member values each.
+fn membership_patches(group: &GroupView<'_>, ops: Vec<Value>) -> Vec<GroupWrite> {
+    batches(ops, group.push.batch_size)
+        .into_iter()
+        .map(|ops| GroupWrite::Patch {
+            call: GroupCall::Membership,
+            body: patch(ops),
+        })
+        .collect()
 }

@@ -1,6 +1,6 @@
 //! The `Personality` seam: everything that differs between kinds of app integration (OIN
 //! template, AIW custom app, and any other IdP client added later) lives behind this trait,
-//! one implementation per module (`oin.rs`, `aiw.rs`).
+//! one implementation per module (`oin.rs`, `aiw.rs`, `entra/`).
 //!
 //! A personality does not talk HTTP. It answers "which requests does this client send for
 //! this step?" with a plan ([`UserWrite`], [`GroupWrite`]); `actions.rs` sends the plan,
@@ -9,7 +9,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::config::{App, OktaConfig};
+use super::config::{App, GroupPush, OktaConfig};
 use super::directory::{GROUP_URN, PATCH_URN, PersonProfile, USER_URN};
 use super::http::encode;
 
@@ -32,6 +32,12 @@ pub(crate) enum UserWrite {
     /// `GET /Users/{id}` (a 404 stops), then `PUT` of that body with `attrs` written over it
     /// and, when given, `active`.
     GetPut { attrs: Attrs, active: Option<bool> },
+    /// The `GetPut` of a link on a lookup hit (reference §10.5, S14): every mapped attribute,
+    /// `active: true`, and `externalId` = the Okta id over the server's, `groups: []` and
+    /// `locale` (the profile's, else `en-US`).
+    LinkPut,
+    /// The `GetPut` of a password sync: the GET body with `password` set to this.
+    PasswordPut(String),
     /// `DELETE /Users/{id}`: the client forgets the id (Entra's hard delete, or its unassign
     /// set to delete).
     Delete,
@@ -96,8 +102,10 @@ pub(crate) enum GroupCall {
 pub(crate) enum GroupWrite {
     /// `PATCH /Groups/{id}` with this body.
     Patch { call: GroupCall, body: Value },
-    /// `GET /Groups/{id}` (a 404 stops), then `PUT` with Okta's name and members.
+    /// `GET /Groups/{id}` (a 404 stops), then `PUT {schemas, id, displayName, members}`.
     GetPut,
+    /// `GET /Groups/{id}` alone (a 404 stops).
+    Get,
     /// `GET /Groups/{id}` + this query: a read whose answer must be a group object, without
     /// `members` when the query excludes them (Entra's group read).
     Read { query: &'static str },
@@ -112,6 +120,61 @@ pub(crate) struct GroupView<'a> {
     pub name: &'a str,
     /// `{value, display}` of every member Okta pushes (assigned, provisioned, active).
     pub members: &'a [Value],
+    /// The app's Group Push settings.
+    pub push: &'a GroupPush,
+}
+
+/// `ops` cut into PATCH bodies of at most `size` member values each (Okta's "Group Patch
+/// Batch Size", reference §10.3). A `remove` counts one; an `add` or `replace` is split
+/// across bodies, and the parts of a `replace` after the first become `add`s (UNCERTAIN: how
+/// Okta splits a full push is not captured; this keeps the end state the replace's).
+pub(crate) fn batches(ops: Vec<Value>, size: usize) -> Vec<Vec<Value>> {
+    let size = size.max(1);
+    let mut out: Vec<Vec<Value>> = Vec::new();
+    let mut current: Vec<Value> = Vec::new();
+    let mut used = 0;
+    let mut flush = |current: &mut Vec<Value>, used: &mut usize| {
+        if !current.is_empty() {
+            out.push(std::mem::take(current));
+        }
+        *used = 0;
+    };
+    for op in ops {
+        let values = op.get("value").and_then(Value::as_array).cloned();
+        let Some(values) = values.filter(|v| !v.is_empty()) else {
+            // A remove (or an empty replace: `value: []` clears the group).
+            if used + 1 > size {
+                flush(&mut current, &mut used);
+            }
+            current.push(op);
+            used += 1;
+            continue;
+        };
+        let mut kind = op
+            .get("op")
+            .and_then(Value::as_str)
+            .unwrap_or("add")
+            .to_owned();
+        let path = op.get("path").cloned();
+        let mut rest = values.as_slice();
+        while !rest.is_empty() {
+            if used == size {
+                flush(&mut current, &mut used);
+            }
+            let take = (size - used).min(rest.len());
+            let (part, tail) = rest.split_at(take);
+            // Okta's key order: op, path, value.
+            current.push(match &path {
+                Some(p) => json!({"op": kind, "path": p, "value": part}),
+                None => json!({"op": kind, "value": part}),
+            });
+            used += take;
+            rest = tail;
+            kind = "add".to_owned();
+        }
+    }
+    flush(&mut current, &mut used);
+    out
 }
 
 /// Okta's lookup before a create: `GET /{resource}?filter={attr} eq "{value}"` and its page.
@@ -140,9 +203,9 @@ pub(crate) trait Personality: Send + Sync {
     }
 
     /// The reads of the credential test (Okta: `GET /Users?startIndex=1&count=2`, and
-    /// `GET /Groups?startIndex=1&count=100` with Group Push on). `probe` is a fresh random
-    /// GUID for clients whose test filters by one.
-    fn test_connection(&self, push_groups: bool, _probe: &str) -> Vec<Probe> {
+    /// `GET /Groups?startIndex=1&count=100` with Group Push on). `attempt` counts the tests
+    /// (1, 2, …), for clients whose test filters by a fresh random GUID each time.
+    fn test_connection(&self, push_groups: bool, _attempt: u32) -> Vec<Probe> {
         let mut out = vec![Probe {
             path: "/Users?startIndex=1&count=2".into(),
             what: "users",
@@ -175,15 +238,21 @@ pub(crate) trait Personality: Send + Sync {
         okta_id.to_owned()
     }
 
+    /// The profile as this app's attribute mappings send it (defaults filled in).
+    fn mapped(&self, profile: PersonProfile) -> PersonProfile {
+        profile
+    }
+
     /// The `POST /Users` body. `password`: Okta's placeholder, for clients that send one
-    /// ([`Personality::sends_password`]).
+    /// ([`Personality::sends_password`]); `manager_id` gives a person key's server id.
     fn create_user_body(
         &self,
         profile: &PersonProfile,
         external_id: &str,
         password: &str,
+        manager_id: &dyn Fn(&str) -> Option<String>,
     ) -> Value {
-        okta_create_body(profile, external_id, password)
+        okta_create_body(profile, external_id, password, manager_id)
     }
 
     /// Whether a create carries a placeholder password (Okta does, Entra does not).
@@ -207,8 +276,9 @@ pub(crate) trait Personality: Send + Sync {
         })
     }
 
-    /// A manager change of the provisioned user `user_id` (Okta maps no manager: nothing is
-    /// sent). `current`/`wanted` are the managers' server ids.
+    /// A manager change of the provisioned user `user_id` as its own request (Entra, row 13).
+    /// Okta sends none: the manager travels in its create and `PUT` bodies (enterprise
+    /// `manager.value`). `current`/`wanted` are the managers' server ids.
     fn manager_change(
         &self,
         _user_id: &str,
@@ -287,6 +357,10 @@ pub(crate) trait Personality: Send + Sync {
 
     /// "Push now": the whole membership.
     fn push_now(&self, group: &GroupView<'_>) -> Vec<GroupWrite>;
+
+    /// "Sync Password" (reference §3.7): sends `password` to the app user (`None`: this
+    /// client never sends passwords).
+    fn sync_password(&self, password: &str) -> Option<UserWrite>;
 }
 
 /// A manager update (Entra, reference row 13): an optional check that it is already so,
@@ -317,6 +391,7 @@ impl App {
                     dialect,
                     config.entra.clone(),
                     config.base_url.clone(),
+                    config.id_seed.clone(),
                 ))
             }
         }
@@ -325,12 +400,17 @@ impl App {
 
 /// The body Okta POSTs to create a user (reference §3.2): mapped attributes with a value,
 /// `externalId` = the Okta id, `groups: []`, a placeholder `password`, `active: true`.
-pub(crate) fn okta_create_body(profile: &PersonProfile, okta_id: &str, password: &str) -> Value {
+pub(crate) fn okta_create_body(
+    profile: &PersonProfile,
+    okta_id: &str,
+    password: &str,
+    manager_id: &dyn Fn(&str) -> Option<String>,
+) -> Value {
     let mut body = Map::new();
     body.insert("schemas".into(), json!([USER_URN]));
-    for (attr, value) in profile.attributes() {
+    for (attr, value) in profile.attributes(manager_id) {
         if value.is_some() {
-            attr.set(&mut body, value.as_deref());
+            attr.set(&mut body, value.as_ref());
         }
     }
     body.insert("externalId".into(), json!(okta_id));

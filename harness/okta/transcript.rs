@@ -11,22 +11,33 @@ use serde::Serialize;
 /// What a redacted secret is replaced with.
 pub const REDACTED: &str = "<redacted>";
 
-/// Secrets shorter than this are not searched for in free text (a 1-character token would
-/// blank every matching letter); headers and `password` values are redacted by name anyway.
+/// Secrets shorter than this are searched for in free text only right after an auth scheme
+/// (a 1-character token would blank every matching letter); whole values, headers and
+/// `password` values are redacted anyway. `run` and `serve` refuse tokens under
+/// [`ANYWHERE_SECRET_LEN`] unless told `--allow-short-token`.
 pub const MIN_SECRET_LEN: usize = 4;
 /// Secrets at least this long are redacted wherever they appear; shorter ones only as a whole
 /// word, so a 4-letter token does not cut other words apart ("token" is no "`<redacted>`en").
 pub const ANYWHERE_SECRET_LEN: usize = 8;
 
 /// `text` with every occurrence of `secret` replaced by [`REDACTED`] (by the length rules
-/// above), or `None` when there is none.
+/// above), or `None` when there is none. Whatever its length, a secret is redacted when it is
+/// the whole text (a header value, a JSON string) and when it follows an auth scheme
+/// (`Bearer a9Z`, as an echo of the `Authorization` header shows it).
 pub fn redact_secret(text: &str, secret: &str) -> Option<String> {
-    if secret.len() < MIN_SECRET_LEN || !text.contains(secret) {
+    if secret.is_empty() {
+        return None;
+    }
+    if text == secret {
+        return Some(REDACTED.to_owned());
+    }
+    if !text.contains(secret) {
         return None;
     }
     if secret.len() >= ANYWHERE_SECRET_LEN {
         return Some(text.replace(secret, REDACTED));
     }
+    let tiny = secret.len() < MIN_SECRET_LEN;
     // A whole word: no letter or digit glued to an edge of the secret that is one itself.
     let alnum = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
     let (first, last) = (secret.chars().next(), secret.chars().next_back());
@@ -34,16 +45,35 @@ pub fn redact_secret(text: &str, secret: &str) -> Option<String> {
     let mut done = 0;
     let mut changed = false;
     for (at, _) in text.match_indices(secret) {
+        if at < done {
+            continue; // overlaps the previous match
+        }
         let end = at + secret.len();
         let glued = (alnum(first) && alnum(text[..at].chars().next_back()))
             || (alnum(last) && alnum(text[end..].chars().next()));
+        let keep = glued || (tiny && !after_scheme(&text[..at]));
         out.push_str(&text[done..at]);
-        out.push_str(if glued { secret } else { REDACTED });
-        changed |= !glued;
+        out.push_str(if keep { secret } else { REDACTED });
+        changed |= !keep;
         done = end;
     }
     out.push_str(&text[done..]);
     changed.then_some(out)
+}
+
+/// Whether `before` ends with an auth scheme and a space (`… Bearer `).
+fn after_scheme(before: &str) -> bool {
+    let trimmed = before.trim_end_matches([' ', '\t']);
+    if trimmed.len() == before.len() {
+        return false;
+    }
+    let word_start = trimmed
+        .rfind(|c: char| !c.is_ascii_alphabetic())
+        .map_or(0, |i| i + 1);
+    let word = &trimmed[word_start..];
+    ["bearer", "basic", "ssws", "token"]
+        .iter()
+        .any(|s| word.eq_ignore_ascii_case(s))
 }
 
 /// One request and what came back (or why nothing did).
@@ -115,7 +145,13 @@ mod tests {
             redact_secret("xs3cr3t-t0kx", "s3cr3t-t0k").as_deref(),
             Some("x<redacted>x")
         );
-        // Shorter than 4: never searched for in text.
+        // Shorter than 4: never searched for in text, but a whole value is still redacted.
         assert_eq!(redact_secret("a tok", "tok"), None);
+        assert_eq!(redact_secret("tok", "tok").as_deref(), Some("<redacted>"));
+        assert_eq!(
+            redact_secret("you sent Authorization: Bearer a9Z, ok", "a9Z").as_deref(),
+            Some("you sent Authorization: Bearer <redacted>, ok")
+        );
+        assert_eq!(redact_secret("xa9Z a9Z", "a9Z"), None);
     }
 }

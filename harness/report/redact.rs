@@ -334,6 +334,33 @@ fn secret_pair(lower: &str, i: usize) -> Option<(usize, usize)> {
     Some((start, j))
 }
 
+/// Why a token given on the command line (`run --token`, `serve --token`) is refused, if it
+/// is. Empty is never usable. Shorter than 8 characters (a Basic password counts alone) is
+/// refused unless `allow_short` (`--allow-short-token`): such a secret is redacted as a whole
+/// value, a whole JSON string, a whole word and after an auth scheme, but not inside other
+/// text, so a report could still show it there.
+pub fn token_problem(flag: &str, token: &str, basic: bool, allow_short: bool) -> Option<String> {
+    let secret = if basic {
+        token.split_once(':').map_or(token, |(_, pw)| pw)
+    } else {
+        token
+    };
+    if secret.trim().is_empty() {
+        return Some(format!(
+            "{flag} is empty: give the token{}",
+            if basic { " as user:password" } else { "" }
+        ));
+    }
+    let len = secret.chars().count();
+    if len < crate::okta::transcript::ANYWHERE_SECRET_LEN && !allow_short {
+        return Some(format!(
+            "{flag}: a secret of {len} characters is refused: shorter than {} it cannot be redacted everywhere it may appear in a report; use a longer one, or pass --allow-short-token if you mean it",
+            crate::okta::transcript::ANYWHERE_SECRET_LEN
+        ));
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

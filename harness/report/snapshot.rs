@@ -85,6 +85,11 @@ impl NameMap {
         self.add(object_id, "entra", key)
     }
 
+    /// The random GUID of the `n`th Test Connection probe (`<entra-probe:1>`).
+    pub fn entra_probe(&mut self, guid: &str, n: u32) -> &mut Self {
+        self.add(guid, "entra-probe", &n.to_string())
+    }
+
     /// An Entra group object id belongs to group `key` (`<entra-group:eng>`).
     pub fn entra_group(&mut self, object_id: &str, key: &str) -> &mut Self {
         self.add(object_id, "entra-group", key)

@@ -17,7 +17,7 @@
 use std::collections::BTreeSet;
 
 use rand::RngExt;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::contract::{OktaRule, RuleId};
 use crate::okta::transcript::{Body, Exchange};
@@ -347,8 +347,15 @@ fn segment(id: &str) -> String {
 fn email_at(bytes: &[u8], i: usize) -> Option<usize> {
     let local = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'+' | b'-');
     let mut j = i;
-    while j < bytes.len() && local(bytes[j]) {
-        j += 1;
+    while j < bytes.len() {
+        if local(bytes[j]) {
+            j += 1;
+        } else if is_encoded_plus(&bytes[j..]) {
+            // `bob%2Btag%40x.io`: a + in an encoded local part is part of the address.
+            j += 3;
+        } else {
+            break;
+        }
     }
     if j == i {
         return None;
@@ -373,6 +380,10 @@ fn email_at(bytes: &[u8], i: usize) -> Option<usize> {
         .then_some(start + domain.len() - i)
 }
 
+fn is_encoded_plus(bytes: &[u8]) -> bool {
+    bytes.len() >= 3 && bytes[0] == b'%' && bytes[1] == b'2' && bytes[2].eq_ignore_ascii_case(&b'b')
+}
+
 /// A name starts at `i` only after a character that cannot be part of it (or after a
 /// percent-escape such as `%22`), so `bob@x.io` is not found inside `jimbob@x.io`.
 fn at_boundary(bytes: &[u8], i: usize) -> bool {
@@ -380,7 +391,8 @@ fn at_boundary(bytes: &[u8], i: usize) -> bool {
         return true;
     }
     if i >= 3 && bytes[i - 3] == b'%' && bytes[i - 2].is_ascii_hexdigit() {
-        return true;
+        // An encoded + continues a local part (`bob%2Btag`); other escapes (`%22`) end a word.
+        return !is_encoded_plus(&bytes[i - 3..]);
     }
     let c = bytes[i - 1];
     !(c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-' | b'+' | b'%'))
@@ -564,16 +576,10 @@ pub async fn cleanup(okta: &OktaClient, exchanges: &[Exchange]) -> CleanupOutcom
             Err(e) => out.problems.push(format!("group {id}: {e}")),
         }
     }
-    let deactivate = json!({
-        "schemas": [crate::contract::urn::PATCH_OP],
-        "Operations": [{"op": "replace", "value": {"active": false}}]
-    });
+    // In the scenario's personality: an `aiw` app never PATCHes (reference §10.13).
     for id in users.into_iter().filter(|id| !known_users.contains(id)) {
-        let path = format!("/Users/{}", segment(&id));
-        match okta.raw("PATCH", &path, Some(&deactivate)).await {
-            Ok(o) => record(&mut out, o, id, Kind::User),
-            Err(e) => out.problems.push(format!("user {id}: {e}")),
-        }
+        let o = okta.deprovision_server_user(&id).await;
+        record(&mut out, o, id, Kind::User);
     }
     out
 }

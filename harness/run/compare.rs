@@ -88,6 +88,9 @@ fn at(
                     // An empty multi-valued attribute and an absent one are the same state
                     // (RFC 7643 §2.5): servers may leave `members: []` out.
                     None if ev.as_array().is_some_and(Vec::is_empty) => {}
+                    // `null` expects the attribute unassigned: absent and null are the same
+                    // (RFC 7643 §2.5), so `{title: null}` says "no title".
+                    None if ev.is_null() => {}
                     None => return Some((p, ev.clone(), Value::Null)),
                 }
             }

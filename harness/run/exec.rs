@@ -9,13 +9,12 @@ use super::compare::Compare;
 use super::expect::{self, Observed};
 use super::ids::IdBook;
 use super::observe::{ActionSummary, Observer, StepView};
-use super::raw::{self, RawRequest, WRONG_TOKEN};
 use super::target::{self, Target};
 use super::{RunOptions, ScenarioRun, could_not_run, okta_client, okta_id_seed, profile_skip};
 use super::{cleanup, wire};
 use crate::okta::{
-    ActionOutcome, ActionResult, App, Auth, AuthMode, Body, EntraSettings, OktaClient, OktaError,
-    PersonProfile, ProfileChanges,
+    ActionOutcome, ActionResult, App, Auth, AuthMode, Body, OktaClient, OktaError, PersonProfile,
+    ProfileChanges, RawRequest,
 };
 use crate::report::snapshot::{FinalState, NameMap};
 use crate::report::{ScenarioReport, ScenarioStatus, StepReport, StepStatus};
@@ -91,20 +90,11 @@ pub(crate) async fn run(
         None => opts.auth,
     };
     let auth = target.initial_auth(mode);
-    let entra = EntraSettings {
-        matching: s
-            .okta
-            .matching
-            .clone()
-            .unwrap_or_else(|| EntraSettings::default().matching),
-        unassign: s.okta.unassign.unwrap_or_default(),
-        on_demand: s.okta.on_demand,
-    };
     let okta = match okta_client(
         &target.base_url(),
         auth.clone(),
-        (app, entra),
-        s.okta.push_groups,
+        app,
+        &s.okta,
         opts,
         target.insecure(),
         okta_id_seed(s, &opts.run_id),
@@ -210,6 +200,9 @@ fn observer_stop(opts: &RunOptions) -> String {
     )
 }
 
+/// The token sent by `auth: wrong`: well-formed, never issued.
+const WRONG_TOKEN: &str = "zh-wrong-token-0000000000000000";
+
 /// Why a scenario was cut short by the run's deadline.
 pub(crate) fn deadline_message(opts: &RunOptions) -> String {
     format!(
@@ -314,6 +307,13 @@ fn profile(p: &scenario::Person) -> PersonProfile {
     }
     profile.title = p.title.clone();
     profile.locale = p.locale.clone();
+    profile.department = p.department.clone();
+    profile.employee_number = p.employee_number.clone();
+    profile.cost_center = p.cost_center.clone();
+    profile.organization = p.organization.clone();
+    profile.division = p.division.clone();
+    profile.manager = p.manager.clone();
+    profile.custom = p.attributes.clone();
     profile
 }
 
@@ -326,8 +326,13 @@ fn changes(c: &PersonChanges) -> ProfileChanges {
         display_name: c.display_name.clone(),
         title: c.title.clone(),
         locale: c.locale.clone(),
-        department: None,
+        department: c.department.clone(),
+        employee_number: c.employee_number.clone(),
+        cost_center: c.cost_center.clone(),
+        organization: c.organization.clone(),
+        division: c.division.clone(),
         manager: c.manager.clone(),
+        custom: c.attributes.clone(),
     }
 }
 
@@ -813,27 +818,25 @@ impl Ctx<'_> {
             }
         } else {
             let auth = match req.auth {
-                RequestAuth::Default => self.auth.clone(),
-                RequestAuth::None => Auth::None,
-                RequestAuth::Wrong => Auth::from_mode(self.mode, WRONG_TOKEN),
+                RequestAuth::Default => None,
+                RequestAuth::None => Some(Auth::None),
+                RequestAuth::Wrong => Some(Auth::from_mode(self.mode, WRONG_TOKEN)),
             };
-            raw::send(
-                &self.target.base_url(),
-                RawRequest {
-                    method: req.method.as_str(),
-                    path,
-                    body: body.as_ref(),
-                    headers: req
-                        .headers
-                        .iter()
-                        .map(|(k, v)| (k.clone(), v.clone()))
-                        .collect(),
-                    auth,
-                },
-                self.opts.timeout,
-                self.target.insecure(),
-            )
-            .await
+            let raw = RawRequest {
+                method: req.method.as_str().to_owned(),
+                path,
+                body,
+                headers: req
+                    .headers
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+                auth,
+            };
+            match self.okta.raw_request(&raw).await {
+                Ok(o) => o,
+                Err(e) => return fail(e.to_string()),
+            }
         };
         self.okta_obs(IdOf::Nobody, Ok(outcome))
     }
@@ -1001,20 +1004,24 @@ impl Ctx<'_> {
         } else {
             FaultAction::Pass
         };
-        faults.add(FaultRule {
+        let added = faults.add(FaultRule {
             method: f.method.map(|m| m.as_str().to_owned()),
             path: f.path.clone(),
             times: f.times,
             delay: f.delay_ms.map(Duration::from_millis),
             action,
         });
-        (
-            Observed {
-                ok: true,
-                ..Observed::default()
-            },
-            None,
-        )
+        match added {
+            Ok(_) => (
+                Observed {
+                    ok: true,
+                    ..Observed::default()
+                },
+                None,
+            ),
+            // `check` refuses these first; a scenario built in code may still carry one.
+            Err(e) => (Observed::default(), Some(format!("bad fault rule: {e}"))),
+        }
     }
 }
 

@@ -213,7 +213,10 @@ impl IdBook {
                 m.okta_user(&id, &key);
             }
             if entra {
-                m.entra_user(&crate::okta::entra::entra_user_id(&key), &key);
+                m.entra_user(
+                    &crate::okta::entra::entra_user_id_in(okta.id_seed(), &key),
+                    &key,
+                );
             }
         }
         for key in okta.groups() {
@@ -221,7 +224,15 @@ impl IdBook {
                 m.okta_group(&g.okta_id, &key);
             }
             if entra {
-                m.entra_group(&crate::okta::entra::entra_group_id(&key), &key);
+                m.entra_group(
+                    &crate::okta::entra::entra_group_id_in(okta.id_seed(), &key),
+                    &key,
+                );
+            }
+        }
+        if entra {
+            for n in 1..=okta.connection_tests() {
+                m.entra_probe(&crate::okta::entra::probe_guid(okta.id_seed(), n), n);
             }
         }
         m.base_url(base_url);

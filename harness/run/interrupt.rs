@@ -19,7 +19,8 @@ struct Inner {
 }
 
 /// Why a cut scenario or step did not run to the end.
-pub const INTERRUPTED: &str = "the run was interrupted (Ctrl-C) before this step";
+pub const INTERRUPTED: &str =
+    "the run was interrupted (Ctrl-C): this step and the ones after it did not run";
 
 /// Why a scenario did not start at all.
 pub const NOT_STARTED: &str = "the run was interrupted (Ctrl-C) before this scenario started";

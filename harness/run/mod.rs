@@ -35,7 +35,6 @@ mod ids;
 pub mod interrupt;
 pub mod observe;
 pub mod preflight;
-mod raw;
 pub mod target;
 pub mod wire;
 
@@ -308,8 +307,8 @@ pub(crate) fn could_not_run(what: &str, why: impl Into<String>) -> Finding {
 pub(crate) fn okta_client(
     base_url: &str,
     auth: crate::okta::Auth,
-    (app, entra): (App, crate::okta::EntraSettings),
-    push_groups: bool,
+    app: App,
+    settings: &crate::scenario::OktaSettings,
     opts: &RunOptions,
     insecure: bool,
     id_seed: String,
@@ -317,12 +316,34 @@ pub(crate) fn okta_client(
     let mut config = crate::okta::OktaConfig::new(base_url, auth);
     config.id_seed = id_seed;
     config.app = app;
-    config.entra = entra;
-    config.push_groups = push_groups;
+    config.push_groups = settings.push_groups;
+    let push = &mut config.group_push;
+    if let Some(n) = settings.group_patch_batch_size {
+        push.batch_size = n as usize;
+    }
+    push.after_create = match settings.group_create {
+        None | Some(crate::scenario::GroupCreate::Members) => crate::okta::AfterCreate::Members,
+        Some(crate::scenario::GroupCreate::RenameThenMembers) => {
+            crate::okta::AfterCreate::RenameThenMembers
+        }
+    };
+    push.get_before_rename = settings.get_before_rename;
+    push.import_groups = settings.import_groups;
+    config.entra = crate::okta::EntraSettings {
+        matching: settings
+            .matching
+            .clone()
+            .unwrap_or_else(|| crate::okta::EntraSettings::default().matching),
+        unassign: settings.unassign.unwrap_or_default(),
+        on_demand: settings.on_demand,
+    };
     config.timeout = opts.timeout;
     // 429s are honoured but never wait long: scenarios keep Retry-After tiny, and a live
     // server must not park the run.
-    config.retry.max_wait = opts.timeout.min(Duration::from_secs(5));
+    config.retry.max_wait = match settings.retry_wait_ms {
+        Some(ms) => Duration::from_millis(ms),
+        None => opts.timeout.min(Duration::from_secs(5)),
+    };
     config.accept_invalid_certs = insecure;
     OktaClient::new(config).map_err(|e| e.to_string())
 }

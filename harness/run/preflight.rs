@@ -53,8 +53,11 @@ pub async fn check(spec: &External, opts: &RunOptions) -> Result<(), Failure> {
     let okta = super::okta_client(
         &spec.base_url,
         auth,
-        (opts.app, crate::okta::EntraSettings::default()),
-        false,
+        opts.app,
+        &crate::scenario::OktaSettings {
+            push_groups: false,
+            ..Default::default()
+        },
         opts,
         spec.insecure,
         String::new(),

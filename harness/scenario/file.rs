@@ -127,9 +127,29 @@ pub(crate) struct PersonDef {
     /// Locale, e.g. `en_US`.
     #[serde(default)]
     pub locale: Option<String>,
-    /// Department (sent in the SCIM enterprise extension).
+    /// Department (sent in the SCIM enterprise extension, like the five below).
     #[serde(default)]
     pub department: Option<String>,
+    /// Enterprise `employeeNumber`.
+    #[serde(default)]
+    pub employee_number: Option<String>,
+    /// Enterprise `costCenter`.
+    #[serde(default)]
+    pub cost_center: Option<String>,
+    /// Enterprise `organization`.
+    #[serde(default)]
+    pub organization: Option<String>,
+    /// Enterprise `division`.
+    #[serde(default)]
+    pub division: Option<String>,
+    /// The manager, by person key: sent as enterprise `manager.value`, the manager's server id.
+    #[serde(default)]
+    pub manager: Option<String>,
+    /// Custom app attributes by schema URN:
+    /// `{"urn:ietf:params:scim:schemas:extension:zinc:2.0:User": {badge: 7, remote: true}}`.
+    /// Values are strings, numbers or booleans.
+    #[serde(default)]
+    pub attributes: super::model::CustomAttributes,
 }
 
 /// Many reproducible people: the same seed gives the same people on every machine.

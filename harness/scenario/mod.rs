@@ -28,6 +28,7 @@
 //! carrying on; `validate` then resolves references (people, groups, rules, placeholders)
 //! and refuses expectations that can never hold.
 
+mod attributes;
 pub mod cases;
 mod de;
 mod diag;

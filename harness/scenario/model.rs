@@ -65,7 +65,18 @@ pub struct Person {
     pub locale: Option<String>,
     /// Sent in the SCIM enterprise extension.
     pub department: Option<String>,
+    pub employee_number: Option<String>,
+    pub cost_center: Option<String>,
+    pub organization: Option<String>,
+    pub division: Option<String>,
+    /// The manager's person key (sent as the manager's server id).
+    pub manager: Option<String>,
+    /// Custom app attributes: schema URN → attribute → a string, number or boolean.
+    pub attributes: CustomAttributes,
 }
+
+/// Custom app attributes: schema URN → attribute name → value.
+pub type CustomAttributes = BTreeMap<String, BTreeMap<String, serde_json::Value>>;
 
 /// An Okta group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -315,6 +326,28 @@ pub struct OktaSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub timeout_ms: Option<u64>,
+    /// Okta's "Group Patch Batch Size": at most this many member values per membership
+    /// PATCH. Default: 256, as Okta.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 100000))]
+    pub group_patch_batch_size: Option<u32>,
+    /// What an `oin` app sends after `POST /Groups`: `members` (the add-members PATCH, Okta's
+    /// own capture; default) or `rename_then_members` (the rename PATCH first, as other
+    /// captures report).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_create: Option<GroupCreate>,
+    /// A `GET /Groups/{id}` between the membership PATCH and the rename PATCH (seen in one
+    /// capture). Default: false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub get_before_rename: bool,
+    /// "Import Groups" on: `push_group` matches the groups Okta imported (`refresh_app_groups`)
+    /// and sends no `displayName` lookup. Default: false (Okta looks the group up).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub import_groups: bool,
+    /// The longest real wait before retrying a 429, in milliseconds; Okta's own wait (seconds
+    /// to minutes) is reported, not waited. Absent: the run's `--retry-wait` (default 100 ms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_wait_ms: Option<u64>,
     /// Entra only: the matching attributes, tried in this order until one finds the user
     /// (`userName`, `externalId`, `email`). Default: `[userName]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -329,6 +362,16 @@ pub struct OktaSettings {
     pub on_demand: bool,
 }
 
+/// What follows an `oin` group create.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupCreate {
+    /// `PATCH add members` with the created group's members.
+    Members,
+    /// The rename PATCH, then the members PATCH.
+    RenameThenMembers,
+}
+
 impl Default for OktaSettings {
     fn default() -> Self {
         OktaSettings {
@@ -339,6 +382,11 @@ impl Default for OktaSettings {
             matching: None,
             unassign: None,
             on_demand: false,
+            group_patch_batch_size: None,
+            group_create: None,
+            get_before_rename: false,
+            import_groups: false,
+            retry_wait_ms: None,
         }
     }
 }
@@ -422,9 +470,26 @@ pub struct PersonChanges {
     pub locale: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
-    /// The person's manager, by person key (`""` removes it). Only Entra sends it.
+    /// Enterprise `employeeNumber`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employee_number: Option<String>,
+    /// Enterprise `costCenter`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_center: Option<String>,
+    /// Enterprise `organization`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    /// Enterprise `division`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub division: Option<String>,
+    /// Enterprise `manager`, by person key (`""` removes it); Entra sends it as its own
+    /// PATCH (entra-client-reference.md row 13).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manager: Option<String>,
+    /// Custom app attributes by schema URN, e.g.
+    /// `{"urn:ietf:params:scim:schemas:extension:zinc:2.0:User": {badge: 7}}`; `""` removes one.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: CustomAttributes,
 }
 
 impl PersonChanges {

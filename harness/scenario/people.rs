@@ -46,6 +46,12 @@ pub fn generate(count: u32, seed: u64, domain: &str, prefix: &str) -> Vec<Person
                 title: None,
                 locale: None,
                 department: None,
+                employee_number: None,
+                cost_center: None,
+                organization: None,
+                division: None,
+                manager: None,
+                attributes: Default::default(),
             }
         })
         .collect()

@@ -3,7 +3,9 @@
 //! never hold refused. Problems are collected, not thrown: the author sees all of them.
 
 use std::collections::{BTreeSet, HashSet};
+use std::time::Duration;
 
+use super::attributes;
 use super::de::{Located, Tolerant, did_you_mean, one_of, suggest};
 use super::diag::{Diagnostic, Lines};
 use super::file::{
@@ -11,13 +13,14 @@ use super::file::{
     StepFile, StepKind,
 };
 use super::model::{
-    Action, ConsoleAction, ConsoleGroup, Expect, Group, Location, Person, Profile, Scenario, Step,
-    SupportAction, ZincSettings,
+    Action, ConsoleAction, ConsoleGroup, CustomAttributes, Expect, Group, Location, Person,
+    Profile, Scenario, Step, SupportAction, ZincSettings,
 };
 use super::node::{Node, NodeKind, Pos};
 use super::people::{self, DEFAULT_PREFIX, MAX_GENERATED};
 use super::placeholder::IdRef;
 use crate::contract::RuleId;
+use crate::zinc::faults;
 
 /// The scimType values of RFC 7644 §3.12.
 pub const SCIM_TYPES: &[&str] = &[
@@ -217,7 +220,72 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Checks a person's (or a `set:`'s) `manager` and `attributes` (`owner`: the mapping
+    /// they are written in). Needs every person key, so it runs after the people section.
+    fn person_extras(
+        &mut self,
+        owner: Option<&'a Node>,
+        fallback: Pos,
+        person: Option<&str>,
+        manager: Option<&str>,
+        attrs: &CustomAttributes,
+        in_set: bool,
+    ) {
+        let at = |n: Option<&Node>| n.map(|n| n.pos).unwrap_or(fallback);
+        if let Some(m) = manager.filter(|m| !(in_set && m.is_empty())) {
+            let pos = at(owner.and_then(|o| o.get("manager")));
+            if person == Some(m) {
+                self.err(
+                    pos,
+                    format!("`{m}` cannot be their own manager"),
+                    "another person's key".to_string(),
+                );
+            } else if !self.person_keys.iter().any(|k| k == m) {
+                let hint = did_you_mean(m, self.person_keys.iter().map(String::as_str));
+                let keys: Vec<&str> = self.person_keys.iter().map(String::as_str).collect();
+                let expected = one_of(&keys);
+                self.err(
+                    pos,
+                    format!("unknown manager `{m}`{hint}"),
+                    format!("a person key: {expected}"),
+                );
+            }
+        }
+        let node = owner.and_then(|o| o.get("attributes"));
+        if node.is_none() && attrs.is_empty() {
+            return;
+        }
+        for (urn, values) in attrs {
+            let urn_pos = at(node.and_then(|n| n.key(urn)));
+            if let Err((message, expected)) = attributes::check_urn(urn) {
+                self.err(urn_pos, message, expected);
+                continue;
+            }
+            if values.is_empty() {
+                self.err(
+                    urn_pos,
+                    format!("`{urn}` lists no attributes"),
+                    "`attribute: value` pairs, or leave the URN out".to_string(),
+                );
+            }
+            let inner = node.and_then(|n| n.get(urn));
+            for (name, value) in values {
+                if let Err((message, expected)) = attributes::check_name(name) {
+                    self.err(at(inner.and_then(|n| n.key(name))), message, expected);
+                }
+                if let Err((message, expected)) = attributes::check_value(value, in_set) {
+                    self.err(
+                        at(inner.and_then(|n| n.get(name))),
+                        format!("`{name}`: {message}"),
+                        expected,
+                    );
+                }
+            }
+        }
+    }
+
     fn people_section(&mut self, section: PeopleSection) {
+        let mut extras = Vec::new();
         for (key, def) in section.named {
             self.check_key(&key, "person");
             if self.person_keys.contains(&key.value) {
@@ -234,6 +302,12 @@ impl<'a> Checker<'a> {
                     "an email address, e.g. alice@example.com".to_string(),
                 );
             }
+            extras.push((
+                key.pos,
+                key.value.clone(),
+                def.manager.clone(),
+                def.attributes.clone(),
+            ));
             self.people.push(Person {
                 key: key.value,
                 display_name: def
@@ -247,12 +321,23 @@ impl<'a> Checker<'a> {
                 title: def.title,
                 locale: def.locale,
                 department: def.department,
+                employee_number: def.employee_number,
+                cost_center: def.cost_center,
+                organization: def.organization,
+                division: def.division,
+                manager: def.manager,
+                attributes: def.attributes,
             });
         }
         if let Some(generate) = section.generate
             && let Some(def) = generate.value.0
         {
             self.generate(def);
+        }
+        let root = self.root;
+        for (pos, key, manager, attrs) in extras {
+            let owner = find_key_at(root, pos).map(|(_, v)| v);
+            self.person_extras(owner, pos, Some(&key), manager.as_deref(), &attrs, false);
         }
     }
 
@@ -657,19 +742,19 @@ impl<'a> Checker<'a> {
             self.err(
                 s.pos,
                 "`set:` changes nothing",
-                "at least one of first, last, email, user_name, display_name, title, locale, department, manager"
+                "at least one of first, last, email, user_name, display_name, title, locale, department, employee_number, cost_center, organization, division, manager, attributes"
                     .to_string(),
             );
         }
-        if let Some(s) = &set
-            && let Some(m) = s.value.manager.as_deref()
-            && !m.is_empty()
-            && !self.people.iter().any(|p| p.key == m)
-        {
-            self.err(
+        if let Some(s) = &set {
+            let owner = find_map_at(self.root, s.pos);
+            self.person_extras(
+                owner,
                 s.pos,
-                format!("`manager: {m}` names an unknown person"),
-                "the key of a person of this scenario (or \"\" to remove the manager)".to_string(),
+                None,
+                s.value.manager.as_deref(),
+                &s.value.attributes,
+                true,
             );
         }
         let changes = set.map(|s| s.value).unwrap_or_default();
@@ -765,6 +850,37 @@ impl<'a> Checker<'a> {
                         "a count of 1 or more, or no `times` for every matching request"
                             .to_string(),
                     );
+                }
+                // The fault layer's own checks (`zinc::faults`), at the field they concern.
+                if let Some(Err(e)) = fault.status.map(faults::check_status) {
+                    let pos = self.field_pos(fpos, "status");
+                    self.err(
+                        pos,
+                        e.to_string(),
+                        "a status from 200 to 599, e.g. `503`".to_string(),
+                    );
+                }
+                if let Some(Err(e)) = fault
+                    .delay_ms
+                    .map(|ms| faults::check_delay(Duration::from_millis(ms)))
+                {
+                    let pos = self.field_pos(fpos, "delay_ms");
+                    self.err(
+                        pos,
+                        e.to_string(),
+                        format!("at most {} ms", faults::MAX_DELAY.as_millis()),
+                    );
+                }
+                for (name, value) in &fault.headers {
+                    if let Err(e) = faults::check_header(name, value) {
+                        let headers = self.field_pos(fpos, "headers");
+                        let pos = self.field_pos(headers, name);
+                        self.err(
+                            pos,
+                            e.to_string(),
+                            "a header name such as `Retry-After` and a one-line value".to_string(),
+                        );
+                    }
                 }
                 if fault.drop
                     && (fault.status.is_some() || fault.body.is_some() || !fault.headers.is_empty())

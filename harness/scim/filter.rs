@@ -130,8 +130,11 @@ pub enum Filter {
         value: CompValue,
     },
     Present(AttrPath),
-    And(Box<Filter>, Box<Filter>),
-    Or(Box<Filter>, Box<Filter>),
+    /// Every term holds (two or more). A chain is one flat list, so evaluating or dropping
+    /// a long `a and b and …` never recurses once per term.
+    And(Vec<Filter>),
+    /// At least one term holds (two or more), flat like [`Filter::And`].
+    Or(Vec<Filter>),
     Not(Box<Filter>),
     /// `attr[filter]`
     ValuePath {
@@ -144,7 +147,11 @@ impl Filter {
     /// Parses a (query-decoded) filter expression.
     pub fn parse(text: &str) -> Result<Filter, ScimError> {
         let tokens = tokenize(text)?;
-        let mut parser = Parser { tokens, pos: 0 };
+        let mut parser = Parser {
+            tokens,
+            pos: 0,
+            terms: 0,
+        };
         let filter = parser.or_expr()?;
         if let Some(tok) = parser.tokens.get(parser.pos) {
             return Err(ScimError::invalid_filter(format!(
@@ -249,10 +256,18 @@ fn tokenize(text: &str) -> Result<Vec<Token>, ScimError> {
 struct Parser {
     tokens: Vec<Token>,
     pos: usize,
+    /// Comparisons and `pr` tests read so far (see [`MAX_TERMS`]).
+    terms: usize,
 }
 
-/// Deeper nesting than this is refused rather than risking the stack.
-const MAX_DEPTH: usize = 64;
+/// Deeper nesting (parentheses, `not (…)`, `attr[…]`) than this is refused rather than
+/// risking the stack: the parser and every evaluator recurse once per level.
+pub const MAX_DEPTH: usize = 64;
+
+/// More comparisons than this in one filter are refused: Okta sends one, a hand-written
+/// query a few; 20,000 `or` terms in a PATCH path are an attack on the evaluator's time
+/// (every term is tried against every member), not a request.
+pub const MAX_TERMS: usize = 1000;
 
 impl Parser {
     fn peek_word(&self, word: &str) -> bool {
@@ -271,25 +286,36 @@ impl Parser {
 
     fn or_expr_at(&mut self, depth: usize) -> Result<Filter, ScimError> {
         if depth > MAX_DEPTH {
-            return Err(ScimError::invalid_filter("filter is nested too deeply"));
+            return Err(ScimError::invalid_filter(format!(
+                "filter is nested more than {MAX_DEPTH} levels deep (the limit)"
+            )));
         }
-        let mut left = self.and_expr(depth)?;
+        let mut terms = vec![self.and_expr(depth)?];
         while self.peek_word("or") {
             self.pos += 1;
-            let right = self.and_expr(depth)?;
-            left = Filter::Or(Box::new(left), Box::new(right));
+            terms.push(self.and_expr(depth)?);
         }
-        Ok(left)
+        Ok(flat(terms, Filter::Or))
     }
 
     fn and_expr(&mut self, depth: usize) -> Result<Filter, ScimError> {
-        let mut left = self.unary(depth)?;
+        let mut terms = vec![self.unary(depth)?];
         while self.peek_word("and") {
             self.pos += 1;
-            let right = self.unary(depth)?;
-            left = Filter::And(Box::new(left), Box::new(right));
+            terms.push(self.unary(depth)?);
         }
-        Ok(left)
+        Ok(flat(terms, Filter::And))
+    }
+
+    /// Counts one comparison against [`MAX_TERMS`].
+    fn term(&mut self) -> Result<(), ScimError> {
+        self.terms += 1;
+        if self.terms > MAX_TERMS {
+            return Err(ScimError::invalid_filter(format!(
+                "filter has more than {MAX_TERMS} comparisons (the limit)"
+            )));
+        }
+        Ok(())
     }
 
     fn group(&mut self, depth: usize, close: Token) -> Result<Filter, ScimError> {
@@ -319,6 +345,7 @@ impl Parser {
                 let attr = AttrPath::parse(&word).ok_or_else(|| {
                     ScimError::invalid_filter(format!("`{word}` is not an attribute path"))
                 })?;
+                self.term()?;
                 match self.next() {
                     Some(Token::OpenBracket) => {
                         let filter = self.group(depth, Token::CloseBracket)?;
@@ -365,6 +392,15 @@ impl Parser {
             ))),
             None => Err(ScimError::invalid_filter("empty filter")),
         }
+    }
+}
+
+/// One term as itself, several as the list `make` builds.
+fn flat(mut terms: Vec<Filter>, make: fn(Vec<Filter>) -> Filter) -> Filter {
+    if terms.len() == 1 {
+        terms.pop().expect("one term")
+    } else {
+        make(terms)
     }
 }
 
@@ -430,11 +466,11 @@ mod tests {
     #[test]
     fn parses_the_rest_of_the_grammar() {
         let f = Filter::parse(r#"a eq "1" or b pr and not (c gt 2)"#).unwrap();
-        let Filter::Or(left, right) = f else {
+        let Filter::Or(terms) = f else {
             panic!("or at the top")
         };
-        assert_eq!(*left, eq("a", "1"));
-        assert!(matches!(*right, Filter::And(_, _)));
+        assert_eq!(terms[0], eq("a", "1"));
+        assert!(matches!(&terms[1], Filter::And(t) if t.len() == 2));
         let f = Filter::parse(r#"emails[type eq "work"]"#).unwrap();
         assert!(matches!(f, Filter::ValuePath { .. }));
         assert!(
@@ -470,6 +506,41 @@ mod tests {
         assert!(
             Filter::parse(&deep).is_err(),
             "deep nesting is refused, not a stack overflow"
+        );
+    }
+
+    #[test]
+    fn long_chains_are_flat_and_bounded() {
+        let chain = |n: usize, op: &str| vec![r#"value eq "zz""#; n].join(&format!(" {op} "));
+        // At the limit: one flat list, however long.
+        let Filter::Or(terms) = Filter::parse(&chain(MAX_TERMS, "or")).unwrap() else {
+            panic!("a flat or")
+        };
+        assert_eq!(terms.len(), MAX_TERMS);
+        assert!(matches!(
+            Filter::parse(&chain(MAX_TERMS, "and")).unwrap(),
+            Filter::And(t) if t.len() == MAX_TERMS
+        ));
+        // Past it: `invalidFilter` naming the limit, for a chain of 20,000 as for 1,001.
+        for n in [MAX_TERMS + 1, 20_000] {
+            let err = Filter::parse(&chain(n, "or")).unwrap_err();
+            assert_eq!(err.scim_type, Some(crate::scim::ScimType::InvalidFilter));
+            assert!(
+                err.detail.contains(&MAX_TERMS.to_string()),
+                "{}",
+                err.detail
+            );
+        }
+        let deep = format!(
+            "{}a pr{}",
+            "not (".repeat(MAX_DEPTH + 1),
+            ")".repeat(MAX_DEPTH + 1)
+        );
+        let err = Filter::parse(&deep).unwrap_err();
+        assert!(
+            err.detail.contains(&MAX_DEPTH.to_string()),
+            "{}",
+            err.detail
         );
     }
 

@@ -31,8 +31,68 @@ pub enum Bug {
     /// Keeps a deactivated user, as every RFC server does: readable with `active: false`, in
     /// lists, filters and groups (Zinc removes it, Z10; the okta profile allows both).
     KeepsDeactivatedUsers,
-    // -- Okta fidelity v2 (issue 12) --
 
+    // Realistic mistakes (mutation coverage, the coverage part of issue 18): each one must
+    // fail a scenario (tests/harness/bugs_bite.rs).
+    /// `GET /Groups?filter=…` ignores the filter and lists every group (Okta then links a
+    /// pushed group to someone else's).
+    GroupFilterIgnored,
+    /// `displayName eq` on Groups compares case-sensitively.
+    GroupFilterCaseSensitive,
+    /// `displayName eq` on Groups finds nothing, even for a group that exists (django-scim2
+    /// 0.23: Okta would push a duplicate group).
+    GroupLookupFindsNothing,
+    /// `startIndex` is read as 0-based: page 1 skips the first resource.
+    ZeroBasedStartIndex,
+    /// `totalResults` counts the page, not every match.
+    TotalResultsOfPage,
+    /// A `startIndex` past the end answers 400 instead of an empty page.
+    ErrorPastTheEnd,
+    /// A `+` in a filter value (`bob+tag@example.com`, sent as `%2B`) is read as a space.
+    PlusInFilterValueIsSpace,
+    /// `externalId eq` on Users finds nothing.
+    ExternalIdLookupFindsNothing,
+    /// A PATCH `add` of members replaces the member list instead of adding to it.
+    MemberAddReplaces,
+    /// A PATCH `remove` with a `members[value eq "…"]` path removes every member.
+    MemberRemoveRemovesEveryone,
+    /// Removing a member who is not (or no longer) in the group answers 400.
+    RemoveAbsentMemberFails,
+    /// A PATCH `replace` of members with an empty list leaves the members as they were.
+    EmptyMemberReplaceIgnored,
+    /// `PUT /Groups/{id}` renames but leaves the members as they were.
+    GroupPutIgnoresMembers,
+    /// A second group with a taken displayName is created instead of refused.
+    DuplicateGroupNames,
+    /// userName uniqueness compares case-sensitively (`Alice@…` beside `alice@…`).
+    UserNameUniqueCaseSensitive,
+    /// A 409 on a taken userName carries no `scimType`.
+    ConflictWithoutScimType,
+    /// A 404 for an unknown user carries an empty `detail`.
+    NotFoundWithoutDetail,
+    /// `DELETE /Groups/{id}` answers 204 but the group stays readable.
+    DeletedGroupStaysReadable,
+    /// A PUT without `active` deactivates the user (replace semantics, read as `false`).
+    PutWithoutActiveDeactivates,
+    /// A user created again with a removed user's userName gets the old id back.
+    RecreatedUserGetsOldId,
+    /// A user created again with a removed user's userName gets the old memberships back.
+    RecreatedUserGetsOldGroups,
+    /// PATCH `op` is compared case-sensitively: `Replace`/`Add` answer 400.
+    OpCaseSensitive,
+    /// Okta's credential test (`GET /Users?startIndex=1&count=2`, no filter) answers 500.
+    CredentialTestServerError,
+    // -- Okta fidelity v2 (issue 12) --
+    /// Legal: keeps the extension objects of a user it is sent (enterprise, custom URNs) and
+    /// returns them, as an RFC server does (Zinc ignores them, Z9; the okta profile expects
+    /// them kept). Switching Z9 off does the same.
+    KeepsExtensions,
+    /// Drops the enterprise extension (`urn:…:enterprise:2.0:User`) of a user it is sent,
+    /// while keeping other extensions (with `KeepsExtensions`).
+    DropsEnterpriseExtension,
+    /// Applies a user PUT as a merge: extension attributes the PUT left out keep their old
+    /// values (with `KeepsExtensions`), where a PUT replaces the resource (RFC 7644 §3.5.1).
+    PutKeepsOmittedAttributes,
     // -- Entra ID personality (issue 15) --
     /// A PATCH `op` that is not lowercase (Entra's legacy `Replace`, `Add`, `Remove`) is
     /// refused with 400 `invalidValue` (entra-client-reference.md row 8; I18).
@@ -52,6 +112,10 @@ pub enum Bug {
     // -- hardening and mock answers (issues 13, 17) --
 
     // -- exploration (issue 14) --
+    /// A `remove` with a `members[value eq "…"]` path empties the whole group instead of
+    /// removing that member: the all-or-nothing PATCH that drops every member
+    /// (FusionAuth/fusionauth-issues#2784).
+    FilteredRemoveDropsAll,
 }
 
 impl fmt::Display for Bug {

@@ -5,6 +5,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
@@ -154,6 +155,11 @@ impl FromStr for DeletedGroupPolicy {
 /// Requests a mock keeps in its log by default: enough for any scenario, bounded for `serve`.
 pub const DEFAULT_REQUEST_LOG_LIMIT: usize = 10_000;
 
+/// [`ZincConfig::request_timeout`] unless set.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// [`ZincConfig::max_connections`] unless set: well under the usual 1024 descriptors.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+
 /// How to start a mock Zinc.
 #[derive(Debug, Clone)]
 pub struct ZincConfig {
@@ -169,6 +175,18 @@ pub struct ZincConfig {
     /// How many SCIM requests [`MockZinc::received_requests`](super::MockZinc::received_requests)
     /// keeps (the oldest are forgotten first); 0 turns recording off (benchmarks do).
     pub request_log_limit: usize,
+    /// The admin API's own token (`serve --admin-token`): when set, every admin request must
+    /// send `Authorization: Bearer <it>`.
+    pub admin_token: Option<String>,
+    /// Whether the admin API answers at all (`serve` turns it off on an address beyond
+    /// loopback unless an admin token is set).
+    pub admin_api: bool,
+    /// Reading a request's body and answering it must be done within this, or the answer is
+    /// 408 and the connection is closed (a fault's `delay_ms` is not counted; the headers
+    /// have their own 30 s).
+    pub request_timeout: Duration,
+    /// Connections open at once, at most; one more is answered 503 and closed.
+    pub max_connections: usize,
     broken: BTreeSet<Rule>,
     bugs: BTreeSet<Bug>,
 }
@@ -183,6 +201,10 @@ impl Default for ZincConfig {
             deleted_group_policy: DeletedGroupPolicy::Retain,
             fixture: None,
             request_log_limit: DEFAULT_REQUEST_LOG_LIMIT,
+            admin_token: None,
+            admin_api: true,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
             broken: BTreeSet::new(),
             bugs: BTreeSet::new(),
         }

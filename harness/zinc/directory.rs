@@ -159,6 +159,9 @@ pub(crate) struct State {
     pub(crate) user_by_ext: MultiIndex,
     /// Removed users, kept only while Z11 is switched off.
     pub(crate) removed: HashMap<Uuid, UserRec>,
+    /// Removed users by folded userName with their groups, kept only while
+    /// [`Bug::RecreatedUserGetsOldId`] or [`Bug::RecreatedUserGetsOldGroups`] is on.
+    pub(crate) graveyard: HashMap<String, (Uuid, Vec<Uuid>)>,
     pub(crate) groups: Records<GroupRec>,
     pub(crate) group_order: OrderIndex,
     pub(crate) scim_order: OrderIndex,
@@ -208,9 +211,19 @@ fn get_ci<'a>(obj: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
     })
 }
 
+/// The longest string value stored, in bytes (names, userName, externalId, displayName).
+/// Without it 100 users with a 1 MB `givenName` make one list answer a 200 MB body.
+pub const MAX_VALUE_BYTES: usize = 4096;
+
 fn opt_string(v: Option<&Value>, what: &str) -> Result<Option<String>, ScimError> {
     match v {
         None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.len() > MAX_VALUE_BYTES => {
+            Err(ScimError::invalid_value(format!(
+                "{what} is {} bytes long; the limit for a value is {MAX_VALUE_BYTES} bytes",
+                s.len()
+            )))
+        }
         Some(Value::String(s)) => Ok(Some(s.clone())),
         Some(other) => Err(ScimError::invalid_value(format!(
             "{what} must be a string, got {}",
@@ -273,6 +286,8 @@ struct UserWork {
     active: bool,
     emails: Option<Value>,
     display_name: Option<String>,
+    /// Z9 off only: extension objects by schema URN.
+    extensions: Map<String, Value>,
 }
 
 impl UserWork {
@@ -285,6 +300,11 @@ impl UserWork {
             active: u.active,
             emails: u.naive.as_ref().and_then(|n| n.emails.clone()),
             display_name: u.naive.as_ref().and_then(|n| n.display_name.clone()),
+            extensions: u
+                .naive
+                .as_ref()
+                .map(|n| n.extensions.clone())
+                .unwrap_or_default(),
         }
     }
 }
@@ -318,6 +338,19 @@ struct UserInput {
     active: Option<bool>,
     emails: Option<Value>,
     display_name: Option<String>,
+    extensions: Map<String, Value>,
+}
+
+/// The extension objects of a User body: top-level `urn:…` keys other than the core schema.
+fn extension_objects(obj: &Map<String, Value>) -> Map<String, Value> {
+    obj.iter()
+        .filter(|(k, v)| {
+            k.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("urn:"))
+                && !k.eq_ignore_ascii_case(scim::USER_SCHEMA)
+                && v.is_object()
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
 }
 
 fn decode_user(body: &Value) -> Result<UserInput, ScimError> {
@@ -354,6 +387,7 @@ fn decode_user(body: &Value) -> Result<UserInput, ScimError> {
         active,
         emails,
         display_name,
+        extensions: extension_objects(obj),
     })
 }
 
@@ -503,11 +537,22 @@ fn member_matches(filter: &Filter, value: &str, display: &str) -> Result<bool, S
             }
         }
         Filter::Present(attr) if attr.is("value") || attr.is("display") => true,
-        Filter::And(a, b) => {
-            member_matches(a, value, display)? && member_matches(b, value, display)?
+        // Flat lists (see `Filter::And`): a loop over the terms, not one frame per term.
+        Filter::And(terms) => {
+            for t in terms {
+                if !member_matches(t, value, display)? {
+                    return Ok(false);
+                }
+            }
+            true
         }
-        Filter::Or(a, b) => {
-            member_matches(a, value, display)? || member_matches(b, value, display)?
+        Filter::Or(terms) => {
+            for t in terms {
+                if member_matches(t, value, display)? {
+                    return Ok(true);
+                }
+            }
+            false
         }
         Filter::Not(a) => !member_matches(a, value, display)?,
         _ => return Err(ScimError::invalid_filter("unsupported member filter")),
@@ -665,6 +710,38 @@ impl Directory {
         raw_json(&v)
     }
 
+    /// The extension objects a user keeps: none while Z9 holds (Zinc ignores them); as a
+    /// generic server (Z9 off, `Bug::KeepsExtensions`), those sent (a PUT replaces them).
+    fn kept_extensions(
+        &self,
+        sent: Map<String, Value>,
+        old: Option<&Map<String, Value>>,
+    ) -> Map<String, Value> {
+        if !self.keeps_extensions() {
+            return Map::new();
+        }
+        let mut kept = match old {
+            // Bug: a PUT merged into the stored user, so what it left out survives.
+            Some(old) if self.bug(Bug::PutKeepsOmittedAttributes) => {
+                let mut merged = old.clone();
+                for (urn, obj) in sent {
+                    match (merged.get_mut(&urn), obj) {
+                        (Some(Value::Object(m)), Value::Object(o)) => m.extend(o),
+                        (_, o) => {
+                            merged.insert(urn, o);
+                        }
+                    }
+                }
+                merged
+            }
+            _ => sent,
+        };
+        if self.bug(Bug::DropsEnterpriseExtension) {
+            kept.retain(|urn, _| !urn.eq_ignore_ascii_case(scim::ENTERPRISE_USER_SCHEMA));
+        }
+        kept
+    }
+
     fn user_repr(&self, id: &Uuid, u: &UserRec) -> scim::User {
         let naive = u.naive.as_deref();
         // Z8: displayName is derived from the name parts.
@@ -689,8 +766,18 @@ impl Directory {
             }],
         };
         let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+        let mut schemas = vec![scim::USER_SCHEMA.to_owned()];
+        let mut extra = Map::new();
+        if self.keeps_extensions()
+            && let Some(n) = naive
+        {
+            for (urn, obj) in &n.extensions {
+                schemas.push(urn.clone());
+                extra.insert(urn.clone(), obj.clone());
+            }
+        }
         scim::User {
-            schemas: vec![scim::USER_SCHEMA.to_owned()],
+            schemas,
             id: Some(id.to_string()),
             external_id: u.external_id.as_deref().map(str::to_owned),
             user_name: u.user_name.to_string(),
@@ -710,7 +797,7 @@ impl Directory {
                 last_modified: Some(rfc3339(u.modified)),
                 location: Some(self.location("Users", id)),
             }),
-            extra: Map::new(),
+            extra,
         }
     }
 
@@ -777,20 +864,22 @@ impl Directory {
 
     /// Z6: is `name` taken (case-insensitively) by a user other than `except`?
     fn user_name_taken(&self, state: &State, name: &str, except: Option<Uuid>) -> bool {
+        let case_sensitive = self.bug(Bug::UserNameUniqueCaseSensitive);
         self.on(Rule::Z6)
-            && state
-                .user_by_name
-                .get(&fold(name))
-                .iter()
-                .any(|id| Some(*id) != except)
+            && state.user_by_name.get(&fold(name)).iter().any(|id| {
+                Some(*id) != except
+                    && (!case_sensitive
+                        || state.users.get(id).is_some_and(|u| *u.user_name == *name))
+            })
     }
 
-    fn conflict(name: &str) -> ScimError {
-        ScimError::typed(
-            409,
-            ScimType::Uniqueness,
-            format!("userName {name:?} is already taken (userNames compare case-insensitively)"),
-        )
+    fn conflict(&self, name: &str) -> ScimError {
+        let detail =
+            format!("userName {name:?} is already taken (userNames compare case-insensitively)");
+        if self.bug(Bug::ConflictWithoutScimType) {
+            return ScimError::new(409, detail);
+        }
+        ScimError::typed(409, ScimType::Uniqueness, detail)
     }
 
     fn insert_user(state: &mut State, id: Uuid, work: &UserWork, naive: bool, created: u64) {
@@ -816,6 +905,7 @@ impl Directory {
                     Box::new(NaiveUser {
                         emails: work.emails.clone(),
                         display_name: work.display_name.clone(),
+                        extensions: work.extensions.clone(),
                     })
                 }),
                 json: Cached::default(),
@@ -824,7 +914,12 @@ impl Directory {
     }
 
     fn naive_user_fields(&self) -> bool {
-        !self.on(Rule::Z5) || !self.on(Rule::Z8)
+        !self.on(Rule::Z5) || !self.on(Rule::Z8) || self.keeps_extensions()
+    }
+
+    /// Extension objects are kept like a generic server's: Z9 off or `Bug::KeepsExtensions`.
+    fn keeps_extensions(&self) -> bool {
+        !self.on(Rule::Z9) || self.bug(Bug::KeepsExtensions)
     }
 
     /// `POST /Users`.
@@ -856,10 +951,11 @@ impl Directory {
             active: input.active.unwrap_or(true),
             emails: input.emails,
             display_name: input.display_name,
+            extensions: self.kept_extensions(input.extensions, None),
         };
         // Z6: unique, case-insensitively.
         if self.user_name_taken(state, &work.user_name, None) {
-            return Err(Self::conflict(&work.user_name));
+            return Err(self.conflict(&work.user_name));
         }
         if self.bug(Bug::ExternalIdUnique)
             && let Some(ext) = &work.external_id
@@ -871,35 +967,88 @@ impl Directory {
                 format!("externalId {ext:?} is already taken"),
             ));
         }
-        let id = Uuid::new_v4();
+        let old = state.graveyard.remove(&fold(&work.user_name));
+        let id = match old {
+            Some((old_id, _)) if self.bug(Bug::RecreatedUserGetsOldId) => old_id,
+            _ => Uuid::new_v4(),
+        };
         Self::insert_user(state, id, &work, self.naive_user_fields(), now_ms());
+        if let Some((_, groups)) = old.filter(|_| self.bug(Bug::RecreatedUserGetsOldGroups)) {
+            let changes: IndexMap<Uuid, bool> = [(id, true)].into_iter().collect();
+            for gid in groups {
+                Self::apply_plan_members(state, gid, false, &changes);
+            }
+        }
         Ok(id)
     }
 
     /// `GET /Users/{id}`.
     pub fn get_user(&self, id: &str) -> Result<Json, ScimError> {
-        let uid = Uuid::parse_str(id).map_err(|_| Self::user_not_found(id))?;
+        let not_found = || {
+            if self.bug(Bug::NotFoundWithoutDetail) {
+                ScimError::new(404, "")
+            } else {
+                Self::user_not_found(id)
+            }
+        };
+        let uid = Uuid::parse_str(id).map_err(|_| not_found())?;
         let state = self.state.read();
-        let user = state
-            .users
-            .get(&uid)
-            .ok_or_else(|| Self::user_not_found(id))?;
+        let user = state.users.get(&uid).ok_or_else(not_found)?;
         Ok(self.user_json(&uid, user).to_owned())
+    }
+
+    /// The page window, with the paging bugs of [`Bug`] when switched on (test only).
+    fn window(
+        &self,
+        query: &ListQuery,
+        total: impl Fn() -> usize,
+    ) -> Result<(usize, usize, usize), ScimError> {
+        let (start, count) = query.window();
+        if self.bug(Bug::ErrorPastTheEnd) && start > total() {
+            return Err(ScimError::invalid_value(format!(
+                "startIndex {start} is past the end"
+            )));
+        }
+        // The first resource the page shows, 1-based (a 0-based reading skips one).
+        let first = if self.bug(Bug::ZeroBasedStartIndex) {
+            start + 1
+        } else {
+            start
+        };
+        Ok((start, first, count))
+    }
+
+    /// `totalResults` as answered: every match, or the page only under [`Bug::TotalResultsOfPage`].
+    fn total_of(&self, page: &Page) -> u64 {
+        if self.bug(Bug::TotalResultsOfPage) {
+            page.ids.len() as u64
+        } else {
+            page.total as u64
+        }
     }
 
     /// `GET /Users` (Z22, Z23).
     pub fn list_users(&self, query: &ListQuery) -> Result<ListResponse<Json>, ScimError> {
+        if self.bug(Bug::CredentialTestServerError)
+            && query.filter.is_none()
+            && query.start_index == Some(1)
+            && query.count == Some(2)
+        {
+            return Err(ScimError::new(500, "database connection pool exhausted"));
+        }
         let filter = query.parsed_filter()?;
         let state = self.state.read();
-        let (start, count) = query.window();
-        let page = match filter {
-            None => page_of(state.user_order.len(), start, count, |k| {
+        let filtered = match &filter {
+            None => None,
+            Some(filter) => Some(self.user_filter_ids(&state, filter)?),
+        };
+        let total = || filtered.as_ref().map_or(state.user_order.len(), Vec::len);
+        let (start, first, count) = self.window(query, total)?;
+        let page = match filtered {
+            None => page_of(state.user_order.len(), first, count, |k| {
                 state.user_order.nth(k)
             }),
-            Some(filter) => {
-                let ids = self.user_filter_ids(&state, &filter)?;
-                page_of(ids.len(), start, count, |k| ids.get(k).copied())
-            }
+            Some(ids) => page_of(ids.len(), first, count, |k| ids.get(k).copied()),
         };
         let resources = page
             .ids
@@ -912,7 +1061,7 @@ impl Directory {
             })
             .collect();
         Ok(ListResponse::new(
-            page.total as u64,
+            self.total_of(&page),
             start as u64,
             resources,
         ))
@@ -933,12 +1082,21 @@ impl Directory {
         if !is_core_or_none(&attr.urn, scim::USER_SCHEMA) {
             return Err(unsupported());
         }
+        let value = if self.bug(Bug::PlusInFilterValueIsSpace) {
+            std::borrow::Cow::Owned(value.replace('+', " "))
+        } else {
+            std::borrow::Cow::Borrowed(value)
+        };
+        let value = value.as_ref();
         if attr.is("externalId") && self.bug(Bug::ExternalIdFilterIgnored) {
             return Ok(state.user_order.iter().collect());
         }
         let mut ids: Vec<Uuid> = if attr.is("userName") {
             state.user_by_name.get(&fold(value)).to_vec()
         } else if attr.is("externalId") {
+            if self.bug(Bug::ExternalIdLookupFindsNothing) {
+                return Ok(Vec::new());
+            }
             state.user_by_ext.get(value).to_vec()
         } else if attr.is("id") {
             Uuid::parse_str(value)
@@ -957,7 +1115,10 @@ impl Directory {
     /// (entra-client-reference.md row 13, E1): Zinc keeps no manager (Z9), so no user has
     /// that manager and the answer is an empty list, not 400 (ours).
     fn is_manager_check(filter: &Filter) -> bool {
-        let Filter::And(a, b) = filter else {
+        let Filter::And(terms) = filter else {
+            return false;
+        };
+        let [a, b] = terms.as_slice() else {
             return false;
         };
         let is_eq = |f: &Filter, name: &str| {
@@ -1029,7 +1190,7 @@ impl Directory {
             }
             self.validate_user_name(&new.user_name)?;
             if self.user_name_taken(state, &new.user_name, Some(id)) {
-                return Err(Self::conflict(&new.user_name));
+                return Err(self.conflict(&new.user_name));
             }
         }
         let deactivate = !new.active && old.active;
@@ -1066,6 +1227,7 @@ impl Directory {
             user.naive = Some(Box::new(NaiveUser {
                 emails: new.emails.take(),
                 display_name: new.display_name.take(),
+                extensions: std::mem::take(&mut new.extensions),
             }));
         }
         if deactivate && self.on(Rule::Z10) && !self.bug(Bug::KeepsDeactivatedUsers) {
@@ -1093,6 +1255,10 @@ impl Directory {
         }
         let now = now_ms();
         let links = user.links.take().map(|l| *l).unwrap_or_default();
+        if self.bug(Bug::RecreatedUserGetsOldId) || self.bug(Bug::RecreatedUserGetsOldGroups) {
+            let groups = links.member_of.iter().copied().collect();
+            state.graveyard.insert(fold(&user.user_name), (id, groups));
+        }
         for gid in &links.member_of {
             if let Some(g) = state.groups.get_mut(gid) {
                 g.members.remove(&id);
@@ -1107,6 +1273,22 @@ impl Directory {
         if !self.on(Rule::Z11) {
             state.removed.insert(id, user);
         }
+    }
+
+    /// [`Bug::OpCaseSensitive`]: refuses an `op` that is not lowercase.
+    fn op_case_bug(&self, body: &Value) -> Result<(), ScimError> {
+        if !self.bug(Bug::OpCaseSensitive) {
+            return Ok(());
+        }
+        let ops = body.get("Operations").and_then(Value::as_array);
+        for op in ops.into_iter().flatten() {
+            if let Some(name) = op.get("op").and_then(Value::as_str)
+                && name != name.to_ascii_lowercase()
+            {
+                return Err(ScimError::invalid_syntax(format!("unknown op {name:?}")));
+            }
+        }
+        Ok(())
     }
 
     /// `PUT /Users/{id}` (Z12).
@@ -1124,15 +1306,19 @@ impl Directory {
             given: input.given.unwrap_or_default(),
             family: input.family.unwrap_or_default(),
             external_id: input.external_id,
-            active: input.active.unwrap_or(old.active),
+            active: input
+                .active
+                .unwrap_or(old.active && !self.bug(Bug::PutWithoutActiveDeactivates)),
             emails: input.emails,
             display_name: input.display_name,
+            extensions: self.kept_extensions(input.extensions, Some(&old.extensions)),
         };
         self.commit_user(&mut state, uid, &old, new, removed)
     }
 
     /// `PATCH /Users/{id}` (Z13).
     pub fn patch_user(&self, id: &str, body: &Value) -> Result<scim::User, ScimError> {
+        self.op_case_bug(body)?;
         if self.bug(Bug::CapitalisedOpRefused) {
             refuse_capitalised_ops(body)?;
         }
@@ -1375,6 +1561,7 @@ impl Directory {
     /// Z16: a SCIM-visible group other than `except` with this displayName (case-insensitive).
     fn group_name_taken(&self, state: &State, name: &str, except: Option<Uuid>) -> bool {
         self.on(Rule::Z16)
+            && !self.bug(Bug::DuplicateGroupNames)
             && state
                 .group_by_name
                 .get(&fold(name))
@@ -1581,17 +1768,22 @@ impl Directory {
 
     /// `GET /Groups` (Z15, Z22, Z23).
     pub fn list_groups(&self, query: &ListQuery) -> Result<ListResponse<Json>, ScimError> {
-        let filter = query.parsed_filter()?;
+        let mut filter = query.parsed_filter()?;
+        if self.bug(Bug::GroupFilterIgnored) {
+            filter = None;
+        }
         let state = self.state.read();
-        let (start, count) = query.window();
-        let page = match filter {
-            None => page_of(state.scim_order.len(), start, count, |k| {
+        let filtered = match &filter {
+            None => None,
+            Some(filter) => Some(self.group_filter_ids(&state, filter)?),
+        };
+        let total = || filtered.as_ref().map_or(state.scim_order.len(), Vec::len);
+        let (start, first, count) = self.window(query, total)?;
+        let page = match filtered {
+            None => page_of(state.scim_order.len(), first, count, |k| {
                 state.scim_order.nth(k)
             }),
-            Some(filter) => {
-                let ids = Self::group_filter_ids(&state, &filter)?;
-                page_of(ids.len(), start, count, |k| ids.get(k).copied())
-            }
+            Some(ids) => page_of(ids.len(), first, count, |k| ids.get(k).copied()),
         };
         let resources = page
             .ids
@@ -1602,13 +1794,13 @@ impl Directory {
             })
             .collect();
         Ok(ListResponse::new(
-            page.total as u64,
+            self.total_of(&page),
             start as u64,
             resources,
         ))
     }
 
-    fn group_filter_ids(state: &State, filter: &Filter) -> Result<Vec<Uuid>, ScimError> {
+    fn group_filter_ids(&self, state: &State, filter: &Filter) -> Result<Vec<Uuid>, ScimError> {
         let unsupported = || {
             ScimError::invalid_filter(
                 "unsupported filter: Groups can be filtered by `displayName eq \"…\"`, \
@@ -1620,7 +1812,19 @@ impl Directory {
             return Err(unsupported());
         }
         let mut ids: Vec<Uuid> = if attr.is("displayName") {
-            state.group_by_name.get(&fold(value)).to_vec()
+            if self.bug(Bug::GroupLookupFindsNothing) {
+                return Ok(Vec::new());
+            }
+            let mut ids = state.group_by_name.get(&fold(value)).to_vec();
+            if self.bug(Bug::GroupFilterCaseSensitive) {
+                ids.retain(|id| {
+                    state
+                        .groups
+                        .get(id)
+                        .is_some_and(|g| *g.display_name == *value)
+                });
+            }
+            ids
         } else if attr.is("externalId") {
             state.group_by_ext.get(value).to_vec()
         } else if attr.is("id") {
@@ -1647,14 +1851,17 @@ impl Directory {
         }
         Self::rename_group_in(&mut state, gid, &name);
         Self::set_group_ext(&mut state, gid, ext);
-        let mut plan = MembershipPlan::default();
-        plan.replace(members);
-        Self::apply_plan_members(&mut state, gid, true, &plan.changes);
+        if !self.bug(Bug::GroupPutIgnoresMembers) {
+            let mut plan = MembershipPlan::default();
+            plan.replace(members);
+            Self::apply_plan_members(&mut state, gid, true, &plan.changes);
+        }
         Ok(self.group_repr(&state, &gid, &state.groups[&gid]))
     }
 
     /// `PATCH /Groups/{id}` (Z16): answers 204, so nothing is returned.
     pub fn patch_group(&self, id: &str, body: &Value) -> Result<(), ScimError> {
+        self.op_case_bug(body)?;
         if self.bug(Bug::CapitalisedOpRefused) {
             refuse_capitalised_ops(body)?;
         }
@@ -1747,8 +1954,16 @@ impl Directory {
                         "a members[…] filter path is supported for remove only",
                     ));
                 }
+                if self.bug(Bug::FilteredRemoveDropsAll) {
+                    plan.replace(Vec::new());
+                    return Ok(());
+                }
                 // Z16: removal by `members[value eq "id"]`, by index when it is that shape.
                 let base = &state.groups[&gid].members;
+                if self.bug(Bug::MemberRemoveRemovesEveryone) {
+                    plan.replace(Vec::new());
+                    return Ok(());
+                }
                 let hits: Vec<Uuid> = match filter.as_string_eq() {
                     Some((a, v)) if a.is("value") => Uuid::parse_str(v)
                         .ok()
@@ -1770,18 +1985,31 @@ impl Directory {
                         hits
                     }
                 };
+                if hits.is_empty() && self.bug(Bug::RemoveAbsentMemberFails) {
+                    return Err(ScimError::invalid_value(format!(
+                        "{attr}[…]: no such member in this group"
+                    )));
+                }
                 plan.remove(hits);
                 return Ok(());
             }
             match op {
                 PatchOpKind::Add => {
                     let ids = decode_members(value.unwrap_or(&Value::Null))?;
-                    plan.add(self.resolve_members(state, ids)?);
+                    let ids = self.resolve_members(state, ids)?;
+                    if self.bug(Bug::MemberAddReplaces) {
+                        plan.replace(ids);
+                    } else {
+                        plan.add(ids);
+                    }
                 }
                 PatchOpKind::Replace => {
                     // Z16: an empty list empties the group.
                     let ids = decode_members(value.unwrap_or(&Value::Null))?;
-                    plan.replace(self.resolve_members(state, ids)?);
+                    let ids = self.resolve_members(state, ids)?;
+                    if !(ids.is_empty() && self.bug(Bug::EmptyMemberReplaceIgnored)) {
+                        plan.replace(ids);
+                    }
                 }
                 PatchOpKind::Remove => match value {
                     None | Some(Value::Null) => plan.replace(Vec::new()),
@@ -1825,6 +2053,9 @@ impl Directory {
         let policy = self.settings.read().policy;
         let mut state = self.state.write();
         let gid = Self::scim_group(&state, id)?;
+        if self.bug(Bug::DeletedGroupStaysReadable) {
+            return Ok(());
+        }
         if policy == DeletedGroupPolicy::Retain && self.on(Rule::Z19) {
             // Z19 retain: stays in the console, unlinked, with members and admins.
             Self::hide_group(&mut state, gid);

@@ -6,11 +6,65 @@
 //! Only SCIM requests (`/scim/v2/…`) go through it, so the admin API always answers.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 
-use parking_lot::Mutex;
+use parking_lot::RwLock;
 use serde::{Deserialize, Serialize};
+
+/// The longest `delay_ms` a rule may have: 10 minutes. Longer is a typo (or `u64::MAX`), and a
+/// request held that long outlives every client timeout anyway.
+pub const MAX_DELAY: Duration = Duration::from_secs(600);
+
+/// Why a fault rule is refused where it enters (library, admin API, scenario `fault:` step).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FaultError {
+    #[error(
+        "status {0} cannot be answered: a fault's status is a final HTTP status, 200 to 599 (1xx are interim, not answers)"
+    )]
+    Status(u16),
+    #[error(
+        "`times: 0` makes a fault that never fires: give 1 or more, or no `times` for every request"
+    )]
+    Times,
+    #[error("a delay of {0} ms is longer than the limit of {max} ms (10 minutes)", max = MAX_DELAY.as_millis())]
+    Delay(u128),
+    #[error("{0:?} is not an HTTP header name (letters, digits and !#$%&'*+-.^_`|~ only)")]
+    HeaderName(String),
+    #[error(
+        "the value of header {0:?} is not one HTTP allows (no CR, LF or other control characters)"
+    )]
+    HeaderValue(String),
+}
+
+/// A fault's answer status: 200–599.
+pub fn check_status(status: u16) -> Result<(), FaultError> {
+    if (200..=599).contains(&status) {
+        Ok(())
+    } else {
+        Err(FaultError::Status(status))
+    }
+}
+
+/// A fault's delay: at most [`MAX_DELAY`].
+pub fn check_delay(delay: Duration) -> Result<(), FaultError> {
+    if delay <= MAX_DELAY {
+        Ok(())
+    } else {
+        Err(FaultError::Delay(delay.as_millis()))
+    }
+}
+
+/// A header a fault answers with: a name and a value HTTP allows (RFC 9110 §5.1, §5.5).
+pub fn check_header(name: &str, value: &str) -> Result<(), FaultError> {
+    if axum::http::HeaderName::from_bytes(name.as_bytes()).is_err() {
+        return Err(FaultError::HeaderName(name.to_owned()));
+    }
+    if axum::http::HeaderValue::from_str(value).is_err() {
+        return Err(FaultError::HeaderValue(name.to_owned()));
+    }
+    Ok(())
+}
 
 /// What a matching request gets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -163,6 +217,25 @@ impl FaultRule {
         self
     }
 
+    /// Whether the rule can be installed: see [`FaultError`].
+    pub fn validate(&self) -> Result<(), FaultError> {
+        if self.times == Some(0) {
+            return Err(FaultError::Times);
+        }
+        if let Some(delay) = self.delay {
+            check_delay(delay)?;
+        }
+        match &self.action {
+            FaultAction::Respond(r) => {
+                check_status(r.status)?;
+                r.headers
+                    .iter()
+                    .try_for_each(|(name, value)| check_header(name, value))
+            }
+            FaultAction::Drop | FaultAction::Pass => Ok(()),
+        }
+    }
+
     fn matches(&self, method: &str, path: &str) -> bool {
         self.method
             .as_deref()
@@ -171,29 +244,27 @@ impl FaultRule {
     }
 }
 
-/// `*` matches any run of characters; everything else literally.
+/// `*` matches any run of characters; everything else literally. Linear in the text: the
+/// literal pieces between stars are found left to right, each search starting where the
+/// last one ended (leftmost is always right when `*` is the only wildcard), so no
+/// backtracking.
 pub fn glob(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    let (mut pi, mut ti) = (0, 0);
-    let (mut star, mut mark) = (None, 0);
-    while ti < t.len() {
-        if pi < p.len() && p[pi] != '*' && p[pi] == t[ti] {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            pi += 1;
-            mark = ti;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
+    let mut pieces = pattern.split('*');
+    let first = pieces.next().unwrap_or("");
+    let Some(mut rest) = text.strip_prefix(first) else {
+        return false;
+    };
+    let Some(last) = pieces.next_back() else {
+        // No star: the whole text.
+        return rest.is_empty();
+    };
+    for piece in pieces {
+        match rest.find(piece) {
+            Some(at) => rest = &rest[at + piece.len()..],
+            None => return false,
         }
     }
-    p[pi..].iter().all(|c| *c == '*')
+    rest.ends_with(last)
 }
 
 /// The id of an installed rule.
@@ -209,6 +280,10 @@ pub struct InstalledFault {
 }
 
 /// The fault layer of one mock Zinc. Cheap to clone; all clones share the rules.
+///
+/// A request matches against a snapshot of the rules taken under a lock held only for an
+/// `Arc` clone; counted rules count down atomically. Matching (linear in the path) never
+/// holds a lock, so a long path cannot stall other requests.
 #[derive(Debug, Clone, Default)]
 pub struct Faults {
     inner: Arc<FaultsInner>,
@@ -217,45 +292,87 @@ pub struct Faults {
 #[derive(Debug, Default)]
 struct FaultsInner {
     next: AtomicU64,
-    rules: Mutex<Vec<InstalledFault>>,
+    rules: RwLock<Arc<Vec<Arc<Live>>>>,
     /// Fast path: no lock while no rule is installed.
     count: AtomicU64,
 }
 
+/// An installed rule and what is left of its count.
+#[derive(Debug)]
+struct Live {
+    id: FaultId,
+    rule: FaultRule,
+    remaining: Option<AtomicU32>,
+}
+
+impl Live {
+    /// Claims one use; false when a counted rule is used up.
+    fn claim(&self) -> bool {
+        match &self.remaining {
+            None => true,
+            Some(n) => n
+                .fetch_update(Ordering::AcqRel, Ordering::Acquire, |v| v.checked_sub(1))
+                .is_ok(),
+        }
+    }
+
+    fn used_up(&self) -> bool {
+        self.remaining
+            .as_ref()
+            .is_some_and(|n| n.load(Ordering::Acquire) == 0)
+    }
+}
+
 impl Faults {
-    /// Installs a rule; earlier rules are tried first.
-    pub fn add(&self, rule: FaultRule) -> FaultId {
+    /// Installs a rule after [`FaultRule::validate`]; earlier rules are tried first.
+    pub fn add(&self, rule: FaultRule) -> Result<FaultId, FaultError> {
+        rule.validate()?;
         let id = self.inner.next.fetch_add(1, Ordering::Relaxed) + 1;
-        let mut rules = self.inner.rules.lock();
-        rules.push(InstalledFault {
+        let live = Arc::new(Live {
             id,
-            remaining: rule.times,
+            remaining: rule.times.map(AtomicU32::new),
             rule,
         });
-        self.inner
-            .count
-            .store(rules.len() as u64, Ordering::Release);
-        id
+        self.update(|rules| rules.push(live));
+        Ok(id)
     }
     /// Removes one rule; false when it was not installed (or is used up).
     pub fn remove(&self, id: FaultId) -> bool {
-        let mut rules = self.inner.rules.lock();
-        let before = rules.len();
-        rules.retain(|r| r.id != id);
-        self.inner
-            .count
-            .store(rules.len() as u64, Ordering::Release);
-        rules.len() != before
+        let mut found = false;
+        self.update(|rules| {
+            let before = rules.len();
+            rules.retain(|r| r.id != id);
+            found = rules.len() != before;
+        });
+        found
     }
     /// Removes every rule.
     pub fn clear(&self) {
-        let mut rules = self.inner.rules.lock();
-        rules.clear();
-        self.inner.count.store(0, Ordering::Release);
+        self.update(Vec::clear);
     }
     /// The rules in force.
     pub fn list(&self) -> Vec<InstalledFault> {
-        self.inner.rules.lock().clone()
+        let rules = self.inner.rules.read().clone();
+        rules
+            .iter()
+            .filter(|r| !r.used_up())
+            .map(|r| InstalledFault {
+                id: r.id,
+                rule: r.rule.clone(),
+                remaining: r.remaining.as_ref().map(|n| n.load(Ordering::Acquire)),
+            })
+            .collect()
+    }
+
+    /// A new rule list, swapped in under the write lock (used up rules are dropped).
+    fn update(&self, change: impl FnOnce(&mut Vec<Arc<Live>>)) {
+        let mut guard = self.inner.rules.write();
+        let mut rules: Vec<Arc<Live>> = guard.iter().filter(|r| !r.used_up()).cloned().collect();
+        change(&mut rules);
+        self.inner
+            .count
+            .store(rules.len() as u64, Ordering::Release);
+        *guard = Arc::new(rules);
     }
 
     /// The rule that takes this request, if any (used up rules are removed).
@@ -263,19 +380,14 @@ impl Faults {
         if self.inner.count.load(Ordering::Acquire) == 0 {
             return None;
         }
-        let mut rules = self.inner.rules.lock();
-        let idx = rules.iter().position(|r| r.rule.matches(method, path))?;
-        let rule = rules[idx].rule.clone();
-        if let Some(n) = &mut rules[idx].remaining {
-            *n = n.saturating_sub(1);
-            if *n == 0 {
-                rules.remove(idx);
-            }
+        let rules = self.inner.rules.read().clone();
+        let hit = rules
+            .iter()
+            .find(|r| r.rule.matches(method, path) && r.claim())?;
+        if hit.used_up() {
+            self.update(|_| {});
         }
-        self.inner
-            .count
-            .store(rules.len() as u64, Ordering::Release);
-        Some(rule)
+        Some(hit.rule.clone())
     }
 }
 
@@ -292,17 +404,63 @@ mod tests {
         assert!(!glob("/Users/*", "/Groups/abc"));
         assert!(!glob("/Users", "/Users/abc"));
         assert!(glob("/*/abc", "/Groups/abc"));
+        assert!(glob("/Users/*/x*", "/Users/1/2/x"));
+        assert!(!glob("/Users/*/x*", "/Users/1/2/y"));
+        assert!(glob("*a*a*", "aa"));
+        assert!(!glob("*a*a*a", "aa"));
+        assert!(glob("", ""));
+        assert!(!glob("", "/x"));
+    }
+
+    #[test]
+    fn glob_is_linear_in_the_path() {
+        // The old backtracking matcher took O(path × pattern) here; 60,000 characters and
+        // a pattern of many stars now cost one pass.
+        let path = "a".repeat(60_000);
+        let pattern = format!("{}b", "*a".repeat(50));
+        assert!(!glob(&pattern, &path));
+        assert!(glob(&format!("{}*", "*a".repeat(50)), &path));
+    }
+
+    #[test]
+    fn invalid_rules_are_refused_with_the_reason() {
+        let faults = Faults::default();
+        for (rule, want) in [
+            (FaultRule::respond(0), FaultError::Status(0)),
+            (FaultRule::respond(101), FaultError::Status(101)),
+            (FaultRule::respond(1000), FaultError::Status(1000)),
+            (FaultRule::respond(500).times(0), FaultError::Times),
+            (
+                FaultRule::delay_only(Duration::from_millis(u64::MAX)),
+                FaultError::Delay(u128::from(u64::MAX)),
+            ),
+            (
+                FaultRule::respond(503).header("Retry-After", "1\r\nSet-Cookie: x"),
+                FaultError::HeaderValue("Retry-After".into()),
+            ),
+            (
+                FaultRule::respond(503).header("Bad Name", "1"),
+                FaultError::HeaderName("Bad Name".into()),
+            ),
+        ] {
+            assert_eq!(faults.add(rule), Err(want));
+        }
+        assert!(faults.list().is_empty());
+        assert!(faults.add(FaultRule::respond(599).delay(MAX_DELAY)).is_ok());
+        assert!(faults.add(FaultRule::drop_connection()).is_ok());
     }
 
     #[test]
     fn counted_rules_run_out() {
         let faults = Faults::default();
-        faults.add(
-            FaultRule::respond(500)
-                .method("POST")
-                .path("/Users")
-                .times(2),
-        );
+        faults
+            .add(
+                FaultRule::respond(500)
+                    .method("POST")
+                    .path("/Users")
+                    .times(2),
+            )
+            .unwrap();
         assert!(faults.take("GET", "/Users").is_none());
         assert!(faults.take("POST", "/Users").is_some());
         assert!(faults.take("POST", "/Users").is_some());

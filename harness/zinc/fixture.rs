@@ -1,6 +1,7 @@
 //! Directory fixtures: a YAML file of users and groups loaded before the server starts
 //! (`zinc-harness serve --fixture FILE`, [`super::ZincConfig::fixture`]). Every error names
-//! file:line:column, and nothing is loaded unless the whole file is good.
+//! file:line:column, every error of the file is reported at once, and nothing is loaded
+//! unless the whole file is good.
 //!
 //! ```yaml
 //! users:
@@ -27,14 +28,57 @@ use super::config::Rule;
 use super::directory::{Directory, is_email};
 use super::store::{Origin, fold};
 
-/// A fixture that cannot be loaded.
+/// A fixture that cannot be loaded: every problem found in it, in file order.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}:{line}:{column}: {message}", path.display())]
 pub struct FixtureError {
     pub path: PathBuf,
+    /// At least one.
+    pub problems: Vec<FixtureProblem>,
+}
+
+/// One problem of a fixture file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixtureProblem {
+    /// 1-based; 0 when the problem is the file as a whole (missing, unreadable).
     pub line: u64,
     pub column: u64,
     pub message: String,
+}
+
+impl std::fmt::Display for FixtureError {
+    /// One `FILE:LINE:COLUMN: message` line per problem (`FILE: message` for the whole
+    /// file), as compilers print them.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, p) in self.problems.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            match p.line {
+                0 => write!(f, "{}: {}", self.path.display(), p.message)?,
+                line => write!(
+                    f,
+                    "{}:{line}:{}: {}",
+                    self.path.display(),
+                    p.column,
+                    p.message
+                )?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl FixtureError {
+    fn one(path: &Path, line: u64, column: u64, message: String) -> Self {
+        FixtureError {
+            path: path.to_owned(),
+            problems: vec![FixtureProblem {
+                line,
+                column,
+                message,
+            }],
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -82,12 +126,8 @@ struct FixtureGroup {
 
 /// Reads and checks a fixture file, then loads it into `dir`.
 pub fn load(dir: &Directory, path: &Path) -> Result<(), FixtureError> {
-    let text = std::fs::read_to_string(path).map_err(|e| FixtureError {
-        path: path.to_owned(),
-        line: 0,
-        column: 0,
-        message: format!("cannot read the fixture: {e}"),
-    })?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| FixtureError::one(path, 0, 0, format!("cannot read the fixture: {e}")))?;
     load_str(dir, path, &text)
 }
 
@@ -95,65 +135,95 @@ pub fn load(dir: &Directory, path: &Path) -> Result<(), FixtureError> {
 pub fn load_str(dir: &Directory, path: &Path, text: &str) -> Result<(), FixtureError> {
     let file: FixtureFile = serde_saphyr::from_str(text).map_err(|e| {
         let loc = e.location();
-        FixtureError {
-            path: path.to_owned(),
-            line: loc.map(|l| l.line()).unwrap_or(0),
-            column: loc.map(|l| l.column()).unwrap_or(0),
-            message: e
-                .to_string()
-                .lines()
-                .next()
-                .unwrap_or("invalid fixture")
-                .to_owned(),
+        let mut message = e
+            .to_string()
+            .lines()
+            .next()
+            .unwrap_or("invalid fixture")
+            .to_owned();
+        // serde-saphyr puts the position in the text (`error: line 3 column 16: …`, or
+        // `… at line 3 column 16`), which our line starts with already.
+        if let Some(rest) = message.strip_prefix("error: ") {
+            message = rest.to_owned();
         }
+        if message.starts_with("line ")
+            && let Some((_, rest)) = message.split_once(": ")
+        {
+            message = rest.to_owned();
+        }
+        if let Some(i) = message.find(" at line ") {
+            message.truncate(i);
+        }
+        FixtureError::one(
+            path,
+            loc.map(|l| l.line()).unwrap_or(0),
+            loc.map(|l| l.column()).unwrap_or(0),
+            message,
+        )
     })?;
-    let err = |at: &serde_saphyr::Location, message: String| FixtureError {
-        path: path.to_owned(),
-        line: at.line(),
-        column: at.column(),
-        message,
+    let err = |at: &serde_saphyr::Location, message: String| {
+        FixtureError::one(path, at.line(), at.column(), message)
     };
-    // Check everything first, so that a bad file loads nothing.
+    // Check everything first, so that a bad file loads nothing; report every problem.
+    let mut problems: Vec<FixtureProblem> = Vec::new();
+    let mut problem = |at: &serde_saphyr::Location, message: String| {
+        problems.push(FixtureProblem {
+            line: at.line(),
+            column: at.column(),
+            message,
+        });
+    };
     let mut names: HashMap<String, ()> = HashMap::new();
     for u in &file.users {
         let name = &u.user_name.value;
         if dir.on(Rule::Z4) && !is_email(name) {
-            return Err(err(
+            problem(
                 &u.user_name.referenced,
                 format!("userName {name:?} is not an email address (Z4)"),
-            ));
+            );
         }
         if names.insert(fold(name), ()).is_some() {
-            return Err(err(
+            problem(
                 &u.user_name.referenced,
                 format!("userName {name:?} appears twice (Z6)"),
-            ));
+            );
         }
     }
     let mut linked_names: HashMap<String, ()> = HashMap::new();
     for g in &file.groups {
         let name = g.display_name.value.trim();
         if name.is_empty() {
-            return Err(err(
+            problem(
                 &g.display_name.referenced,
                 "displayName is empty".to_owned(),
-            ));
+            );
         }
         let origin = g.origin.unwrap_or(Origin::Okta);
-        if origin == Origin::Okta && g.linked && linked_names.insert(fold(name), ()).is_some() {
-            return Err(err(
+        if origin == Origin::Okta
+            && g.linked
+            && !name.is_empty()
+            && linked_names.insert(fold(name), ()).is_some()
+        {
+            problem(
                 &g.display_name.referenced,
                 format!("two linked groups are named {name:?} (Z16)"),
-            ));
+            );
         }
         for m in g.members.iter().chain(&g.admins) {
             if !names.contains_key(&fold(&m.value)) {
-                return Err(err(
+                problem(
                     &m.referenced,
                     format!("{:?} is not a userName of this fixture", m.value),
-                ));
+                );
             }
         }
+    }
+    if !problems.is_empty() {
+        problems.sort_by_key(|p| (p.line, p.column));
+        return Err(FixtureError {
+            path: path.to_owned(),
+            problems,
+        });
     }
     let mut state = dir.state.write();
     let mut ids: HashMap<String, Uuid> = HashMap::new();

@@ -30,6 +30,7 @@
 //! Errors of the admin API: `{"error": code, "message": text}` with 400, 404 or 409.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
@@ -44,6 +45,7 @@ use serde_json::{Value, json};
 use tokio::sync::Notify;
 use tower::ServiceExt;
 
+use super::admin_gate::AdminGate;
 use super::config::{DeletedGroupPolicy, Scope};
 use super::console::{Admin, ConsoleError};
 use super::directory::{Directory, ListQuery, ResourceKind};
@@ -69,6 +71,9 @@ pub(crate) struct Shared {
     pub(crate) faults: Faults,
     pub(crate) admin: Admin,
     pub(crate) log: RequestLog,
+    pub(crate) gate: AdminGate,
+    /// See [`ZincConfig::request_timeout`](super::ZincConfig::request_timeout).
+    pub(crate) request_timeout: Duration,
 }
 
 impl AppState {
@@ -77,12 +82,16 @@ impl AppState {
         faults: Faults,
         admin: Admin,
         log: RequestLog,
+        gate: AdminGate,
+        request_timeout: Duration,
     ) -> AppState {
         AppState(Arc::new(Shared {
             dir,
             faults,
             admin,
             log,
+            gate,
+            request_timeout,
         }))
     }
 }
@@ -438,6 +447,15 @@ async fn route(app: Router, st: AppState, req: hyper::Request<hyper::body::Incom
         .strip_prefix(SCIM_PREFIX)
         .filter(|rel| rel.is_empty() || rel.starts_with('/'))
     else {
+        if path == ADMIN_PREFIX || path.starts_with("/admin/v1/") {
+            if let Err(r) = st.gate.check(req.headers()) {
+                return admin_error(r.status, r.code, &r.message);
+            }
+            return within_timeout(&st, app.oneshot(req), |m| {
+                admin_error(408, "request_timeout", &m)
+            })
+            .await;
+        }
         let Ok(resp) = app.oneshot(req).await;
         return resp;
     };
@@ -461,9 +479,33 @@ async fn route(app: Router, st: AppState, req: hyper::Request<hyper::body::Incom
     if let Err(e) = gate(&st, &req, rel) {
         return scim_error(&e);
     }
-    // The router's error type is `Infallible`.
-    let Ok(resp) = app.oneshot(req).await;
-    resp
+    within_timeout(&st, app.oneshot(req), |m| {
+        scim_error(&ScimError::new(408, m))
+    })
+    .await
+}
+
+/// The router's answer, or 408 with `Connection: close` when reading the body and answering
+/// take longer than the request timeout: a client that sent its headers and one byte of body
+/// no longer holds a connection (and a descriptor) for ever.
+async fn within_timeout(
+    st: &AppState,
+    handling: impl Future<Output = Result<Response, std::convert::Infallible>>,
+    timed_out: impl FnOnce(String) -> Response,
+) -> Response {
+    match tokio::time::timeout(st.request_timeout, handling).await {
+        // The router's error type is `Infallible`.
+        Ok(Ok(resp)) => resp,
+        Err(_) => {
+            let mut resp = timed_out(format!(
+                "the request was not received and answered within {} ms (the server's request timeout)",
+                st.request_timeout.as_millis()
+            ));
+            resp.headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            resp
+        }
+    }
 }
 
 fn fault_response(r: &super::faults::FaultResponse) -> Response {
@@ -836,7 +878,10 @@ async fn admin_faults(State(st): State<AppState>) -> Response {
 
 async fn admin_add_fault(State(st): State<AppState>, headers: HeaderMap, body: Body) -> Response {
     match admin_body::<FaultRule>(&headers, body).await {
-        Ok(rule) => admin_json(StatusCode::CREATED, &json!({"id": st.faults.add(rule)})),
+        Ok(rule) => match st.faults.add(rule) {
+            Ok(id) => admin_json(StatusCode::CREATED, &json!({"id": id})),
+            Err(e) => admin_error(400, "invalid_fault", &e.to_string()),
+        },
         Err(r) => r,
     }
 }

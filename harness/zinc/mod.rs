@@ -6,6 +6,7 @@
 //! - [`Faults`]: the fault layer. [`Admin`]: the Admin Console and support actions.
 //! - [`MockZinc`]: start one in a test with `MockZinc::start().await`.
 
+mod admin_gate;
 pub mod bugs;
 pub mod config;
 pub mod console;
@@ -22,8 +23,10 @@ pub use bugs::Bug;
 pub use config::{DeletedGroupPolicy, Provisioning, Rule, Scope, ZincConfig};
 pub use console::{Admin, ConsoleError, ConsoleGroup, ConsoleMember, ConsoleUser, Settings};
 pub use directory::{Directory, ListQuery, ResourceKind};
-pub use faults::{FaultAction, FaultId, FaultResponse, FaultRule, Faults, InstalledFault};
-pub use fixture::FixtureError;
+pub use faults::{
+    FaultAction, FaultError, FaultId, FaultResponse, FaultRule, Faults, InstalledFault, MAX_DELAY,
+};
+pub use fixture::{FixtureError, FixtureProblem};
 pub use received::{Expect, ReceivedRequest, Unmet};
 pub use server::{MockZinc, ZincError};
 pub use store::Origin;

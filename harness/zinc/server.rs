@@ -5,8 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hyper_util::rt::TokioIo;
-use tokio::sync::{Notify, oneshot, watch};
+use tokio::sync::{Notify, Semaphore, oneshot, watch};
 
+use super::admin_gate::AdminGate;
 use super::config::ZincConfig;
 use super::console::Admin;
 use super::directory::Directory;
@@ -116,6 +117,12 @@ impl MockZinc {
             faults.clone(),
             Admin::new(dir.clone()),
             log.clone(),
+            AdminGate {
+                enabled: config.admin_api,
+                token: config.admin_token.clone(),
+                addr: bound,
+            },
+            config.request_timeout,
         );
         let app = http::router(state.clone());
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -124,11 +131,12 @@ impl MockZinc {
             .enable_all()
             .build()
             .map_err(ZincError::Runtime)?;
+        let max_connections = config.max_connections.max(1);
         let (tx, rx) = watch::channel(false);
         let (done_tx, done_rx) = oneshot::channel();
         runtime.spawn(async move {
             match tokio::net::TcpListener::from_std(std_listener) {
-                Ok(listener) => serve(listener, app, state, rx).await,
+                Ok(listener) => serve(listener, app, state, rx, max_connections).await,
                 Err(e) => tracing::error!("mock Zinc cannot listen on {bound}: {e}"),
             }
             let _ = done_tx.send(());
@@ -270,7 +278,9 @@ async fn serve(
     app: axum::Router,
     state: AppState,
     mut shutdown: watch::Receiver<bool>,
+    max_connections: usize,
 ) {
+    let open = Arc::new(Semaphore::new(max_connections));
     loop {
         let accepted = tokio::select! {
             _ = shutdown.changed() => break,
@@ -284,11 +294,18 @@ async fn serve(
                 continue;
             }
         };
+        // Past the cap a connection is answered at once and closed, so descriptors stay
+        // free for the server's own work and the client learns why.
+        let Ok(permit) = open.clone().try_acquire_owned() else {
+            tokio::spawn(refuse_connection(stream));
+            continue;
+        };
         let _ = stream.set_nodelay(true);
         let app = app.clone();
         let state = state.clone();
         let mut shutdown = shutdown.clone();
         tokio::spawn(async move {
+            let _permit = permit;
             let kill = Arc::new(Notify::new());
             let service = hyper::service::service_fn(
                 move |req: hyper::Request<hyper::body::Incoming>| {
@@ -310,4 +327,16 @@ async fn serve(
             }
         });
     }
+}
+
+/// The answer past [`ZincConfig::max_connections`]: a 503 SCIM Error, then the connection
+/// is closed (within a second, whatever the client does).
+async fn refuse_connection(mut stream: tokio::net::TcpStream) {
+    use tokio::io::AsyncWriteExt;
+    const BODY: &str = r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"503","detail":"too many open connections: the server's connection limit is reached"}"#;
+    let answer = format!(
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/scim+json\r\nContent-Length: {}\r\nConnection: close\r\nRetry-After: 1\r\n\r\n{BODY}",
+        BODY.len()
+    );
+    let _ = tokio::time::timeout(Duration::from_secs(1), stream.write_all(answer.as_bytes())).await;
 }

@@ -174,6 +174,9 @@ impl UserRec {
 pub(crate) struct NaiveUser {
     pub(crate) emails: Option<serde_json::Value>,
     pub(crate) display_name: Option<String>,
+    /// Z9 off: the extension objects sent (schema URN → object), as a generic server keeps
+    /// them.
+    pub(crate) extensions: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Where a group came from (Z14).

@@ -604,3 +604,62 @@ fn check_json_gives_every_error_with_its_position() {
     let doc: Value = serde_json::from_str(&out(&missing)).unwrap();
     assert_eq!(doc["files"][0]["file"], "nope.yaml");
 }
+
+// -------------------------------------------------------------------------------------
+// Fixture errors
+
+#[test]
+fn fixture_errors_come_all_at_once_each_with_its_position_once() {
+    let dir = empty_dir("fixture");
+    std::fs::write(
+        dir.join("bad.yaml"),
+        "users:\n  - userName: not-an-email\n  - userName: a@example.com\n  - userName: A@example.com\ngroups:\n  - displayName: G\n    members: [ghost@example.com]\n",
+    )
+    .unwrap();
+    let o = zh(
+        &dir,
+        &["serve", "--addr", "127.0.0.1:0", "--fixture", "bad.yaml"],
+    );
+    code(&o, 2);
+    let e = err(&o);
+    for at in ["bad.yaml:2:", "bad.yaml:4:", "bad.yaml:7:"] {
+        assert!(e.contains(at), "{at} missing:\n{e}");
+    }
+    assert!(
+        e.contains("not an email") && e.contains("twice") && e.contains("ghost"),
+        "{e}"
+    );
+
+    std::fs::write(
+        dir.join("syntax.yaml"),
+        "users:\n  - userName: a@example.com\n    givenName: [\n",
+    )
+    .unwrap();
+    let o = zh(
+        &dir,
+        &["serve", "--addr", "127.0.0.1:0", "--fixture", "syntax.yaml"],
+    );
+    code(&o, 2);
+    let e = err(&o);
+    assert!(e.contains("syntax.yaml:"), "{e}");
+    assert!(e.contains("syntax.yaml:3:16: expected"), "{e}");
+    assert!(
+        !e.contains(" at line ") && !e.contains("line 3 column") && !e.contains("error: error"),
+        "the position twice:\n{e}"
+    );
+
+    let o = zh(
+        &dir,
+        &[
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--fixture",
+            "missing.yaml",
+        ],
+    );
+    code(&o, 2);
+    let e = err(&o);
+    assert!(e.contains("missing.yaml: cannot read the fixture"), "{e}");
+    assert!(!e.contains(":0:0:"), "{e}");
+}

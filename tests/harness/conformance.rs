@@ -1078,7 +1078,7 @@ steps:
 /// `zinc-harness run --target <scim2-server> --profile okta`, the command a user runs: the
 /// report (normalized) is a snapshot, reruns give the same report, the JUnit output is read
 /// by a real consumer, and the server keeps nothing active of ours afterwards.
-mod live_run {
+pub(crate) mod live_run {
     use std::path::PathBuf;
     use std::process::Stdio;
 
@@ -1087,14 +1087,14 @@ mod live_run {
     /// The most one `run` against scim2-server may take (it takes seconds).
     const RUN_BOUND: Duration = Duration::from_secs(240);
 
-    pub(super) struct Out {
+    pub(crate) struct Out {
         pub code: i32,
         pub stdout: String,
         pub stderr: String,
     }
 
     /// Runs the binary with `args` (the token passed through `ZH_CONF_TOKEN`), bounded.
-    pub(super) async fn zinc_harness(args: &[&str], token: Option<&str>) -> Out {
+    pub(crate) async fn zinc_harness(args: &[&str], token: Option<&str>) -> Out {
         let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_zinc-harness"));
         cmd.args(args)
             .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -1120,7 +1120,7 @@ mod live_run {
 
     /// What the snapshot keeps of a JSON report: outcomes, skip reasons, findings and the
     /// root causes; server ids, ports, times and durations normalized away.
-    pub(super) fn condensed(report: &Value) -> Value {
+    pub(crate) fn condensed(report: &Value) -> Value {
         let scenarios: Vec<Value> = report["scenarios"]
             .as_array()
             .unwrap()
@@ -1210,8 +1210,7 @@ mod live_run {
                 "ZH_CONF_TOKEN".into(),
                 "--profile".into(),
                 "okta".into(),
-                "--jobs".into(),
-                "1".into(),
+                // The default number of jobs: scenarios that count the directory run alone.
                 "--format".into(),
                 "json".into(),
                 "--output".into(),

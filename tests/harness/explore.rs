@@ -8,7 +8,8 @@ use zinc_harness::explore::{self, ExploreOptions};
 use zinc_harness::report::ScenarioStatus;
 use zinc_harness::run::{Embedded, TargetSpec};
 use zinc_harness::scenario;
-use zinc_harness::zinc::Rule;
+use zinc_harness::scenario::Profile;
+use zinc_harness::zinc::{Bug, Rule};
 
 /// A small budget: the whole suite shares 2 cores.
 fn budget(target: TargetSpec) -> ExploreOptions {
@@ -104,4 +105,63 @@ async fn a_switched_off_rule_is_found_and_shrunk(#[case] rule: Rule) {
     assert!(f.sequence.steps.len() <= 10, "{rule}: {}", f.scenario);
     assert_eq!(f.fails_on_target, Some(true), "{rule}: {}", f.scenario);
     assert_eq!(f.passes_on_model, Some(true), "{rule}: {}", f.scenario);
+}
+
+/// A realistic server bug (not a Zinc rule): found in both profiles.
+#[rstest]
+#[case::zinc(Profile::Zinc)]
+#[case::okta(Profile::Okta)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_remove_that_empties_the_group_is_found(#[case] profile: Profile) {
+    let target = TargetSpec::Embedded(Embedded::default().with_bug(Bug::FilteredRemoveDropsAll));
+    let opts = ExploreOptions {
+        target,
+        profile,
+        seed: 7,
+        shrink_tries: 150,
+        shrink_time: Duration::from_secs(30),
+        ..ExploreOptions::default()
+    };
+    let out = explore::explore(&opts).await;
+    let Some(f) = &out.found else {
+        panic!("{profile:?}: no divergence");
+    };
+    eprintln!(
+        "{profile:?}: after step {}, shrunk to {} steps: {}\n{}",
+        f.first_steps,
+        f.sequence.steps.len(),
+        f.divergence.what,
+        f.scenario
+    );
+    assert!(
+        f.divergence.what.contains("members"),
+        "{}",
+        f.divergence.what
+    );
+    assert!(f.sequence.steps.len() <= 10, "{}", f.scenario);
+    assert_eq!(f.fails_on_target, Some(true), "{}", f.scenario);
+    if profile == Profile::Zinc {
+        assert_eq!(f.passes_on_model, Some(true), "{}", f.scenario);
+    }
+}
+
+/// What RFC 7643/7644 allow a server that is not Zinc is no divergence in the okta profile.
+#[rstest]
+#[case::sorts_members(Bug::SortsMembers)]
+#[case::owns_member_display(Bug::OwnsMemberDisplay)]
+#[case::keeps_deactivated_users(Bug::KeepsDeactivatedUsers)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_okta_profile_allows_what_the_rfc_allows(#[case] bug: Bug) {
+    let opts = ExploreOptions {
+        target: TargetSpec::Embedded(Embedded::default().with_bug(bug)),
+        profile: Profile::Okta,
+        sequences: 3,
+        ..budget(TargetSpec::default())
+    };
+    let out = explore::explore(&opts).await;
+    assert!(
+        out.found.is_none(),
+        "{bug}: a false divergence: {:?}",
+        out.found.map(|f| (f.first, f.scenario))
+    );
 }

@@ -1,12 +1,17 @@
 //! The one integration-test binary (nextest style). Each part has its own module.
 
 mod bench;
+mod bugs_bite;
 mod catalogue;
 mod cli;
 mod conformance;
 mod entra_bugs;
 mod explore;
+mod fuzz;
+mod hardening;
+mod interop;
 mod okta;
+mod raw_steps;
 mod report;
 mod rules_bite;
 mod run;

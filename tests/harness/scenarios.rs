@@ -14,7 +14,7 @@ use rstest::rstest;
 use zinc_harness::report::ScenarioStatus;
 use zinc_harness::run::{self, Embedded, RunOptions, TargetSpec};
 use zinc_harness::scenario::{self, Profile};
-use zinc_harness::zinc::Rule;
+use zinc_harness::zinc::{Bug, Rule};
 
 /// `scenarios/troubleshooting/t3-email-immutable.yaml` → `troubleshooting__t3-email-immutable`.
 fn snapshot_name(path: &Path) -> String {
@@ -52,14 +52,10 @@ async fn scenario_file(#[files("scenarios/**/*.yaml")] path: PathBuf) {
     } else {
         // `profiles: [okta]` alone: Okta's generic expectation where Zinc documents
         // otherwise (a deactivated user stays readable with active:false; Zinc removes it,
-        // Z10). It runs in the okta profile against the mock with Z10 off - a generic SCIM
-        // server that keeps deactivated users - so the scenario is proven, not just skipped.
-        RunOptions {
-            jobs: 1,
-            profile: Profile::Okta,
-            target: TargetSpec::Embedded(Embedded::default().with_broken_rule(Rule::Z10)),
-            ..RunOptions::default()
-        }
+        // Z10; extension attributes are kept; Zinc ignores them, Z9). It runs in the okta
+        // profile against the mock as a generic SCIM server that keeps deactivated users and
+        // extensions - so the scenario is proven, not just skipped.
+        okta_only_options()
     };
     let run = run::run_scenario(&s, &opts).await;
     assert_eq!(
@@ -71,6 +67,25 @@ async fn scenario_file(#[files("scenarios/**/*.yaml")] path: PathBuf) {
         run.findings_text()
     );
     insta::assert_yaml_snapshot!(snapshot_name(&path), run.snapshot());
+}
+
+/// How `profiles: [okta]` scenarios run here: against [`generic_server`]. Server mistakes on
+/// top of it are `tests/harness/okta/mistakes.rs`.
+pub(crate) fn okta_only_options() -> RunOptions {
+    RunOptions {
+        jobs: 1,
+        profile: Profile::Okta,
+        target: TargetSpec::Embedded(generic_server()),
+        ..RunOptions::default()
+    }
+}
+
+/// The mock as a generic SCIM server: keeps deactivated users (Z10 off) and extension
+/// attributes (`Bug::KeepsExtensions`, a legal behaviour).
+pub(crate) fn generic_server() -> Embedded {
+    Embedded::default()
+        .with_broken_rule(Rule::Z10)
+        .with_bug(Bug::KeepsExtensions)
 }
 
 #[test]

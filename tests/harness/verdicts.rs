@@ -166,6 +166,7 @@ async fn the_default_zinc_run_against_a_correct_live_server_passes() {
 async fn a_legal_server_behaviour_passes_the_okta_profile(#[case] bug: Bug) {
     let config = ZincConfig::default()
         .with_bug(Bug::KeepsDeactivatedUsers)
+        .with_bug(Bug::KeepsExtensions)
         .with_bug(bug);
     let zinc = MockZinc::start_with(config).await.unwrap();
     let okta = load_dir("scenarios/okta");
@@ -213,6 +214,7 @@ async fn a_legal_member_representation_passes_the_okta_profile_embedded(#[case] 
         target: TargetSpec::Embedded(
             run::Embedded::default()
                 .with_bug(Bug::KeepsDeactivatedUsers)
+                .with_bug(Bug::KeepsExtensions)
                 .with_bug(bug),
         ),
         profile: Profile::Okta,
@@ -448,5 +450,181 @@ mod preflight {
         let out = run(&zinc.base_url(), &[]).await;
         assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
         assert_eq!(out.json["scenarios"][0]["status"], "passed");
+    }
+}
+
+/// Ctrl-C during `run --target`: the binary, spawned, gets SIGINT while a scenario runs.
+#[cfg(unix)]
+mod ctrl_c {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+
+    use serde_json::Value;
+    use zinc_harness::zinc::{FaultAction, FaultRule, MockZinc};
+
+    const A: &str = "case: okta-ctrl-c\ntitle: four people, one by one\nprofiles: [okta, zinc]\npeople:\n  alice: { first: Alice, last: A, email: alice@example.com }\n  bob: { first: Bob, last: B, email: bob@example.com }\n  carol: { first: Carol, last: C, email: carol@example.com }\n  dave: { first: Dave, last: D, email: dave@example.com }\nsteps:\n  - assign_user: alice\n  - assign_user: bob\n  - assign_user: carol\n  - assign_user: dave\n";
+    const B: &str = "case: okta-ctrl-c-2\ntitle: one more\nprofiles: [okta, zinc]\npeople:\n  erin: { first: Erin, last: E, email: erin@example.com }\nsteps:\n  - assign_user: erin\n";
+
+    /// A mock whose every request waits `delay` (so a run lasts), and a run of A then B
+    /// against it; returns the mock, the child, the report's path.
+    async fn start(delay: Duration) -> (MockZinc, tokio::process::Child, std::path::PathBuf) {
+        let zinc = MockZinc::start().await;
+        zinc.faults()
+            .add(FaultRule {
+                method: None,
+                path: "*".to_owned(),
+                times: None,
+                delay: Some(delay),
+                action: FaultAction::Pass,
+            })
+            .expect("a valid fault rule");
+        let dir = std::env::temp_dir().join(format!("zh-int-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("a.yaml"), A).unwrap();
+        std::fs::write(dir.join("b.yaml"), B).unwrap();
+        let report = dir.join("r.json");
+        let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_zinc-harness"))
+            .args([
+                "run",
+                dir.to_str().unwrap(),
+                "--target",
+                &zinc.base_url(),
+                "--token",
+                &zinc.token().unwrap(),
+                "--jobs",
+                "1",
+                "--format",
+                "json",
+                "--output",
+                report.to_str().unwrap(),
+            ])
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        (zinc, child, report)
+    }
+
+    /// The userNames of the users the server holds (active or not).
+    async fn users(zinc: &MockZinc) -> Vec<String> {
+        let v: Value = reqwest::Client::new()
+            .get(format!("{}/Users?count=1000", zinc.base_url()))
+            .bearer_auth(zinc.token().unwrap())
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        v["Resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["userName"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// Waits until the run has created its first user.
+    async fn first_user(zinc: &MockZinc) {
+        let until = Instant::now() + Duration::from_secs(30);
+        while users(zinc).await.is_empty() {
+            assert!(Instant::now() < until, "the run created no user");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    fn sigint(child: &tokio::process::Child) {
+        let pid = child.id().expect("running").to_string();
+        let ok = std::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    }
+
+    async fn finish(child: tokio::process::Child) -> (i32, String) {
+        let out = tokio::time::timeout(Duration::from_secs(30), child.wait_with_output())
+            .await
+            .expect("the run did not stop")
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn ctrl_c_stops_new_steps_cleans_up_and_writes_the_partial_report() {
+        let (zinc, child, report) = start(Duration::from_millis(250)).await;
+        first_user(&zinc).await;
+        sigint(&child);
+        let (code, stderr) = finish(child).await;
+        assert_eq!(code, 3, "{stderr}");
+        assert!(stderr.contains("interrupted"), "{stderr}");
+        let tag = stderr
+            .split("run tag ")
+            .nth(1)
+            .and_then(|t| t.get(..11))
+            .unwrap_or_else(|| panic!("no run tag in {stderr}"));
+        assert!(tag.starts_with("zh-"), "{tag}");
+        let r: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+        let (a, b) = (&r["scenarios"][0], &r["scenarios"][1]);
+        assert_eq!(a["status"], "broken", "{a}");
+        assert!(a["error"].as_str().unwrap().contains("Ctrl-C"), "{a}");
+        let steps = a["steps"].as_array().unwrap();
+        let statuses: Vec<&str> = steps
+            .iter()
+            .map(|s| s["status"].as_str().unwrap())
+            .collect();
+        assert_eq!(statuses[0], "passed", "{statuses:?}");
+        assert!(
+            statuses.contains(&"skipped"),
+            "later steps did not run: {statuses:?}"
+        );
+        let last = steps.last().unwrap();
+        assert!(
+            last["label"].as_str().unwrap().starts_with("cleanup: "),
+            "the clean-up ran: {last}"
+        );
+        assert_eq!(b["status"], "broken", "{b}");
+        assert!(
+            b["error"]
+                .as_str()
+                .unwrap()
+                .contains("before this scenario started"),
+            "{b}"
+        );
+        // Zinc removes deactivated users: the clean-up left nothing.
+        assert_eq!(users(&zinc).await, Vec::<String>::new());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_second_ctrl_c_stops_at_once_and_says_what_was_left_behind() {
+        let (zinc, child, report) = start(Duration::from_millis(1500)).await;
+        first_user(&zinc).await;
+        sigint(&child);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let second = Instant::now();
+        sigint(&child);
+        let (code, stderr) = finish(child).await;
+        assert!(
+            second.elapsed() < Duration::from_millis(1200),
+            "{:?}",
+            second.elapsed()
+        );
+        assert_eq!(code, 130, "{stderr}");
+        assert!(stderr.contains("stopped at once"), "{stderr}");
+        let left = users(&zinc).await;
+        assert!(!left.is_empty(), "the clean-up had no time to finish");
+        let tag = stderr
+            .split("whose names start with ")
+            .nth(1)
+            .and_then(|t| t.get(..11))
+            .unwrap_or_else(|| panic!("no tag in {stderr}"));
+        assert!(left.iter().all(|u| u.starts_with(tag)), "{tag}: {left:?}");
+        assert!(!report.exists(), "no report is written on a hard stop");
     }
 }

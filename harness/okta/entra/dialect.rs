@@ -257,7 +257,7 @@ pub fn profile_of(resource: &Value) -> PersonProfile {
                 .get(ENTERPRISE_URN)
                 .and_then(|e| e.get("department")),
         ),
-        manager: None,
+        ..PersonProfile::default()
     }
 }
 

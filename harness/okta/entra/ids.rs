@@ -1,5 +1,7 @@
-//! Entra object ids: GUIDs, derived from the person or group key (and a counter for the Test
-//! Connection probe) so that snapshots are reproducible, as the Okta ids are.
+//! Entra object ids: GUIDs, derived from the client's id seed and the person or group key
+//! (and a counter for the Test Connection probe), as the Okta ids are (`okta_user_id_in`):
+//! reproducible for snapshots and reruns, distinct between runs and scenarios, so that two
+//! runs on one shared live server never send the same `externalId`.
 
 /// FNV-1a, then splitmix64: the same stable mixing the Okta ids use.
 fn mixed(seed: &str) -> u128 {
@@ -35,19 +37,38 @@ fn guid(seed: &str) -> String {
     )
 }
 
-/// The Entra object id of a user, sent as `externalId` (reference row 7, I1).
+/// `entra-user:alice` without a seed, `entra-user:<seed>:alice` with one.
+fn seeded(kind: &str, seed: &str, key: &str) -> String {
+    if seed.is_empty() {
+        format!("entra-{kind}:{key}")
+    } else {
+        format!("entra-{kind}:{seed}:{key}")
+    }
+}
+
+/// The Entra object id of a user, sent as `externalId` (reference row 7, I1), with no seed.
 pub fn entra_user_id(key: &str) -> String {
-    guid(&format!("entra-user:{key}"))
+    entra_user_id_in("", key)
 }
 
-/// The Entra object id of a group, sent as `externalId` (reference row 16).
+/// The Entra object id of a group, sent as `externalId` (reference row 16), with no seed.
 pub fn entra_group_id(key: &str) -> String {
-    guid(&format!("entra-group:{key}"))
+    entra_group_id_in("", key)
 }
 
-/// The `n`th random GUID of Test Connection's probe filter (reference row 3).
-pub fn probe_guid(n: u32) -> String {
-    guid(&format!("entra-probe:{n}"))
+/// The Entra object id of the user `key` under `seed` (see `OktaConfig::id_seed`).
+pub fn entra_user_id_in(seed: &str, key: &str) -> String {
+    guid(&seeded("user", seed, key))
+}
+
+/// The Entra object id of the group `key` under `seed`.
+pub fn entra_group_id_in(seed: &str, key: &str) -> String {
+    guid(&seeded("group", seed, key))
+}
+
+/// The `n`th random GUID of Test Connection's probe filter (reference row 3) under `seed`.
+pub fn probe_guid(seed: &str, n: u32) -> String {
+    guid(&seeded("probe", seed, &n.to_string()))
 }
 
 #[cfg(test)]
@@ -63,6 +84,21 @@ mod tests {
         let parsed = uuid::Uuid::parse_str(&a).expect("a GUID");
         assert_eq!(parsed.get_version_num(), 4);
         assert_eq!(a, a.to_ascii_lowercase());
-        assert_ne!(probe_guid(1), probe_guid(2));
+        assert_ne!(probe_guid("", 1), probe_guid("", 2));
+    }
+
+    #[test]
+    fn a_seed_separates_runs_and_no_seed_keeps_the_old_ids() {
+        assert_eq!(entra_user_id_in("", "alice"), entra_user_id("alice"));
+        let a = entra_user_id_in("run-1/a.yaml", "alice");
+        assert_eq!(a, entra_user_id_in("run-1/a.yaml", "alice"));
+        assert_ne!(a, entra_user_id_in("run-2/a.yaml", "alice"));
+        assert_ne!(a, entra_user_id_in("run-1/b.yaml", "alice"));
+        assert_ne!(a, entra_user_id("alice"));
+        assert_ne!(
+            entra_group_id_in("run-1/a.yaml", "eng"),
+            entra_group_id_in("run-2/a.yaml", "eng")
+        );
+        assert_ne!(probe_guid("run-1", 1), probe_guid("run-2", 1));
     }
 }

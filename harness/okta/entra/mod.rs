@@ -5,7 +5,7 @@
 //!
 //! - [`dialect`]: the request bodies and paths of both PATCH dialects (legacy, the default
 //!   non-gallery `scim` job; compliant, the `aadOptscim062020` flag).
-//! - [`ids`]: Entra's object ids (GUIDs), seeded from the person or group key.
+//! - [`ids`]: Entra's object ids (GUIDs), from the run's id seed and the person or group key.
 //! - [`fate`]: what the provisioning service would do with an answer (retry, escrow,
 //!   quarantine), reported on the action instead of waited for.
 //! - [`personality`]: Entra behind the client's `Personality` seam (what each action sends).
@@ -17,6 +17,6 @@ mod personality;
 
 pub use dialect::{Dialect, MatchAttr, UnassignMode};
 pub use fate::{FailureCounts, Fate};
-pub use ids::{entra_group_id, entra_user_id, probe_guid};
+pub use ids::{entra_group_id, entra_group_id_in, entra_user_id, entra_user_id_in, probe_guid};
 pub(crate) use personality::Entra;
 pub use personality::{ENTRA_CONTENT_TYPE, ENTRA_HEADERS};

@@ -24,7 +24,7 @@ use serde_json::Value;
 
 use super::dialect::{self, Dialect, ManagerChange, create_group_body, create_user_body, patch};
 use super::fate::Fate;
-use super::ids::{entra_group_id, entra_user_id};
+use super::ids::{entra_group_id_in, entra_user_id_in, probe_guid};
 use super::{MatchAttr, UnassignMode};
 use crate::okta::config::EntraSettings;
 use crate::okta::directory::PersonProfile;
@@ -51,14 +51,22 @@ pub(crate) struct Entra {
     settings: EntraSettings,
     /// The tenant URL (for a manager's `$ref`).
     base_url: String,
+    /// The client's id seed (`OktaConfig::id_seed`): the object ids and probes derive from it.
+    seed: String,
 }
 
 impl Entra {
-    pub(crate) fn new(dialect: Dialect, settings: EntraSettings, base_url: String) -> Self {
+    pub(crate) fn new(
+        dialect: Dialect,
+        settings: EntraSettings,
+        base_url: String,
+        seed: String,
+    ) -> Self {
         Entra {
             dialect,
             settings,
             base_url: base_url.trim_end_matches('/').to_owned(),
+            seed,
         }
     }
 
@@ -103,10 +111,11 @@ impl Personality for Entra {
         false
     }
 
-    fn test_connection(&self, _push_groups: bool, probe: &str) -> Vec<Probe> {
+    fn test_connection(&self, _push_groups: bool, attempt: u32) -> Vec<Probe> {
         let attr = self.matching()[0].filter(&PersonProfile::default(), "").0;
+        let probe = probe_guid(&self.seed, attempt);
         vec![Probe {
-            path: format!("/Users?filter={}", filter_query(attr, probe)),
+            path: format!("/Users?filter={}", filter_query(attr, &probe)),
             what: "users",
             must_be_empty: true,
         }]
@@ -127,10 +136,17 @@ impl Personality for Entra {
     }
 
     fn user_external_id(&self, key: &str, _okta_id: &str) -> String {
-        entra_user_id(key)
+        entra_user_id_in(&self.seed, key)
     }
 
-    fn create_user_body(&self, profile: &PersonProfile, external_id: &str, _: &str) -> Value {
+    fn create_user_body(
+        &self,
+        profile: &PersonProfile,
+        external_id: &str,
+        _password: &str,
+        // The manager follows as its own PATCH (row 13).
+        _manager_id: &dyn Fn(&str) -> Option<String>,
+    ) -> Value {
         create_user_body(profile, external_id)
     }
 
@@ -223,7 +239,7 @@ impl Personality for Entra {
     }
 
     fn group_external_id(&self, key: &str) -> Option<String> {
-        Some(entra_group_id(key))
+        Some(entra_group_id_in(&self.seed, key))
     }
 
     fn create_group_body(&self, name: &str, external_id: Option<&str>, _: &[Value]) -> Value {
@@ -267,6 +283,11 @@ impl Personality for Entra {
             call: GroupCall::Rename,
             body: patch(vec![self.dialect.rename_op(group.name)]),
         }]
+    }
+
+    fn sync_password(&self, _password: &str) -> Option<UserWrite> {
+        // Entra provisions no password (row 7's create carries none).
+        None
     }
 
     fn push_now(&self, group: &GroupView<'_>) -> Vec<GroupWrite> {

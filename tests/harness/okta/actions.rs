@@ -162,29 +162,26 @@ async fn assign_user_links_to_the_user_the_lookup_finds(#[case] app: App) {
     );
     let w = wire(&server).await;
     assert!(w.iter().all(|r| r.method != "POST"), "a link never creates");
+    // Both send the profile by GET + PUT (oin: UNCERTAIN, reference §10.6); aiw's link also
+    // writes externalId = the Okta id, groups: [] and locale over the server's (§10.5, S14).
+    assert_eq!(w.len(), 3);
+    let put = w[2].body.clone().unwrap();
+    assert_eq!(put["active"], json!(true));
+    assert_eq!(
+        put["name"]["givenName"],
+        json!("Alice"),
+        "Okta pushes its profile"
+    );
+    assert_eq!(put["zincRole"], json!("member"), "echoes server attributes");
+    let okta_id = okta.okta_id("alice").unwrap();
     match app {
         // Entra's sequences have their own tests (tests/harness/okta/entra.rs).
         App::Entra | App::EntraCompliant => unreachable!("an Okta case"),
-        App::Oin => {
-            assert_eq!(w.len(), 2);
-            assert_eq!(
-                w[1].body,
-                Some(
-                    json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-                "Operations": [{"op": "replace", "value": {"active": true}}]})
-                )
-            );
-        }
+        App::Oin => assert_eq!(put.get("groups"), None),
         App::Aiw => {
-            assert_eq!(w.len(), 3);
-            let put = w[2].body.clone().unwrap();
-            assert_eq!(put["active"], json!(true));
-            assert_eq!(
-                put["name"]["givenName"],
-                json!("Alice"),
-                "Okta pushes its profile"
-            );
-            assert_eq!(put["zincRole"], json!("member"), "echoes server attributes");
+            assert_eq!(put["externalId"], json!(okta_id));
+            assert_eq!(put["groups"], json!([]));
+            assert_eq!(put["locale"], json!("en-US"));
         }
     }
     check(&server, 0, &o, &format!("{}_assign_link", tag(app))).await;
@@ -469,8 +466,26 @@ async fn push_group_creates_with_provisioned_members_only(#[case] app: App) {
     match app {
         // Entra's sequences have their own tests (tests/harness/okta/entra.rs).
         App::Entra | App::EntraCompliant => unreachable!("an Okta case"),
-        App::Oin => assert_eq!(methods, ["GET", "POST"]),
-        App::Aiw => assert_eq!(methods, ["GET", "POST", "GET", "PUT"]),
+        // Okta's capture (S18): the create is followed by an add of the same members.
+        App::Oin => {
+            assert_eq!(methods, ["GET", "POST", "PATCH"]);
+            assert_eq!(
+                w[2].body.as_ref().unwrap()["Operations"],
+                json!([{"op": "add", "path": "members", "value": [m("alice"), m("bob")]}])
+            );
+        }
+        App::Aiw => {
+            assert_eq!(methods, ["GET", "POST", "GET", "PUT"]);
+            // The minimal PUT of every capture (§10.4), not an echo of the GET.
+            let put = w[3].body.clone().unwrap();
+            let keys: Vec<&str> = put
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
+            assert_eq!(keys, ["schemas", "id", "displayName", "members"]);
+        }
     }
     check(
         &server,
@@ -850,7 +865,7 @@ async fn a_profile_push_sends_what_changed_since_the_last_push_only() {
         .update_user(
             "alice",
             &ProfileChanges {
-                locale: Some("en-US".into()),
+                title: Some("Engineer".into()),
                 ..Default::default()
             },
         )
@@ -862,20 +877,20 @@ async fn a_profile_push_sends_what_changed_since_the_last_push_only() {
     expected["userName"] = json!("alice.smith@example.com");
     expected["emails"] =
         json!([{"primary": true, "value": "alice.smith@example.com", "type": "work"}]);
-    expected["locale"] = json!("en-US");
+    expected["title"] = json!("Engineer");
     assert_eq!(put, expected);
     assert_eq!(put["name"]["familyName"], json!("Stale"));
 
-    // Pushed once: the next push (clearing locale) sends the GET body with locale removed.
-    let mut with_locale = on_server.clone();
-    with_locale["locale"] = json!("en-US");
+    // Pushed once: the next push (clearing title) sends the GET body with title removed.
+    let mut with_title = on_server.clone();
+    with_title["title"] = json!("Engineer");
     server.reset().await;
-    mount_user_rw(&server, "zu-alice", with_locale).await;
+    mount_user_rw(&server, "zu-alice", with_title).await;
     let o = okta
         .update_user(
             "alice",
             &ProfileChanges {
-                locale: Some(String::new()),
+                title: Some(String::new()),
                 ..Default::default()
             },
         )
@@ -885,7 +900,7 @@ async fn a_profile_push_sends_what_changed_since_the_last_push_only() {
     assert_eq!(
         wire(&server).await[1].body,
         Some(on_server),
-        "locale removed, the rest echoed"
+        "title removed, the rest echoed"
     );
 }
 

@@ -46,6 +46,13 @@ fn okta_ids_are_deterministic_and_shaped_like_okta_ids() {
     assert_eq!(p.len(), 8);
     assert_eq!(p, placeholder_password(&a, 1));
     assert_ne!(p, placeholder_password(&a, 2));
+    // Okta's captured placeholders carry symbols (`gl^m&qWZ`, reference §10.10).
+    assert!(p.chars().any(|c| c.is_ascii_alphabetic()), "{p}");
+    assert_eq!(
+        p.chars().filter(|c| !c.is_ascii_alphanumeric()).count(),
+        2,
+        "{p}"
+    );
 }
 
 #[tokio::test]

@@ -6,6 +6,8 @@ mod actions;
 mod basics;
 mod entra;
 mod failures;
+mod fidelity;
 mod lifecycle;
+mod mistakes;
 mod secrets;
 mod support;

@@ -5,6 +5,7 @@
 mod authoring;
 mod corpus;
 mod docs;
+mod faults;
 mod fuzz;
 mod parse;
 mod people;

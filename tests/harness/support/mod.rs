@@ -1,6 +1,8 @@
-//! Test kit shared by the conformance tests: a real third-party SCIM server (`scim2-server`
-//! from PyPI) on loopback, and misbehaving targets made of raw TCP where wiremock cannot
-//! misbehave enough (a body that drips, a body of 50 MB).
+//! Test kit shared by the conformance tests: real third-party SCIM servers on loopback
+//! (`scim2-server` from PyPI; the interop matrix of `fixtures/servers/`), and misbehaving
+//! targets made of raw TCP where wiremock cannot misbehave enough (a body that drips, a body
+//! of 50 MB).
 
 pub mod scim2;
+pub mod servers;
 pub mod targets;

@@ -17,7 +17,7 @@ async fn a_counted_fault_answers_its_response_then_lets_requests_through() {
             .times(2)
             .header("Retry-After", "3")
             .body(json!({"schemas": [zinc_harness::scim::ERROR_SCHEMA], "status": "429", "detail": "slow down"})),
-    );
+    ).expect("a valid rule");
     // Other methods and paths are untouched.
     assert_eq!(scim.get("/Users").await.status, 200);
     for _ in 0..2 {
@@ -44,11 +44,14 @@ async fn a_counted_fault_answers_its_response_then_lets_requests_through() {
 #[tokio::test]
 async fn an_always_fault_stays_until_cleared_and_text_bodies_are_plain() {
     let (zinc, scim) = start(ZincConfig::default()).await;
-    let id = zinc.faults().add(
-        FaultRule::respond(502)
-            .path("/Groups*")
-            .body(json!("<html>Bad gateway</html>")),
-    );
+    let id = zinc
+        .faults()
+        .add(
+            FaultRule::respond(502)
+                .path("/Groups*")
+                .body(json!("<html>Bad gateway</html>")),
+        )
+        .expect("a valid rule");
     for path in ["/Groups", "/Groups/x", "/Groups?startIndex=1&count=100"] {
         let r = scim.get(path).await;
         assert_eq!(r.status, 502);
@@ -62,20 +65,24 @@ async fn an_always_fault_stays_until_cleared_and_text_bodies_are_plain() {
 #[tokio::test]
 async fn delays_and_dropped_connections() {
     let (zinc, scim) = start(ZincConfig::default()).await;
-    zinc.faults().add(
-        FaultRule::delay_only(Duration::from_millis(300))
-            .path("/Users")
-            .times(1),
-    );
+    zinc.faults()
+        .add(
+            FaultRule::delay_only(Duration::from_millis(300))
+                .path("/Users")
+                .times(1),
+        )
+        .expect("a valid rule");
     let t = Instant::now();
     assert_eq!(scim.get("/Users").await.status, 200);
     assert!(t.elapsed() >= Duration::from_millis(300));
-    zinc.faults().add(
-        FaultRule::drop_connection()
-            .method("GET")
-            .path("/Users/*")
-            .times(1),
-    );
+    zinc.faults()
+        .add(
+            FaultRule::drop_connection()
+                .method("GET")
+                .path("/Users/*")
+                .times(1),
+        )
+        .expect("a valid rule");
     let err = scim
         .request("GET", "/Users/abc")
         .send()

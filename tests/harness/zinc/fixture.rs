@@ -103,12 +103,15 @@ async fn bad_fixtures_name_file_line_and_column() {
         };
         let msg = err.to_string();
         assert!(msg.starts_with(&format!("{}:", path.display())), "{msg}");
+        let first = &err.problems[0];
         if line > 0 {
-            assert_eq!(err.line, line, "{msg}");
-            assert!(err.column > 0, "{msg}");
+            assert_eq!(first.line, line, "{msg}");
+            assert!(first.column > 0, "{msg}");
         } else {
-            assert!(err.line > 0, "{msg}");
+            assert!(first.line > 0, "{msg}");
         }
+        // The position once, in front; never again inside the message.
+        assert!(!msg.contains(" at line "), "{msg}");
         assert!(msg.contains(needle), "{msg}");
     }
 }

@@ -292,14 +292,25 @@ async fn the_request_log_records_what_a_client_sent_redacted() {
 async fn dropped_requests_are_logged_and_recording_can_be_off() {
     use zinc_harness::zinc::FaultRule;
     let (zinc, scim) = start(ZincConfig::default()).await;
-    zinc.faults().add(
-        FaultRule::drop_connection()
-            .method("GET")
-            .path("/Groups")
-            .times(1),
-    );
+    zinc.faults()
+        .add(
+            FaultRule::drop_connection()
+                .method("GET")
+                .path("/Groups")
+                .times(1),
+        )
+        .expect("a valid rule");
     assert!(scim.request("GET", "/Groups").send().await.is_err());
-    let got = zinc.received_requests();
+    // The entry is written when the server drops the request's handling, which may be just
+    // after the client saw the connection close: wait for it (bounded).
+    let mut got = zinc.received_requests();
+    for _ in 0..200 {
+        if !got.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        got = zinc.received_requests();
+    }
     assert_eq!(
         (got[0].line(), got[0].status),
         ("GET /Groups".to_owned(), None)

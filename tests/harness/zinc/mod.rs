@@ -7,6 +7,7 @@ mod cached;
 mod concurrency;
 mod faults;
 mod fixture;
+mod hardening;
 mod library;
 mod okta_shapes;
 mod props;

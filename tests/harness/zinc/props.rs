@@ -278,3 +278,68 @@ fn the_http_shell_answers_every_body_with_a_4xx_or_success() {
         .unwrap();
     drop(zinc);
 }
+
+/// One comparison of a long chain, as the attacks and Okta write them.
+fn term() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(r#"value eq "zz""#.to_owned()),
+        Just("display pr".to_owned()),
+        Just(r#"value sw "a""#.to_owned()),
+        word().prop_map(|w| format!("value eq {w:?}")),
+    ]
+}
+
+/// Long `and`/`or` chains (up to three times the term limit) and deep nesting (up to three
+/// times the depth limit): the shapes the small sentences above never reached.
+fn big_filter() -> impl Strategy<Value = String> {
+    use zinc_harness::scim::filter::{MAX_DEPTH, MAX_TERMS};
+    prop_oneof![
+        (
+            proptest::collection::vec(term(), 1..3 * MAX_TERMS),
+            proptest::sample::select(&["or", "and", "OR"][..])
+        )
+            .prop_map(|(terms, op)| terms.join(&format!(" {op} "))),
+        (
+            1..3 * MAX_DEPTH,
+            term(),
+            proptest::sample::select(&["(", "not (", "members["][..])
+        )
+            .prop_map(|(depth, t, open)| {
+                let close = if open == "members[" { "]" } else { ")" };
+                format!("{}{t}{}", open.repeat(depth), close.repeat(depth))
+            }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// However long or deep: a filter or an `invalidFilter` naming the limit, never a stack
+    /// overflow (which would abort the whole test binary, not fail one case).
+    #[test]
+    fn long_chains_and_deep_filters_parse_or_name_the_limit(text in big_filter()) {
+        use zinc_harness::scim::filter::{MAX_DEPTH, MAX_TERMS};
+        match Filter::parse(&text) {
+            Ok(_) => {}
+            Err(e) => {
+                prop_assert_eq!(e.scim_type, Some(ScimType::InvalidFilter));
+                let named = e.detail.contains(&MAX_TERMS.to_string())
+                    || e.detail.contains(&MAX_DEPTH.to_string());
+                prop_assert!(named || !e.detail.contains("limit"), "{}", e.detail);
+            }
+        }
+    }
+
+    /// The same inputs as a group PATCH path on the applier: a 4xx or a success, the
+    /// directory intact either way.
+    #[test]
+    fn long_member_paths_never_break_the_applier(text in big_filter()) {
+        let (dir, _user, group) = directory();
+        let body = json!({"schemas": [zinc_harness::scim::PATCH_OP_SCHEMA],
+            "Operations": [{"op": "remove", "path": format!("members[{text}]")}]});
+        if let Err(e) = dir.patch_group(&group, &body) {
+            prop_assert!((400..500).contains(&e.status), "{e}");
+        }
+        prop_assert!(dir.get_group(&group).is_ok());
+    }
+}
