@@ -110,9 +110,16 @@ pub struct RunArgs {
     /// Scenarios run at once. Default: the number of CPUs.
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
     pub jobs: Option<u32>,
-    /// Timeout of each HTTP request, in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = positive_secs)]
+    /// Timeout of each HTTP request, in seconds: Okta's 60 by default. Lower it (e.g.
+    /// `--timeout 5`) to make a server that hangs fail fast.
+    #[arg(long, value_name = "SECS", default_value_t = 60.0, value_parser = positive_secs)]
     pub timeout: f64,
+    /// The longest real wait before retrying a 429, in seconds (0 retries at once). Okta's
+    /// own schedule (`Retry-After` in integer seconds, else 5 minutes, doubling, 10 tries)
+    /// is reported with each 429, not waited; raise this against a live server whose
+    /// throttle needs longer to clear. A scenario's `okta: { retry_wait_ms }` wins.
+    #[arg(long, value_name = "SECS", default_value_t = 0.1, value_parser = wait_secs)]
+    pub retry_wait: f64,
     /// The whole command's deadline, in seconds, the target checks before the run included:
     /// scenarios not done by then are reported broken. Against a live server the clean-up
     /// of what they made may take up to 30 s more (said when it does).
@@ -140,6 +147,17 @@ pub(crate) fn positive_secs(s: &str) -> Result<f64, String> {
             "{s:?}: the time must be at most 86400 seconds (one day)"
         )),
         _ => Err(format!("{s:?} is not a number of seconds (e.g. 0.5 or 30)")),
+    }
+}
+
+/// A wait in seconds: 0 (no wait) up to an hour.
+fn wait_secs(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if (0.0..=3600.0).contains(&v) => Ok(v),
+        Ok(v) if v.is_finite() => Err(format!(
+            "{s:?}: the wait must be from 0 to 3600 seconds (e.g. 0.1 or 5)"
+        )),
+        _ => Err(format!("{s:?} is not a number of seconds (e.g. 0.1 or 5)")),
     }
 }
 
@@ -418,6 +436,7 @@ fn options(args: &RunArgs) -> Result<RunOptions, String> {
         },
         jobs: args.jobs.map_or_else(run::default_jobs, |n| n as usize),
         timeout: Duration::from_secs_f64(args.timeout),
+        retry_wait: Duration::from_secs_f64(args.retry_wait),
         deadline: Duration::from_secs_f64(args.deadline),
         run_id: run::cleanup::RunId::random(),
         interrupt: run::Interrupt::new(),

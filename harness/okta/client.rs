@@ -48,12 +48,9 @@ impl std::fmt::Debug for OktaClient {
 }
 
 impl OktaClient {
-    pub fn new(mut config: OktaConfig) -> Result<OktaClient, OktaError> {
+    pub fn new(config: OktaConfig) -> Result<OktaClient, OktaError> {
         let personality = config.app.personality(&config);
-        if !personality.retries_429() {
-            config.retry.max_tries = 1;
-        }
-        let sender = Sender::new(&config, personality.headers())?;
+        let sender = Sender::new(&config, personality.headers(), personality.retries_429())?;
         Ok(OktaClient {
             inner: Arc::new(Inner {
                 sender,

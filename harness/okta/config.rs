@@ -48,8 +48,8 @@ pub struct OktaConfig {
 }
 
 impl OktaConfig {
-    /// `oin`, bearer `token`, Group Push on, 60 s timeout, no concurrency limit, 3 tries,
-    /// TLS certificates verified.
+    /// `oin`, bearer `token`, Group Push on, 60 s timeout, no concurrency limit, Okta's 10
+    /// tries on 429 (at most 100 ms apart), TLS certificates verified.
     pub fn new(base_url: impl Into<String>, auth: Auth) -> Self {
         Self {
             base_url: base_url.into(),
@@ -343,21 +343,28 @@ impl Default for EntraSettings {
     }
 }
 
-/// 429 handling: wait `Retry-After` (capped) and try again, at most `max_tries` sends in all.
+/// 429 handling. Each 429 records what Okta would do (its schedule: `Retry-After` in integer
+/// seconds, else 5 minutes doubling, 10 tries; reference §10.8), then the client waits Okta's
+/// wait cut to `max_wait` and sends the request again, at most `max_tries` times in all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
-    /// Sends of one request in all, the first included (Okta: 3). At least 1.
+    /// Sends of one request in all, the first included (Okta: 10). At least 1.
     pub max_tries: u32,
-    /// The longest wait honoured; a longer `Retry-After` is cut to this (keeps tests fast
-    /// and a hostile server from parking the run).
+    /// The longest real wait before a retry; Okta's longer one is reported, not waited (a
+    /// suite stays fast, and a throttling server cannot park the run).
     pub max_wait: Duration,
 }
 
+/// The real wait before retrying a 429 unless told otherwise (`run --retry-wait`): short
+/// enough that the built-in suite's throttling scenarios cost milliseconds.
+pub const DEFAULT_RETRY_WAIT: Duration = Duration::from_millis(100);
+
 impl Default for RetryPolicy {
+    /// Okta's 10 tries, at most [`DEFAULT_RETRY_WAIT`] apart.
     fn default() -> Self {
         Self {
-            max_tries: 3,
-            max_wait: Duration::from_secs(60),
+            max_tries: super::http::OKTA_MAX_TRIES,
+            max_wait: DEFAULT_RETRY_WAIT,
         }
     }
 }

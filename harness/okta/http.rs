@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use parking_lot::RwLock;
 use reqwest::Method;
@@ -90,14 +90,18 @@ pub(crate) struct Sender {
     /// The client's fixed headers (its personality's), and a body's `Content-Type`.
     headers: &'static [(&'static str, &'static str)],
     content_type: &'static str,
+    /// Whether a 429 is retried on Okta's schedule; `false`: the 429 stands (Entra retries
+    /// the object on a later cycle, which its failure note says).
+    retries_429: bool,
 }
 
 impl Sender {
     /// A sender for `config` with the personality's `headers` (and `content_type` for a
-    /// request with a body).
+    /// request with a body); `retries_429`: whether a 429 is retried on Okta's schedule.
     pub fn new(
         config: &OktaConfig,
         (headers, content_type): (&'static [(&'static str, &'static str)], &'static str),
+        retries_429: bool,
     ) -> Result<Sender, OktaError> {
         let base = config.base_url.trim_end_matches('/').to_owned();
         let parsed = url::Url::parse(&base).map_err(|e| OktaError::BaseUrl {
@@ -143,6 +147,7 @@ impl Sender {
             recording: config.recording,
             headers,
             content_type,
+            retries_429,
         })
     }
 
@@ -211,20 +216,29 @@ impl Sender {
         let tries = self.retry.max_tries.max(1);
         let mut attempt = 1;
         loop {
-            let (exchange, reply, retry_after) =
+            let (mut exchange, reply, retry_after) =
                 self.send_once(&method, path, body, custom, wanted).await;
-            log.push(exchange);
-            match (&reply, retry_after) {
-                (Reply::Answer { status: 429, .. }, wait) if attempt < tries => {
-                    let wait = wait
-                        .unwrap_or(Duration::from_secs(1))
-                        .min(self.retry.max_wait);
-                    tracing::debug!(%method, path, ?wait, attempt, "429: waiting before retry");
-                    tokio::time::sleep(wait).await;
-                    attempt += 1;
-                }
-                _ => return reply,
+            if !self.retries_429 || !matches!(reply, Reply::Answer { status: 429, .. }) {
+                log.push(exchange);
+                return reply;
             }
+            // Okta's schedule is the model, recorded on the exchange; the real wait is
+            // bounded so a throttling server cannot park the run.
+            let okta = okta_retry(retry_after.as_deref(), attempt);
+            let last = attempt >= tries;
+            exchange.okta_retry = Some(if last && attempt < OKTA_MAX_TRIES {
+                format!("{}; the harness stopped after {tries} tries", okta.note)
+            } else {
+                okta.note
+            });
+            log.push(exchange);
+            if last {
+                return reply;
+            }
+            let wait = okta.wait.min(self.retry.max_wait);
+            tracing::debug!(%method, path, ?wait, attempt, "429: waiting before retry");
+            tokio::time::sleep(wait).await;
+            attempt += 1;
         }
     }
 
@@ -235,7 +249,7 @@ impl Sender {
         body: Option<Payload<'_>>,
         custom: &Custom<'_>,
         wanted: bool,
-    ) -> (Exchange, Reply, Option<Duration>) {
+    ) -> (Exchange, Reply, Option<String>) {
         let _permit = match &self.limit {
             Some(sem) => Some(sem.clone().acquire_owned().await.expect("never closed")),
             None => None,
@@ -304,6 +318,7 @@ impl Sender {
             response: None,
             error: None,
             duration: Duration::ZERO,
+            okta_retry: None,
         };
 
         let started = Instant::now();
@@ -332,8 +347,7 @@ impl Sender {
         let retry_after = response
             .headers()
             .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(parse_retry_after);
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_owned());
         // A redirect is not followed (neither does a SCIM client of Okta's kind): it fails
         // the request with where it pointed, so a loop or a wrong base URL is plain to see.
         if (300..400).contains(&status) {
@@ -452,17 +466,52 @@ fn redirect_reason(status: u16, location: Option<&str>) -> String {
     }
 }
 
-/// `Retry-After` is either seconds or an HTTP date (RFC 9110 §10.2.3).
-fn parse_retry_after(v: &str) -> Option<Duration> {
+/// Okta's wait after a 429 without a usable `Retry-After` (reference §10.8, S19).
+pub const OKTA_DEFAULT_RETRY: Duration = Duration::from_secs(300);
+/// Okta sends a throttled request this many times in all before it gives up (§10.8, S19).
+pub const OKTA_MAX_TRIES: u32 = 10;
+
+/// What Okta does after a 429: how long it waits and the sentence a report shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct OktaRetry {
+    pub wait: Duration,
+    pub note: String,
+}
+
+/// `Retry-After` as Okta reads it: integer seconds (RFC 9110 §10.2.3 `delay-seconds`, digits
+/// only) or nothing. An HTTP date, the other form RFC 9110 allows, is not read.
+pub(crate) fn delay_seconds(v: &str) -> Option<u64> {
     let v = v.trim();
-    if let Ok(secs) = v.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
+    if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
     }
-    let when = httpdate::parse_http_date(v).ok()?;
-    Some(
-        when.duration_since(SystemTime::now())
-            .unwrap_or(Duration::ZERO),
-    )
+    Some(v.parse().unwrap_or(u64::MAX))
+}
+
+/// What Okta would do after its `attempt`-th try (1-based) was answered 429 with
+/// `retry_after`. It honours `Retry-After` in integer seconds only; without one (or with an
+/// HTTP date, or anything else) it waits 5 minutes, doubling on each further 429; it gives up
+/// after 10 tries (§10.8, S19). UNCERTAIN: whether a usable `Retry-After` is doubled too —
+/// it is taken as sent, since the server says when to come back.
+pub(crate) fn okta_retry(retry_after: Option<&str>, attempt: u32) -> OktaRetry {
+    let usable = retry_after.and_then(delay_seconds);
+    let wait = match usable {
+        Some(secs) => Duration::from_secs(secs),
+        None => OKTA_DEFAULT_RETRY * (1u32 << attempt.saturating_sub(1).min(20)),
+    };
+    let next = if attempt >= OKTA_MAX_TRIES {
+        format!("Okta gives up after {OKTA_MAX_TRIES} tries")
+    } else {
+        format!("Okta would retry in {} s", wait.as_secs())
+    };
+    let note = match (usable, retry_after) {
+        (Some(_), Some(v)) => format!("{next} (Retry-After: {v})"),
+        (_, None) => format!("{next}; this server sent no Retry-After"),
+        (_, Some(v)) => format!(
+            "{next}; this server sent Retry-After: {v:?}, and Okta reads only integer seconds"
+        ),
+    };
+    OktaRetry { wait, note }
 }
 
 /// Okta's wording for a request that got no answer (it runs on Java: "Read timed out",
@@ -703,6 +752,35 @@ pub(crate) fn segment(id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn okta_reads_retry_after_as_integer_seconds_only() {
+        assert_eq!(delay_seconds("120"), Some(120));
+        assert_eq!(delay_seconds(" 0 "), Some(0));
+        assert_eq!(delay_seconds("99999999999999999999999"), Some(u64::MAX));
+        for not in [
+            "",
+            "+5",
+            "-1",
+            "1.5",
+            "1e3",
+            "Wed, 21 Oct 2015 07:28:00 GMT",
+            "٣",
+        ] {
+            assert_eq!(delay_seconds(not), None, "{not:?}");
+        }
+        // A usable Retry-After is taken as sent, whatever the try.
+        assert_eq!(okta_retry(Some("7"), 4).wait, Duration::from_secs(7));
+        // Without one: 5 minutes, doubling; the 10th try is the last.
+        assert_eq!(okta_retry(None, 1).wait, Duration::from_secs(300));
+        assert_eq!(okta_retry(Some("soon"), 3).wait, Duration::from_secs(1200));
+        assert_eq!(
+            okta_retry(None, 10).note,
+            "Okta gives up after 10 tries; this server sent no Retry-After"
+        );
+        // A hostile server cannot make the schedule overflow.
+        assert!(okta_retry(None, u32::MAX).wait >= Duration::from_secs(300));
+    }
 
     #[test]
     fn secret_set_redacts_every_occurrence_whatever_its_size() {

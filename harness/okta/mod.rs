@@ -77,9 +77,15 @@
 //!   {"password": …}}` (documented, UNCERTAIN: not captured, §3.7); `aiw` `GET` + `PUT` with
 //!   `password`. Redacted everywhere like the placeholder.
 //! - **Unlink** drops Okta's link even when the `DELETE` fails (the delete is its own job).
-//! - **429**: at most `max_tries` sends; the wait is `Retry-After` (seconds or HTTP date)
-//!   capped at `max_wait`, 1 s (capped) when the header is missing. No other status is
-//!   retried automatically (none observed).
+//! - **429** (§10.8, S19): Okta's schedule is the model: `Retry-After` in integer seconds
+//!   only; without one (or with an HTTP date, or anything else) 5 minutes, doubling on each
+//!   further 429; 10 tries in all. Each 429 exchange records the sentence
+//!   (`Exchange::okta_retry`: "Okta would retry in 300 s; this server sent no Retry-After");
+//!   the client really waits Okta's wait cut to `RetryPolicy::max_wait` (`run --retry-wait`,
+//!   `okta: { retry_wait_ms }`, default 100 ms). UNCERTAIN: whether Okta doubles a usable
+//!   `Retry-After` too (taken as sent). The run's wire check warns of a 429 without a
+//!   usable `Retry-After` (`okta:retry-after`). No other status is retried automatically
+//!   (none observed).
 //! - **Timeout** bounds each whole exchange (and the connect). Redirects are not followed:
 //!   a 3xx fails the action with its status and where it pointed. A response body is read
 //!   up to 4 MiB (`MAX_BODY`); a bigger one fails the request instead of filling memory.
@@ -116,15 +122,18 @@ use serde_json::Value;
 
 pub use client::OktaClient;
 pub use config::{
-    AfterCreate, App, Auth, AuthMode, DEFAULT_TIMEOUT, EntraSettings, GROUP_PATCH_BATCH_SIZE,
-    GroupPush, OktaConfig, Recording, RetryPolicy,
+    AfterCreate, App, Auth, AuthMode, DEFAULT_RETRY_WAIT, DEFAULT_TIMEOUT, EntraSettings,
+    GROUP_PATCH_BATCH_SIZE, GroupPush, OktaConfig, Recording, RetryPolicy,
 };
 pub use directory::{
     AppGroup, ImportedUser, OktaGroup, Person, PersonProfile, ProfileChanges, PushedGroup,
     okta_group_id, okta_group_id_in, okta_user_id, okta_user_id_in, placeholder_password,
     synced_password,
 };
-pub use http::{ACCEPT, ACCEPT_CHARSET, ACCEPT_ENCODING, CONTENT_TYPE, USER_AGENT};
+pub use http::{
+    ACCEPT, ACCEPT_CHARSET, ACCEPT_ENCODING, CONTENT_TYPE, OKTA_DEFAULT_RETRY, OKTA_MAX_TRIES,
+    USER_AGENT,
+};
 pub use raw::RawRequest;
 pub use transcript::{Body, Exchange, REDACTED, Response};
 

@@ -93,6 +93,11 @@ pub struct Exchange {
     pub error: Option<String>,
     /// Time from sending the request to reading the whole response.
     pub duration: Duration,
+    /// On a 429: what Okta would do next by its own schedule, e.g. "Okta would retry in
+    /// 300 s; this server sent no Retry-After" (reference §10.8). The harness itself waits
+    /// a bounded time (`RetryPolicy::max_wait`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub okta_retry: Option<String>,
 }
 
 /// A response as recorded.

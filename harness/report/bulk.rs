@@ -158,6 +158,7 @@ mod tests {
                 body: Value::Null,
             }),
             error: None,
+            okta_retry: None,
         }
     }
 

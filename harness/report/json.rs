@@ -104,6 +104,9 @@ struct ExchangeView<'a> {
     response: Option<ResponseView<'a>>,
     error: Option<&'a str>,
     duration_ms: u64,
+    /// Only on a 429: what Okta would do next (its retry schedule).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    okta_retry: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -234,6 +237,7 @@ impl<'a> From<&'a Exchange> for ExchangeView<'a> {
             }),
             error: e.error.as_deref(),
             duration_ms: ms(e.duration),
+            okta_retry: e.okta_retry.as_deref(),
         }
     }
 }

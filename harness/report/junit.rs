@@ -279,6 +279,9 @@ fn transcript_summary(s: &ScenarioReport) -> String {
                 e.path,
                 format_duration(e.duration)
             ));
+            if let Some(next) = &e.okta_retry {
+                out.push_str(&format!("      {next}\n"));
+            }
         }
         if let Some(m) = &st.okta_message {
             out.push_str(&format!("   okta says: {m}\n"));

@@ -430,6 +430,9 @@ fn render_exchange(out: &mut String, e: &Exchange, o: &PrettyOptions, p: Paint) 
                 }
             }
             write_body(out, &r.body, o, p);
+            if let Some(next) = &e.okta_retry {
+                let _ = writeln!(out, "          {}", p.yellow(&one_line(next)));
+            }
             if let Some(err) = &e.error {
                 let _ = writeln!(
                     out,

@@ -173,6 +173,9 @@ pub struct SnapshotExchange {
     pub response: Option<SnapshotResponse>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// On a 429: Okta's retry schedule (`Exchange::okta_retry`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub okta_retry: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -303,6 +306,7 @@ impl<'a> Normalizer<'a> {
                 body: self.body(&r.body),
             }),
             error: e.error.as_deref().map(|s| self.text(s)),
+            okta_retry: e.okta_retry.clone(),
         }
     }
 

@@ -167,6 +167,7 @@ mod tests {
             }),
             error: None,
             duration: Duration::ZERO,
+            okta_retry: None,
         }
     }
 

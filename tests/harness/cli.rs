@@ -484,6 +484,7 @@ fn cleanup_counts_a_user_that_answered_404_as_already_gone() {
                 body: Body::Json(serde_json::json!({"id": id})),
             }),
             duration: std::time::Duration::ZERO,
+            okta_retry: None,
             error: None,
         };
         let okta = OktaClient::new(OktaConfig::new(

@@ -265,6 +265,7 @@ mod wire {
             }),
             error: None,
             duration: Duration::ZERO,
+            okta_retry: None,
         }
     }
 
@@ -877,6 +878,7 @@ steps:
             }),
             error: None,
             duration: Duration::ZERO,
+            okta_retry: None,
         };
         RunReport {
             target: "http://127.0.0.1:1/v2".into(),
@@ -939,6 +941,7 @@ steps:
             }),
             error: None,
             duration: Duration::ZERO,
+            okta_retry: None,
         }
     }
 

@@ -436,6 +436,89 @@ steps:
 }
 
 #[test]
+fn run_help_gives_okta_s_timeout_how_to_lower_it_and_the_429_wait() {
+    let o = zinc_harness(&["run", "--help"]);
+    let (out, _) = text(&o);
+    assert_eq!(o.status.code(), Some(0));
+    let flat = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("Okta's 60 by default. Lower it (e.g. `--timeout 5`)")
+            && flat.contains("[default: 60]"),
+        "{out}"
+    );
+    assert!(
+        flat.contains("--retry-wait <SECS>") && flat.contains("[default: 0.1]"),
+        "{out}"
+    );
+    for bad in ["-1", "3601", "soon"] {
+        let o = zinc_harness(&["run", &format!("--retry-wait={bad}")]);
+        assert_eq!(o.status.code(), Some(2), "--retry-wait {bad}");
+        assert!(text(&o).1.contains(bad), "{}", text(&o).1);
+    }
+}
+
+/// Two 429s without Retry-After before the create succeeds: Okta would wait 5 and 10
+/// minutes; the run waits what `--retry-wait` (or the scenario's `retry_wait_ms`) allows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_real_429_wait_is_the_run_s_bound_or_the_scenario_s() {
+    use std::time::{Duration, Instant};
+    use zinc_harness::report::ScenarioStatus;
+    use zinc_harness::run::{self, RunOptions};
+    let throttled = |okta: &str| {
+        parse(&format!(
+            "title: throttled\n{okta}people:\n  alice: {{ first: A, last: S, email: a@example.com }}\nsteps:\n  - fault: {{ method: POST, path: /Users, times: 2, status: 429 }}\n  - assign_user: alice\n    expect: {{ ok: true, status: 201 }}\n"
+        ))
+    };
+    let opts = RunOptions {
+        retry_wait: Duration::from_millis(200),
+        ..RunOptions::default()
+    };
+    let started = Instant::now();
+    let out = run::run_scenario(&throttled(""), &opts).await;
+    let took = started.elapsed();
+    assert_eq!(
+        out.report.status,
+        ScenarioStatus::Passed,
+        "{}",
+        out.findings_text()
+    );
+    assert!(
+        took >= Duration::from_millis(400),
+        "two waits of 200 ms: {took:?}"
+    );
+    let notes: Vec<&str> = out.report.steps[1]
+        .exchanges
+        .iter()
+        .filter_map(|e| e.okta_retry.as_deref())
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "Okta would retry in 300 s; this server sent no Retry-After",
+            "Okta would retry in 600 s; this server sent no Retry-After"
+        ]
+    );
+
+    let opts = RunOptions {
+        retry_wait: Duration::from_secs(30),
+        ..RunOptions::default()
+    };
+    let started = Instant::now();
+    let out = run::run_scenario(&throttled("okta: { retry_wait_ms: 0 }\n"), &opts).await;
+    assert_eq!(
+        out.report.status,
+        ScenarioStatus::Passed,
+        "{}",
+        out.findings_text()
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "the scenario's 0 ms wins over the run's 30 s: {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
 fn the_readme_example_is_a_real_scenario_file() {
     // The README shows scenarios/troubleshooting/t3-email-immutable.yaml in full; that file
     // runs as a test with its snapshot, so the example is known to work as printed.

@@ -374,8 +374,10 @@ async fn failures_say_what_entra_would_do(#[case] status: u16, #[case] says: &st
     assert!(!o.ok);
     let m = o.message.unwrap();
     assert!(m.contains(says), "{status}: {m}");
-    // Nothing waits and nothing is retried at once, not even a 429.
+    // Nothing waits and nothing is retried at once, not even a 429, and no exchange carries
+    // Okta's retry schedule.
     assert_eq!(o.exchanges.len(), 2);
+    assert!(o.exchanges.iter().all(|e| e.okta_retry.is_none()));
 }
 
 #[rstest]

@@ -1,4 +1,5 @@
-//! Failure handling as Okta does it: 404 stops, 429 retries after Retry-After (bounded),
+//! Failure handling as Okta does it: 404 stops, 429 retries by Okta's schedule (reported;
+//! the real wait bounded),
 //! other errors fail with Okta's wording, non-JSON bodies fail with a parse error, timeouts
 //! and refused connections fail with no response.
 
@@ -7,7 +8,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-use zinc_harness::okta::{App, OktaClient, ProfileChanges};
+use zinc_harness::okta::{App, OktaClient, ProfileChanges, RetryPolicy};
 
 use super::support::*;
 
@@ -93,7 +94,7 @@ async fn a_429_waits_for_retry_after_then_retries() {
 #[tokio::test]
 async fn a_429_wait_is_capped_and_the_tries_are_bounded() {
     let (server, okta) = provisioned(App::Oin).await;
-    // Asks for an hour; the policy caps the wait at 50 ms and stops after 3 tries.
+    // Asks for an hour: Okta would wait it; the policy waits 50 ms and stops after 3 tries.
     on(
         &server,
         "PATCH",
@@ -119,6 +120,122 @@ async fn a_429_wait_is_capped_and_the_tries_are_bounded() {
         Some(
             "Error while deactivating user alice@example.com: Too Many Requests. Errors reported by remote server: rate limited"
         )
+    );
+    assert_eq!(
+        retry_notes(&o),
+        [
+            "Okta would retry in 3600 s (Retry-After: 3600)",
+            "Okta would retry in 3600 s (Retry-After: 3600)",
+            "Okta would retry in 3600 s (Retry-After: 3600); the harness stopped after 3 tries",
+        ]
+    );
+}
+
+fn retry_notes(o: &zinc_harness::okta::ActionOutcome) -> Vec<&str> {
+    o.exchanges
+        .iter()
+        .map(|e| e.okta_retry.as_deref().unwrap_or("-"))
+        .collect()
+}
+
+/// A client with Okta's own 10 tries and a 1 ms bound on the real wait.
+fn okta_tries(server: &MockServer) -> OktaClient {
+    let mut c = config(server, App::Oin);
+    c.retry = RetryPolicy {
+        max_tries: zinc_harness::okta::OKTA_MAX_TRIES,
+        max_wait: Duration::from_millis(1),
+    };
+    let okta = OktaClient::new(c).unwrap();
+    people(&okta);
+    okta
+}
+
+#[tokio::test]
+async fn without_retry_after_okta_waits_five_minutes_doubling_and_gives_up_after_ten_tries() {
+    let server = MockServer::start().await;
+    let okta = okta_tries(&server);
+    // Every try throttled, never a Retry-After (reference §10.8, S19).
+    on(
+        &server,
+        "GET",
+        "/Users",
+        scim_error(429, "Too many requests"),
+    )
+    .await;
+    let started = Instant::now();
+    let o = okta.test_credentials().await;
+    assert!(!o.ok);
+    assert_eq!(o.exchanges.len(), 10, "Okta's 10 tries");
+    assert_eq!(
+        retry_notes(&o),
+        [
+            "Okta would retry in 300 s; this server sent no Retry-After",
+            "Okta would retry in 600 s; this server sent no Retry-After",
+            "Okta would retry in 1200 s; this server sent no Retry-After",
+            "Okta would retry in 2400 s; this server sent no Retry-After",
+            "Okta would retry in 4800 s; this server sent no Retry-After",
+            "Okta would retry in 9600 s; this server sent no Retry-After",
+            "Okta would retry in 19200 s; this server sent no Retry-After",
+            "Okta would retry in 38400 s; this server sent no Retry-After",
+            "Okta would retry in 76800 s; this server sent no Retry-After",
+            "Okta gives up after 10 tries; this server sent no Retry-After",
+        ]
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "Okta's hours are reported, not waited: {:?}",
+        started.elapsed()
+    );
+    check(
+        &server,
+        0,
+        &o,
+        "oin_credential_test_429_without_retry_after",
+    )
+    .await;
+}
+
+#[rstest::rstest]
+#[case::http_date("Wed, 21 Oct 2015 07:28:00 GMT")]
+#[case::fraction("1.5")]
+#[case::negative("-1")]
+#[case::empty("")]
+#[tokio::test]
+async fn a_retry_after_that_is_not_integer_seconds_counts_as_none(#[case] header: &str) {
+    let (server, okta) = provisioned(App::Oin).await;
+    Mock::given(method("PATCH"))
+        .and(path(format!("{BASE}/Users/zu-alice")))
+        .respond_with(scim_error(429, "later").insert_header("Retry-After", header))
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    on(
+        &server,
+        "PATCH",
+        "/Users/zu-alice",
+        ResponseTemplate::new(204),
+    )
+    .await;
+    let started = Instant::now();
+    let o = okta.deactivate_user("alice").await.unwrap();
+    assert!(o.ok, "{:?}", o.message);
+    assert_eq!(o.exchanges.len(), 3, "third and last try succeeds");
+    // An HTTP date is legal HTTP (RFC 9110 §10.2.3) but Okta reads integer seconds only.
+    let unread =
+        format!("this server sent Retry-After: {header:?}, and Okta reads only integer seconds");
+    assert_eq!(
+        retry_notes(&o),
+        [
+            format!("Okta would retry in 300 s; {unread}").as_str(),
+            format!("Okta would retry in 600 s; {unread}").as_str(),
+            "-",
+        ]
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "waits are the bound (50 ms), not Okta's: {:?}",
+        started.elapsed()
     );
 }
 
@@ -289,30 +406,6 @@ async fn a_create_without_an_id_fails() {
             "Error while creating user alice@example.com: Conflict. Errors reported by remote server: userName is taken"
         )
     );
-}
-
-#[tokio::test]
-async fn retry_after_as_an_http_date_is_honoured() {
-    let (server, okta) = provisioned(App::Oin).await;
-    Mock::given(method("PATCH"))
-        .and(path(format!("{BASE}/Users/zu-alice")))
-        .respond_with(
-            scim_error(429, "later").insert_header("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT"),
-        )
-        .up_to_n_times(2)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    on(
-        &server,
-        "PATCH",
-        "/Users/zu-alice",
-        ResponseTemplate::new(204),
-    )
-    .await;
-    let o = okta.deactivate_user("alice").await.unwrap();
-    assert!(o.ok, "{:?}", o.message);
-    assert_eq!(o.exchanges.len(), 3, "third and last try succeeds");
 }
 
 #[tokio::test]

@@ -284,6 +284,9 @@ pub fn view(outcome: &ActionOutcome) -> Value {
                     m.insert("error".into(), json!(e.error));
                 }
             }
+            if let Some(next) = &e.okta_retry {
+                m.insert("okta_retry".into(), json!(next));
+            }
             Value::Object(m)
         })
         .collect();

@@ -46,6 +46,7 @@ pub fn exchange(
         }),
         error: None,
         duration: Duration::from_millis(12),
+        okta_retry: None,
     }
 }
 
