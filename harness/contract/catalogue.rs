@@ -7,9 +7,9 @@
 //! a check that cites it, and a scenario that proves it (`tests/harness/catalogue.rs` fails
 //! until all exist).
 
-use super::rule::{Evidence, OktaRule, Rule, RuleId, Severity};
+use super::rule::{EntraRule, Evidence, OktaRule, Rule, RuleId, Severity};
 
-use Evidence::{OktaReference as Okta, Rfc, Zinc};
+use Evidence::{EntraReference as Entra, OktaReference as Okta, Rfc, Zinc};
 
 /// One rule: what it says, how to fix a server that breaks it, how much that matters and
 /// where the requirement comes from.
@@ -37,12 +37,13 @@ impl RuleSpec {
     }
 }
 
-/// Every rule: the Zinc rules in order, then the Okta rules.
+/// Every rule: the Zinc rules in order, then the Okta rules, then the Entra rules.
 pub fn all() -> impl Iterator<Item = &'static RuleSpec> {
     Rule::ALL
         .into_iter()
         .map(RuleId::Zinc)
         .chain(OktaRule::ALL.into_iter().map(RuleId::Okta))
+        .chain(EntraRule::ALL.into_iter().map(RuleId::Entra))
         .map(spec)
 }
 
@@ -83,11 +84,31 @@ const fn okta(
     }
 }
 
+const fn entra(
+    id: EntraRule,
+    title: &'static str,
+    hint: &'static str,
+    severity: Severity,
+    evidence: &'static [Evidence],
+    zinc: Option<Rule>,
+) -> RuleSpec {
+    RuleSpec {
+        id: RuleId::Entra(id),
+        title,
+        hint,
+        severity,
+        evidence,
+        switchable: false,
+        zinc,
+    }
+}
+
 /// The row of a rule.
 pub fn spec(id: RuleId) -> &'static RuleSpec {
     match id {
         RuleId::Zinc(r) => zinc_row(r),
         RuleId::Okta(r) => okta_row(r),
+        RuleId::Entra(r) => entra_row(r),
     }
 }
 
@@ -529,6 +550,237 @@ fn okta_row(r: OktaRule) -> &'static RuleSpec {
     }
 }
 
+fn entra_row(r: EntraRule) -> &'static RuleSpec {
+    use EntraRule::*;
+    use Severity::{Fail, Warn};
+    match r {
+        TestConnection => {
+            const {
+                &entra(
+                    TestConnection,
+                    "Test Connection: `GET /Users?filter=<matching attribute> eq \"<random GUID>\"` answers 200 with an empty ListResponse",
+                    "answer a filter that matches nobody 200 with an empty ListResponse (`totalResults: 0`), never 404: Entra's Test Connection fails otherwise",
+                    Fail,
+                    &[
+                        Entra("row 3 (E1, E6)"),
+                        Entra("row 4 (I3)"),
+                        Rfc(7644, "§3.4.2"),
+                    ],
+                    None,
+                )
+            }
+        }
+        Filter => {
+            const {
+                &entra(
+                    Filter,
+                    "a matching lookup (`userName`, `externalId`, `emails[type eq \"work\"].value` eq …) returns only the resources it names",
+                    "apply every `eq` filter on the matching attributes, `externalId` included: an ignored filter returns everyone, and Entra matches the wrong user or creates duplicates",
+                    Fail,
+                    &[
+                        Entra("row 6 (E1, E7, E10, I2)"),
+                        Entra("row 6a (I1)"),
+                        Rfc(7644, "§3.4.2.2"),
+                    ],
+                    Some(Rule::Z23),
+                )
+            }
+        }
+        SingleMatch => {
+            const {
+                &entra(
+                    SingleMatch,
+                    "a matching lookup finds at most one resource",
+                    "return 0 or 1 resources for a matching lookup: Entra fails the object with DuplicateTargetEntries on more",
+                    Fail,
+                    &[Entra("row 6 (E1, E10)"), Entra("row 24 (E10)")],
+                    None,
+                )
+            }
+        }
+        CreateUser => {
+            const {
+                &entra(
+                    CreateUser,
+                    "Entra's create (core and enterprise schemas, externalId, meta, name.formatted, roles: []) answers 201 with the resource and its id",
+                    "accept Entra's POST /Users body, including the attributes you do not store (meta, roles, name.formatted), and answer 201 with the resource and its id",
+                    Fail,
+                    &[Entra("row 7 (E1, E5)"), Rfc(7644, "§3.3")],
+                    None,
+                )
+            }
+        }
+        ResourceId => {
+            const {
+                &entra(
+                    ResourceId,
+                    "every resource returned (a create, a read, each listed one) carries its id",
+                    "return the server's `id` on every resource: Entra caches it for every later request",
+                    Fail,
+                    &[Entra("row 7 (E1)"), Rfc(7643, "§3.1")],
+                    None,
+                )
+            }
+        }
+        LegacyPatch => {
+            const {
+                &entra(
+                    LegacyPatch,
+                    "the default `scim` job's PATCH works: capitalised `op` (Replace, Add, Remove), `active` as the string \"True\"/\"False\", filtered and URN paths",
+                    "compare `op` case-insensitively and accept \"True\"/\"False\" (any case) for `active`: the default non-gallery job sends them, and a refusal escrows every update",
+                    Fail,
+                    &[
+                        Entra("row 8 (E1, E2, I18)"),
+                        Entra("row 10 (E2, I5, I6, I7)"),
+                        Entra("row 11 (E2)"),
+                    ],
+                    None,
+                )
+            }
+        }
+        CompliantPatch => {
+            const {
+                &entra(
+                    CompliantPatch,
+                    "the `aadOptscim062020` PATCH works: one path-less replace whose value map has dotted (`name.givenName`) and URN keys",
+                    "apply a path-less replace's value map key by key, reading dotted keys as sub-attributes and URN keys as extension attributes (RFC 7644 §3.5.2.3)",
+                    Fail,
+                    &[Entra("row 9 (E2)"), Rfc(7644, "§3.5.2.3")],
+                    None,
+                )
+            }
+        }
+        Disable => {
+            const {
+                &entra(
+                    Disable,
+                    "a disabled user (active false) stays readable by id and by filter, and comes back with active true",
+                    "keep a disabled user readable by id and by filter with active false, and re-enable it in place: Entra disables on unassign and scope exit, it deletes only on a hard delete",
+                    Fail,
+                    &[
+                        Entra("row 10 (E2, E3)"),
+                        Entra("row 11 (E2, E3)"),
+                        Entra("row 14 (E1, E3)"),
+                    ],
+                    None,
+                )
+            }
+        }
+        NoopPatch => {
+            const {
+                &entra(
+                    NoopPatch,
+                    "a PATCH that changes nothing (a value already current) succeeds",
+                    "treat a no-op PATCH as a success (200 or 204), not 400 \"nothing to update\": Entra re-sends current values, and each refusal pushes the job towards quarantine",
+                    Fail,
+                    &[Entra("row 12 (I8, I9)"), Rfc(7644, "§3.5.2")],
+                    None,
+                )
+            }
+        }
+        Manager => {
+            const {
+                &entra(
+                    Manager,
+                    "manager updates work: the check `id eq … and manager eq …`, then Add to set, Replace to change, Replace with an empty value to remove",
+                    "answer Entra's manager check (an `and` of `id eq` and `manager eq`) with a ListResponse, and accept `manager` Add/Replace with a `[{\"$ref\", \"value\"}]` value and Replace with \"\" to remove",
+                    Fail,
+                    &[Entra("row 13 (E1, E11, E4)")],
+                    None,
+                )
+            }
+        }
+        Groups => {
+            const {
+                &entra(
+                    Groups,
+                    "Entra's group writes work: a create without members, Add members with `$ref: null`, removal in the dialect's shape, Replace displayName, DELETE",
+                    "accept a group create without members (and Entra's ADSCIM Group schema), `members` Add values with `\"$ref\": null`, a Remove with a value list (legacy) or a `members[value eq …]` path (compliant), and answer 204",
+                    Fail,
+                    &[
+                        Entra("row 16 (E1)"),
+                        Entra("row 18 (E1, E11)"),
+                        Entra("row 19 (E2)"),
+                        Entra("row 21 (E1)"),
+                        Entra("row 22 (E1)"),
+                    ],
+                    None,
+                )
+            }
+        }
+        ExcludedMembers => {
+            const {
+                &entra(
+                    ExcludedMembers,
+                    "a group read or lookup with `excludedAttributes=members` comes back without `members`",
+                    "honour excludedAttributes=members (RFC 7644 §3.4.2.5): Entra reads groups without members and counts members in the answer as an error",
+                    Fail,
+                    &[
+                        Entra("row 15 (E1, E10)"),
+                        Entra("row 17 (E1)"),
+                        Rfc(7644, "§3.4.2.5"),
+                    ],
+                    None,
+                )
+            }
+        }
+        MemberPatchAnswer => {
+            const {
+                &entra(
+                    MemberPatchAnswer,
+                    "a group PATCH (members, rename) is answered 204, not with the group's member list",
+                    "answer a group PATCH 204 No Content: a body listing every member is not advisable, and grows with the group",
+                    // E1: "returning a body with a list of all the members isn't advisable" -
+                    // Entra takes the 200, so it is a warning.
+                    Warn,
+                    &[Entra("row 18 (E1)"), Rfc(7644, "§3.5.2")],
+                    None,
+                )
+            }
+        }
+        ListResponse => {
+            const {
+                &entra(
+                    ListResponse,
+                    "a lookup answers a ListResponse: integer counters and a Resources array",
+                    "answer every filter lookup with a ListResponse whose totalResults, startIndex and itemsPerPage are JSON integers and whose resources are in `Resources`",
+                    Fail,
+                    &[
+                        Entra("row 3 (E1)"),
+                        Entra("row 6 (E1)"),
+                        Rfc(7644, "§3.4.2"),
+                    ],
+                    Some(Rule::Z22),
+                )
+            }
+        }
+        ErrorBody => {
+            const {
+                &entra(
+                    ErrorBody,
+                    "every 4xx/5xx body is a SCIM Error: the Error URN in schemas, status, a non-empty detail",
+                    "answer every error with a SCIM Error JSON body: Entra classifies failures by it, and an unparseable body is ServiceIncompatible",
+                    Fail,
+                    &[Entra("row 24 (E10)"), Rfc(7644, "§3.12")],
+                    Some(Rule::Z21),
+                )
+            }
+        }
+        ContentType => {
+            const {
+                &entra(
+                    ContentType,
+                    "a response with a body is labelled `application/scim+json`",
+                    "label SCIM responses `Content-Type: application/scim+json`, as Entra's SCIM tutorial requires",
+                    Fail,
+                    &[Entra("row 2 (E1)")],
+                    None,
+                )
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -548,7 +800,30 @@ mod tests {
         // The last variant of each family is in ALL (a variant added after it is caught by
         // the `as usize` order check above once it is listed, and by `spec` when it is not).
         assert_eq!(Rule::ALL.len(), Rule::Z25 as usize + 1);
+        for (i, r) in EntraRule::ALL.iter().enumerate() {
+            assert_eq!(*r as usize, i, "EntraRule::ALL out of order");
+        }
         assert_eq!(OktaRule::ALL.len(), OktaRule::CrudTest as usize + 1);
+        assert_eq!(EntraRule::ALL.len(), EntraRule::ContentType as usize + 1);
+    }
+
+    #[test]
+    fn entra_rules_cite_the_entra_reference_first_and_warn_only_where_it_tolerates() {
+        for r in EntraRule::ALL {
+            let s = spec(RuleId::Entra(r));
+            assert!(
+                matches!(s.evidence.first(), Some(Evidence::EntraReference(_))),
+                "{}: evidence starts with an entra-client-reference.md row",
+                s.id
+            );
+            assert_eq!(s.id.profile(), super::super::Profile::Entra);
+        }
+        // The one the reference says Entra takes ("isn't advisable", row 18).
+        let warns: Vec<RuleId> = all()
+            .filter(|s| matches!(s.id, RuleId::Entra(_)) && s.severity == Severity::Warn)
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(warns, [RuleId::Entra(EntraRule::MemberPatchAnswer)]);
     }
 
     #[test]
@@ -562,6 +837,13 @@ mod tests {
             "okta:filter".parse::<RuleId>(),
             Ok(RuleId::Okta(OktaRule::Filter))
         );
+        assert_eq!(
+            "entra:legacy-patch".parse::<RuleId>(),
+            Ok(RuleId::Entra(EntraRule::LegacyPatch))
+        );
+        for bad in ["entra:nope", "entra:", "Entra:filter", "entra:Filter"] {
+            assert!(bad.parse::<RuleId>().is_err(), "{bad}");
+        }
     }
 
     #[test]
@@ -569,7 +851,7 @@ mod tests {
         for s in all() {
             match s.id {
                 RuleId::Zinc(_) => assert!(s.zinc.is_none()),
-                RuleId::Okta(_) => assert!(!s.switchable),
+                RuleId::Okta(_) | RuleId::Entra(_) => assert!(!s.switchable),
             }
         }
     }

@@ -47,9 +47,10 @@ pub fn markdown() -> String {
          Every rule a report, `check` or a scenario file cites, generated from the rule catalogue\n\
          (`harness/contract/catalogue.rs`) by `zinc-harness rules --format markdown`; a test keeps\n\
          this file equal to it. `zinc-harness rules ID` shows one rule.\n\n\
-         Severity: `fail` — Okta breaks, or a documented requirement (Zinc's contract, Okta's SPEC\n\
-         test, OIN QA) says so: the finding fails its scenario. `warn` — an RFC deviation the\n\
-         evidence says Okta tolerates: shown in every report, never fails a scenario or the run.\n\n\
+         Severity: `fail` — Okta (for an `entra:` rule, Entra) breaks, or a documented requirement\n\
+         (Zinc's contract, Okta's SPEC test, OIN QA, Entra's SCIM tutorial) says so: the finding\n\
+         fails its scenario. `warn` — a deviation the evidence says the IdP tolerates: shown in\n\
+         every report, never fails a scenario or the run.\n\n\
          | id | severity | profile | rule | fix | evidence |\n|---|---|---|---|---|---|\n",
     );
     for spec in all() {

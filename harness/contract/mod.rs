@@ -2,8 +2,9 @@
 //!
 //! A leaf module: it imports nothing from the other parts, and they all import from it.
 //!
-//! - [`rule`]: rule ids ([`RuleId`]: the Zinc rules [`Rule`] Z1–Z25 and the Okta wire rules
-//!   [`OktaRule`]), [`Severity`] and [`Evidence`];
+//! - [`rule`]: rule ids ([`RuleId`]: the Zinc rules [`Rule`] Z1–Z25, the Okta rules
+//!   [`OktaRule`] and the Microsoft Entra ID rules [`EntraRule`]), [`Severity`] and
+//!   [`Evidence`];
 //! - [`catalogue`]: the one table of every rule with its title, hint, severity, evidence and
 //!   whether a test may switch it off ([`RuleSpec`], [`spec`], [`all`]);
 //! - [`profile`]: the conformance [`Profile`]s;
@@ -20,4 +21,4 @@ pub mod urn;
 pub use catalogue::{RuleSpec, all, spec};
 pub use exit::ExitCode;
 pub use profile::Profile;
-pub use rule::{Evidence, OktaRule, Rule, RuleId, Severity};
+pub use rule::{EntraRule, Evidence, OktaRule, Rule, RuleId, Severity};

@@ -152,14 +152,81 @@ impl OktaRule {
     }
 }
 
-/// Any rule a finding can cite. Room for more families (an `entra:` one) as variants here,
-/// each with its rows in the catalogue.
+/// What Microsoft Entra ID's provisioning service relies on (entra-client-reference.md),
+/// checked on the wire in the entra profile or named by its scenarios: `entra:<name>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EntraRule {
+    TestConnection,
+    Filter,
+    SingleMatch,
+    CreateUser,
+    ResourceId,
+    LegacyPatch,
+    CompliantPatch,
+    Disable,
+    NoopPatch,
+    Manager,
+    Groups,
+    ExcludedMembers,
+    MemberPatchAnswer,
+    ListResponse,
+    ErrorBody,
+    ContentType,
+}
+
+impl EntraRule {
+    /// Every Entra rule, in catalogue order.
+    pub const ALL: [EntraRule; 16] = [
+        EntraRule::TestConnection,
+        EntraRule::Filter,
+        EntraRule::SingleMatch,
+        EntraRule::CreateUser,
+        EntraRule::ResourceId,
+        EntraRule::LegacyPatch,
+        EntraRule::CompliantPatch,
+        EntraRule::Disable,
+        EntraRule::NoopPatch,
+        EntraRule::Manager,
+        EntraRule::Groups,
+        EntraRule::ExcludedMembers,
+        EntraRule::MemberPatchAnswer,
+        EntraRule::ListResponse,
+        EntraRule::ErrorBody,
+        EntraRule::ContentType,
+    ];
+
+    /// The name after `entra:`.
+    pub fn name(self) -> &'static str {
+        match self {
+            EntraRule::TestConnection => "test-connection",
+            EntraRule::Filter => "filter",
+            EntraRule::SingleMatch => "single-match",
+            EntraRule::CreateUser => "create-user",
+            EntraRule::ResourceId => "resource-id",
+            EntraRule::LegacyPatch => "legacy-patch",
+            EntraRule::CompliantPatch => "compliant-patch",
+            EntraRule::Disable => "disable",
+            EntraRule::NoopPatch => "noop-patch",
+            EntraRule::Manager => "manager",
+            EntraRule::Groups => "groups",
+            EntraRule::ExcludedMembers => "excluded-members",
+            EntraRule::MemberPatchAnswer => "member-patch-answer",
+            EntraRule::ListResponse => "list-response",
+            EntraRule::ErrorBody => "error-body",
+            EntraRule::ContentType => "content-type",
+        }
+    }
+}
+
+/// Any rule a finding can cite: one variant per family, each with its rows in the catalogue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum RuleId {
     /// A rule of the Zinc contract (`Z7`).
     Zinc(Rule),
     /// An Okta expectation (`okta:filter`).
     Okta(OktaRule),
+    /// A Microsoft Entra ID expectation (`entra:legacy-patch`).
+    Entra(EntraRule),
 }
 
 impl RuleId {
@@ -168,7 +235,14 @@ impl RuleId {
         match self {
             RuleId::Zinc(_) => Profile::Zinc,
             RuleId::Okta(_) => Profile::Okta,
+            RuleId::Entra(_) => Profile::Entra,
         }
+    }
+}
+
+impl From<EntraRule> for RuleId {
+    fn from(r: EntraRule) -> Self {
+        RuleId::Entra(r)
     }
 }
 
@@ -189,15 +263,23 @@ impl fmt::Display for RuleId {
         match self {
             RuleId::Zinc(r) => write!(f, "{r}"),
             RuleId::Okta(r) => write!(f, "okta:{}", r.name()),
+            RuleId::Entra(r) => write!(f, "entra:{}", r.name()),
         }
     }
 }
 
 impl FromStr for RuleId {
     type Err = String;
-    /// `Z7`, `okta:filter`.
+    /// `Z7`, `okta:filter`, `entra:legacy-patch`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
+        if let Some(name) = s.strip_prefix("entra:") {
+            return EntraRule::ALL
+                .into_iter()
+                .find(|r| r.name() == name)
+                .map(RuleId::Entra)
+                .ok_or_else(|| format!("{s:?} is not an Entra rule (see `zinc-harness rules`)"));
+        }
         if let Some(name) = s.strip_prefix("okta:") {
             return OktaRule::ALL
                 .into_iter()
@@ -255,6 +337,9 @@ pub enum Evidence {
     Zinc(&'static str),
     /// A section of `okta-client-reference.md` (`"§5"`), with what it says.
     OktaReference(&'static str),
+    /// A row of the table in `entra-client-reference.md` §1.2 and its sources (`"row 15
+    /// (E1, E10)"`; E-numbers are Microsoft's pages, I-numbers implementers' issues).
+    EntraReference(&'static str),
     /// An RFC section: (7643 or 7644, `"§3.12"`).
     Rfc(u16, &'static str),
 }
@@ -264,6 +349,7 @@ impl fmt::Display for Evidence {
         match self {
             Evidence::Zinc(s) => write!(f, "zinc-contract.md {s}"),
             Evidence::OktaReference(s) => write!(f, "okta-client-reference.md {s}"),
+            Evidence::EntraReference(s) => write!(f, "entra-client-reference.md {s}"),
             Evidence::Rfc(n, s) => write!(f, "RFC {n} {s}"),
         }
     }

@@ -27,7 +27,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value, json};
 
-use crate::contract::{OktaRule, Profile, RuleId, catalogue};
+use crate::contract::{EntraRule, OktaRule, Profile, RuleId, catalogue};
 use crate::okta::transcript::{Body, Exchange, Response};
 use crate::report::{Finding, StepReport, StepStatus};
 
@@ -53,11 +53,32 @@ pub const ALL: [WireRule; 9] = [
 /// The rule a wire check cites in `profile`.
 pub fn cited(rule: WireRule, profile: Profile) -> RuleId {
     match profile {
-        // Entra's runs share these checks as they are; its own are in `entra_wire.rs`.
-        Profile::Okta | Profile::Entra => RuleId::Okta(rule),
+        Profile::Okta => RuleId::Okta(rule),
+        Profile::Entra => entra_counterpart(rule).map_or(RuleId::Okta(rule), RuleId::Entra),
         Profile::Zinc => catalogue::spec(RuleId::Okta(rule))
             .zinc
             .map_or(RuleId::Okta(rule), RuleId::Zinc),
+    }
+}
+
+/// The `entra:` rule a shared check cites in the entra profile, where Entra's reference has
+/// evidence for it; the others keep their `okta:` row (Entra never pages, so the paging
+/// checks only see a raw step's requests; the reference is silent on the rest). Entra's own
+/// checks are in `entra_wire.rs`.
+fn entra_counterpart(rule: WireRule) -> Option<EntraRule> {
+    match rule {
+        OktaRule::ListCounters => Some(EntraRule::ListResponse),
+        OktaRule::Filter => Some(EntraRule::Filter),
+        OktaRule::ErrorBody => Some(EntraRule::ErrorBody),
+        OktaRule::ItemsPerPage
+        | OktaRule::StartIndex
+        | OktaRule::PageSize
+        | OktaRule::Paging
+        | OktaRule::ErrorStatusString
+        | OktaRule::UsernameCase
+        | OktaRule::Deprovision
+        | OktaRule::SpecTest
+        | OktaRule::CrudTest => None,
     }
 }
 

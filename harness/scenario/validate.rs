@@ -180,7 +180,7 @@ impl<'a> Checker<'a> {
                 Ok(_) | Err(_) => self.err(
                     r.pos,
                     format!("rule `{}` is not in the rule catalogue", r.value),
-                    "a rule id from `zinc-harness rules`: `Z1` … `Z25` or an `okta:` rule"
+                    "a rule id from `zinc-harness rules`: `Z1` … `Z25`, an `okta:` or an `entra:` rule"
                         .to_string(),
                 ),
             }

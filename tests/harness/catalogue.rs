@@ -35,6 +35,13 @@ fn rules_json_lists_every_rule_with_its_row() {
     }
     let ids: Vec<&str> = list.iter().map(|r| r["id"].as_str().unwrap()).collect();
     assert!(ids.contains(&"Z1") && ids.contains(&"Z25") && ids.contains(&"okta:filter"));
+    assert!(ids.contains(&"entra:legacy-patch") && ids.contains(&"entra:member-patch-answer"));
+    let entra: Vec<&serde_json::Value> = list.iter().filter(|r| r["profile"] == "entra").collect();
+    assert_eq!(entra.len(), zinc_harness::contract::EntraRule::ALL.len());
+    for row in entra {
+        let first = row["evidence"][0].as_str().unwrap();
+        assert!(first.starts_with("entra-client-reference.md row "), "{row}");
+    }
 }
 
 #[test]
@@ -44,6 +51,17 @@ fn one_rule_is_looked_up_by_id_and_an_unknown_id_is_bad_input() {
     assert!(out.starts_with("Z16  Group writes"), "{out}");
     assert!(out.contains("fix: support Okta's group writes"), "{out}");
     assert_eq!(out.lines().filter(|l| !l.starts_with(' ')).count(), 1);
+
+    let (code, out) = rules(&["entra:excluded-members"], RulesFormat::Pretty);
+    assert_eq!(code, ExitCode::Success);
+    assert!(out.starts_with("entra:excluded-members  "), "{out}");
+    assert!(
+        out.contains("entra-client-reference.md row 15 (E1, E10)"),
+        "{out}"
+    );
+    let (code, out) = rules(&["entra:nope"], RulesFormat::Pretty);
+    assert_eq!(code, ExitCode::BadInput);
+    assert!(out.contains("\"entra:nope\" is not an Entra rule"), "{out}");
 
     let (code, out) = rules(&["Z26"], RulesFormat::Pretty);
     assert_eq!(code, ExitCode::BadInput);

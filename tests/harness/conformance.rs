@@ -595,6 +595,23 @@ mod wire {
     }
 
     #[test]
+    fn the_entra_profile_cites_entra_rules_where_its_reference_has_evidence() {
+        let got: BTreeSet<String> = catalogue()
+            .iter()
+            .flat_map(|(_, e, _)| rules(&wire::check_all(e, Profile::Entra)))
+            .collect();
+        // The shared checks Entra's reference backs cite `entra:` rows; the paging, status
+        // string and userName-case checks keep their `okta:` rows (the reference is silent).
+        for want in ["entra:list-response", "entra:filter", "entra:error-body"] {
+            assert!(got.contains(want), "{want} in {got:?}");
+        }
+        for not in ["okta:list-counters", "okta:filter", "okta:error-body"] {
+            assert!(!got.contains(not), "{not} in {got:?}");
+        }
+        assert!(got.contains("okta:paging"), "{got:?}");
+    }
+
+    #[test]
     fn a_checker_remembers_across_steps() {
         // The runner keeps one checker per scenario and feeds it step by step.
         let mut c = WireChecker::new(Profile::Okta);
