@@ -215,6 +215,14 @@ pub fn render(report: &RunReport, opts: &PrettyOptions) -> String {
             counts.broken
         );
     }
+    if let Some(stop) = &report.stopped_early {
+        let _ = writeln!(
+            out,
+            "{} {}",
+            p.yellow("Stopped early:"),
+            one_line(&stop.message())
+        );
+    }
     let _ = writeln!(out, "Finished in {}", format_duration(report.duration));
     // Alone on its own line and never coloured: CI systems read it.
     let _ = writeln!(out, "{}", counts.summary_line());

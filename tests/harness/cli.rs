@@ -664,3 +664,120 @@ fn fixture_errors_come_all_at_once_each_with_its_position_once() {
     assert!(e.contains("missing.yaml: cannot read the fixture"), "{e}");
     assert!(!e.contains(":0:0:"), "{e}");
 }
+
+// -------------------------------------------------------------------------------------
+// --fail-fast
+
+/// Three scenarios, run one at a time: the first fails (alice is created, then a check of her
+/// that cannot hold), the other two would pass.
+fn fail_fast_suite(name: &str) -> PathBuf {
+    let dir = empty_dir(name);
+    std::fs::write(
+        dir.join("a-fails.yaml"),
+        "case: okta-ff-a\ntitle: fails\nprofiles: [okta, zinc]\npeople:\n  alice: { first: Alice, last: A, email: alice@example.com }\n  bob: { first: Bob, last: B, email: bob@example.com }\nsteps:\n  - assign_user: alice\n    expect: { status: 409 }\n  - assign_user: bob\n",
+    )
+    .unwrap();
+    for f in ["b", "c"] {
+        std::fs::write(
+            dir.join(format!("{f}-passes.yaml")),
+            format!("case: okta-ff-{f}\ntitle: passes\nprofiles: [okta, zinc]\npeople:\n  carol: {{ first: Carol, last: C, email: carol@example.com }}\nsteps:\n  - assign_user: carol\n"),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+#[test]
+fn fail_fast_starts_no_scenario_after_the_first_failure_and_says_so() {
+    let dir = fail_fast_suite("fail-fast");
+    let all = zh(&dir, &["run", ".", "-j", "1", "--color", "never"]);
+    code(&all, 1);
+    assert!(
+        out(&all).contains("2 passed, 1 failed, 0 skipped"),
+        "{}",
+        out(&all)
+    );
+    assert!(!out(&all).contains("Stopped early"), "{}", out(&all));
+
+    let ff = zh(
+        &dir,
+        &["run", ".", "-j", "1", "--fail-fast", "--color", "never"],
+    );
+    // Exit 1, as for any failure: the scenarios not started are skipped, not broken.
+    code(&ff, 1);
+    let text = out(&ff);
+    assert!(text.contains("0 passed, 1 failed, 2 skipped"), "{text}");
+    assert!(
+        text.contains("not started: --fail-fast stopped the run after okta-ff-a failed"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Stopped early: --fail-fast: okta-ff-a failed, so no new scenario started (those under way ran to their end); 2 scenarios did not start (reported skipped)"),
+        "{text}"
+    );
+
+    let json = zh(
+        &dir,
+        &["run", ".", "-j", "1", "--fail-fast", "--format", "json"],
+    );
+    code(&json, 1);
+    let r: Value = serde_json::from_str(&out(&json)).unwrap();
+    assert_eq!(r["stopped_early"]["reason"], "fail_fast", "{r}");
+    assert_eq!(r["stopped_early"]["scenario"], "okta-ff-a", "{r}");
+    assert_eq!(r["stopped_early"]["not_started"], 2, "{r}");
+    let statuses: Vec<&str> = r["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["failed", "skipped", "skipped"]);
+}
+
+/// Against a live server the failed scenario still cleans up what it made.
+#[test]
+fn fail_fast_still_cleans_up_on_a_live_target() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let zinc = runtime.block_on(zinc_harness::zinc::MockZinc::start());
+    let dir = fail_fast_suite("fail-fast-live");
+    let token = zinc.token().unwrap();
+    let o = zh(
+        &dir,
+        &[
+            "run",
+            ".",
+            "-j",
+            "1",
+            "--fail-fast",
+            "--target",
+            &zinc.base_url(),
+            "--token",
+            &token,
+            "--format",
+            "json",
+        ],
+    );
+    code(&o, 1);
+    let r: Value = serde_json::from_str(&out(&o)).unwrap();
+    let a = &r["scenarios"][0];
+    assert_eq!(a["status"], "failed", "{a}");
+    let last = a["steps"].as_array().unwrap().last().unwrap();
+    assert!(
+        last["label"].as_str().unwrap().starts_with("cleanup: "),
+        "the failed scenario cleaned up: {last}"
+    );
+    assert_eq!(r["scenarios"][1]["status"], "skipped");
+    // Zinc removes deactivated users: the clean-up left nothing.
+    let users: Value = runtime.block_on(async {
+        reqwest::Client::new()
+            .get(format!("{}/Users", zinc.base_url()))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    assert_eq!(users["totalResults"], 0, "{users}");
+}

@@ -912,6 +912,7 @@ steps:
                 skip_reason: None,
                 error: None,
             }],
+            stopped_early: None,
         }
     }
 
