@@ -781,3 +781,60 @@ fn fail_fast_still_cleans_up_on_a_live_target() {
     });
     assert_eq!(users["totalResults"], 0, "{users}");
 }
+
+// -------------------------------------------------------------------------------------
+// Rule ids link to `zinc-harness rules`
+
+#[test]
+fn a_report_says_how_to_look_up_the_rules_it_cites_and_rules_prints_them() {
+    let dir = empty_dir("rule-links");
+    // T4's rule (Z4) broken on purpose: a userName that is not an email is refused with 400,
+    // and this scenario says the server accepts it.
+    std::fs::write(
+        dir.join("z4.yaml"),
+        "title: cites Z4\nrules: [Z4]\nprofiles: [zinc]\npeople:\n  alice: { first: Alice, last: A, email: alice@example.com }\nsteps:\n  - scim: { method: POST, path: /Users, body: { schemas: [\"urn:ietf:params:scim:schemas:core:2.0:User\"], userName: not-an-email } }\n    expect: { status: 201 }\n",
+    )
+    .unwrap();
+    let o = zh(&dir, &["run", "z4.yaml", "--color", "never"]);
+    code(&o, 1);
+    let text = out(&o);
+    let line = text
+        .lines()
+        .find(|l| l.contains("look a rule up:"))
+        .unwrap_or_else(|| panic!("no rule link in:\n{text}"));
+    let cmd = line.trim().strip_prefix("look a rule up: ").unwrap();
+    let ids: Vec<&str> = cmd
+        .strip_prefix("zinc-harness rules ")
+        .unwrap()
+        .split(' ')
+        .collect();
+    assert!(ids.contains(&"Z4"), "{line}");
+    // Every id the summary names, with the rule's text: the command works as printed.
+    let mut args = vec!["rules"];
+    args.extend(&ids);
+    let rules = zh(&dir, &args);
+    code(&rules, 0);
+    for id in &ids {
+        assert!(
+            out(&rules)
+                .lines()
+                .any(|l| l.starts_with(&format!("{id} "))),
+            "{id} in:\n{}",
+            out(&rules)
+        );
+    }
+    // The JSON report's findings keep the id itself.
+    let j = zh(&dir, &["run", "z4.yaml", "--format", "json"]);
+    let r: Value = serde_json::from_str(&out(&j)).unwrap();
+    let rules_cited: Vec<&str> = r["scenarios"][0]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["findings"].as_array().unwrap())
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(rules_cited.contains(&"Z4"), "{r}");
+    // An unknown id is refused with a pointer to the list.
+    let bad = zh(&dir, &["rules", "Z99"]);
+    code(&bad, 2);
+}
