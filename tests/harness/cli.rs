@@ -838,3 +838,110 @@ fn a_report_says_how_to_look_up_the_rules_it_cites_and_rules_prints_them() {
     let bad = zh(&dir, &["rules", "Z99"]);
     code(&bad, 2);
 }
+
+// -------------------------------------------------------------------------------------
+// Scenario references
+
+/// `listed:` names people as every step does: numbers and ranges of generated people too.
+#[test]
+fn listed_takes_numbers_and_ranges_like_every_people_reference() {
+    let text = "title: listed by number\npeople:\n  generate: { count: 5, seed: 1, domain: example.com }\nsteps:\n  - assign_user: user*\n  - import_users:\n    expect: { listed: [1, \"2..3\", user004] }\n  - import_users:\n    expect: { listed: \"1..5\" }\n";
+    let s = zinc_harness::scenario::parse("listed.yaml", text).expect("valid");
+    let listed = |i: usize| s.steps[i].expect.as_ref().unwrap().listed.clone().unwrap();
+    assert_eq!(listed(1), ["user001", "user002", "user003", "user004"]);
+    assert_eq!(
+        listed(2),
+        ["user001", "user002", "user003", "user004", "user005"]
+    );
+    let dir = empty_dir("listed");
+    std::fs::write(dir.join("listed.yaml"), text).unwrap();
+    let o = zh(&dir, &["run", "listed.yaml"]);
+    code(&o, 0);
+    assert!(out(&o).contains("1 passed, 0 failed"), "{}", out(&o));
+    // Its own hint's range is accepted; one past the end is refused where it is written.
+    std::fs::write(dir.join("bad.yaml"), text.replace("\"1..5\"", "\"1..6\"")).unwrap();
+    let bad = zh(&dir, &["check", "bad.yaml"]);
+    code(&bad, 2);
+    assert!(
+        out(&bad).contains("bad.yaml:9:23: error: generated person number out of range: 1..6"),
+        "{}",
+        out(&bad)
+    );
+    assert!(out(&bad).contains("numbers from 1 to 5"), "{}", out(&bad));
+    // Someone unknown: the hint offers the range form, which (above) works.
+    std::fs::write(dir.join("bad.yaml"), text.replace("\"1..5\"", "[nobody]")).unwrap();
+    let bad = zh(&dir, &["check", "bad.yaml"]);
+    code(&bad, 2);
+    assert!(
+        out(&bad).contains("bad.yaml:9:24: error: unknown person `nobody`")
+            && out(&bad).contains("a range \"1..5\""),
+        "{}",
+        out(&bad)
+    );
+}
+
+#[test]
+fn check_catches_an_unquoted_placeholder_and_says_to_quote_it() {
+    let dir = empty_dir("unquoted");
+    let head = "title: unquoted\npeople:\n  jane: { first: Jane, last: D, email: jane@example.com }\nsteps:\n  - assign_user: jane\n";
+    // Block style: YAML reads `{user:jane}` as the mapping {"user:jane": null}.
+    std::fs::write(
+        dir.join("block.yaml"),
+        format!("{head}  - scim:\n      method: GET\n      path: {{user:jane}}\n"),
+    )
+    .unwrap();
+    // A one-line step: the braces end the flow mapping, a YAML syntax error.
+    std::fs::write(
+        dir.join("flow.yaml"),
+        format!("{head}  - scim: {{ method: GET, path: /Users/{{user:jane}} }}\n"),
+    )
+    .unwrap();
+    let o = zh(&dir, &["check", "block.yaml", "flow.yaml"]);
+    code(&o, 2);
+    let text = out(&o);
+    assert!(
+        text.contains("block.yaml:8:13: error: `{user:jane}` unquoted is a YAML mapping here, not a placeholder: quote it: \"{user:jane}\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("flow.yaml:6:39: error: this is not valid YAML")
+            && text.contains("quote it: \"/Users/{user:jane}\""),
+        "{text}"
+    );
+    // Quoted, both pass.
+    std::fs::write(
+        dir.join("block.yaml"),
+        format!("{head}  - scim:\n      method: GET\n      path: \"/Users/{{user:jane}}\"\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("flow.yaml"),
+        format!("{head}  - scim: {{ method: GET, path: \"/Users/{{user:jane}}\" }}\n"),
+    )
+    .unwrap();
+    let ok = zh(&dir, &["check", "block.yaml", "flow.yaml"]);
+    code(&ok, 0);
+}
+
+#[test]
+fn an_email_must_be_an_address() {
+    let dir = empty_dir("email");
+    std::fs::write(
+        dir.join("e.yaml"),
+        "title: numeric email\npeople:\n  jane: { first: Jane, last: D, email: 42 }\nsteps:\n  - assign_user: jane\n",
+    )
+    .unwrap();
+    let o = zh(&dir, &["check", "--format", "json", "e.yaml"]);
+    code(&o, 2);
+    let doc: Value = serde_json::from_str(&out(&o)).unwrap();
+    let e = &doc["files"][0]["errors"][0];
+    assert_eq!(
+        (e["line"].as_u64(), e["column"].as_u64()),
+        (Some(3), Some(40)),
+        "{e}"
+    );
+    assert_eq!(
+        e["message"],
+        "the email of `jane` is the number `42`, not an email address (it has no @)"
+    );
+}
