@@ -107,6 +107,11 @@ pub struct RunArgs {
     /// Show the steps and exchanges of passing scenarios too, not only of failed ones.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Start no new scenario after the first one that fails or breaks. Those under way run
+    /// to their end and clean up; the ones not started are reported skipped, and the report
+    /// says why the run stopped early.
+    #[arg(long)]
+    pub fail_fast: bool,
     /// Scenarios run at once. Default: the number of CPUs.
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
     pub jobs: Option<u32>,
@@ -440,6 +445,7 @@ fn options(args: &RunArgs) -> Result<RunOptions, String> {
         deadline: Duration::from_secs_f64(args.deadline),
         run_id: run::cleanup::RunId::random(),
         interrupt: run::Interrupt::new(),
+        fail_fast: args.fail_fast,
     })
 }
 

@@ -186,6 +186,7 @@ pub async fn explore(opts: &ExploreOptions) -> ExploreOutcome {
         started_at: Some(started_at),
         duration: started.elapsed(),
         scenarios,
+        stopped_early: None,
     };
     if let TargetSpec::External(x) = &opts.target
         && let Some(t) = &x.token

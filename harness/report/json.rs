@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::{
     Body, Counts, Exchange, Finding, RootCause, RunReport, ScenarioReport, ScenarioStatus,
-    StepReport, StepStatus, redact,
+    StepReport, StepStatus, StopReason, redact,
 };
 
 /// The version of the JSON shape, the document's `schema_version`.
@@ -44,8 +44,20 @@ struct Doc<'a> {
     duration_ms: u64,
     exit_code: u8,
     summary: Summary,
+    stopped_early: Option<Stopped<'a>>,
     root_causes: Vec<RootCause>,
     scenarios: Vec<Scenario<'a>>,
+}
+
+/// Why the run ended before every scenario ran (`null` when it did not).
+#[derive(Serialize)]
+struct Stopped<'a> {
+    /// `interrupted` (Ctrl-C) or `fail_fast`.
+    reason: &'static str,
+    /// The scenario whose failure stopped a `--fail-fast` run.
+    scenario: Option<&'a str>,
+    not_started: usize,
+    message: String,
 }
 
 #[derive(Serialize)]
@@ -159,6 +171,15 @@ impl<'a> From<&'a RunReport> for Doc<'a> {
             duration_ms: ms(r.duration),
             exit_code: r.exit_code().code(),
             summary: r.counts().into(),
+            stopped_early: r.stopped_early.as_ref().map(|st| Stopped {
+                reason: st.reason.as_str(),
+                scenario: match &st.reason {
+                    StopReason::FailFast { scenario } => Some(scenario),
+                    StopReason::Interrupted => None,
+                },
+                not_started: st.not_started,
+                message: st.message(),
+            }),
             root_causes: r.root_causes(),
             scenarios: r.scenarios.iter().map(Scenario::from).collect(),
         }

@@ -52,6 +52,59 @@ pub struct RunReport {
     pub duration: Duration,
     /// The scenarios in the order they were run (or listed).
     pub scenarios: Vec<ScenarioReport>,
+    /// Set when the run stopped before every scenario ran (Ctrl-C, `--fail-fast`).
+    pub stopped_early: Option<StoppedEarly>,
+}
+
+/// Why a run ended before every scenario ran, and how many did not start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoppedEarly {
+    pub reason: StopReason,
+    /// Scenarios that never started (reported skipped after `--fail-fast`, broken after
+    /// Ctrl-C).
+    pub not_started: usize,
+}
+
+/// Why a run is stopping early (raised through [`crate::run::Interrupt`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StopReason {
+    /// Ctrl-C: no new step started; the scenarios cut short are broken.
+    Interrupted,
+    /// `--fail-fast`: `scenario` (its case or file) failed or broke; no new scenario started,
+    /// the ones under way ran to their end.
+    FailFast { scenario: String },
+}
+
+impl StopReason {
+    /// `interrupted` or `fail_fast`, as the JSON report names it.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            StopReason::Interrupted => "interrupted",
+            StopReason::FailFast { .. } => "fail_fast",
+        }
+    }
+}
+
+impl StoppedEarly {
+    /// One line for the reader, e.g. `--fail-fast: T3 failed; 40 scenarios did not start
+    /// (reported skipped)`.
+    pub fn message(&self) -> String {
+        let n = self.not_started;
+        let started = format!(
+            "{n} {} did not start",
+            if n == 1 { "scenario" } else { "scenarios" }
+        );
+        match &self.reason {
+            StopReason::Interrupted => format!(
+                "interrupted (Ctrl-C): no new step started, the scenarios under way were cut short (broken) and cleaned up; {started}{}",
+                if n > 0 { " (reported broken)" } else { "" }
+            ),
+            StopReason::FailFast { scenario } => format!(
+                "--fail-fast: {scenario} failed, so no new scenario started (those under way ran to their end); {started}{}",
+                if n > 0 { " (reported skipped)" } else { "" }
+            ),
+        }
+    }
 }
 
 /// What happened to one scenario file.
@@ -382,6 +435,7 @@ impl RunReport {
             started_at: None,
             duration: Duration::ZERO,
             scenarios: Vec::new(),
+            stopped_early: None,
         }
     }
 }

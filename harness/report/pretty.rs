@@ -205,6 +205,23 @@ pub fn render(report: &RunReport, opts: &PrettyOptions) -> String {
                 p.dim(&format!("({})", c.scenarios.join(", ")))
             );
         }
+        // Every id cited above, once, in order: the binary alone explains each.
+        let mut ids: Vec<&str> = Vec::new();
+        for id in causes.iter().filter_map(|c| c.rule.as_deref()) {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        if !ids.is_empty() {
+            let _ = writeln!(
+                out,
+                "  {}",
+                p.dim(&format!(
+                    "look a rule up: zinc-harness rules {}",
+                    ids.join(" ")
+                ))
+            );
+        }
         out.push('\n');
     }
     let counts = report.counts();
@@ -213,6 +230,14 @@ pub fn render(report: &RunReport, opts: &PrettyOptions) -> String {
             out,
             "{} broken (counted as failed): the target could not be reached or the run broke",
             counts.broken
+        );
+    }
+    if let Some(stop) = &report.stopped_early {
+        let _ = writeln!(
+            out,
+            "{} {}",
+            p.yellow("Stopped early:"),
+            one_line(&stop.message())
         );
     }
     let _ = writeln!(out, "Finished in {}", format_duration(report.duration));

@@ -219,6 +219,21 @@ pub(crate) fn not_started(s: &Scenario, why: &str) -> ScenarioRun {
     run
 }
 
+/// The report of a scenario skipped as a whole, every step skipped with `why`.
+pub(crate) fn skipped(s: &Scenario, why: String) -> ScenarioRun {
+    let mut report = empty_report(s);
+    report.status = ScenarioStatus::Skipped;
+    report.steps = skipped_steps(s, &why);
+    report.skip_reason = Some(why);
+    finished(
+        report,
+        Instant::now(),
+        NameMap::new(),
+        FinalState::default(),
+        Vec::new(),
+    )
+}
+
 /// The report of a scenario that could not run to the end.
 pub(crate) fn broken(s: &Scenario, error: String) -> ScenarioRun {
     let mut report = empty_report(s);

@@ -48,7 +48,7 @@ pub use target::{Embedded, External, TargetSpec};
 use crate::okta::{App, AuthMode, OktaClient};
 use crate::report::progress::Progress;
 use crate::report::snapshot::{self, FinalState, NameMap, Snapshot};
-use crate::report::{Finding, RunReport, ScenarioReport};
+use crate::report::{Finding, RunReport, ScenarioReport, ScenarioStatus};
 use crate::scenario::{Profile, Scenario};
 
 /// How to run.
@@ -74,7 +74,11 @@ pub struct RunOptions {
     /// (see [`cleanup`]); reports show `zh-<run>`. Default: a fresh random id.
     pub run_id: cleanup::RunId,
     /// Raised (Ctrl-C): no new step starts, the clean-ups still run, the report is partial.
+    /// Raised by the run itself after the first failure when `fail_fast` is set.
     pub interrupt: Interrupt,
+    /// `--fail-fast`: after the first failed or broken scenario no new one starts (those
+    /// under way run to their end and clean up); see [`interrupt`].
+    pub fail_fast: bool,
 }
 
 impl Default for RunOptions {
@@ -92,6 +96,7 @@ impl Default for RunOptions {
             deadline: Duration::from_secs(600),
             run_id: cleanup::RunId::random(),
             interrupt: Interrupt::new(),
+            fail_fast: false,
         }
     }
 }
@@ -230,6 +235,13 @@ pub async fn run_all(
         started_at: Some(started_at),
         duration: started.elapsed(),
         scenarios: runs.into_iter().map(|(_, r)| r.report).collect(),
+        stopped_early: opts
+            .interrupt
+            .reason()
+            .map(|reason| crate::report::StoppedEarly {
+                reason,
+                not_started: opts.interrupt.not_started(),
+            }),
     };
     let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
     report.redact_secrets(&refs);
@@ -246,8 +258,16 @@ async fn run_one(
     deadline: tokio::time::Instant,
     progress: Option<&Progress>,
 ) -> (usize, ScenarioRun) {
-    if opts.interrupt.raised() {
-        return (i, exec::not_started(s, interrupt::NOT_STARTED));
+    match opts.interrupt.reason() {
+        None => {}
+        Some(interrupt::StopReason::Interrupted) => {
+            opts.interrupt.count_not_started();
+            return (i, exec::not_started(s, interrupt::NOT_STARTED));
+        }
+        Some(interrupt::StopReason::FailFast { scenario }) => {
+            opts.interrupt.count_not_started();
+            return (i, exec::skipped(s, interrupt::not_started_after(&scenario)));
+        }
     }
     if let Some(p) = progress {
         p.start(&s.name);
@@ -261,6 +281,16 @@ async fn run_one(
     };
     if let Some(p) = progress {
         p.finish_scenario(&run.report);
+    }
+    if opts.fail_fast
+        && matches!(
+            run.report.status,
+            ScenarioStatus::Failed | ScenarioStatus::Broken
+        )
+    {
+        opts.interrupt.stop(interrupt::StopReason::FailFast {
+            scenario: run.report.display_name().to_owned(),
+        });
     }
     (i, run)
 }

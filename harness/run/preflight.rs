@@ -207,6 +207,7 @@ pub fn report(failure: &Failure, opts: &RunOptions) -> RunReport {
         started_at: Some(crate::report::rfc3339_utc(SystemTime::now())),
         duration: Duration::ZERO,
         scenarios: vec![scenario],
+        stopped_early: None,
     }
 }
 

@@ -64,6 +64,7 @@ pub fn parse(name: &str, text: &str) -> Result<Scenario, Diagnostics> {
     if let Some(d) = not_a_scenario(name, &lines, text, &root) {
         return Err(Diagnostics(vec![d]));
     }
+    let unquoted = validate::unquoted_placeholders(&root);
     let sink = de::Sink::default();
     let parsed = de::from_node::<file::ScenarioFile>(&root, &sink);
     let mut diags: Vec<Diagnostic> = sink
@@ -86,6 +87,25 @@ pub fn parse(name: &str, text: &str) -> Result<Scenario, Diagnostics> {
             None
         }
     };
+    // An unquoted placeholder explains whatever else was said of that mapping (e.g. "wrong
+    // type of value" for a `path:`).
+    diags.retain(|d| {
+        !unquoted
+            .iter()
+            .any(|(p, _)| (d.line, d.column) == (p.line, p.column))
+    });
+    diags.extend(unquoted.iter().map(|(p, text)| {
+        Diagnostic::at(
+            name,
+            &lines,
+            p.line,
+            p.column,
+            format!(
+                "`{text}` unquoted is a YAML mapping here, not a placeholder: quote it: \"{text}\""
+            ),
+            Some(format!("the placeholder as text, in quotes: \"{text}\"")),
+        )
+    }));
     diags.sort_by_key(|d| (d.line, d.column));
     // A mapping read again after an error reports its unknown keys again.
     let mut unique: Vec<Diagnostic> = Vec::with_capacity(diags.len());
@@ -378,6 +398,17 @@ fn yaml_error(name: &str, lines: &diag::Lines<'_>, e: node::YamlError) -> Diagno
         expected = Some("a scenario file, which needs only a few levels".to_string());
     } else {
         message = format!("this is not valid YAML: {message}");
+        // `{ path: /Users/{user:jane} }`: inside a one-line `{ … }` the braces of a
+        // placeholder end the mapping unless the text is quoted.
+        if let Some(text) = lines
+            .get(e.pos.line)
+            .and_then(|l| placeholder_to_quote(l, e.pos.column))
+        {
+            message = format!(
+                "{message}: inside a one-line `{{ … }}` the braces of a placeholder end the mapping; quote it: \"{text}\""
+            );
+            expected = Some(format!("the text in quotes: \"{text}\""));
+        }
     }
     let line_text = lines.get(e.pos.line).unwrap_or("");
     if line_text.contains('\t')
@@ -392,6 +423,36 @@ fn yaml_error(name: &str, lines: &diag::Lines<'_>, e: node::YamlError) -> Diagno
         return Diagnostic::whole(name, message, expected);
     }
     Diagnostic::at(name, lines, e.pos.line, e.pos.column, message, expected)
+}
+
+/// The plain scalar holding a `{user:…}`/`{group:…}` placeholder on `line` (the one nearest
+/// `column`, 1-based), as it must be quoted: `/Users/{user:jane}` from
+/// `- scim: { method: GET, path: /Users/{user:jane} }`.
+fn placeholder_to_quote(line: &str, column: u32) -> Option<String> {
+    let found: Vec<(usize, usize)> = ["{user:", "{group:"]
+        .iter()
+        .flat_map(|p| line.match_indices(p).map(|(i, _)| i))
+        .filter_map(|start| line[start..].find('}').map(|end| (start, start + end + 1)))
+        .filter(|&(start, end)| {
+            matches!(
+                placeholder::placeholders(&line[start..end]).as_slice(),
+                [IdRef::User(_) | IdRef::Group(_)]
+            )
+        })
+        .collect();
+    let col = line
+        .char_indices()
+        .nth(column.saturating_sub(1) as usize)
+        .map_or(line.len(), |(i, _)| i);
+    let &(start, end) = found.iter().min_by_key(|(s, _)| s.abs_diff(col))?;
+    // Out to the scalar's edges: YAML's separators in a flow collection.
+    let from = line[..start]
+        .rfind([' ', ',', '[', '\t'])
+        .map_or(0, |i| i + 1);
+    let to = line[end..]
+        .find([' ', ',', ']', '}', '\t'])
+        .map_or(line.len(), |i| end + i);
+    Some(line[from..to].to_owned())
 }
 
 fn de_error(name: &str, lines: &diag::Lines<'_>, root: &node::Node, e: de::DeError) -> Diagnostic {

@@ -511,6 +511,41 @@ fn status_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u16>, D:
     }
 }
 
+/// One text or a list of them, numbers kept as they were written (`listed: 7`,
+/// `listed: [1, "2..3"]`): the checker reads them as people references.
+fn one_or_many_text<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Vec<String>>, D::Error> {
+    struct V;
+    impl<'de> serde::de::Visitor<'de> for V {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a person key, a pattern (`user*`), a generated person's number (`7`) or range (`\"1..50\"`), or a list of these")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Vec<String>, E> {
+            Ok(vec![v.to_owned()])
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Vec<String>, E> {
+            Ok(vec![v.to_string()])
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Vec<String>, E> {
+            Ok(vec![v.to_string()])
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Vec<String>, A::Error> {
+            let mut out = Vec::new();
+            // Numbers in the list come as their text (the scenario reader's scalars do).
+            while let Some(item) = seq.next_element::<String>()? {
+                out.push(item);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_any(V).map(Some)
+}
+
 /// What must be true after a step.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -549,9 +584,16 @@ pub struct Expect {
     /// The resource is not there: 404 by id, or 0 results.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub absent: Option<bool>,
-    /// `import_users`: people (keys or `*` patterns, e.g. `[user*]`) whose server ids the
-    /// import must list exactly once each - pages that really page. Others may be listed too.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `import_users`: people (named as anywhere else: keys, `*` patterns, generated people's
+    /// numbers or ranges, e.g. `[user*]`, `7`, `"1..120"`) whose server ids the import must
+    /// list exactly once each - pages that really page. Others may be listed too. Checked, it
+    /// holds the person keys.
+    #[serde(
+        default,
+        deserialize_with = "one_or_many_text",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<super::file::PeopleRef>")]
     pub listed: Option<Vec<String>>,
     /// The exact request sequence: `"METHOD /path?query"`, server ids as `{user:alice}` /
     /// `{group:eng}`.

@@ -284,6 +284,27 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// An email is text with an `@` (`email: 42` or `email: alice` is refused: the run would
+    /// send it as Okta never does). The userName may be anything: Z4 is tested with it.
+    fn check_email(&mut self, pos: Pos, whose: &str, email: &str) {
+        if email.contains('@') {
+            return;
+        }
+        let written = find_scalar_at(self.root, pos)
+            .map(Node::describe)
+            .unwrap_or_else(|| format!("\"{email}\""));
+        let message = if email.trim().is_empty() {
+            format!("{whose} is empty")
+        } else {
+            format!("{whose} is {written}, not an email address (it has no @)")
+        };
+        self.err(
+            pos,
+            message,
+            "an email address, e.g. alice@example.com".to_string(),
+        );
+    }
+
     fn people_section(&mut self, section: PeopleSection) {
         let mut extras = Vec::new();
         for (key, def) in section.named {
@@ -294,8 +315,17 @@ impl<'a> Checker<'a> {
             self.person_keys.push(key.value.clone());
             let Some(def) = def.0 else { continue };
             let user_name = def.user_name.clone().unwrap_or_else(|| def.email.clone());
-            if user_name.trim().is_empty() {
-                let pos = self.field_pos(key.pos, "email");
+            // The email's own node: the caret goes under it, and a number is called one.
+            let email_pos = find_key_at(self.root, key.pos)
+                .and_then(|(_, v)| v.get("email"))
+                .map_or(key.pos, |n| n.pos);
+            self.check_email(
+                email_pos,
+                &format!("the email of `{}`", key.value),
+                &def.email,
+            );
+            if user_name.trim().is_empty() && !def.email.trim().is_empty() {
+                let pos = email_pos;
                 self.err(
                     pos,
                     format!("person `{}` has an empty email", key.value),
@@ -747,6 +777,10 @@ impl<'a> Checker<'a> {
             );
         }
         if let Some(s) = &set {
+            if let Some(email) = &s.value.email {
+                let pos = self.field_pos(s.pos, "email");
+                self.check_email(pos, &format!("the email `{name}` sets"), email);
+            }
             let owner = find_map_at(self.root, s.pos);
             self.person_extras(
                 owner,
@@ -1135,21 +1169,20 @@ impl<'a> Checker<'a> {
                     "`listed` on `import_users`".to_string(),
                 );
             }
-            // Patterns resolved to person keys here, so the runner compares ids only.
-            let mut keys: Vec<String> = Vec::new();
-            for p in &patterns {
-                let found = self.people_matching(p);
-                if found.is_empty() {
-                    let hint = self.people_hint();
-                    self.err(lpos, format!("`{p}` in `listed` names nobody"), hint);
-                }
-                for k in found {
-                    if !keys.contains(&k) {
-                        keys.push(k);
-                    }
-                }
-            }
-            e.listed = Some(keys);
+            // People named as anywhere else (keys, patterns, numbers, ranges), resolved to
+            // person keys here, so the runner compares ids only.
+            let list = find_map_or_seq_at(self.root, lpos);
+            let selectors = patterns
+                .iter()
+                .map(|p| Located {
+                    value: match p.parse::<u64>() {
+                        Ok(n) => PersonSelector::Number(n),
+                        Err(_) => PersonSelector::Text(p.clone()),
+                    },
+                    pos: list.and_then(|n| n.find_scalar(p)).unwrap_or(lpos),
+                })
+                .collect();
+            e.listed = Some(self.resolve_people(&PeopleRef(selectors)));
         }
         Some(e)
     }
@@ -1215,6 +1248,39 @@ fn find_key_at(node: &Node, pos: Pos) -> Option<(&Node, &Node)> {
         return Some((k, v));
     }
     children(node).find_map(|c| find_key_at(c, pos))
+}
+
+/// Every `{user:KEY}` / `{group:KEY}` written unquoted where YAML reads it as a one-entry
+/// mapping (`value: {user:jane}` is `{"user:jane": null}`), with where it starts and the text
+/// to quote. `check` would otherwise pass it and the run send a JSON object.
+pub(crate) fn unquoted_placeholders(node: &Node) -> Vec<(Pos, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        if let NodeKind::Map(entries) = &n.kind
+            && let [(k, v)] = entries.as_slice()
+            && v.kind == NodeKind::Null
+            && let Some(key) = k.as_str()
+            && let text = format!("{{{key}}}")
+            && matches!(
+                super::placeholder::placeholders(&text).as_slice(),
+                [IdRef::User(_) | IdRef::Group(_)]
+            )
+        {
+            out.push((n.pos, text));
+        }
+        stack.extend(children(n));
+    }
+    out.sort();
+    out
+}
+
+/// The scalar node at `pos`.
+fn find_scalar_at(node: &Node, pos: Pos) -> Option<&Node> {
+    if node.pos == pos && node.scalar_text().is_some() {
+        return Some(node);
+    }
+    children(node).find_map(|c| find_scalar_at(c, pos))
 }
 
 fn children(node: &Node) -> Box<dyn Iterator<Item = &Node> + '_> {

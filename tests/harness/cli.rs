@@ -664,3 +664,284 @@ fn fixture_errors_come_all_at_once_each_with_its_position_once() {
     assert!(e.contains("missing.yaml: cannot read the fixture"), "{e}");
     assert!(!e.contains(":0:0:"), "{e}");
 }
+
+// -------------------------------------------------------------------------------------
+// --fail-fast
+
+/// Three scenarios, run one at a time: the first fails (alice is created, then a check of her
+/// that cannot hold), the other two would pass.
+fn fail_fast_suite(name: &str) -> PathBuf {
+    let dir = empty_dir(name);
+    std::fs::write(
+        dir.join("a-fails.yaml"),
+        "case: okta-ff-a\ntitle: fails\nprofiles: [okta, zinc]\npeople:\n  alice: { first: Alice, last: A, email: alice@example.com }\n  bob: { first: Bob, last: B, email: bob@example.com }\nsteps:\n  - assign_user: alice\n    expect: { status: 409 }\n  - assign_user: bob\n",
+    )
+    .unwrap();
+    for f in ["b", "c"] {
+        std::fs::write(
+            dir.join(format!("{f}-passes.yaml")),
+            format!("case: okta-ff-{f}\ntitle: passes\nprofiles: [okta, zinc]\npeople:\n  carol: {{ first: Carol, last: C, email: carol@example.com }}\nsteps:\n  - assign_user: carol\n"),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+#[test]
+fn fail_fast_starts_no_scenario_after_the_first_failure_and_says_so() {
+    let dir = fail_fast_suite("fail-fast");
+    let all = zh(&dir, &["run", ".", "-j", "1", "--color", "never"]);
+    code(&all, 1);
+    assert!(
+        out(&all).contains("2 passed, 1 failed, 0 skipped"),
+        "{}",
+        out(&all)
+    );
+    assert!(!out(&all).contains("Stopped early"), "{}", out(&all));
+
+    let ff = zh(
+        &dir,
+        &["run", ".", "-j", "1", "--fail-fast", "--color", "never"],
+    );
+    // Exit 1, as for any failure: the scenarios not started are skipped, not broken.
+    code(&ff, 1);
+    let text = out(&ff);
+    assert!(text.contains("0 passed, 1 failed, 2 skipped"), "{text}");
+    assert!(
+        text.contains("not started: --fail-fast stopped the run after okta-ff-a failed"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Stopped early: --fail-fast: okta-ff-a failed, so no new scenario started (those under way ran to their end); 2 scenarios did not start (reported skipped)"),
+        "{text}"
+    );
+
+    let json = zh(
+        &dir,
+        &["run", ".", "-j", "1", "--fail-fast", "--format", "json"],
+    );
+    code(&json, 1);
+    let r: Value = serde_json::from_str(&out(&json)).unwrap();
+    assert_eq!(r["stopped_early"]["reason"], "fail_fast", "{r}");
+    assert_eq!(r["stopped_early"]["scenario"], "okta-ff-a", "{r}");
+    assert_eq!(r["stopped_early"]["not_started"], 2, "{r}");
+    let statuses: Vec<&str> = r["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["failed", "skipped", "skipped"]);
+}
+
+/// Against a live server the failed scenario still cleans up what it made.
+#[test]
+fn fail_fast_still_cleans_up_on_a_live_target() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let zinc = runtime.block_on(zinc_harness::zinc::MockZinc::start());
+    let dir = fail_fast_suite("fail-fast-live");
+    let token = zinc.token().unwrap();
+    let o = zh(
+        &dir,
+        &[
+            "run",
+            ".",
+            "-j",
+            "1",
+            "--fail-fast",
+            "--target",
+            &zinc.base_url(),
+            "--token",
+            &token,
+            "--format",
+            "json",
+        ],
+    );
+    code(&o, 1);
+    let r: Value = serde_json::from_str(&out(&o)).unwrap();
+    let a = &r["scenarios"][0];
+    assert_eq!(a["status"], "failed", "{a}");
+    let last = a["steps"].as_array().unwrap().last().unwrap();
+    assert!(
+        last["label"].as_str().unwrap().starts_with("cleanup: "),
+        "the failed scenario cleaned up: {last}"
+    );
+    assert_eq!(r["scenarios"][1]["status"], "skipped");
+    // Zinc removes deactivated users: the clean-up left nothing.
+    let users: Value = runtime.block_on(async {
+        reqwest::Client::new()
+            .get(format!("{}/Users", zinc.base_url()))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    assert_eq!(users["totalResults"], 0, "{users}");
+}
+
+// -------------------------------------------------------------------------------------
+// Rule ids link to `zinc-harness rules`
+
+#[test]
+fn a_report_says_how_to_look_up_the_rules_it_cites_and_rules_prints_them() {
+    let dir = empty_dir("rule-links");
+    // T4's rule (Z4) broken on purpose: a userName that is not an email is refused with 400,
+    // and this scenario says the server accepts it.
+    std::fs::write(
+        dir.join("z4.yaml"),
+        "title: cites Z4\nrules: [Z4]\nprofiles: [zinc]\npeople:\n  alice: { first: Alice, last: A, email: alice@example.com }\nsteps:\n  - scim: { method: POST, path: /Users, body: { schemas: [\"urn:ietf:params:scim:schemas:core:2.0:User\"], userName: not-an-email } }\n    expect: { status: 201 }\n",
+    )
+    .unwrap();
+    let o = zh(&dir, &["run", "z4.yaml", "--color", "never"]);
+    code(&o, 1);
+    let text = out(&o);
+    let line = text
+        .lines()
+        .find(|l| l.contains("look a rule up:"))
+        .unwrap_or_else(|| panic!("no rule link in:\n{text}"));
+    let cmd = line.trim().strip_prefix("look a rule up: ").unwrap();
+    let ids: Vec<&str> = cmd
+        .strip_prefix("zinc-harness rules ")
+        .unwrap()
+        .split(' ')
+        .collect();
+    assert!(ids.contains(&"Z4"), "{line}");
+    // Every id the summary names, with the rule's text: the command works as printed.
+    let mut args = vec!["rules"];
+    args.extend(&ids);
+    let rules = zh(&dir, &args);
+    code(&rules, 0);
+    for id in &ids {
+        assert!(
+            out(&rules)
+                .lines()
+                .any(|l| l.starts_with(&format!("{id} "))),
+            "{id} in:\n{}",
+            out(&rules)
+        );
+    }
+    // The JSON report's findings keep the id itself.
+    let j = zh(&dir, &["run", "z4.yaml", "--format", "json"]);
+    let r: Value = serde_json::from_str(&out(&j)).unwrap();
+    let rules_cited: Vec<&str> = r["scenarios"][0]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["findings"].as_array().unwrap())
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(rules_cited.contains(&"Z4"), "{r}");
+    // An unknown id is refused with a pointer to the list.
+    let bad = zh(&dir, &["rules", "Z99"]);
+    code(&bad, 2);
+}
+
+// -------------------------------------------------------------------------------------
+// Scenario references
+
+/// `listed:` names people as every step does: numbers and ranges of generated people too.
+#[test]
+fn listed_takes_numbers_and_ranges_like_every_people_reference() {
+    let text = "title: listed by number\npeople:\n  generate: { count: 5, seed: 1, domain: example.com }\nsteps:\n  - assign_user: user*\n  - import_users:\n    expect: { listed: [1, \"2..3\", user004] }\n  - import_users:\n    expect: { listed: \"1..5\" }\n";
+    let s = zinc_harness::scenario::parse("listed.yaml", text).expect("valid");
+    let listed = |i: usize| s.steps[i].expect.as_ref().unwrap().listed.clone().unwrap();
+    assert_eq!(listed(1), ["user001", "user002", "user003", "user004"]);
+    assert_eq!(
+        listed(2),
+        ["user001", "user002", "user003", "user004", "user005"]
+    );
+    let dir = empty_dir("listed");
+    std::fs::write(dir.join("listed.yaml"), text).unwrap();
+    let o = zh(&dir, &["run", "listed.yaml"]);
+    code(&o, 0);
+    assert!(out(&o).contains("1 passed, 0 failed"), "{}", out(&o));
+    // Its own hint's range is accepted; one past the end is refused where it is written.
+    std::fs::write(dir.join("bad.yaml"), text.replace("\"1..5\"", "\"1..6\"")).unwrap();
+    let bad = zh(&dir, &["check", "bad.yaml"]);
+    code(&bad, 2);
+    assert!(
+        out(&bad).contains("bad.yaml:9:23: error: generated person number out of range: 1..6"),
+        "{}",
+        out(&bad)
+    );
+    assert!(out(&bad).contains("numbers from 1 to 5"), "{}", out(&bad));
+    // Someone unknown: the hint offers the range form, which (above) works.
+    std::fs::write(dir.join("bad.yaml"), text.replace("\"1..5\"", "[nobody]")).unwrap();
+    let bad = zh(&dir, &["check", "bad.yaml"]);
+    code(&bad, 2);
+    assert!(
+        out(&bad).contains("bad.yaml:9:24: error: unknown person `nobody`")
+            && out(&bad).contains("a range \"1..5\""),
+        "{}",
+        out(&bad)
+    );
+}
+
+#[test]
+fn check_catches_an_unquoted_placeholder_and_says_to_quote_it() {
+    let dir = empty_dir("unquoted");
+    let head = "title: unquoted\npeople:\n  jane: { first: Jane, last: D, email: jane@example.com }\nsteps:\n  - assign_user: jane\n";
+    // Block style: YAML reads `{user:jane}` as the mapping {"user:jane": null}.
+    std::fs::write(
+        dir.join("block.yaml"),
+        format!("{head}  - scim:\n      method: GET\n      path: {{user:jane}}\n"),
+    )
+    .unwrap();
+    // A one-line step: the braces end the flow mapping, a YAML syntax error.
+    std::fs::write(
+        dir.join("flow.yaml"),
+        format!("{head}  - scim: {{ method: GET, path: /Users/{{user:jane}} }}\n"),
+    )
+    .unwrap();
+    let o = zh(&dir, &["check", "block.yaml", "flow.yaml"]);
+    code(&o, 2);
+    let text = out(&o);
+    assert!(
+        text.contains("block.yaml:8:13: error: `{user:jane}` unquoted is a YAML mapping here, not a placeholder: quote it: \"{user:jane}\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("flow.yaml:6:39: error: this is not valid YAML")
+            && text.contains("quote it: \"/Users/{user:jane}\""),
+        "{text}"
+    );
+    // Quoted, both pass.
+    std::fs::write(
+        dir.join("block.yaml"),
+        format!("{head}  - scim:\n      method: GET\n      path: \"/Users/{{user:jane}}\"\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("flow.yaml"),
+        format!("{head}  - scim: {{ method: GET, path: \"/Users/{{user:jane}}\" }}\n"),
+    )
+    .unwrap();
+    let ok = zh(&dir, &["check", "block.yaml", "flow.yaml"]);
+    code(&ok, 0);
+}
+
+#[test]
+fn an_email_must_be_an_address() {
+    let dir = empty_dir("email");
+    std::fs::write(
+        dir.join("e.yaml"),
+        "title: numeric email\npeople:\n  jane: { first: Jane, last: D, email: 42 }\nsteps:\n  - assign_user: jane\n",
+    )
+    .unwrap();
+    let o = zh(&dir, &["check", "--format", "json", "e.yaml"]);
+    code(&o, 2);
+    let doc: Value = serde_json::from_str(&out(&o)).unwrap();
+    let e = &doc["files"][0]["errors"][0];
+    assert_eq!(
+        (e["line"].as_u64(), e["column"].as_u64()),
+        (Some(3), Some(40)),
+        "{e}"
+    );
+    assert_eq!(
+        e["message"],
+        "the email of `jane` is the number `42`, not an email address (it has no @)"
+    );
+}

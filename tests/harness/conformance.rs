@@ -929,6 +929,7 @@ steps:
                 skip_reason: None,
                 error: None,
             }],
+            stopped_early: None,
         }
     }
 

@@ -267,6 +267,7 @@ pub fn report(scenarios: Vec<ScenarioReport>) -> RunReport {
         started_at: Some("2026-11-28T12:00:00Z".into()),
         duration: Duration::from_millis(1534),
         scenarios,
+        stopped_early: None,
     }
 }
 
