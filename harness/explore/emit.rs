@@ -168,7 +168,8 @@ fn step(out: &mut String, a: &Action, expect: Option<&Value>) {
         | Action::UnassignUser { people }
         | Action::ReactivateUser { people }
         | Action::ReassignUser { people }
-        | Action::GetUser { people } => (format!("{}: {}", a.kind(), list(people)), None),
+        | Action::GetUser { people }
+        | Action::SyncPassword { people } => (format!("{}: {}", a.kind(), list(people)), None),
         Action::UpdateUser { people, set } | Action::EditPerson { people, set } => (
             format!("{}: {}", a.kind(), list(people)),
             Some(changes(set)),

@@ -215,6 +215,7 @@ fn without_person(seq: &Sequence, key: &str) -> Sequence {
                 | Action::ReactivateUser { people }
                 | Action::ReassignUser { people }
                 | Action::GetUser { people }
+                | Action::SyncPassword { people }
                 | Action::EditPerson { people, .. }
                 | Action::AddMembers { people, .. }
                 | Action::RemoveMembers { people, .. } => Some(people),
@@ -283,6 +284,7 @@ fn without_group(seq: &Sequence, key: &str) -> Sequence {
         | Action::ReactivateUser { .. }
         | Action::ReassignUser { .. }
         | Action::GetUser { .. }
+        | Action::SyncPassword { .. }
         | Action::RefreshAppGroups
         | Action::ImportUsers
         | Action::EditPerson { .. }

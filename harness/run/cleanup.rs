@@ -105,6 +105,7 @@ pub fn isolate(s: &Scenario, run: &RunId) -> Scenario {
             | Action::ReactivateUser { .. }
             | Action::ReassignUser { .. }
             | Action::GetUser { .. }
+            | Action::SyncPassword { .. }
             | Action::PushGroup { .. }
             | Action::AddMembers { .. }
             | Action::RemoveMembers { .. }
@@ -199,6 +200,7 @@ impl Names {
                 | Action::ReactivateUser { .. }
                 | Action::ReassignUser { .. }
                 | Action::GetUser { .. }
+                | Action::SyncPassword { .. }
                 | Action::PushGroup { .. }
                 | Action::AddMembers { .. }
                 | Action::RemoveMembers { .. }

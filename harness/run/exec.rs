@@ -376,7 +376,8 @@ pub(crate) fn label(a: &Action) -> String {
         | Action::UnassignUser { people }
         | Action::ReactivateUser { people }
         | Action::ReassignUser { people }
-        | Action::GetUser { people } => format!("{} {}", a.kind(), list(people)),
+        | Action::GetUser { people }
+        | Action::SyncPassword { people } => format!("{} {}", a.kind(), list(people)),
         Action::UpdateUser { people, set: c } | Action::EditPerson { people, set: c } => {
             format!("{} {} {}", a.kind(), list(people), set(c))
         }
@@ -645,6 +646,9 @@ impl Ctx<'_> {
                 self.each_user(people, |k| okta.reassign_user(k)).await
             }
             Action::GetUser { people } => self.each_user(people, |k| okta.get_user(k)).await,
+            Action::SyncPassword { people } => {
+                self.each_user(people, |k| okta.sync_password(k)).await
+            }
             Action::PushGroup { groups } => self.each_group(groups, |g| okta.push_group(g)).await,
             Action::PushNow { groups } => self.each_group(groups, |g| okta.push_now(g)).await,
             Action::AddMembers { group, people } => {

@@ -305,6 +305,8 @@ fn rule_for(what: &str, expected: &Value, action: &Action, rules: &[RuleId]) -> 
         Action::DeactivateUser { .. } | Action::UnassignUser { .. } => &[Rule::Z10],
         Action::ReactivateUser { .. } | Action::ReassignUser { .. } => &[Rule::Z11, Rule::Z10],
         Action::GetUser { .. } => &[Rule::Z10, Rule::Z7, Rule::Z5, Rule::Z8],
+        // The password is accepted and ignored (Z9), by PATCH (Z13) or PUT (Z12).
+        Action::SyncPassword { .. } => &[Rule::Z9, Rule::Z13, Rule::Z12],
         Action::PushGroup { .. } => &[Rule::Z15, Rule::Z18, Rule::Z16, Rule::Z14],
         Action::AddMembers { .. }
         | Action::RemoveMembers { .. }

@@ -356,6 +356,9 @@ pub(crate) enum StepKind {
     ReassignUser(PeopleRef),
     /// Read people by the server id Okta learned (`GET /Users/{id}`): a verification step.
     GetUser(PeopleRef),
+    /// "Sync Password": send each person's Okta password to their app user (`oin`: path-less
+    /// `PATCH {password}`; `aiw`: `GET` + `PUT` with `password`), redacted everywhere.
+    SyncPassword(PeopleRef),
     /// Push groups (Push Groups tab): look up by name, then create or link.
     PushGroup(GroupsRef),
     /// Add people to an Okta group; Okta pushes the change.
@@ -395,6 +398,7 @@ impl StepKind {
         "reactivate_user",
         "reassign_user",
         "get_user",
+        "sync_password",
         "push_group",
         "add_members",
         "remove_members",
@@ -523,7 +527,7 @@ impl StepKeys {
     }
 }
 
-const KINDS_EXPECTED: &str = "a step kind: test_credentials, assign_user, update_user, deactivate_user, unassign_user, reactivate_user, reassign_user, get_user, push_group, add_members, remove_members, rename_group, push_now, unlink_group, refresh_app_groups, import_users, edit_person, scim, console, support or fault";
+const KINDS_EXPECTED: &str = "a step kind: test_credentials, assign_user, update_user, deactivate_user, unassign_user, reactivate_user, reassign_user, get_user, sync_password, push_group, add_members, remove_members, rename_group, push_now, unlink_group, refresh_app_groups, import_users, edit_person, scim, console, support or fault";
 
 const STEP_EXPECTED: &str = "a step: a mapping with one step kind (e.g. `assign_user: alice`) and optionally `expect:`, `note:`, `set:`";
 
@@ -727,19 +731,20 @@ fn kind_name(kind: &StepKind) -> &'static str {
         StepKind::ReactivateUser(_) => 5,
         StepKind::ReassignUser(_) => 6,
         StepKind::GetUser(_) => 7,
-        StepKind::PushGroup(_) => 8,
-        StepKind::AddMembers(_) => 9,
-        StepKind::RemoveMembers(_) => 10,
-        StepKind::RenameGroup(_) => 11,
-        StepKind::PushNow(_) => 12,
-        StepKind::UnlinkGroup(_) => 13,
-        StepKind::RefreshAppGroups => 14,
-        StepKind::ImportUsers => 15,
-        StepKind::EditPerson(_) => 16,
-        StepKind::Scim(_) => 17,
-        StepKind::Console(_) => 18,
-        StepKind::Support(_) => 19,
-        StepKind::Fault(_) => 20,
+        StepKind::SyncPassword(_) => 8,
+        StepKind::PushGroup(_) => 9,
+        StepKind::AddMembers(_) => 10,
+        StepKind::RemoveMembers(_) => 11,
+        StepKind::RenameGroup(_) => 12,
+        StepKind::PushNow(_) => 13,
+        StepKind::UnlinkGroup(_) => 14,
+        StepKind::RefreshAppGroups => 15,
+        StepKind::ImportUsers => 16,
+        StepKind::EditPerson(_) => 17,
+        StepKind::Scim(_) => 18,
+        StepKind::Console(_) => 19,
+        StepKind::Support(_) => 20,
+        StepKind::Fault(_) => 21,
     };
     StepKind::NAMES[index]
 }

@@ -149,6 +149,10 @@ pub enum Action {
     GetUser {
         people: Vec<String>,
     },
+    /// "Sync Password" for each person.
+    SyncPassword {
+        people: Vec<String>,
+    },
     PushGroup {
         groups: Vec<String>,
     },
@@ -196,6 +200,7 @@ impl Action {
             Action::ReactivateUser { .. } => "reactivate_user",
             Action::ReassignUser { .. } => "reassign_user",
             Action::GetUser { .. } => "get_user",
+            Action::SyncPassword { .. } => "sync_password",
             Action::PushGroup { .. } => "push_group",
             Action::AddMembers { .. } => "add_members",
             Action::RemoveMembers { .. } => "remove_members",

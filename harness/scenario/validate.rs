@@ -816,6 +816,9 @@ impl<'a> Checker<'a> {
             StepKind::GetUser(p) => Action::GetUser {
                 people: self.action_people(&p, at),
             },
+            StepKind::SyncPassword(p) => Action::SyncPassword {
+                people: self.action_people(&p, at),
+            },
             StepKind::PushGroup(g) => Action::PushGroup {
                 groups: self.okta_groups(&g, at, console),
             },

@@ -149,6 +149,7 @@ steps:
   - fault: { path: /Groups, delay_ms: 50 }
   - fault: { path: "*", drop: true }
     note: everything fails from here
+  - sync_password: [alice, bob]
 "#;
 
 #[test]
@@ -255,6 +256,12 @@ fn every_step_kind_resolves() {
     };
     assert!(f.drop && f.times.is_none());
     assert!(actions[37].needs_embedded_mock() && !actions[0].needs_embedded_mock());
+    assert_eq!(
+        actions[38],
+        &Action::SyncPassword {
+            people: vec!["alice".into(), "bob".into()]
+        }
+    );
 }
 
 #[test]
