@@ -547,6 +547,53 @@ fn okta_row(r: OktaRule) -> &'static RuleSpec {
                 )
             }
         }
+        CredentialTest => {
+            const {
+                &okta(
+                    CredentialTest,
+                    "Okta's \"Test API Credentials\" works: GET /Users?filter=userName eq \"…\" with the token answers 200 and a ListResponse",
+                    "answer Okta's credential test (a userName filter with the Bearer token) with 200 and a ListResponse, 0 results for an unknown name: Okta cannot even save the app otherwise",
+                    Fail,
+                    &[Okta("§3.1"), Okta("§7.1"), Rfc(7644, "§3.4.2")],
+                    None,
+                )
+            }
+        }
+        UserProfile => {
+            const {
+                &okta(
+                    UserProfile,
+                    "what Okta creates and updates (POST, PUT, PATCH of a user) is kept and read back: core, enterprise-extension and custom attributes",
+                    "store what Okta sends in a create or an update (core attributes, the enterprise extension and custom URNs) and return it on the next read; Okta reads it back and shows drift otherwise",
+                    Fail,
+                    &[
+                        Okta("§3.2"),
+                        Okta("§3.4"),
+                        Okta("§10 (S22)"),
+                        Rfc(7643, "§3.3"),
+                    ],
+                    None,
+                )
+            }
+        }
+        GroupPush => {
+            const {
+                &okta(
+                    GroupPush,
+                    "Group Push works as Okta sends it: the lookup by displayName finds the group, create, rename, membership PATCH (add, remove, replace) and AIW's PUT of members change what they say",
+                    "apply every Group Push request as sent: find a group by displayName, keep the members of a create, apply membership PATCHes (add, remove by value filter, replace, path-less) and a PUT's member list; Okta never re-reads a group to notice",
+                    Fail,
+                    &[
+                        Okta("§4.1"),
+                        Okta("§4.2"),
+                        Okta("§4.3"),
+                        Okta("§10"),
+                        Rfc(7644, "§3.5.2"),
+                    ],
+                    None,
+                )
+            }
+        }
     }
 }
 
@@ -803,7 +850,7 @@ mod tests {
         for (i, r) in EntraRule::ALL.iter().enumerate() {
             assert_eq!(*r as usize, i, "EntraRule::ALL out of order");
         }
-        assert_eq!(OktaRule::ALL.len(), OktaRule::CrudTest as usize + 1);
+        assert_eq!(OktaRule::ALL.len(), OktaRule::GroupPush as usize + 1);
         assert_eq!(EntraRule::ALL.len(), EntraRule::ContentType as usize + 1);
     }
 

@@ -114,11 +114,14 @@ pub enum OktaRule {
     Deprovision,
     SpecTest,
     CrudTest,
+    CredentialTest,
+    UserProfile,
+    GroupPush,
 }
 
 impl OktaRule {
     /// Every Okta rule, in catalogue order.
-    pub const ALL: [OktaRule; 12] = [
+    pub const ALL: [OktaRule; 15] = [
         OktaRule::ListCounters,
         OktaRule::ItemsPerPage,
         OktaRule::StartIndex,
@@ -131,6 +134,9 @@ impl OktaRule {
         OktaRule::Deprovision,
         OktaRule::SpecTest,
         OktaRule::CrudTest,
+        OktaRule::CredentialTest,
+        OktaRule::UserProfile,
+        OktaRule::GroupPush,
     ];
 
     /// The name after `okta:`.
@@ -148,6 +154,9 @@ impl OktaRule {
             OktaRule::Deprovision => "deprovision",
             OktaRule::SpecTest => "spec-test",
             OktaRule::CrudTest => "crud-test",
+            OktaRule::CredentialTest => "credential-test",
+            OktaRule::UserProfile => "user-profile",
+            OktaRule::GroupPush => "group-push",
         }
     }
 }

@@ -67,6 +67,8 @@ struct Summary {
     failed: usize,
     skipped: usize,
     broken: usize,
+    /// Findings of severity `warn` in scenarios that ran (never counted as failures).
+    warnings: usize,
 }
 
 impl From<Counts> for Summary {
@@ -77,6 +79,7 @@ impl From<Counts> for Summary {
             failed: c.failed,
             skipped: c.skipped,
             broken: c.broken,
+            warnings: c.warnings,
         }
     }
 }
@@ -93,6 +96,7 @@ struct Scenario<'a> {
     duration_ms: u64,
     skip_reason: Option<&'a str>,
     error: Option<&'a str>,
+    warnings: usize,
     steps: Vec<Step<'a>>,
 }
 
@@ -199,6 +203,7 @@ impl<'a> From<&'a ScenarioReport> for Scenario<'a> {
             duration_ms: ms(s.duration),
             skip_reason: s.skip_reason.as_deref(),
             error: s.error.as_deref(),
+            warnings: s.warning_count(),
             steps: s.steps.iter().map(Step::from).collect(),
         }
     }

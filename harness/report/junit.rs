@@ -9,7 +9,7 @@
 //!     <properties> target, profile, app </properties>
 //!     <testcase name="{title}" classname="{case, or the file when it has none}" time=…>
 //!       <failure message="{first finding}" type="{its rule}">{every failed step, expanded}</failure>
-//!       <system-out>{the step-by-step transcript summary}</system-out>
+//!       <system-out>{the step-by-step transcript summary, with each warning}</system-out>
 //!     </testcase>
 //!   </testsuite>
 //! </testsuites>
@@ -194,7 +194,13 @@ fn write_case(w: &mut Writer<Vec<u8>>, s: &ScenarioReport) -> io::Result<()> {
                     .write_inner_content(|w| cdata(w, &text))?;
             }
             ScenarioStatus::Failed => {
-                let findings: Vec<_> = s.steps.iter().flat_map(|st| &st.findings).collect();
+                // The failure names the failing findings; warnings are in `system-out`.
+                let findings: Vec<_> = s
+                    .steps
+                    .iter()
+                    .flat_map(|st| &st.findings)
+                    .filter(|f| f.fails())
+                    .collect();
                 let msg = match findings.first() {
                     Some(f) => {
                         let rule = f
@@ -285,6 +291,21 @@ fn transcript_summary(s: &ScenarioReport) -> String {
         }
         if let Some(m) = &st.okta_message {
             out.push_str(&format!("   okta says: {m}\n"));
+        }
+        // JUnit has no warning state: warnings are lines here, marked so a reader finds them.
+        for f in st.warnings() {
+            let rule = f
+                .rule
+                .as_deref()
+                .map(|r| format!(" [{r}]"))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "   warning{rule}: {}: expected {}, got {}\n",
+                f.what, f.expected, f.actual
+            ));
+            if let Some(h) = &f.hint {
+                out.push_str(&format!("     fix: {h}\n"));
+            }
         }
     }
     out

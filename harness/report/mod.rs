@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::contract::{ExitCode, RuleId, catalogue};
+use crate::contract::{ExitCode, RuleId, Severity, catalogue};
 
 pub use crate::okta::transcript::{Body, Exchange, Response};
 
@@ -173,6 +173,12 @@ pub struct Finding {
     pub rule: Option<String>,
     /// A one-line fix hint for the implementer of the target.
     pub hint: Option<String>,
+    /// `fail` (the step fails) or `warn` (shown, never fails a step or changes the exit
+    /// code): the cited rule's severity in the catalogue; `fail` when no rule is cited.
+    pub severity: Severity,
+    /// Where the requirement comes from (`okta-client-reference.md §5`, `RFC 7644 §3.12`,
+    /// `zinc-contract.md Z21`): the cited rule's evidence in the catalogue.
+    pub evidence: Vec<String>,
 }
 
 impl StepReport {
@@ -190,10 +196,26 @@ impl StepReport {
         }
     }
 
-    /// Records a failed expectation: the step is failed from now on.
+    /// Records a finding: a `fail` one fails the step from now on; a `warn` one is kept and
+    /// shown but leaves the step's status alone.
     pub fn fail(&mut self, finding: Finding) {
+        let fails = finding.severity == Severity::Fail;
         self.findings.push(finding);
-        self.status = StepStatus::Failed;
+        if fails && self.status != StepStatus::Skipped {
+            self.status = StepStatus::Failed;
+        }
+    }
+
+    /// Fails a passed step that holds a `fail` finding (after findings were pushed directly).
+    pub fn settle(&mut self) {
+        if self.status == StepStatus::Passed && self.findings.iter().any(Finding::fails) {
+            self.status = StepStatus::Failed;
+        }
+    }
+
+    /// The findings that are warnings.
+    pub fn warnings(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| !f.fails())
     }
 
     /// Marks the step skipped, with the reason (e.g. `needs the Admin Console`).
@@ -216,7 +238,20 @@ impl Finding {
             actual: actual.into(),
             rule: None,
             hint: None,
+            severity: Severity::Fail,
+            evidence: Vec::new(),
         }
+    }
+
+    /// Whether the finding fails its step (its severity is `fail`).
+    pub fn fails(&self) -> bool {
+        self.severity == Severity::Fail
+    }
+
+    /// Sets the severity (a finding that cites a rule takes the rule's; see [`Finding::cite`]).
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
     }
 
     /// Sets the rule id (`Z7`, `okta:…`).
@@ -225,11 +260,16 @@ impl Finding {
         self
     }
 
-    /// Cites a catalogue rule: its id, and its hint from the catalogue (the one place hints
-    /// are written).
+    /// Cites a catalogue rule: its id, and its hint, severity and evidence from the
+    /// catalogue (the one place they are written).
     pub fn cite(self, rule: RuleId) -> Self {
         let spec = catalogue::spec(rule);
-        self.rule(rule.to_string()).hint(spec.hint)
+        let mut f = self
+            .rule(rule.to_string())
+            .hint(spec.hint)
+            .severity(spec.severity);
+        f.evidence = spec.evidence.iter().map(ToString::to_string).collect();
+        f
     }
 
     /// Sets the one-line fix hint.
@@ -297,14 +337,22 @@ pub struct Counts {
     pub skipped: usize,
     pub broken: usize,
     pub total: usize,
+    /// Warnings (findings of severity `warn`) in the scenarios that ran, passed or failed.
+    pub warnings: usize,
 }
 
 impl Counts {
-    /// The line CI systems read: `N passed, N failed, N skipped`. Broken scenarios count as
-    /// failed here (they did not pass); the pretty report names them separately.
+    /// The line CI systems read: `N passed, N failed, N skipped`, then `, N warnings` when
+    /// there are any. Broken scenarios count as failed here (they did not pass); the pretty
+    /// report names them separately.
     pub fn summary_line(&self) -> String {
+        let warnings = match self.warnings {
+            0 => String::new(),
+            1 => ", 1 warning".to_owned(),
+            n => format!(", {n} warnings"),
+        };
         format!(
-            "{} passed, {} failed, {} skipped",
+            "{} passed, {} failed, {} skipped{warnings}",
             self.passed,
             self.failed + self.broken,
             self.skipped
@@ -312,10 +360,12 @@ impl Counts {
     }
 }
 
-/// Failures that share a cause: the same rule and fix hint (or, for broken scenarios, the
-/// same error).
+/// Findings that share a cause: the same rule, fix hint and severity (or, for broken
+/// scenarios, the same error).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RootCause {
+    /// `fail`, or `warn` for a group of warnings.
+    pub severity: Severity,
     /// The rule id, when the findings name one.
     pub rule: Option<String>,
     /// The fix hint, or for broken scenarios the error that stopped them, or the
@@ -335,6 +385,13 @@ impl RunReport {
             ..Counts::default()
         };
         for s in &self.scenarios {
+            if matches!(s.status, ScenarioStatus::Passed | ScenarioStatus::Failed) {
+                c.warnings += s
+                    .steps
+                    .iter()
+                    .map(|st| st.warnings().count())
+                    .sum::<usize>();
+            }
             match s.status {
                 ScenarioStatus::Passed => c.passed += 1,
                 ScenarioStatus::Failed => c.failed += 1,
@@ -360,20 +417,22 @@ impl RunReport {
         }
     }
 
-    /// Failures grouped by root cause: findings by (rule, hint), broken scenarios by their
-    /// error. Largest group first; ties in order of first appearance, so the output is
-    /// deterministic.
+    /// Findings grouped by root cause: findings by (severity, rule, hint), broken scenarios
+    /// by their error. Failures first, then warnings; within each, largest group first, ties
+    /// in order of first appearance, so the output is deterministic.
     pub fn root_causes(&self) -> Vec<RootCause> {
         // Key → (first appearance, group).
-        let mut groups: BTreeMap<(Option<String>, String), (usize, RootCause)> = BTreeMap::new();
-        let mut add = |rule: Option<String>, cause: String, scenario: &str| {
+        type Key = (Severity, Option<String>, String);
+        let mut groups: BTreeMap<Key, (usize, RootCause)> = BTreeMap::new();
+        let mut add = |severity: Severity, rule: Option<String>, cause: String, scenario: &str| {
             let next = groups.len();
             let entry = groups
-                .entry((rule.clone(), cause.clone()))
+                .entry((severity, rule.clone(), cause.clone()))
                 .or_insert_with(|| {
                     (
                         next,
                         RootCause {
+                            severity,
                             rule,
                             cause,
                             count: 0,
@@ -394,21 +453,27 @@ impl RunReport {
                         .error
                         .clone()
                         .unwrap_or_else(|| "the scenario could not run".to_string());
-                    add(None, format!("broken: {cause}"), name);
+                    add(Severity::Fail, None, format!("broken: {cause}"), name);
                 }
-                ScenarioStatus::Failed => {
+                ScenarioStatus::Failed | ScenarioStatus::Passed => {
                     for f in s.steps.iter().flat_map(|st| &st.findings) {
                         let cause = f.hint.clone().unwrap_or_else(|| {
                             format!("{} differs from what was expected", f.what)
                         });
-                        add(f.rule.clone(), cause, name);
+                        add(f.severity, f.rule.clone(), cause, name);
                     }
                 }
-                ScenarioStatus::Passed | ScenarioStatus::Skipped => {}
+                ScenarioStatus::Skipped => {}
             }
         }
         let mut out: Vec<(usize, RootCause)> = groups.into_values().collect();
-        out.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.0.cmp(&b.0)));
+        out.sort_by(|a, b| {
+            (a.1.severity, std::cmp::Reverse(a.1.count), a.0).cmp(&(
+                b.1.severity,
+                std::cmp::Reverse(b.1.count),
+                b.0,
+            ))
+        });
         out.into_iter().map(|(_, g)| g).collect()
     }
 
@@ -493,6 +558,18 @@ impl ScenarioReport {
     /// The steps that failed.
     pub fn failed_steps(&self) -> impl Iterator<Item = &StepReport> {
         self.steps.iter().filter(|s| s.status == StepStatus::Failed)
+    }
+
+    /// The steps that failed or hold a warning: the ones a report expands.
+    pub fn noteworthy_steps(&self) -> impl Iterator<Item = &StepReport> {
+        self.steps
+            .iter()
+            .filter(|s| s.status == StepStatus::Failed || s.warnings().next().is_some())
+    }
+
+    /// How many warnings the scenario's steps hold.
+    pub fn warning_count(&self) -> usize {
+        self.steps.iter().map(|s| s.warnings().count()).sum()
     }
 }
 

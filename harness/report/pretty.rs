@@ -21,6 +21,7 @@ use super::{
     Body, Exchange, Finding, RunReport, ScenarioReport, ScenarioStatus, StepReport, StepStatus,
     format_duration, redact,
 };
+use crate::contract::Severity;
 
 /// How to render.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -165,8 +166,9 @@ pub fn render(report: &RunReport, opts: &PrettyOptions) -> String {
         out.push_str(&scenario_line_painted(s, p));
         out.push('\n');
         match s.status {
+            // Failed steps, and passed ones that hold a warning.
             ScenarioStatus::Failed => {
-                for step in s.failed_steps() {
+                for step in s.noteworthy_steps() {
                     render_step(&mut out, s, step, opts, p);
                 }
             }
@@ -181,16 +183,32 @@ pub fn render(report: &RunReport, opts: &PrettyOptions) -> String {
                     render_step(&mut out, s, step, opts, p);
                 }
             }
-            ScenarioStatus::Passed | ScenarioStatus::Skipped => {}
+            ScenarioStatus::Passed => {
+                for step in s.noteworthy_steps() {
+                    render_step(&mut out, s, step, opts, p);
+                }
+            }
+            ScenarioStatus::Skipped => {}
         }
         render_skipped_steps(&mut out, s, p);
     }
     out.push('\n');
 
     let causes = report.root_causes();
-    if !causes.is_empty() {
-        let _ = writeln!(out, "{}", p.bold("Failures by root cause:"));
-        for c in &causes {
+    let (fails, warns): (Vec<_>, Vec<_>) =
+        causes.iter().partition(|c| c.severity == Severity::Fail);
+    for (group, title) in [
+        (fails, "Failures by root cause:"),
+        (
+            warns,
+            "Warnings by root cause (deviations the IdP tolerates; they never change the exit code):",
+        ),
+    ] {
+        if group.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "{}", p.bold(title));
+        for c in group {
             let rule = c
                 .rule
                 .as_deref()
@@ -288,11 +306,12 @@ fn scenario_line_painted(s: &ScenarioReport, p: Paint) -> String {
                 .iter()
                 .filter(|st| st.status == StepStatus::Skipped)
                 .count();
-            let extra = match skipped {
+            let mut extra = match skipped {
                 0 => String::new(),
                 1 => ", 1 step skipped".to_string(),
                 k => format!(", {k} steps skipped"),
             };
+            extra.push_str(&warnings_note(s));
             (
                 p.green("✓"),
                 p.dim(&format!("({}{extra})", format_duration(s.duration))),
@@ -304,8 +323,9 @@ fn scenario_line_painted(s: &ScenarioReport, p: Paint) -> String {
             (
                 p.red("✗"),
                 p.dim(&format!(
-                    "({}, {k} {what} failed)",
-                    format_duration(s.duration)
+                    "({}, {k} {what} failed{})",
+                    format_duration(s.duration),
+                    warnings_note(s)
                 )),
             )
         }
@@ -330,6 +350,15 @@ fn scenario_line_painted(s: &ScenarioReport, p: Paint) -> String {
         format!("{}  ", p.bold(&s.case))
     };
     format!("{mark} {case}{}  {tail}", one_line(&s.title))
+}
+
+/// `, 1 warning` / `, N warnings`, or nothing.
+fn warnings_note(s: &ScenarioReport) -> String {
+    match s.warning_count() {
+        0 => String::new(),
+        1 => ", 1 warning".to_owned(),
+        n => format!(", {n} warnings"),
+    }
 }
 
 /// One failed step expanded as in the report (label, findings, exchanges), for other
@@ -387,6 +416,11 @@ fn render_finding(out: &mut String, f: &Finding, o: &PrettyOptions, p: Paint) {
         .as_deref()
         .map(|r| format!("  {}", p.yellow(&format!("[{r}]"))))
         .unwrap_or_default();
+    // A warning is marked apart from a failure: `⚠ warn` instead of `✗`.
+    let mark = match f.severity {
+        Severity::Fail => p.red("✗"),
+        Severity::Warn => p.yellow("⚠ warn"),
+    };
     let exp = compact(&f.expected);
     let act = compact(&f.actual);
     if exp.chars().count() + act.chars().count() <= 100
@@ -396,13 +430,13 @@ fn render_finding(out: &mut String, f: &Finding, o: &PrettyOptions, p: Paint) {
         let _ = writeln!(
             out,
             "      {} {}: expected {}, got {}{rule}",
-            p.red("✗"),
+            mark,
             one_line(&f.what),
             p.green(&exp),
             p.red(&act)
         );
     } else {
-        let _ = writeln!(out, "      {} {}{rule}", p.red("✗"), one_line(&f.what));
+        let _ = writeln!(out, "      {} {}{rule}", mark, one_line(&f.what));
         let _ = writeln!(out, "        expected:");
         write_block(out, &pretty_value(&f.expected), 10, o, p, |s| p.green(s));
         let _ = writeln!(out, "        got:");
@@ -410,6 +444,14 @@ fn render_finding(out: &mut String, f: &Finding, o: &PrettyOptions, p: Paint) {
     }
     if let Some(h) = &f.hint {
         let _ = writeln!(out, "        {} {}", p.cyan("fix:"), one_line(h));
+    }
+    if !f.evidence.is_empty() {
+        let _ = writeln!(
+            out,
+            "        {} {}",
+            p.cyan("source:"),
+            p.dim(&f.evidence.join("; "))
+        );
     }
 }
 

@@ -582,8 +582,7 @@ impl Ctx<'_> {
                 rep.findings.extend(expect::check(
                     step.expect.as_ref(),
                     &obs,
-                    &step.action,
-                    &self.s.rules,
+                    expect::cited_rule(step.expect.as_ref(), &self.s.rules, self.opts.profile),
                     &self.book,
                     self.compare,
                 ));
@@ -604,9 +603,7 @@ impl Ctx<'_> {
                 f.what = format!("{} ({note})", f.what);
             }
         }
-        if !rep.findings.is_empty() {
-            rep.status = StepStatus::Failed;
-        }
+        rep.settle();
         rep
     }
 

@@ -20,10 +20,10 @@ use serde_json::{Value, json};
 
 use super::compare::{self, Compare};
 use super::ids::IdBook;
-use crate::contract::{Rule, RuleId};
+use crate::contract::{Profile, RuleId};
 use crate::okta::Exchange;
 use crate::report::Finding;
-use crate::scenario::{Action, ConsoleAction, Expect};
+use crate::scenario::Expect;
 
 /// What one action (for one person or group) came to, as the checks see it.
 #[derive(Debug, Clone, Default)]
@@ -47,8 +47,7 @@ pub(crate) struct Observed {
 pub(crate) fn check(
     expect: Option<&Expect>,
     obs: &Observed,
-    action: &Action,
-    rules: &[RuleId],
+    cites: Option<RuleId>,
     book: &IdBook,
     cmp: Compare,
 ) -> Vec<Finding> {
@@ -63,8 +62,8 @@ pub(crate) fn check(
         None => what.to_owned(),
     };
     let mut push = |what: &str, expected: Value, actual: Value| {
-        let mut f = Finding::new(who(what), expected.clone(), actual);
-        if let Some(r) = rule_for(what, &expected, action, rules) {
+        let mut f = Finding::new(who(what), expected, actual);
+        if let Some(r) = cites {
             f = f.cite(r);
         }
         out.push(f);
@@ -263,82 +262,68 @@ fn hex(c: u8) -> Option<u8> {
     (c as char).to_digit(16).map(|d| d as u8)
 }
 
-/// The scenario rule a finding checks: the first candidate for this expectation (then for
-/// this kind of step) that the scenario cites; its only rule when none fits.
-fn rule_for(what: &str, expected: &Value, action: &Action, rules: &[RuleId]) -> Option<RuleId> {
-    let by_expect: &[Rule] = match what {
-        "status" => match expected.as_u64() {
-            Some(401) => &[Rule::Z1, Rule::Z2],
-            Some(403) => &[Rule::Z3],
-            Some(404) => &[Rule::Z10, Rule::Z11, Rule::Z15, Rule::Z18, Rule::Z19],
-            Some(409) => &[Rule::Z6, Rule::Z16],
-            Some(413) => &[Rule::Z24],
-            _ => &[],
-        },
-        "scimType" => match expected.as_str() {
-            Some("mutability") => &[Rule::Z7],
-            Some("invalidValue") => &[Rule::Z4, Rule::Z10, Rule::Z16],
-            Some("uniqueness") => &[Rule::Z6, Rule::Z16],
-            Some("invalidPath") => &[Rule::Z13],
-            Some("invalidFilter") => &[Rule::Z23],
-            Some("invalidSyntax") => &[Rule::Z20],
-            _ => &[],
-        },
-        "detail" => &[Rule::Z1, Rule::Z3, Rule::Z2, Rule::Z21],
-        "new_id" | "same_id" => &[Rule::Z11, Rule::Z18, Rule::Z7, Rule::Z10],
-        "absent" => &[Rule::Z10, Rule::Z15, Rule::Z18, Rule::Z19],
-        "listed" => &[Rule::Z22],
-        p if p.starts_with("body.userName") => &[Rule::Z7, Rule::Z6, Rule::Z4],
-        p if p.starts_with("body.emails") => &[Rule::Z5],
-        p if p.starts_with("body.displayName") || p.starts_with("body.name") => &[Rule::Z8],
-        p if p.starts_with("body.active") => &[Rule::Z10, Rule::Z11],
-        p if p.starts_with("body.members") => &[Rule::Z16, Rule::Z18, Rule::Z19],
-        p if p.starts_with("body.Resources") || p.starts_with("body.totalResults") => {
-            &[Rule::Z15, Rule::Z10, Rule::Z18, Rule::Z22, Rule::Z23]
-        }
-        _ => &[],
-    };
-    let by_action: &[Rule] = match action {
-        Action::TestCredentials => &[Rule::Z1, Rule::Z2, Rule::Z3],
-        Action::AssignUser { .. } => &[Rule::Z4, Rule::Z5, Rule::Z6, Rule::Z11, Rule::Z3],
-        Action::UpdateUser { .. } => &[Rule::Z7, Rule::Z8, Rule::Z12],
-        Action::DeactivateUser { .. } | Action::UnassignUser { .. } => &[Rule::Z10],
-        Action::ReactivateUser { .. } | Action::ReassignUser { .. } => &[Rule::Z11, Rule::Z10],
-        Action::GetUser { .. } => &[Rule::Z10, Rule::Z7, Rule::Z5, Rule::Z8],
-        // The password is accepted and ignored (Z9), by PATCH (Z13) or PUT (Z12).
-        Action::SyncPassword { .. } => &[Rule::Z9, Rule::Z13, Rule::Z12],
-        Action::PushGroup { .. } => &[Rule::Z15, Rule::Z18, Rule::Z16, Rule::Z14],
-        Action::AddMembers { .. }
-        | Action::RemoveMembers { .. }
-        | Action::RenameGroup { .. }
-        | Action::PushNow { .. } => &[Rule::Z16, Rule::Z18, Rule::Z17],
-        Action::UnlinkGroup { .. } => &[Rule::Z19, Rule::Z16],
-        Action::RefreshAppGroups => &[Rule::Z15, Rule::Z14, Rule::Z18, Rule::Z22],
-        Action::ImportUsers => &[Rule::Z10, Rule::Z22],
-        Action::Console(c) => match c {
-            ConsoleAction::UnlinkGroup { .. } => &[Rule::Z18, Rule::Z17],
-            ConsoleAction::DeleteGroup { .. } => &[Rule::Z17, Rule::Z19, Rule::Z18],
-            ConsoleAction::SetAdmins { .. } => &[Rule::Z17, Rule::Z18],
-            ConsoleAction::ListUsers => &[Rule::Z10, Rule::Z11],
-            ConsoleAction::ListGroups => &[Rule::Z14, Rule::Z19, Rule::Z18, Rule::Z15],
-            ConsoleAction::CreateGroup { .. } => &[Rule::Z14, Rule::Z15],
-            _ => &[Rule::Z17, Rule::Z18, Rule::Z19],
-        },
-        Action::Support(_) => &[Rule::Z1, Rule::Z2, Rule::Z3, Rule::Z19],
-        Action::Scim(_) => &[Rule::Z10, Rule::Z15, Rule::Z18, Rule::Z2],
-        Action::EditPerson { .. } | Action::Fault(_) => &[],
-    };
-    by_expect
-        .iter()
-        .chain(by_action)
-        .find_map(|c| rules.iter().find(|r| **r == RuleId::Zinc(*c)))
-        .or_else(|| (rules.len() == 1).then(|| &rules[0]))
-        .copied()
+/// The rule a step's findings cite in `profile`: the step's own `expect: { rule: … }` of
+/// that profile, else the scenario's only rule of that profile, else none. Never a guess
+/// from a status code, and never a rule of another profile (an okta-profile run does not cite
+/// a Zinc rule's hint).
+pub(crate) fn cited_rule(
+    expect: Option<&Expect>,
+    scenario_rules: &[RuleId],
+    profile: Profile,
+) -> Option<RuleId> {
+    let of_profile = |r: &&RuleId| r.profile() == profile;
+    if let Some(r) = expect.and_then(|e| e.rule.iter().find(of_profile)) {
+        return Some(*r);
+    }
+    let mut mine = scenario_rules.iter().filter(of_profile);
+    match (mine.next(), mine.next()) {
+        (Some(r), None) => Some(*r),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rules(ids: &[&str]) -> Vec<RuleId> {
+        ids.iter().map(|s| s.parse().unwrap()).collect()
+    }
+
+    fn step_rule(ids: &[&str]) -> Expect {
+        Expect {
+            rule: rules(ids),
+            ..Expect::default()
+        }
+    }
+
+    #[test]
+    fn a_finding_cites_the_steps_rule_of_the_profile_else_the_scenarios_only_one() {
+        let both = rules(&["Z6", "Z23", "okta:username-case"]);
+        // The step names one per profile: each profile gets its own.
+        let e = step_rule(&["Z6", "okta:username-case"]);
+        assert_eq!(
+            cited_rule(Some(&e), &both, Profile::Zinc),
+            Some("Z6".parse().unwrap())
+        );
+        assert_eq!(
+            cited_rule(Some(&e), &both, Profile::Okta),
+            Some("okta:username-case".parse().unwrap())
+        );
+        // No step rule: the scenario's only okta rule; two Zinc rules → none (no guess).
+        assert_eq!(
+            cited_rule(None, &both, Profile::Okta),
+            Some("okta:username-case".parse().unwrap())
+        );
+        assert_eq!(cited_rule(None, &both, Profile::Zinc), None);
+        // A step rule of the other profile is never cited; the okta profile never cites Z.
+        let z = step_rule(&["Z23"]);
+        assert_eq!(cited_rule(Some(&z), &rules(&["Z23"]), Profile::Okta), None);
+        assert_eq!(
+            cited_rule(Some(&z), &both, Profile::Zinc),
+            Some("Z23".parse().unwrap())
+        );
+    }
 
     #[test]
     fn percent_decoding_keeps_plus() {

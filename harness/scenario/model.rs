@@ -604,6 +604,45 @@ pub struct Expect {
     /// `{group:eng}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requests: Option<Vec<String>>,
+    /// The rule this step's expectations check (`Z6`), or one per profile
+    /// (`[Z6, okta:username-case]`): findings cite the one of the running profile. Each must be
+    /// in the scenario's `rules:`. Without it a finding cites the scenario's only rule of that
+    /// profile, or none.
+    #[serde(
+        default,
+        deserialize_with = "one_or_many_rules",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    #[schemars(schema_with = "rule_schema")]
+    pub rule: Vec<RuleId>,
+}
+
+/// `rule: Z6` or `rule: [Z6, okta:username-case]`.
+fn one_or_many_rules<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<RuleId>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    let ids = match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => vec![s],
+        OneOrMany::Many(v) => v,
+    };
+    ids.iter()
+        .map(|s| s.parse::<RuleId>().map_err(serde::de::Error::custom))
+        .collect()
+}
+
+fn rule_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let id = schemars::json_schema!({
+        "type": "string",
+        "pattern": "^(Z([1-9]|1[0-9]|2[0-5])|[a-z]+:[a-z-]+)$"
+    });
+    schemars::json_schema!({
+        "description": "The rule this step's expectations check, or one per profile; each in the scenario's `rules:`.",
+        "oneOf": [id, {"type": "array", "items": id, "minItems": 1}]
+    })
 }
 
 /// Which credentials a raw request carries.

@@ -61,6 +61,8 @@ pub(crate) struct Checker<'a> {
     /// Keys of the console groups created before the step being checked: `{group:KEY}` may
     /// name them too (the runner resolves it to the console group's id).
     console_keys: Vec<String>,
+    /// The scenario's `rules:`, which a step's `expect: { rule: … }` must come from.
+    rules: Vec<RuleId>,
 }
 
 impl<'a> Checker<'a> {
@@ -75,6 +77,7 @@ impl<'a> Checker<'a> {
             generated: None,
             group_keys: Vec::new(),
             console_keys: Vec::new(),
+            rules: Vec::new(),
         }
     }
 
@@ -120,6 +123,7 @@ impl<'a> Checker<'a> {
         }
         let doc = f.doc.and_then(|d| d.0);
         let rules = self.rules(f.rules.and_then(|r| r.0).unwrap_or_default());
+        self.rules = rules.clone();
         let profiles = self.profiles(f.profiles);
         let okta = f.okta.and_then(|o| o.0).unwrap_or_default();
         let zinc = f.zinc.and_then(|z| z.0).unwrap_or_default();
@@ -1160,6 +1164,34 @@ impl<'a> Checker<'a> {
                     self.err(p, format!("`{r}` is not a request line"), "`METHOD /path?query`, e.g. `GET /Users?filter=…` or `PATCH /Users/{user:alice}`".to_string());
                 } else {
                     self.placeholders(path, rpos);
+                }
+            }
+        }
+        if !e.rule.is_empty() {
+            let p = fp(self, "rule");
+            let mut profiles = HashSet::new();
+            for r in &e.rule {
+                if !self.rules.contains(r) {
+                    let listed: Vec<String> = self.rules.iter().map(ToString::to_string).collect();
+                    self.err(
+                        p,
+                        format!("rule `{r}` is not in this scenario's `rules:`"),
+                        format!(
+                            "one of the scenario's rules ([{}]), or add `{r}` to `rules:`",
+                            listed.join(", ")
+                        ),
+                    );
+                }
+                if !profiles.insert(r.profile()) {
+                    self.err(
+                        p,
+                        format!(
+                            "two rules of the {} profile: a finding cites one rule",
+                            r.profile().as_str()
+                        ),
+                        "at most one rule per profile, e.g. `rule: [Z6, okta:username-case]`"
+                            .to_string(),
+                    );
                 }
             }
         }

@@ -99,11 +99,12 @@ fn snapshot_of(report: &Value) -> Value {
                 Value::String(scrub_times(&s))
             }
             Value::Array(a) => Value::Array(a.into_iter().map(|v| scrub(v, ids)).collect()),
-            // A finding's hint repeats its rule's (the root causes list each once); a bulk
+            // A finding's hint and evidence repeat its rule's (the root causes list each rule
+            // once, `zinc-harness rules` shows the row); a bulk
             // step's label names every person; a quoted resource can be long: kept short.
             Value::Object(m) => Value::Object(
                 m.into_iter()
-                    .filter(|(k, _)| k != "hint")
+                    .filter(|(k, _)| k != "hint" && k != "evidence")
                     .map(|(k, v)| {
                         let v = scrub(v, ids);
                         match (k.as_str(), v) {

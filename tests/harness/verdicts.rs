@@ -229,6 +229,58 @@ async fn a_legal_member_representation_passes_the_okta_profile_embedded(#[case] 
     );
 }
 
+/// Rule attribution: the okta profile cites the scenario's `okta:` rule and its hint, never a
+/// Zinc rule (the mock removes deactivated users, so Okta's CRUD test fails against it: the
+/// finding says what Okta's CRUD test needs, not "[Z10] answer 404").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_okta_profile_cites_okta_rules_only() {
+    let opts = RunOptions {
+        profile: Profile::Okta,
+        ..RunOptions::default()
+    };
+    let s = scenario::load("scenarios/okta/deactivate-stays-readable.yaml").unwrap();
+    let out = run::run_all(vec![s], &opts, None).await;
+    assert_eq!(out.report.exit_code(), ExitCode::Failures);
+    let findings: Vec<_> = out.report.scenarios[0]
+        .steps
+        .iter()
+        .flat_map(|st| &st.findings)
+        .collect();
+    assert!(!findings.is_empty());
+    let crud = zinc_harness::contract::catalogue::spec("okta:crud-test".parse().unwrap());
+    for f in findings {
+        assert_eq!(f.rule.as_deref(), Some("okta:crud-test"), "{f:?}");
+        assert_eq!(f.hint.as_deref(), Some(crud.hint), "{f:?}");
+    }
+}
+
+/// In the zinc profile a scenario with several rules cites, per step, the one its
+/// `expect: { rule: … }` names, and its hint: T4's userName check is Z4, its email check Z5.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_step_cites_the_rule_it_names() {
+    use zinc_harness::contract::Rule;
+    let s = scenario::load("scenarios/troubleshooting/t4-username-is-email.yaml").unwrap();
+    let opts = RunOptions {
+        target: TargetSpec::Embedded(
+            run::Embedded::default()
+                .with_broken_rule(Rule::Z4)
+                .with_broken_rule(Rule::Z5),
+        ),
+        ..RunOptions::default()
+    };
+    let out = run::run_all(vec![s], &opts, None).await;
+    let steps = &out.report.scenarios[0].steps;
+    let cited = |i: usize| -> Vec<Option<String>> {
+        steps[i - 1]
+            .findings
+            .iter()
+            .map(|f| f.rule.clone())
+            .collect()
+    };
+    assert!(!cited(1).is_empty() && cited(1).iter().all(|r| r.as_deref() == Some("Z4")));
+    assert!(!cited(4).is_empty() && cited(4).iter().all(|r| r.as_deref() == Some("Z5")));
+}
+
 /// `run --target` checks that Okta can be set up with the target before any scenario: each
 /// way it cannot is one message on stderr, exit 3, and a report file with that outcome.
 mod preflight {

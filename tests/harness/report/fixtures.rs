@@ -229,6 +229,39 @@ pub fn failed_again() -> ScenarioReport {
     s
 }
 
+/// A passed scenario whose one step holds a warning (a numeric error `status`, which Okta
+/// tolerates): cited from the catalogue, as the wire checks do.
+pub fn warned() -> ScenarioReport {
+    let mut s = scenario(
+        "scenarios/okta/unknown-user-by-id.yaml",
+        "okta-unknown-id",
+        "An unknown id gets a SCIM 404",
+        ScenarioStatus::Passed,
+    );
+    s.profiles = vec!["okta".into(), "zinc".into()];
+    let mut st = step(
+        1,
+        "get_user ghost",
+        7,
+        vec![exchange(
+            "GET",
+            "/Users/nope",
+            None,
+            404,
+            json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "status": 404, "detail": "no such user"}),
+        )],
+    );
+    st.fail(
+        Finding::new("error body of GET /Users/nope → 404: status", "404", 404).cite(
+            zinc_harness::contract::RuleId::Okta(
+                zinc_harness::contract::OktaRule::ErrorStatusString,
+            ),
+        ),
+    );
+    s.steps = vec![st];
+    s
+}
+
 pub fn skipped() -> ScenarioReport {
     let mut s = scenario(
         "scenarios/troubleshooting/t6-console-groups.yaml",

@@ -21,7 +21,7 @@ fn summary_and_versions() {
     assert_eq!(v["exit_code"], 3);
     assert_eq!(
         v["summary"],
-        serde_json::json!({"total": 5, "passed": 1, "failed": 2, "skipped": 1, "broken": 1})
+        serde_json::json!({"total": 5, "passed": 1, "failed": 2, "skipped": 1, "broken": 1, "warnings": 0})
     );
     assert_eq!(v["scenarios"][0]["status"], "passed");
     assert_eq!(v["scenarios"][0]["steps"][2]["status"], "skipped");
@@ -89,4 +89,19 @@ fn every_field_is_documented() {
         "`schema_version` | number | `{}`",
         json::SCHEMA_VERSION
     )));
+}
+
+#[test]
+fn a_warning_has_its_severity_evidence_and_count() {
+    let v = json::to_value(&report(vec![warned()]));
+    assert_eq!(v["exit_code"], 0);
+    assert_eq!(v["summary"]["warnings"], 1);
+    assert_eq!(v["summary"]["failed"], 0);
+    assert_eq!(v["scenarios"][0]["status"], "passed");
+    assert_eq!(v["scenarios"][0]["warnings"], 1);
+    let f = &v["scenarios"][0]["steps"][0]["findings"][0];
+    assert_eq!(f["severity"], "warn");
+    assert_eq!(f["rule"], "okta:error-status-string");
+    assert_eq!(f["evidence"][1], "RFC 7644 §3.12");
+    assert_eq!(v["root_causes"][0]["severity"], "warn");
 }

@@ -194,3 +194,19 @@ fn an_empty_run_is_a_valid_document() {
     let suites = parse(&xml);
     assert_eq!((suites.tests, suites.suites.len()), (0, 0));
 }
+
+#[test]
+fn a_warning_passes_and_is_written_to_system_out() {
+    let xml = junit::render(&report(vec![warned()]));
+    let suites = parse(&xml);
+    assert_eq!((suites.tests, suites.failures, suites.errors), (1, 0, 0));
+    let case = &suites.suites[0].cases[0];
+    assert!(matches!(case.status, TestStatus::Success), "{xml}");
+    let out = case.system_out.as_deref().unwrap_or_default();
+    assert!(
+        out.contains(
+            "warning [okta:error-status-string]: error body of GET /Users/nope → 404: status"
+        ),
+        "{xml}"
+    );
+}

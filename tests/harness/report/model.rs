@@ -15,7 +15,8 @@ fn counts_and_the_ci_line() {
             failed: 2,
             skipped: 1,
             broken: 1,
-            total: 5
+            total: 5,
+            warnings: 0,
         }
     );
     // Broken scenarios did not pass: they count as failed on the line CI reads.
@@ -125,4 +126,50 @@ fn builders_and_the_derived_status() {
     s.settle();
     r.scenarios.push(s);
     assert_eq!(r.exit_code(), ExitCode::BrokenRun);
+}
+
+#[test]
+fn a_warning_is_counted_shown_and_never_fails_a_step_or_the_run() {
+    let w = warned();
+    // Recorded with `fail`, but a `warn` finding leaves the step passed.
+    assert_eq!(w.steps[0].status, zinc_harness::report::StepStatus::Passed);
+    assert_eq!(w.derived_status(), ScenarioStatus::Passed);
+    assert_eq!(w.warning_count(), 1);
+    let f = &w.steps[0].findings[0];
+    assert_eq!(f.severity, zinc_harness::contract::Severity::Warn);
+    assert_eq!(f.rule.as_deref(), Some("okta:error-status-string"));
+    assert!(
+        f.evidence.iter().any(|e| e.contains("RFC 7644 §3.12")),
+        "{:?}",
+        f.evidence
+    );
+
+    let r = report(vec![passed(), w.clone()]);
+    assert_eq!(r.exit_code(), ExitCode::Success);
+    assert_eq!(r.counts().warnings, 1);
+    assert_eq!(
+        r.counts().summary_line(),
+        "2 passed, 0 failed, 0 skipped, 1 warning"
+    );
+    let causes = r.root_causes();
+    assert_eq!(causes.len(), 1);
+    assert_eq!(causes[0].severity, zinc_harness::contract::Severity::Warn);
+    assert_eq!(causes[0].scenarios, vec!["okta-unknown-id".to_string()]);
+
+    // Beside a failure, the failure's cause comes first and the exit code is the failure's.
+    let r = report(vec![w, failed()]);
+    assert_eq!(r.exit_code(), ExitCode::Failures);
+    let causes = r.root_causes();
+    assert_eq!(causes[0].severity, zinc_harness::contract::Severity::Fail);
+    assert_eq!(
+        causes.last().unwrap().severity,
+        zinc_harness::contract::Severity::Warn
+    );
+}
+
+#[test]
+fn a_fail_finding_fails_its_step() {
+    let mut st = step(1, "get_user ghost", 7, vec![]);
+    st.fail(zinc_harness::report::Finding::new("status", 404, 200));
+    assert_eq!(st.status, zinc_harness::report::StepStatus::Failed);
 }

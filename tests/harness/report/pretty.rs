@@ -158,3 +158,31 @@ fn no_color_in_the_environment_is_honoured() {
         "COLOR tty=false pipe=false"
     );
 }
+
+#[test]
+fn a_warning_is_expanded_marked_and_summed_apart_from_failures() {
+    let out = pretty::render(&report(vec![warned(), failed()]), &PrettyOptions::plain());
+    // The passed scenario's warning step is expanded, marked as a warning, with its source.
+    assert!(out.contains("✓ okta-unknown-id"), "{out}");
+    assert!(out.contains("1 warning)"), "{out}");
+    assert!(
+        out.contains("⚠ warn error body of GET /Users/nope → 404: status: expected \"404\", got 404  [okta:error-status-string]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("source: okta-client-reference.md §5; RFC 7644 §3.12"),
+        "{out}"
+    );
+    // Failures first, then the warnings in their own group; the count line names them.
+    let fails = out
+        .find("Failures by root cause:")
+        .expect("failures summary");
+    let warns = out
+        .find("Warnings by root cause")
+        .expect("warnings summary");
+    assert!(fails < warns, "{out}");
+    assert_eq!(
+        out.lines().last(),
+        Some("1 passed, 1 failed, 0 skipped, 1 warning")
+    );
+}
