@@ -28,9 +28,9 @@ mod runner;
 mod session;
 
 pub mod baseline;
-pub mod procfs;
+pub(crate) mod procfs;
 pub mod render;
-pub mod stats;
+pub(crate) mod stats;
 
 pub use config::{BenchConfig, BenchError, MAX_GROUPS, MAX_USERS, Target};
 pub use report::*;

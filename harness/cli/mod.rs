@@ -6,18 +6,18 @@ use clap::{Parser, Subcommand};
 
 use crate::contract::ExitCode;
 
-pub mod bench;
+pub(crate) mod bench;
 pub mod check;
-pub mod explore;
+pub(crate) mod explore;
 pub mod list;
-pub mod manual;
+pub(crate) mod manual;
 pub mod new;
 mod out;
 pub mod rules;
-pub mod run;
-pub mod scenarios;
+pub(crate) mod run;
+pub(crate) mod scenarios;
 pub mod schema;
-pub mod serve;
+pub(crate) mod serve;
 
 #[derive(Debug, Parser)]
 #[command(

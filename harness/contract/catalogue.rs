@@ -2,7 +2,7 @@
 //! rule's title, hint, severity and evidence are written; checks cite a [`RuleId`] and the
 //! reports, `check` and `zinc-harness rules` read the row.
 //!
-//! Adding a rule: a variant in [`super::rule`], its row here (the compiler asks for it), the
+//! Adding a rule: a variant in `super::rule`, its row here (the compiler asks for it), the
 //! code that enforces it in the mock (`harness/zinc/`, its id in a `Rule::…` use or a comment),
 //! a check that cites it, and a scenario that proves it (`tests/harness/catalogue.rs` fails
 //! until all exist).

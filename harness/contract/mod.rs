@@ -2,20 +2,20 @@
 //!
 //! A leaf module: it imports nothing from the other parts, and they all import from it.
 //!
-//! - [`rule`]: rule ids ([`RuleId`]: the Zinc rules [`Rule`] Z1–Z25, the Okta rules
+//! - `rule`: rule ids ([`RuleId`]: the Zinc rules [`Rule`] Z1–Z25, the Okta rules
 //!   [`OktaRule`] and the Microsoft Entra ID rules [`EntraRule`]), [`Severity`] and
 //!   [`Evidence`];
 //! - [`catalogue`]: the one table of every rule with its title, hint, severity, evidence and
 //!   whether a test may switch it off ([`RuleSpec`], [`spec`], [`all`]);
-//! - [`profile`]: the conformance [`Profile`]s;
+//! - `profile`: the conformance [`Profile`]s;
 //! - [`urn`]: the SCIM schema and message URNs;
-//! - [`exit`]: the process [`ExitCode`]s errors and outcomes map to.
+//! - `exit`: the process [`ExitCode`]s errors and outcomes map to.
 
 pub mod catalogue;
-pub mod doc;
-pub mod exit;
-pub mod profile;
-pub mod rule;
+pub(crate) mod doc;
+pub(crate) mod exit;
+pub(crate) mod profile;
+pub(crate) mod rule;
 pub mod urn;
 
 pub use catalogue::{RuleSpec, all, spec};

@@ -113,7 +113,7 @@ mod http;
 mod oin;
 mod personality;
 mod raw;
-pub mod transcript;
+pub(crate) mod transcript;
 
 use std::fmt;
 

@@ -16,8 +16,8 @@
 //! scenario that could not run at all is [`ScenarioStatus::Broken`]. Skips are never failures:
 //! see [`RunReport::exit_code`].
 //!
-//! Secrets: transcripts arrive redacted (see [`crate::okta::transcript`]); every renderer
-//! scrubs again on the way out ([`redact`]), so a token or password that slipped into a body,
+//! Secrets: transcripts arrive redacted (see `crate::okta::transcript`); every renderer
+//! scrubs again on the way out (`redact`), so a token or password that slipped into a body,
 //! a header, an error or a message still never reaches a report.
 
 use std::collections::BTreeMap;
@@ -34,7 +34,7 @@ pub mod json;
 pub mod junit;
 pub mod pretty;
 pub mod progress;
-pub mod redact;
+pub(crate) mod redact;
 pub mod snapshot;
 
 /// The whole run: where it ran and what each scenario did.

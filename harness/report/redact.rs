@@ -66,11 +66,6 @@ fn scrub_report(r: &mut RunReport, known: &[&str]) {
     }
 }
 
-/// Scrubs one exchange in place (headers, bodies, path, error).
-pub fn scrub_exchange(e: &mut Exchange) {
-    scrub_exchange_with(e, &[]);
-}
-
 fn scrub_exchange_with(e: &mut Exchange, known: &[&str]) {
     clean_text(&mut e.method, known);
     clean_text(&mut e.path, known);

@@ -9,7 +9,7 @@
 //! - the SCIM base URL → `<base>`, any other loopback origin (`http://127.0.0.1:PORT`) →
 //!   `<origin>`;
 //! - `meta.created`, `meta.lastModified` and any RFC 3339 or HTTP date → `<timestamp>`;
-//! - tokens and passwords → `<redacted>` (see [`super::redact`]), and known secrets
+//! - tokens and passwords → `<redacted>` (see `super::redact`), and known secrets
 //!   registered with [`NameMap::secret`] wherever they occur;
 //! - durations are dropped, headers are kept only when meaningful (request: `content-type`,
 //!   `authorization` with its scheme kept and the credential redacted; response:

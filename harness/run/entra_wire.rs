@@ -311,7 +311,11 @@ mod cited_rules {
         let rule = RuleId::Entra(EntraRule::MemberPatchAnswer);
         assert_eq!(got[0].rule.as_deref(), Some(rule.to_string().as_str()));
         assert_eq!(catalogue::spec(rule).severity, Severity::Warn);
-        assert_eq!(got[0].severity, Severity::Warn, "a warning on the step, not a failure");
+        assert_eq!(
+            got[0].severity,
+            Severity::Warn,
+            "a warning on the step, not a failure"
+        );
         assert!(got[0].evidence[0].starts_with("entra-client-reference.md row 18"));
         assert_eq!(got[0].actual, json!("200 with 1 members"));
         // Without the list, or on a user, or a read: nothing.

@@ -12,7 +12,7 @@
 //! # }
 //! ```
 //!
-//! One scenario: start the target ([`target`]), make an [`OktaClient`] (app from the
+//! One scenario: start the target (`target`), make an [`OktaClient`] (app from the
 //! scenario, else the run's; Group Push from the scenario; the target's token), add the
 //! people and groups to Okta, then run the steps in order: Okta actions call the client's
 //! methods, `scim:` its raw request (placeholders `{user:alice}` resolved), `console:` and
@@ -32,10 +32,10 @@ mod entra_wire;
 mod exec;
 mod expect;
 mod ids;
-pub mod interrupt;
-pub mod observe;
-pub mod preflight;
-pub mod target;
+pub(crate) mod interrupt;
+pub(crate) mod observe;
+pub(crate) mod preflight;
+pub(crate) mod target;
 pub mod wire;
 
 use std::time::{Duration, Instant, SystemTime};
@@ -77,7 +77,7 @@ pub struct RunOptions {
     /// Raised by the run itself after the first failure when `fail_fast` is set.
     pub interrupt: Interrupt,
     /// `--fail-fast`: after the first failed or broken scenario no new one starts (those
-    /// under way run to their end and clean up); see [`interrupt`].
+    /// under way run to their end and clean up); see `interrupt`.
     pub fail_fast: bool,
 }
 
@@ -170,7 +170,7 @@ pub async fn run_scenario(s: &Scenario, opts: &RunOptions) -> ScenarioRun {
     exec::run(s, opts, None, None).await
 }
 
-/// Runs one scenario with an [`observe::Observer`] watching every step; steps not done by
+/// Runs one scenario with an `observe::Observer` watching every step; steps not done by
 /// `deadline` are cut, as in [`run_all`].
 pub async fn run_observed(
     s: &Scenario,

@@ -29,11 +29,11 @@
 //! and refuses expectations that can never hold.
 
 mod attributes;
-pub mod cases;
+pub(crate) mod cases;
 mod de;
 mod diag;
 mod file;
-pub mod model;
+pub(crate) mod model;
 mod node;
 pub mod people;
 mod placeholder;

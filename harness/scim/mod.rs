@@ -4,11 +4,11 @@
 //!
 //! It knows nothing of Okta or Zinc: the Zinc rules live in [`crate::zinc`].
 
-pub mod error;
+pub(crate) mod error;
 pub mod filter;
-pub mod list;
-pub mod patch;
-pub mod resource;
+pub(crate) mod list;
+pub(crate) mod patch;
+pub(crate) mod resource;
 
 pub use error::{ScimError, ScimType};
 pub use filter::{AttrPath, CompValue, CompareOp, Filter};

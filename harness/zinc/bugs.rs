@@ -93,6 +93,15 @@ pub enum Bug {
     /// Applies a user PUT as a merge: extension attributes the PUT left out keep their old
     /// values (with `KeepsExtensions`), where a PUT replaces the resource (RFC 7644 §3.5.1).
     PutKeepsOmittedAttributes,
+    /// A PATCH `add` of members refuses a member the group already has (409 `uniqueness`,
+    /// "already a member") instead of leaving it there: Okta's OIN create sends the members in
+    /// the `POST /Groups` and then again in `PATCH add members` (reference §10.2, S18).
+    ExistingMemberAddRefused,
+    /// Takes one membership PATCH per group: every later PATCH that changes members answers
+    /// 409 ("the group is being updated"), as a server that locks a group after a change.
+    /// Okta sends several (the follow-up of an OIN create, each batch of at most 256
+    /// members, each later push; reference §10.2, §10.3, S18, S21).
+    SecondMemberPatchRefused,
     // -- Entra ID personality (issue 15) --
     /// A PATCH `op` that is not lowercase (Entra's legacy `Replace`, `Add`, `Remove`) is
     /// refused with 400 `invalidValue` (entra-client-reference.md row 8; I18).

@@ -7,7 +7,7 @@
 //! only while it applies an already validated change. Settings (token, scope, policy) have
 //! their own lock so authentication never waits for a directory write.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
 use parking_lot::RwLock;
@@ -167,6 +167,8 @@ pub(crate) struct State {
     pub(crate) scim_order: OrderIndex,
     pub(crate) group_by_name: MultiIndex,
     pub(crate) group_by_ext: MultiIndex,
+    /// Groups whose members a PATCH changed, kept only for [`Bug::SecondMemberPatchRefused`].
+    pub(crate) member_patched: HashSet<Uuid>,
 }
 
 /// The mock Zinc's directory and settings: the whole server minus HTTP.
@@ -1916,8 +1918,18 @@ impl Directory {
         if *name != *state.groups[&gid].display_name {
             Self::rename_group_in(&mut state, gid, &name);
         }
+        let members_change = plan.clear || !plan.changes.is_empty();
+        if members_change
+            && self.bug(Bug::SecondMemberPatchRefused)
+            && !state.member_patched.insert(gid)
+        {
+            return Err(ScimError::new(
+                409,
+                "the group is being updated: try the membership change again later",
+            ));
+        }
         Self::set_group_ext(&mut state, gid, ext);
-        if plan.clear || !plan.changes.is_empty() {
+        if members_change {
             Self::apply_plan_members(&mut state, gid, plan.clear, &plan.changes);
         }
         Ok(())
@@ -1997,6 +2009,16 @@ impl Directory {
                 PatchOpKind::Add => {
                     let ids = decode_members(value.unwrap_or(&Value::Null))?;
                     let ids = self.resolve_members(state, ids)?;
+                    let base = &state.groups[&gid].members;
+                    if self.bug(Bug::ExistingMemberAddRefused)
+                        && let Some(id) = ids.iter().find(|id| plan.has(base, id))
+                    {
+                        return Err(ScimError::typed(
+                            409,
+                            ScimType::Uniqueness,
+                            format!("{id} is already a member of this group"),
+                        ));
+                    }
                     if self.bug(Bug::MemberAddReplaces) {
                         plan.replace(ids);
                     } else {

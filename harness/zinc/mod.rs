@@ -2,21 +2,21 @@
 //!
 //! - [`Directory`]: the HTTP-agnostic core, one function per SCIM operation, each rule
 //!   enforced where its id appears in a comment.
-//! - [`http`]: the thin axum shell (SCIM under `/scim/v2`, the admin API under `/admin/v1`).
+//! - `http`: the thin axum shell (SCIM under `/scim/v2`, the admin API under `/admin/v1`).
 //! - [`Faults`]: the fault layer. [`Admin`]: the Admin Console and support actions.
 //! - [`MockZinc`]: start one in a test with `MockZinc::start().await`.
 
 mod admin_gate;
-pub mod bugs;
-pub mod config;
-pub mod console;
+pub(crate) mod bugs;
+pub(crate) mod config;
+pub(crate) mod console;
 pub mod directory;
 mod discovery;
-pub mod faults;
-pub mod fixture;
-pub mod http;
+pub(crate) mod faults;
+pub(crate) mod fixture;
+pub(crate) mod http;
 mod received;
-pub mod server;
+pub(crate) mod server;
 mod store;
 
 pub use bugs::Bug;

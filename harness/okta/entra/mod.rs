@@ -3,16 +3,16 @@
 //! `../shared/docs/entra-client-reference.md` (its table rows are cited as `row N`, its
 //! sources as `E1`…`E11`, `I1`…`I21`).
 //!
-//! - [`dialect`]: the request bodies and paths of both PATCH dialects (legacy, the default
+//! - `dialect`: the request bodies and paths of both PATCH dialects (legacy, the default
 //!   non-gallery `scim` job; compliant, the `aadOptscim062020` flag).
-//! - [`ids`]: Entra's object ids (GUIDs), from the run's id seed and the person or group key.
-//! - [`fate`]: what the provisioning service would do with an answer (retry, escrow,
+//! - `ids`: Entra's object ids (GUIDs), from the run's id seed and the person or group key.
+//! - `fate`: what the provisioning service would do with an answer (retry, escrow,
 //!   quarantine), reported on the action instead of waited for.
-//! - [`personality`]: Entra behind the client's `Personality` seam (what each action sends).
+//! - `personality`: Entra behind the client's `Personality` seam (what each action sends).
 
-pub mod dialect;
-pub mod fate;
-pub mod ids;
+pub(crate) mod dialect;
+pub(crate) mod fate;
+pub(crate) mod ids;
 mod personality;
 
 pub use dialect::{Dialect, MatchAttr, UnassignMode};

@@ -29,6 +29,16 @@ fn builtin(name: &str) -> scenario::Scenario {
     Bug::PutKeepsOmittedAttributes,
     "get_user alice"
 )]
+#[case::existing_member_add_refused(
+    "okta/group-create-then-add-members.yaml",
+    Bug::ExistingMemberAddRefused,
+    "push_group eng"
+)]
+#[case::second_member_patch_refused(
+    "okta/member-patch-batches.yaml",
+    Bug::SecondMemberPatchRefused,
+    "add_members eng"
+)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_scenario_fails_on_the_mistake_it_exposes(
     #[case] file: &str,
