@@ -25,7 +25,12 @@ pub struct BenchArgs {
     #[arg(long)]
     pub token_env: Option<String>,
     /// How Okta authenticates to a live target: bearer, header or basic (token `user:password`).
-    #[arg(long, default_value = "bearer")]
+    #[arg(
+        long,
+        value_enum,
+        default_value = "bearer",
+        hide_possible_values = true
+    )]
     pub auth: AuthMode,
     /// Users Okta assigns (created with the lookups and POSTs Okta makes).
     #[arg(long, default_value_t = 1000)]
@@ -39,8 +44,8 @@ pub struct BenchArgs {
     /// Okta actions in flight at once.
     #[arg(long, default_value_t = 8)]
     pub concurrency: usize,
-    /// Okta app personality: oin or aiw.
-    #[arg(long, default_value = "oin")]
+    /// Okta app personality: oin or aiw (or Entra's entra, entra-compliant).
+    #[arg(long, value_enum, default_value = "oin", hide_possible_values = true)]
     pub app: App,
     /// Picks names and memberships; a new seed is a fresh directory on a live server.
     #[arg(long, default_value_t = 1)]

@@ -4,39 +4,24 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::run::{AppArg, AuthArg, Format, ProfileArg};
+use super::run::Format;
+use crate::contract::App;
 use crate::contract::ExitCode;
 use crate::explore::{self, ExploreOptions};
-use crate::okta::{App, AuthMode};
 use crate::report::{json, junit, pretty};
-use crate::run::{External, RunOptions, TargetSpec};
+use crate::run::{RunOptions, TargetSpec};
 use crate::scenario::Profile;
 
 #[derive(Debug, clap::Args)]
 pub struct ExploreArgs {
-    /// Explore this live SCIM server (its base URL) instead of the embedded mock.
-    #[arg(long, value_name = "URL")]
-    pub target: Option<String>,
-    /// The target's token (for --auth basic: user:password). Never printed.
-    #[arg(
-        long,
-        value_name = "T",
-        requires = "target",
-        conflicts_with = "token_env"
-    )]
-    pub token: Option<String>,
-    /// Read the target's token from this environment variable.
-    #[arg(long, value_name = "VAR", requires = "target")]
-    pub token_env: Option<String>,
-    /// How Okta sends the token.
-    #[arg(long, value_enum, default_value = "bearer")]
-    pub auth: AuthArg,
+    #[command(flatten)]
+    pub live: super::target::TargetArgs,
     /// `zinc`: compare with a fresh embedded mock Zinc; `okta`: with what Okta pushed.
     #[arg(long, value_enum, default_value = "zinc")]
-    pub profile: ProfileArg,
+    pub profile: Profile,
     /// The Okta app personality.
     #[arg(long, value_enum, default_value = "oin")]
-    pub app: AppArg,
+    pub app: App,
     /// The seed: the same seed and options give the same sequences.
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
@@ -76,12 +61,6 @@ pub struct ExploreArgs {
     /// Write the report to FILE (the readable report still goes to stdout).
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Accept any TLS certificate of the target.
-    #[arg(long, requires = "target")]
-    pub insecure: bool,
-    /// Leave what the sequences created on the target.
-    #[arg(long, requires = "target")]
-    pub keep: bool,
 }
 
 pub async fn exec(args: ExploreArgs) -> ExitCode {
@@ -95,48 +74,12 @@ pub async fn exec(args: ExploreArgs) -> ExitCode {
 }
 
 fn options(args: &ExploreArgs) -> Result<ExploreOptions, String> {
-    let target = match &args.target {
-        None => TargetSpec::default(),
-        Some(url) => {
-            let parsed = url::Url::parse(url).map_err(|e| format!("--target {url:?}: {e}"))?;
-            if !matches!(parsed.scheme(), "http" | "https") {
-                return Err(format!(
-                    "--target {url:?}: the scheme must be http or https"
-                ));
-            }
-            let token = match (&args.token, &args.token_env) {
-                (Some(t), _) => Some(t.clone()),
-                (None, Some(var)) => Some(std::env::var(var).map_err(|_| {
-                    format!("--token-env {var}: the environment variable is not set")
-                })?),
-                (None, None) => None,
-            };
-            TargetSpec::External(External {
-                base_url: url.trim_end_matches('/').to_owned(),
-                token,
-                insecure: args.insecure,
-                keep: args.keep,
-            })
-        }
-    };
+    let target = args.live.spec()?;
     Ok(ExploreOptions {
         target,
-        profile: match args.profile {
-            ProfileArg::Zinc => Profile::Zinc,
-            ProfileArg::Okta => Profile::Okta,
-            ProfileArg::Entra => Profile::Entra,
-        },
-        app: match args.app {
-            AppArg::Oin => App::Oin,
-            AppArg::Aiw => App::Aiw,
-            AppArg::Entra => App::Entra,
-            AppArg::EntraCompliant => App::EntraCompliant,
-        },
-        auth: match args.auth {
-            AuthArg::Bearer => AuthMode::Bearer,
-            AuthArg::Header => AuthMode::Header,
-            AuthArg::Basic => AuthMode::Basic,
-        },
+        profile: args.profile,
+        app: args.app,
+        auth: args.live.auth,
         seed: args.seed,
         steps: args.steps as usize,
         people: args.people as usize,

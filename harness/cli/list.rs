@@ -23,27 +23,10 @@ pub struct ListArgs {
     pub builtin: bool,
     /// Only scenarios of this profile.
     #[arg(long, value_enum)]
-    pub profile: Option<ProfileArg>,
+    pub profile: Option<Profile>,
     /// Output format.
     #[arg(long, value_enum, default_value = "pretty")]
     pub format: ListFormat,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ProfileArg {
-    Zinc,
-    Okta,
-    Entra,
-}
-
-impl From<ProfileArg> for Profile {
-    fn from(p: ProfileArg) -> Profile {
-        match p {
-            ProfileArg::Zinc => Profile::Zinc,
-            ProfileArg::Okta => Profile::Okta,
-            ProfileArg::Entra => Profile::Entra,
-        }
-    }
 }
 
 #[derive(Debug, Serialize)]
@@ -84,7 +67,7 @@ pub fn run(args: &ListArgs) -> (ExitCode, String) {
         match source.load() {
             Ok(s) => {
                 if let Some(p) = args.profile
-                    && !s.in_profile(p.into())
+                    && !s.in_profile(p)
                 {
                     continue;
                 }

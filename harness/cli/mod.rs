@@ -18,6 +18,7 @@ pub(crate) mod run;
 pub(crate) mod scenarios;
 pub mod schema;
 pub(crate) mod serve;
+pub(crate) mod target;
 
 #[derive(Debug, Parser)]
 #[command(

@@ -3,8 +3,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use super::list::ProfileArg;
-use crate::contract::ExitCode;
+use crate::contract::{ExitCode, Profile};
 use crate::scenario;
 
 #[derive(Debug, clap::Args)]
@@ -18,7 +17,7 @@ pub struct NewArgs {
     pub case: Option<String>,
     /// The profile it belongs to.
     #[arg(long, value_enum, default_value = "zinc")]
-    pub profile: ProfileArg,
+    pub profile: Profile,
     /// The folder to write into.
     #[arg(long, default_value = "scenarios")]
     pub dir: PathBuf,
@@ -89,9 +88,8 @@ pub fn create(args: &NewArgs) -> Result<Vec<String>, String> {
     // A run keeps the scenarios of its profile only (zinc by default): name the profile,
     // or the new scenario would be skipped.
     let profile = match args.profile {
-        ProfileArg::Zinc => "",
-        ProfileArg::Okta => " --profile okta",
-        ProfileArg::Entra => " --profile entra",
+        Profile::Zinc => String::new(),
+        Profile::Okta | Profile::Entra => format!(" --profile {}", args.profile),
     };
     said.push(format!(
         "run it:   zinc-harness run{profile} {}",
@@ -125,11 +123,7 @@ fn file_name(name: &str) -> Result<PathBuf, String> {
 
 fn skeleton(args: &NewArgs, schema_rel: &str) -> String {
     let case = args.case.as_deref().and_then(scenario::cases::case);
-    let profile = match args.profile {
-        ProfileArg::Zinc => "zinc",
-        ProfileArg::Okta => "okta",
-        ProfileArg::Entra => "entra",
-    };
+    let profile = args.profile.as_str();
     let case_line = match &args.case {
         Some(c) => format!("case: {c}\n"),
         None => "# case: T3                 # the troubleshooting case (T1–T9) or an okta-… id\n"

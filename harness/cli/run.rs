@@ -7,11 +7,11 @@ use std::io::IsTerminal as _;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::contract::App;
 use crate::contract::ExitCode;
-use crate::okta::{App, AuthMode};
 use crate::report::progress::Progress;
-use crate::report::{json, junit, pretty, redact};
-use crate::run::{self, External, RunOptions, TargetSpec};
+use crate::report::{json, junit, pretty};
+use crate::run::{self, RunOptions, TargetSpec};
 use crate::scenario::{Profile, Scenario};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -19,40 +19,6 @@ pub enum Format {
     Pretty,
     Json,
     Junit,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ProfileArg {
-    /// Scenarios whose `profiles` include zinc: Zinc's documented behaviour, and the Okta
-    /// checks Zinc passes too.
-    Zinc,
-    /// Scenarios whose `profiles` include okta: what any SCIM server meant for Okta must do.
-    Okta,
-    /// Scenarios whose `profiles` include entra: what any SCIM server meant for Microsoft
-    /// Entra ID must do.
-    Entra,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum AppArg {
-    /// Okta, an OIN catalog app.
-    Oin,
-    /// Okta, an App Integration Wizard app.
-    Aiw,
-    /// Microsoft Entra ID, the default `scim` job (legacy PATCH dialect).
-    Entra,
-    /// Microsoft Entra ID with the `aadOptscim062020` flag (RFC-style PATCH).
-    EntraCompliant,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum AuthArg {
-    /// `Authorization: Bearer <token>`.
-    Bearer,
-    /// `Authorization: <token>`.
-    Header,
-    /// `Authorization: Basic …`, the token being `user:password`.
-    Basic,
 }
 
 #[derive(Debug, clap::Args)]
@@ -63,33 +29,16 @@ pub struct RunArgs {
     /// Run the scenarios built into zinc-harness, even where ./scenarios/ exists.
     #[arg(long, conflicts_with = "paths")]
     pub builtin: bool,
-    /// Run against this live SCIM server (its base URL, e.g. https://host/scim/v2) instead
-    /// of the embedded mock. Console, support and fault steps are skipped there.
-    #[arg(long, value_name = "URL")]
-    pub target: Option<String>,
-    /// The target's token (for --auth basic: user:password). Never printed.
-    #[arg(
-        long,
-        value_name = "T",
-        requires = "target",
-        conflicts_with = "token_env"
-    )]
-    pub token: Option<String>,
-    /// Read the target's token from this environment variable.
-    #[arg(long, value_name = "VAR", requires = "target")]
-    pub token_env: Option<String>,
-    /// How Okta sends the token to a --target, for scenarios that do not say (the embedded
-    /// mock takes Bearer only).
-    #[arg(long, value_enum, default_value = "bearer")]
-    pub auth: AuthArg,
+    #[command(flatten)]
+    pub live: super::target::TargetArgs,
     /// `zinc`: the scenarios of Zinc's contract; `okta`: the generic Okta-compatibility ones;
     /// `entra`: the generic Microsoft Entra ID ones.
     #[arg(long, value_enum, default_value = "zinc")]
-    pub profile: ProfileArg,
+    pub profile: Profile,
     /// The client personality (Okta's `oin`/`aiw`, Entra's `entra`/`entra-compliant`), for
     /// scenarios that do not fix one.
     #[arg(long, value_enum, default_value = "oin")]
-    pub app: AppArg,
+    pub app: App,
     /// Report format.
     #[arg(long, value_enum, default_value = "pretty")]
     pub format: Format,
@@ -130,15 +79,6 @@ pub struct RunArgs {
     /// of what they made may take up to 30 s more (said when it does).
     #[arg(long, value_name = "SECS", default_value_t = 600.0, value_parser = positive_secs)]
     pub deadline: f64,
-    /// Accept a --token shorter than 8 characters (it cannot be redacted everywhere).
-    #[arg(long, requires = "target")]
-    pub allow_short_token: bool,
-    /// Accept any TLS certificate of the target.
-    #[arg(long, requires = "target")]
-    pub insecure: bool,
-    /// Leave the users and groups the scenarios created on the target.
-    #[arg(long, requires = "target")]
-    pub keep: bool,
 }
 
 /// Seconds, more than 0 and at most a day; the message says which bound was missed.
@@ -359,86 +299,12 @@ fn emit(
 }
 
 fn options(args: &RunArgs) -> Result<RunOptions, String> {
-    let target = match &args.target {
-        // The embedded mock takes Bearer tokens only (Z2): any other --auth would fail
-        // every scenario for a reason that is the command line's, not the server's.
-        None if args.auth != AuthArg::Bearer => {
-            return Err(format!(
-                "--auth {} needs --target: the embedded mock Zinc accepts `Authorization: Bearer` only (Z2)",
-                match args.auth {
-                    AuthArg::Bearer => "bearer",
-                    AuthArg::Header => "header",
-                    AuthArg::Basic => "basic",
-                }
-            ));
-        }
-        None => TargetSpec::default(),
-        Some(url) => {
-            let parsed = url::Url::parse(url).map_err(|e| format!("--target {url:?}: {e}"))?;
-            if !matches!(parsed.scheme(), "http" | "https") {
-                return Err(format!(
-                    "--target {url:?}: the scheme must be http or https"
-                ));
-            }
-            // It would go out as a second Authorization header on every request, also on
-            // the steps meant to send none.
-            if !parsed.username().is_empty() || parsed.password().is_some() {
-                return Err(
-                    "--target carries credentials in its URL (user:password@): give them with --auth basic --token user:password instead"
-                        .to_owned(),
-                );
-            }
-            let token = match (&args.token, &args.token_env) {
-                (Some(t), _) => Some(t.clone()),
-                (None, Some(var)) => Some(std::env::var(var).map_err(|_| {
-                    format!("--token-env {var}: the environment variable is not set")
-                })?),
-                (None, None) => None,
-            };
-            let flag = if args.token.is_some() {
-                "--token".to_owned()
-            } else {
-                format!(
-                    "--token-env {}",
-                    args.token_env.as_deref().unwrap_or_default()
-                )
-            };
-            if let Some(problem) = token.as_deref().and_then(|t| {
-                redact::token_problem(
-                    &flag,
-                    t,
-                    args.auth == AuthArg::Basic,
-                    args.allow_short_token,
-                )
-            }) {
-                return Err(problem);
-            }
-            TargetSpec::External(External {
-                base_url: url.trim_end_matches('/').to_owned(),
-                token,
-                insecure: args.insecure,
-                keep: args.keep,
-            })
-        }
-    };
+    let target = args.live.spec()?;
     Ok(RunOptions {
         target,
-        profile: match args.profile {
-            ProfileArg::Zinc => Profile::Zinc,
-            ProfileArg::Okta => Profile::Okta,
-            ProfileArg::Entra => Profile::Entra,
-        },
-        app: match args.app {
-            AppArg::Oin => App::Oin,
-            AppArg::Aiw => App::Aiw,
-            AppArg::Entra => App::Entra,
-            AppArg::EntraCompliant => App::EntraCompliant,
-        },
-        auth: match args.auth {
-            AuthArg::Bearer => AuthMode::Bearer,
-            AuthArg::Header => AuthMode::Header,
-            AuthArg::Basic => AuthMode::Basic,
-        },
+        profile: args.profile,
+        app: args.app,
+        auth: args.live.auth,
         jobs: args.jobs.map_or_else(run::default_jobs, |n| n as usize),
         timeout: Duration::from_secs_f64(args.timeout),
         retry_wait: Duration::from_secs_f64(args.retry_wait),

@@ -8,17 +8,24 @@
 //! - [`catalogue`]: the one table of every rule with its title, hint, severity, evidence and
 //!   whether a test may switch it off ([`RuleSpec`], [`spec`], [`all`]);
 //! - `profile`: the conformance [`Profile`]s;
+//! - `client`: how the simulated client is set up ([`App`], [`AuthMode`]);
+//! - `instance`: a Zinc instance's settings ([`Provisioning`], [`Scope`] of
+//!   [`ResourceKind`]s, [`DeletedGroupPolicy`]);
 //! - [`urn`]: the SCIM schema and message URNs;
 //! - `exit`: the process [`ExitCode`]s errors and outcomes map to.
 
 pub mod catalogue;
+pub(crate) mod client;
 pub(crate) mod doc;
 pub(crate) mod exit;
+pub(crate) mod instance;
 pub(crate) mod profile;
 pub(crate) mod rule;
 pub mod urn;
 
 pub use catalogue::{RuleSpec, all, spec};
+pub use client::{App, AuthMode, UnknownName};
 pub use exit::ExitCode;
+pub use instance::{DeletedGroupPolicy, Provisioning, ResourceKind, Scope};
 pub use profile::Profile;
 pub use rule::{EntraRule, Evidence, OktaRule, Rule, RuleId, Severity};

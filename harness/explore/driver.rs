@@ -225,12 +225,7 @@ impl Explorer<'_> {
             title: format!("explore: sequence of seed {seed}"),
             comment,
             profile: self.opts.profile,
-            app: match self.opts.app {
-                App::Oin => "oin",
-                App::Aiw => "aiw",
-                App::Entra => "entra",
-                App::EntraCompliant => "entra-compliant",
-            },
+            app: self.opts.app.as_str(),
         }
     }
 

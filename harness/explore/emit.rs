@@ -14,8 +14,7 @@ use super::compare::{Divergence, Kind};
 use super::generate::Sequence;
 use super::observe::Ask;
 use crate::scenario::{
-    Action, ConsoleAction, ConsoleGroup, DeletedGroupPolicy, Person, PersonChanges, Profile, Scope,
-    SupportAction,
+    Action, ConsoleAction, ConsoleGroup, Person, PersonChanges, Profile, SupportAction,
 };
 
 /// What the scenario file says about where it came from.
@@ -268,20 +267,10 @@ fn support(s: &SupportAction) -> String {
         }
         SupportAction::SetScope(v) => format!(
             "{{ set_scope: [{}] }}",
-            v.iter()
-                .map(|s| match s {
-                    Scope::Users => "users",
-                    Scope::Groups => "groups",
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
+            v.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
         ),
-        SupportAction::SetDeletedGroupPolicy(p) => format!(
-            "{{ set_deleted_group_policy: {} }}",
-            match p {
-                DeletedGroupPolicy::Retain => "retain",
-                DeletedGroupPolicy::Delete => "delete",
-            }
-        ),
+        SupportAction::SetDeletedGroupPolicy(p) => {
+            format!("{{ set_deleted_group_policy: {} }}", p.as_str())
+        }
     }
 }

@@ -10,8 +10,8 @@
 use rand::{Rng, RngExt, SeedableRng};
 
 use crate::scenario::{
-    Action, ConsoleAction, ConsoleGroup, DeletedGroupPolicy, Group, Person, PersonChanges, Scope,
-    SupportAction, people,
+    Action, ConsoleAction, ConsoleGroup, DeletedGroupPolicy, Group, Person, PersonChanges,
+    ResourceKind, SupportAction, people,
 };
 
 /// What a sequence is made of, before it becomes a scenario.
@@ -427,9 +427,9 @@ impl Gen {
             },
             1 => SupportAction::DisableProvisioning,
             2 | 3 => SupportAction::SetScope(match self.rng.random_range(0..3) {
-                0 => vec![Scope::Users],
-                1 => vec![Scope::Groups],
-                _ => vec![Scope::Users, Scope::Groups],
+                0 => vec![ResourceKind::Users],
+                1 => vec![ResourceKind::Groups],
+                _ => vec![ResourceKind::Users, ResourceKind::Groups],
             }),
             4 => SupportAction::SetDeletedGroupPolicy(if self.rng.random_bool(0.5) {
                 DeletedGroupPolicy::Delete

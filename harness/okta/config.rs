@@ -3,12 +3,10 @@
 //! the 429 retry policy.
 
 use std::fmt;
-use std::str::FromStr;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::OktaError;
 use super::entra::{MatchAttr, UnassignMode};
 
 /// Okta gives up on a request when nothing arrives within 60 s (okta-client-reference.md §2).
@@ -234,93 +232,9 @@ impl fmt::Debug for Auth {
     }
 }
 
-/// The auth mode alone, as a scenario or the command line names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum AuthMode {
-    #[default]
-    Bearer,
-    Header,
-    Basic,
-}
-
-impl FromStr for AuthMode {
-    type Err = OktaError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "bearer" => Ok(AuthMode::Bearer),
-            "header" => Ok(AuthMode::Header),
-            "basic" => Ok(AuthMode::Basic),
-            _ => Err(OktaError::Parse {
-                what: "auth mode",
-                value: s.to_owned(),
-                expected: "bearer, header or basic",
-            }),
-        }
-    }
-}
-
-impl fmt::Display for AuthMode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            AuthMode::Bearer => "bearer",
-            AuthMode::Header => "header",
-            AuthMode::Basic => "basic",
-        })
-    }
-}
-
-/// Which client personality: a kind of Okta app integration (okta-client.md,
-/// "Personalities"), or Microsoft Entra ID's provisioning service
-/// (entra-client-reference.md) in one of its two PATCH dialects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum App {
-    /// OIN catalog template: PATCH for (de)activation and group changes.
-    #[default]
-    Oin,
-    /// App Integration Wizard: every change is GET + PUT of the whole resource.
-    Aiw,
-    /// Entra ID's default non-gallery `scim` job: the legacy PATCH dialect.
-    Entra,
-    /// Entra ID with the `aadOptscim062020` flag: RFC-compliant PATCH.
-    EntraCompliant,
-}
-
-impl App {
-    /// Whether this is one of Entra's personalities.
-    pub fn is_entra(self) -> bool {
-        matches!(self, App::Entra | App::EntraCompliant)
-    }
-}
-
-impl FromStr for App {
-    type Err = OktaError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "oin" => Ok(App::Oin),
-            "aiw" => Ok(App::Aiw),
-            "entra" => Ok(App::Entra),
-            "entra-compliant" => Ok(App::EntraCompliant),
-            _ => Err(OktaError::Parse {
-                what: "app",
-                value: s.to_owned(),
-                expected: "oin, aiw, entra or entra-compliant",
-            }),
-        }
-    }
-}
-
-impl fmt::Display for App {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            App::Oin => "oin",
-            App::Aiw => "aiw",
-            App::Entra => "entra",
-            App::EntraCompliant => "entra-compliant",
-        })
-    }
-}
+/// The auth mode and the personality are the contract's words (scenarios and the command
+/// line name them too).
+pub use crate::contract::{App, AuthMode};
 
 /// The settings only Entra's personalities read.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -144,12 +144,6 @@ pub enum OktaError {
     BaseUrl { url: String, reason: String },
     #[error("cannot build the HTTP client: {0}")]
     Http(String),
-    #[error("unknown {what} {value:?}: expected {expected}")]
-    Parse {
-        what: &'static str,
-        value: String,
-        expected: &'static str,
-    },
     #[error("no Okta person {0:?}")]
     UnknownPerson(String),
     #[error("no Okta group {0:?}")]

@@ -31,36 +31,16 @@ use crate::okta::{Exchange, OktaClient};
 use crate::report::{StepReport, StepStatus};
 use crate::scenario::{Action, Expect, Scenario, Step};
 
-/// Which collection a directory-wide read counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Collection {
-    Users,
-    Groups,
-}
-
-impl Collection {
-    fn path(self) -> &'static str {
-        match self {
-            Collection::Users => "/Users",
-            Collection::Groups => "/Groups",
-        }
-    }
-
-    fn noun(self) -> &'static str {
-        match self {
-            Collection::Users => "users",
-            Collection::Groups => "groups",
-        }
-    }
-}
+// A directory-wide read counts one collection: a resource kind of the contract.
+use crate::contract::ResourceKind;
 
 /// How a step reads the directory, if it does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Read {
     /// A raw `GET /Users` or `/Groups` without a filter, with or without paging parameters.
-    List { of: Collection, paged: bool },
+    List { of: ResourceKind, paged: bool },
     /// Okta's import (users) or Refresh App Groups: every page, from the first.
-    Okta(Collection),
+    Okta(ResourceKind),
 }
 
 /// Members of a ListResponse that count what the server holds.
@@ -80,8 +60,8 @@ fn read_of(step: &Step) -> Option<Read> {
         Action::Scim(req) if req.method.as_str() == "GET" && counts(body) => {
             let (path, query) = req.path.split_once('?').unwrap_or((&req.path, ""));
             let of = match path.trim_end_matches('/') {
-                p if p.eq_ignore_ascii_case("/Users") => Collection::Users,
-                p if p.eq_ignore_ascii_case("/Groups") => Collection::Groups,
+                p if p.eq_ignore_ascii_case("/Users") => ResourceKind::Users,
+                p if p.eq_ignore_ascii_case("/Groups") => ResourceKind::Groups,
                 _ => return None,
             };
             let names: Vec<&str> = params(query).map(|(k, _)| k).collect();
@@ -94,9 +74,9 @@ fn read_of(step: &Step) -> Option<Read> {
             Some(Read::List { of, paged })
         }
         Action::ImportUsers if counts(body) || e.is_some_and(|e| e.listed.is_some()) => {
-            Some(Read::Okta(Collection::Users))
+            Some(Read::Okta(ResourceKind::Users))
         }
-        Action::RefreshAppGroups if counts(body) => Some(Read::Okta(Collection::Groups)),
+        Action::RefreshAppGroups if counts(body) => Some(Read::Okta(ResourceKind::Groups)),
         _ => None,
     }
 }
@@ -129,14 +109,14 @@ pub(crate) struct Baseline {
     users: Option<u64>,
     groups: Option<u64>,
     /// Why a count is missing, per collection asked.
-    why_not: Vec<(Collection, String)>,
+    why_not: Vec<(ResourceKind, String)>,
 }
 
 impl Baseline {
-    fn of(&self, c: Collection) -> Result<u64, String> {
+    fn of(&self, c: ResourceKind) -> Result<u64, String> {
         let n = match c {
-            Collection::Users => self.users,
-            Collection::Groups => self.groups,
+            ResourceKind::Users => self.users,
+            ResourceKind::Groups => self.groups,
         };
         n.ok_or_else(|| {
             let why = self
@@ -146,7 +126,7 @@ impl Baseline {
                 .map_or("it was not asked", |(_, w)| w.as_str());
             format!(
                 "this step counts every {} on the server, and how many it held before the scenario is not known ({why})",
-                c.noun()
+                c.as_str()
             )
         })
     }
@@ -154,7 +134,7 @@ impl Baseline {
     /// Asks the server how many users (and groups) it holds, for each collection `s` reads;
     /// the requests come back as the report's first step.
     pub(crate) async fn take(okta: &OktaClient, s: &Scenario) -> (Baseline, StepReport) {
-        let mut wanted: Vec<Collection> = Vec::new();
+        let mut wanted: Vec<ResourceKind> = Vec::new();
         for st in &s.steps {
             let c = match read_of(st) {
                 Some(Read::List { of, .. } | Read::Okta(of)) => of,
@@ -195,8 +175,8 @@ impl Baseline {
                 Err(e) => Err(e.to_string()),
             };
             match (got, c) {
-                (Ok(n), Collection::Users) => b.users = Some(n),
-                (Ok(n), Collection::Groups) => b.groups = Some(n),
+                (Ok(n), ResourceKind::Users) => b.users = Some(n),
+                (Ok(n), ResourceKind::Groups) => b.groups = Some(n),
                 (Err(why), c) => b.why_not.push((c, why)),
             }
         }
@@ -255,7 +235,7 @@ pub(crate) fn adjust(step: &Step, b: &Baseline) -> Adjusted {
     };
     let note = format!(
         "relative: the server held {held} other {} before this scenario",
-        of.noun()
+        of.as_str()
     );
     let mut out = step.clone();
     let expect: &mut Expect = out.expect.get_or_insert_with(Expect::default);
@@ -266,7 +246,7 @@ pub(crate) fn adjust(step: &Step, b: &Baseline) -> Adjusted {
             // baseline step says how many).
             return Adjusted::Skip(format!(
                 "an unpaged list's first page is the server's choice once it holds other {} (counted on an empty server, or on the embedded mock)",
-                of.noun()
+                of.as_str()
             ));
         }
         Read::List { paged: true, .. } => {
@@ -300,8 +280,8 @@ pub(crate) fn adjust(step: &Step, b: &Baseline) -> Adjusted {
                 }) {
                     return Adjusted::Skip(format!(
                         "which {} the first page holds is the server's choice once it holds other {}",
-                        of.noun(),
-                        of.noun()
+                        of.as_str(),
+                        of.as_str()
                     ));
                 }
                 shift(m, "totalResults", held);
@@ -337,7 +317,7 @@ mod tests {
         Baseline {
             users,
             groups: None,
-            why_not: vec![(Collection::Groups, "not asked here".into())],
+            why_not: vec![(ResourceKind::Groups, "not asked here".into())],
         }
     }
 

@@ -13,7 +13,7 @@ use super::target::{self, Target};
 use super::{RunOptions, ScenarioRun, could_not_run, okta_client, okta_id_seed, profile_skip};
 use super::{cleanup, wire};
 use crate::okta::{
-    ActionOutcome, ActionResult, App, Auth, AuthMode, Body, OktaClient, OktaError, PersonProfile,
+    ActionOutcome, ActionResult, Auth, AuthMode, Body, OktaClient, OktaError, PersonProfile,
     ProfileChanges, RawRequest,
 };
 use crate::report::snapshot::{FinalState, NameMap};
@@ -75,20 +75,9 @@ pub(crate) async fn run(
         Ok(t) => t,
         Err(e) => return broken(s, e),
     };
-    let app = match s.okta.app {
-        Some(scenario::App::Oin) => App::Oin,
-        Some(scenario::App::Aiw) => App::Aiw,
-        Some(scenario::App::Entra) => App::Entra,
-        Some(scenario::App::EntraCompliant) => App::EntraCompliant,
-        None => opts.app,
-    };
+    let app = s.okta.app.unwrap_or(opts.app);
     report.app = Some(app.to_string());
-    let mode = match s.okta.auth {
-        Some(scenario::AuthMode::Bearer) => AuthMode::Bearer,
-        Some(scenario::AuthMode::Header) => AuthMode::Header,
-        Some(scenario::AuthMode::Basic) => AuthMode::Basic,
-        None => opts.auth,
-    };
+    let mode = s.okta.auth.unwrap_or(opts.auth);
     let auth = target.initial_auth(mode);
     let okta = match okta_client(
         &target.base_url(),
@@ -430,21 +419,10 @@ pub(crate) fn label(a: &Action) -> String {
                 }
                 SupportAction::SetScope(v) => format!(
                     "set_scope [{}]",
-                    v.iter()
-                        .map(|s| match s {
-                            scenario::Scope::Users => "users",
-                            scenario::Scope::Groups => "groups",
-                        })
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    v.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
                 ),
-                SupportAction::SetDeletedGroupPolicy(p) => format!(
-                    "set_deleted_group_policy {}",
-                    match p {
-                        scenario::DeletedGroupPolicy::Retain => "retain",
-                        scenario::DeletedGroupPolicy::Delete => "delete",
-                    }
-                ),
+                SupportAction::SetDeletedGroupPolicy(p) =>
+                    format!("set_deleted_group_policy {}", p.as_str()),
             }
         ),
         Action::Fault(f) => {
@@ -980,11 +958,11 @@ impl Ctx<'_> {
                 Err(e) => Err(e.to_string()),
             },
             SupportAction::SetScope(v) => {
-                admin.set_scope(target::zinc_scope(v));
+                admin.set_scope(crate::contract::Scope::of(v));
                 Ok(())
             }
             SupportAction::SetDeletedGroupPolicy(p) => {
-                admin.set_deleted_group_policy(target::zinc_policy(*p));
+                admin.set_deleted_group_policy(*p);
                 Ok(())
             }
         };

@@ -18,10 +18,7 @@ use crate::okta::{Auth, AuthMode, OktaClient};
 use crate::report::snapshot::FinalState;
 use crate::report::{Finding, StepReport, StepStatus};
 use crate::scenario::{self, Action, ConsoleAction, Scenario};
-use crate::zinc::{
-    Admin, Bug, DeletedGroupPolicy, Faults, ListQuery, MockZinc, Provisioning, Rule, Scope,
-    ZincConfig,
-};
+use crate::zinc::{Admin, Bug, Faults, ListQuery, MockZinc, Rule, Scope, ZincConfig};
 
 /// Where scenarios run.
 #[derive(Debug, Clone)]
@@ -148,10 +145,7 @@ pub(crate) fn skip_reason(spec: &TargetSpec, s: &Scenario) -> Option<String> {
             "scope: [{}]",
             z.scope
                 .iter()
-                .map(|s| match s {
-                    scenario::Scope::Users => "users",
-                    scenario::Scope::Groups => "groups",
-                })
+                .map(|s| s.as_str())
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
@@ -216,12 +210,9 @@ impl Target {
         match spec {
             TargetSpec::Embedded(e) => {
                 let mut config = ZincConfig::default();
-                config.provisioning = match s.zinc.provisioning {
-                    scenario::Provisioning::Enabled => Provisioning::Enabled,
-                    scenario::Provisioning::Disabled => Provisioning::Disabled,
-                };
-                config.scope = zinc_scope(&s.zinc.scope);
-                config.deleted_group_policy = zinc_policy(s.zinc.deleted_group_policy);
+                config.provisioning = s.zinc.provisioning;
+                config.scope = Scope::of(&s.zinc.scope);
+                config.deleted_group_policy = s.zinc.deleted_group_policy;
                 for r in &e.broken {
                     config.break_rule(*r);
                 }
@@ -380,19 +371,5 @@ impl Target {
             exchanges: out.exchanges,
             okta_message: None,
         })
-    }
-}
-
-pub(crate) fn zinc_scope(scope: &[scenario::Scope]) -> Scope {
-    Scope {
-        users: scope.contains(&scenario::Scope::Users),
-        groups: scope.contains(&scenario::Scope::Groups),
-    }
-}
-
-pub(crate) fn zinc_policy(p: scenario::DeletedGroupPolicy) -> DeletedGroupPolicy {
-    match p {
-        scenario::DeletedGroupPolicy::Retain => DeletedGroupPolicy::Retain,
-        scenario::DeletedGroupPolicy::Delete => DeletedGroupPolicy::Delete,
     }
 }

@@ -272,42 +272,9 @@ pub enum ConsoleAction {
 
 pub use crate::contract::Profile;
 
-/// The identity provider's client: an Okta app integration kind, or Microsoft Entra ID.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum App {
-    /// An OIN catalog template.
-    Oin,
-    /// An App Integration Wizard app.
-    Aiw,
-    /// Microsoft Entra ID, the default non-gallery `scim` job (legacy PATCH dialect).
-    Entra,
-    /// Microsoft Entra ID with the `aadOptscim062020` flag (RFC-compliant PATCH).
-    EntraCompliant,
-}
-
-impl App {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            App::Oin => "oin",
-            App::Aiw => "aiw",
-            App::Entra => "entra",
-            App::EntraCompliant => "entra-compliant",
-        }
-    }
-}
-
-/// How Okta sends the token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum AuthMode {
-    /// `Authorization: Bearer <token>`.
-    Bearer,
-    /// `Authorization: <token>`.
-    Header,
-    /// `Authorization: Basic …`.
-    Basic,
-}
+/// The client's personality and auth mode, and the instance settings below, are the
+/// contract's words: the command line, the client and the mock use the same types.
+pub use crate::contract::{App, AuthMode, DeletedGroupPolicy, Provisioning, ResourceKind};
 
 fn yes() -> bool {
     true
@@ -396,38 +363,8 @@ impl Default for OktaSettings {
     }
 }
 
-/// Whether Zinc Customer Support has enabled provisioning.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Provisioning {
-    #[default]
-    Enabled,
-    Disabled,
-}
-
-/// What an instance may sync (Z3).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Scope {
-    Users,
-    Groups,
-}
-
-/// What happens to a group Okta deletes (Z19).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum DeletedGroupPolicy {
-    /// Keep it in the console, unlinked, with members and admins.
-    #[default]
-    Retain,
-    /// Remove it.
-    Delete,
-}
-
-fn both_scopes() -> Vec<Scope> {
-    vec![Scope::Users, Scope::Groups]
+fn both_scopes() -> Vec<ResourceKind> {
+    vec![ResourceKind::Users, ResourceKind::Groups]
 }
 
 /// How the embedded mock Zinc starts. Ignored against a real server.
@@ -439,7 +376,7 @@ pub struct ZincSettings {
     pub provisioning: Provisioning,
     /// Default: `[users, groups]`.
     #[serde(default = "both_scopes")]
-    pub scope: Vec<Scope>,
+    pub scope: Vec<ResourceKind>,
     /// Default: retain.
     #[serde(default)]
     pub deleted_group_policy: DeletedGroupPolicy,
@@ -716,7 +653,7 @@ pub enum SupportAction {
         update_okta: bool,
     },
     /// What the instance may sync (Z3).
-    SetScope(Vec<Scope>),
+    SetScope(Vec<ResourceKind>),
     /// What happens to groups Okta deletes (Z19).
     SetDeletedGroupPolicy(DeletedGroupPolicy),
 }

@@ -1,156 +1,16 @@
 //! Instance settings, the start-up configuration and the test-only rule switches.
 
 use std::collections::BTreeSet;
-use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::str::FromStr;
 use std::time::Duration;
-
-use serde::{Deserialize, Serialize};
 
 use super::bugs::Bug;
 /// The Zinc rules live in the contract; re-exported here beside the switches that use them.
 pub use crate::contract::Rule;
 
-/// Which resource kinds an instance may sync (Z3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Scope {
-    pub users: bool,
-    pub groups: bool,
-}
-
-impl Scope {
-    pub const BOTH: Scope = Scope {
-        users: true,
-        groups: true,
-    };
-    pub const USERS: Scope = Scope {
-        users: true,
-        groups: false,
-    };
-    pub const GROUPS: Scope = Scope {
-        users: false,
-        groups: true,
-    };
-
-    fn names(self) -> Vec<&'static str> {
-        let mut names = Vec::new();
-        if self.users {
-            names.push("users");
-        }
-        if self.groups {
-            names.push("groups");
-        }
-        names
-    }
-}
-
-impl Default for Scope {
-    fn default() -> Self {
-        Scope::BOTH
-    }
-}
-
-impl fmt::Display for Scope {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names = self.names();
-        if names.is_empty() {
-            f.write_str("none")
-        } else {
-            f.write_str(&names.join(","))
-        }
-    }
-}
-
-impl FromStr for Scope {
-    type Err = String;
-    /// `users`, `groups`, `users,groups` (any order, any case), or `none`.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let mut scope = Scope {
-            users: false,
-            groups: false,
-        };
-        for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            match part.to_ascii_lowercase().as_str() {
-                "users" => scope.users = true,
-                "groups" => scope.groups = true,
-                "none" => {}
-                _ => {
-                    return Err(format!(
-                        "unknown sync scope {part:?} (expected users, groups)"
-                    ));
-                }
-            }
-        }
-        Ok(scope)
-    }
-}
-
-impl Serialize for Scope {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.names().serialize(s)
-    }
-}
-
-impl<'de> Deserialize<'de> for Scope {
-    /// A list (`["users","groups"]`) or a comma-separated string.
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Repr {
-            List(Vec<String>),
-            Text(String),
-        }
-        let text = match Repr::deserialize(d)? {
-            Repr::List(items) => items.join(","),
-            Repr::Text(t) => t,
-        };
-        text.parse().map_err(serde::de::Error::custom)
-    }
-}
-
-/// The provisioning gate (Z1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Provisioning {
-    #[default]
-    Enabled,
-    Disabled,
-}
-
-impl FromStr for Provisioning {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "enabled" => Ok(Self::Enabled),
-            "disabled" => Ok(Self::Disabled),
-            _ => Err(format!("{s:?}: expected enabled or disabled")),
-        }
-    }
-}
-
-/// What happens in Zinc to a group deleted over SCIM (Z19).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DeletedGroupPolicy {
-    /// Keep it in the console, unlinked, with members and admins (the default, ours).
-    #[default]
-    Retain,
-    /// Remove it from Zinc.
-    Delete,
-}
-
-impl FromStr for DeletedGroupPolicy {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "retain" => Ok(Self::Retain),
-            "delete" => Ok(Self::Delete),
-            _ => Err(format!("{s:?}: expected retain or delete")),
-        }
-    }
-}
+/// The instance settings are the contract's words (scenarios and `serve` name them too).
+pub use crate::contract::{DeletedGroupPolicy, Provisioning, ResourceKind, Scope};
 
 /// Requests a mock keeps in its log by default: enough for any scenario, bounded for `serve`.
 pub const DEFAULT_REQUEST_LOG_LIMIT: usize = 10_000;

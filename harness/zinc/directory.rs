@@ -17,7 +17,9 @@ use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
 use super::bugs::Bug;
-use super::config::{DeletedGroupPolicy, Provisioning, Rule, Rules, Scope, ZincConfig};
+use super::config::{
+    DeletedGroupPolicy, Provisioning, ResourceKind, Rule, Rules, Scope, ZincConfig,
+};
 use super::store::{
     Cached, GroupRec, MultiIndex, NaiveUser, OrderIndex, OrderedSet, Origin, Records, UserRec,
     fold, now_ms, rfc3339,
@@ -140,15 +142,6 @@ pub(crate) struct SettingsState {
     pub(crate) token: Option<String>,
     pub(crate) scope: Scope,
     pub(crate) policy: DeletedGroupPolicy,
-}
-
-/// Which SCIM resource kind a request touches (Z3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ResourceKind {
-    Users,
-    Groups,
-    /// Discovery endpoints: outside the sync scope.
-    Discovery,
 }
 
 #[derive(Debug, Default)]
@@ -654,11 +647,10 @@ impl Directory {
             return Ok(());
         }
         let scope = self.settings.read().scope;
-        let missing = match kind {
-            ResourceKind::Users if !scope.users => "users",
-            ResourceKind::Groups if !scope.groups => "groups",
-            _ => return Ok(()),
-        };
+        if scope.contains(kind) {
+            return Ok(());
+        }
+        let missing = kind.as_str();
         Err(ScimError::new(
             403,
             format!(

@@ -48,10 +48,11 @@ use tower::ServiceExt;
 use super::admin_gate::AdminGate;
 use super::config::{DeletedGroupPolicy, Scope};
 use super::console::{Admin, ConsoleError};
-use super::directory::{Directory, ListQuery, ResourceKind};
+use super::directory::{Directory, ListQuery};
 use super::discovery;
 use super::faults::{FaultAction, FaultRule, Faults};
 use super::received::{self, ReceivedRequest, RequestLog};
+use crate::contract::ResourceKind;
 use crate::scim::{self, ListResponse, ScimError};
 
 /// Z24: the largest request body accepted (1 MiB).
@@ -358,12 +359,13 @@ fn gate(
         .get(header::AUTHORIZATION)
         .map(HeaderValue::as_bytes);
     st.dir.authenticate(auth)?;
+    // Discovery endpoints are outside the sync scope.
     let kind = if rel.starts_with("/Users") {
         ResourceKind::Users
     } else if rel.starts_with("/Groups") {
         ResourceKind::Groups
     } else {
-        ResourceKind::Discovery
+        return Ok(());
     };
     st.dir.check_scope(kind)
 }

@@ -20,9 +20,9 @@ pub(crate) mod server;
 mod store;
 
 pub use bugs::Bug;
-pub use config::{DeletedGroupPolicy, Provisioning, Rule, Scope, ZincConfig};
+pub use config::{DeletedGroupPolicy, Provisioning, ResourceKind, Rule, Scope, ZincConfig};
 pub use console::{Admin, ConsoleError, ConsoleGroup, ConsoleMember, ConsoleUser, Settings};
-pub use directory::{Directory, ListQuery, ResourceKind};
+pub use directory::{Directory, ListQuery};
 pub use faults::{
     FaultAction, FaultError, FaultId, FaultResponse, FaultRule, Faults, InstalledFault, MAX_DELAY,
 };

@@ -200,6 +200,22 @@ fn auth_other_than_bearer_needs_a_target() {
         );
     }
     code(&zh(&dir, &["run", "--auth", "bearer", "--filter", T3]), 0);
+    // `explore` takes the same target flags (one definition) and checks them the same way.
+    let o = zh(&dir, &["explore", "--auth", "basic", "--sequences", "1"]);
+    code(&o, 2);
+    assert!(err(&o).contains("needs --target"), "{}", err(&o));
+    let o = zh(
+        &dir,
+        &[
+            "explore",
+            "--target",
+            "http://127.0.0.1:9/v2",
+            "--token",
+            "short",
+        ],
+    );
+    code(&o, 2);
+    assert!(err(&o).contains("--allow-short-token"), "{}", err(&o));
 }
 
 #[test]

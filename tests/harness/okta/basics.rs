@@ -18,7 +18,7 @@ fn app_and_auth_mode_parse_from_their_names() {
     assert_eq!(App::default(), App::Oin);
     assert!(matches!(
         "saml".parse::<App>(),
-        Err(OktaError::Parse { .. })
+        Err(zinc_harness::contract::UnknownName { what: "app", .. })
     ));
     assert_eq!("bearer".parse::<AuthMode>().unwrap(), AuthMode::Bearer);
     assert_eq!("header".parse::<AuthMode>().unwrap(), AuthMode::Header);

@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
-use zinc_harness::cli::list::{ListArgs, ListFormat, ProfileArg};
+use zinc_harness::cli::list::{ListArgs, ListFormat};
 use zinc_harness::cli::new::{NewArgs, create};
-use zinc_harness::contract::{ExitCode, Rule};
+use zinc_harness::contract::{ExitCode, Profile, Rule};
 use zinc_harness::scenario;
 
 fn temp_dir(name: &str) -> PathBuf {
@@ -76,7 +76,7 @@ fn new_writes_a_skeleton_that_passes_check() {
     let said = create(&args(
         "troubleshooting/t3-email-change",
         Some("T3"),
-        ProfileArg::Zinc,
+        Profile::Zinc,
     ))
     .unwrap();
     assert!(
@@ -101,21 +101,21 @@ fn new_writes_a_skeleton_that_passes_check() {
         Some("Can I update the email (userName) attribute for synced users?")
     );
 
-    let plain = create(&args("okta-basics", None, ProfileArg::Okta)).unwrap();
+    let plain = create(&args("okta-basics", None, Profile::Okta)).unwrap();
     assert!(plain[0].ends_with("okta-basics.yaml"));
     let s = scenario::load(dir.join("okta-basics.yaml")).unwrap_or_else(|d| panic!("{d}"));
     assert_eq!(s.profiles, [scenario::Profile::Okta]);
     assert!(s.case.is_none());
 
-    let again = create(&args("okta-basics", None, ProfileArg::Okta)).unwrap_err();
+    let again = create(&args("okta-basics", None, Profile::Okta)).unwrap_err();
     assert!(again.contains("already exists"), "{again}");
     assert!(
-        create(&args("../escape", None, ProfileArg::Zinc))
+        create(&args("../escape", None, Profile::Zinc))
             .unwrap_err()
             .contains("not a scenario name")
     );
     assert!(
-        create(&args("x", Some("T42"), ProfileArg::Zinc))
+        create(&args("x", Some("T42"), Profile::Zinc))
             .unwrap_err()
             .contains("unknown case")
     );
@@ -148,8 +148,7 @@ fn list_shows_case_title_rules_and_profiles() {
         "scenarios/troubleshooting/t3-email-immutable.yaml"
     );
 
-    let (_, okta_only) =
-        zinc_harness::cli::list::run(&args(Some(ProfileArg::Okta), ListFormat::Json));
+    let (_, okta_only) = zinc_harness::cli::list::run(&args(Some(Profile::Okta), ListFormat::Json));
     let okta: serde_json::Value = serde_json::from_str(&okta_only).unwrap();
     assert!(
         okta["scenarios"]
@@ -208,7 +207,7 @@ fn the_skeleton_as_written() {
     create(&NewArgs {
         name: "t3-email-change".into(),
         case: Some("T3".into()),
-        profile: ProfileArg::Zinc,
+        profile: Profile::Zinc,
         dir: dir.clone(),
         force: false,
     })

@@ -3,7 +3,7 @@
 use zinc_harness::contract::Rule;
 use zinc_harness::scenario::{
     self, Action, App, ConsoleAction, ConsoleGroup, DeletedGroupPolicy, HttpMethod, Profile,
-    Provisioning, RequestAuth, Scope, SupportAction,
+    Provisioning, RequestAuth, ResourceKind, SupportAction,
 };
 
 #[test]
@@ -74,7 +74,7 @@ fn defaults_fill_in_what_a_file_leaves_out() {
     assert_eq!(s.okta.app, None, "absent app = the run's --app");
     assert!(s.okta.push_groups);
     assert_eq!(s.zinc.provisioning, Provisioning::Enabled);
-    assert_eq!(s.zinc.scope, [Scope::Users, Scope::Groups]);
+    assert_eq!(s.zinc.scope, [ResourceKind::Users, ResourceKind::Groups]);
     assert_eq!(s.zinc.deleted_group_policy, DeletedGroupPolicy::Retain);
     assert_eq!(s.steps[0].action, Action::TestCredentials);
     assert!(s.case.is_none() && s.rules.is_empty() && s.people.is_empty());

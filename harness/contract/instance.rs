@@ -1,0 +1,232 @@
+//! A Zinc instance's settings, as scenarios (`zinc:`, `support:` steps), `serve` flags, the
+//! mock and its Admin API name them: the provisioning gate (Z1), the sync scope (Z3) and what
+//! happens to a group Okta deletes (Z19).
+
+use std::fmt;
+use std::str::FromStr;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::client::{UnknownName, parse_name};
+
+/// Whether Zinc Customer Support has enabled provisioning (Z1).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Provisioning {
+    #[default]
+    Enabled,
+    Disabled,
+}
+
+impl FromStr for Provisioning {
+    type Err = UnknownName;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        parse_name("provisioning state", s)
+    }
+}
+
+/// What happens in Zinc to a group deleted over SCIM (Z19).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum DeletedGroupPolicy {
+    /// Keep it in the console, unlinked, with members and admins.
+    #[default]
+    Retain,
+    /// Remove it.
+    Delete,
+}
+
+impl DeletedGroupPolicy {
+    /// `retain`, `delete`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeletedGroupPolicy::Retain => "retain",
+            DeletedGroupPolicy::Delete => "delete",
+        }
+    }
+}
+
+impl FromStr for DeletedGroupPolicy {
+    type Err = UnknownName;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        parse_name("deleted-group policy", s)
+    }
+}
+
+/// One kind of resource an instance may sync (Z3): an item of a scenario's `scope: [users,
+/// groups]`.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+#[schemars(rename = "Scope")]
+pub enum ResourceKind {
+    Users,
+    Groups,
+}
+
+impl ResourceKind {
+    /// `users`, `groups`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResourceKind::Users => "users",
+            ResourceKind::Groups => "groups",
+        }
+    }
+
+    /// The SCIM endpoint of its collection: `/Users`, `/Groups`.
+    pub fn path(self) -> &'static str {
+        match self {
+            ResourceKind::Users => "/Users",
+            ResourceKind::Groups => "/Groups",
+        }
+    }
+}
+
+/// Which resource kinds an instance may sync (Z3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Scope {
+    pub users: bool,
+    pub groups: bool,
+}
+
+impl Scope {
+    pub const BOTH: Scope = Scope {
+        users: true,
+        groups: true,
+    };
+    pub const USERS: Scope = Scope {
+        users: true,
+        groups: false,
+    };
+    pub const GROUPS: Scope = Scope {
+        users: false,
+        groups: true,
+    };
+
+    /// The scope made of these kinds (none: an instance that syncs nothing).
+    pub fn of(kinds: &[ResourceKind]) -> Scope {
+        Scope {
+            users: kinds.contains(&ResourceKind::Users),
+            groups: kinds.contains(&ResourceKind::Groups),
+        }
+    }
+
+    /// Whether the instance may sync `kind`.
+    pub fn contains(self, kind: ResourceKind) -> bool {
+        match kind {
+            ResourceKind::Users => self.users,
+            ResourceKind::Groups => self.groups,
+        }
+    }
+
+    /// The kinds it syncs, users first.
+    pub fn kinds(self) -> Vec<ResourceKind> {
+        [ResourceKind::Users, ResourceKind::Groups]
+            .into_iter()
+            .filter(|k| self.contains(*k))
+            .collect()
+    }
+
+    fn names(self) -> Vec<&'static str> {
+        self.kinds().into_iter().map(ResourceKind::as_str).collect()
+    }
+}
+
+impl Default for Scope {
+    fn default() -> Self {
+        Scope::BOTH
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names = self.names();
+        if names.is_empty() {
+            f.write_str("none")
+        } else {
+            f.write_str(&names.join(","))
+        }
+    }
+}
+
+impl FromStr for Scope {
+    type Err = String;
+    /// `users`, `groups`, `users,groups` (any order, any case), or `none`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let mut kinds = Vec::new();
+        for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            if part.eq_ignore_ascii_case("none") {
+                continue;
+            }
+            match parse_name::<ResourceKind>("sync scope", part) {
+                Ok(k) => kinds.push(k),
+                Err(_) => {
+                    return Err(format!(
+                        "unknown sync scope {part:?} (expected users, groups)"
+                    ));
+                }
+            }
+        }
+        Ok(Scope::of(&kinds))
+    }
+}
+
+impl Serialize for Scope {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.names().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Scope {
+    /// A list (`["users","groups"]`) or a comma-separated string.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Repr {
+            List(Vec<String>),
+            Text(String),
+        }
+        let text = match Repr::deserialize(d)? {
+            Repr::List(items) => items.join(","),
+            Repr::Text(t) => t,
+        };
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
