@@ -126,6 +126,8 @@ pub async fn exec(args: ServeArgs) -> ExitCode {
     if beyond_loopback {
         warn_beyond_loopback(args.addr, admin_api);
     }
+    // Watch for SIGTERM before saying "listening": a supervisor may send it at once.
+    let stop = stop_signal();
     // The one place the token is printed: the user asked for a server to point Okta at.
     println("mock Zinc SCIM server listening");
     println(&format!(
@@ -146,7 +148,6 @@ pub async fn exec(args: ServeArgs) -> ExitCode {
         )),
     }
     println("Press Ctrl-C to stop.");
-    let stop = stop_signal();
     let result = if args.log {
         tokio::pin!(stop);
         let mut seen = 0;
@@ -196,12 +197,14 @@ fn warn_beyond_loopback(addr: SocketAddr, admin_api: bool) {
 }
 
 /// Waits for Ctrl-C or SIGTERM (what `kill`, systemd and container runtimes send) and says
-/// which came.
-async fn stop_signal() -> &'static str {
+/// which came. The SIGTERM handler is installed when this is called, not when the future is
+/// first polled, so a signal sent right after the "listening" line is not lost.
+fn stop_signal() -> impl std::future::Future<Output = &'static str> {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
+    let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate());
+    async move {
+        #[cfg(unix)]
+        match term {
             Ok(mut term) => {
                 return tokio::select! {
                     r = tokio::signal::ctrl_c() => ctrl_c_result(r),
@@ -210,8 +213,8 @@ async fn stop_signal() -> &'static str {
             }
             Err(e) => eprintln!("warning: cannot watch for SIGTERM: {e}"),
         }
+        ctrl_c_result(tokio::signal::ctrl_c().await)
     }
-    ctrl_c_result(tokio::signal::ctrl_c().await)
 }
 
 fn ctrl_c_result(r: std::io::Result<()>) -> &'static str {
