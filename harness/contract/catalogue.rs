@@ -825,6 +825,22 @@ fn entra_row(r: EntraRule) -> &'static RuleSpec {
                 )
             }
         }
+        Deprovision => {
+            const {
+                &entra(
+                    Deprovision,
+                    "Entra's deprovisioning works: the disable PATCH on /Users/{id} (active \"False\" or false) and DELETE /Groups/{id}",
+                    "accept Entra's disable PATCH on /Users/{id} in both dialects and DELETE /Groups/{id}: a run's clean-up removes what it made that way",
+                    Fail,
+                    &[
+                        Entra("row 10 (E2, E3)"),
+                        Entra("row 22 (E1)"),
+                        Entra("row 14 (E1, E3)"),
+                    ],
+                    None,
+                )
+            }
+        }
     }
 }
 
@@ -851,7 +867,7 @@ mod tests {
             assert_eq!(*r as usize, i, "EntraRule::ALL out of order");
         }
         assert_eq!(OktaRule::ALL.len(), OktaRule::GroupPush as usize + 1);
-        assert_eq!(EntraRule::ALL.len(), EntraRule::ContentType as usize + 1);
+        assert_eq!(EntraRule::ALL.len(), EntraRule::Deprovision as usize + 1);
     }
 
     #[test]

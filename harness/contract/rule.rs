@@ -181,11 +181,12 @@ pub enum EntraRule {
     ListResponse,
     ErrorBody,
     ContentType,
+    Deprovision,
 }
 
 impl EntraRule {
     /// Every Entra rule, in catalogue order.
-    pub const ALL: [EntraRule; 16] = [
+    pub const ALL: [EntraRule; 17] = [
         EntraRule::TestConnection,
         EntraRule::Filter,
         EntraRule::SingleMatch,
@@ -202,6 +203,7 @@ impl EntraRule {
         EntraRule::ListResponse,
         EntraRule::ErrorBody,
         EntraRule::ContentType,
+        EntraRule::Deprovision,
     ];
 
     /// The name after `entra:`.
@@ -223,6 +225,7 @@ impl EntraRule {
             EntraRule::ListResponse => "list-response",
             EntraRule::ErrorBody => "error-body",
             EntraRule::ContentType => "content-type",
+            EntraRule::Deprovision => "deprovision",
         }
     }
 }

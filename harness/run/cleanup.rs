@@ -6,11 +6,14 @@
 //!   `zh-<run id>-<scenario> Engineering`. Two runs, or two scenarios of one run, never
 //!   meet on one server, and an administrator can tell (and remove) what a run left.
 //! - **Cleanup** ([`cleanup`]): at the end of each scenario, pass or fail, the run removes
-//!   what it created the way Okta would: it deletes the groups it pushed (`DELETE
-//!   /Groups/{id}`, Okta's "unlink and delete") and deactivates the users it provisioned
-//!   (Okta's deprovisioning: `PATCH active:false`, or `GET` + `PUT` in `aiw`; Okta never
-//!   sends `DELETE /Users`). Users and groups a raw `scim:` step created are found in the
-//!   transcript and get the same treatment. `--keep` skips it.
+//!   what it created the way its client would: it deletes the groups it pushed (`DELETE
+//!   /Groups/{id}`, Okta's "unlink and delete", Entra's group delete, row 22) and
+//!   deprovisions the users it provisioned through the personality (Okta: `PATCH
+//!   active:false`, or `GET` + `PUT` in `aiw`; Entra: the disable PATCH of its dialect,
+//!   `"False"` or `false`, row 10, with its headers). Neither sends `DELETE /Users` here
+//!   (Entra's unassign-as-delete setting is a scenario's choice, not the clean-up's). Users
+//!   and groups a raw `scim:` step created are found in the transcript and get the same
+//!   treatment. `--keep` skips it.
 //! - **Normalization** ([`normalize_run_id`]): the run id is replaced by `<run>` everywhere
 //!   in a report, so two runs of the same scenarios give the same report.
 
@@ -19,7 +22,8 @@ use std::collections::BTreeSet;
 use rand::RngExt;
 use serde_json::Value;
 
-use crate::contract::{OktaRule, RuleId};
+use crate::contract::{EntraRule, OktaRule, RuleId};
+use crate::okta::App;
 use crate::okta::transcript::{Body, Exchange};
 use crate::okta::{ActionOutcome, OktaClient};
 use crate::report::RunReport;
@@ -28,9 +32,14 @@ use crate::scenario::{Action, ConsoleAction, Expect, PersonChanges, Scenario, Sc
 /// What a normalized report shows instead of the run id.
 pub const RUN_PLACEHOLDER: &str = "<run>";
 
-/// The rule a failed cleanup cites: Okta deprovisions by deleting pushed groups and
-/// deactivating users, and needs both to work.
-pub const CLEANUP_RULE: RuleId = RuleId::Okta(OktaRule::Deprovision);
+/// The rule a failed cleanup cites: the client deprovisions by deleting pushed groups and
+/// deactivating (Okta) or disabling (Entra) users, and needs both to work.
+pub fn cleanup_rule(app: App) -> RuleId {
+    match app {
+        App::Oin | App::Aiw => RuleId::Okta(OktaRule::Deprovision),
+        App::Entra | App::EntraCompliant => RuleId::Entra(EntraRule::Deprovision),
+    }
+}
 
 /// The start of every name a run creates: `zh-` (zinc-harness) and the run id.
 const TAG_PREFIX: &str = "zh-";
@@ -539,7 +548,7 @@ pub fn created_ids(exchanges: &[Exchange]) -> (Vec<String>, Vec<String>) {
     (users, groups)
 }
 
-/// Removes what a scenario created, as Okta would: every group Okta pushed is deleted
+/// Removes what a scenario created, as its client would: every group it pushed is deleted
 /// (`unlink_group` with delete), every user Okta provisioned and still has active is
 /// deactivated (`deactivate_user`), and users and groups that other requests in
 /// `exchanges` created (raw `scim:` steps) get the same requests. A 404 means it is gone
@@ -578,7 +587,8 @@ pub async fn cleanup(okta: &OktaClient, exchanges: &[Exchange]) -> CleanupOutcom
             Err(e) => out.problems.push(format!("group {id}: {e}")),
         }
     }
-    // In the scenario's personality: an `aiw` app never PATCHes (reference §10.13).
+    // In the scenario's personality: an `aiw` app never PATCHes (reference §10.13); Entra
+    // disables in its dialect.
     for id in users.into_iter().filter(|id| !known_users.contains(id)) {
         let o = okta.deprovision_server_user(&id).await;
         record(&mut out, o, id, Kind::User);

@@ -348,7 +348,15 @@ impl Target {
         }
         Some(StepReport {
             index: steps.len() + 1,
-            label: format!("{} (as Okta would)", out.summary_counts()),
+            label: format!(
+                "{} (as {} would)",
+                out.summary_counts(),
+                if okta.app().is_entra() {
+                    "Entra"
+                } else {
+                    "Okta"
+                }
+            ),
             line: None,
             status: if out.problems.is_empty() {
                 StepStatus::Passed
@@ -365,7 +373,7 @@ impl Target {
                         "removed (group deleted, user deactivated)",
                         p.as_str(),
                     )
-                    .cite(super::cleanup::CLEANUP_RULE)
+                    .cite(super::cleanup::cleanup_rule(okta.app()))
                 })
                 .collect(),
             exchanges: out.exchanges,

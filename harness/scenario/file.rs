@@ -18,26 +18,31 @@ use super::model::{
 #[serde(deny_unknown_fields)]
 #[schemars(title = "zinc-harness scenario")]
 pub(crate) struct ScenarioFile {
-    /// The troubleshooting case this scenario proves (`T1`…`T9`), or an `okta-…` id for the
-    /// generic Okta-compatibility profile.
+    /// The troubleshooting case this scenario proves (`T1`…`T9`), or an `okta-…` or
+    /// `entra-…` id for the generic Okta- and Entra-compatibility profiles.
     #[serde(default)]
-    #[schemars(regex(pattern = r"^(T[1-9]|okta-[a-z0-9-]+)$"))]
+    #[schemars(regex(pattern = r"^(T[1-9]|okta-[a-z0-9-]+|entra-[a-z0-9-]+)$"))]
     pub case: Option<Tolerant<Located<String>>>,
     /// One line saying what the scenario shows.
     pub title: Tolerant<String>,
     /// The support question this scenario answers, in the customer's words.
     #[serde(default)]
     pub doc: Option<Tolerant<String>>,
-    /// The rules this scenario proves: Zinc contract rules (`Z1`…`Z25`) and Okta rules
-    /// (`okta:…`), as `zinc-harness rules` lists them.
+    /// The rules this scenario proves: Zinc contract rules (`Z1`…`Z25`), Okta rules
+    /// (`okta:…`) and Entra rules (`entra:…`), as `zinc-harness rules` lists them.
     #[serde(default)]
     #[schemars(schema_with = "rule_ids")]
     pub rules: Option<Tolerant<Vec<Located<String>>>>,
-    /// Conformance profiles this scenario belongs to: `zinc` (Zinc's documented behaviour)
-    /// and/or `okta` (what any SCIM server meant for Okta must do). Default: `[zinc]`.
+    /// Conformance profiles this scenario belongs to: `zinc` (Zinc's documented behaviour),
+    /// `okta` (what any SCIM server meant for Okta must do), `entra` (the same for Microsoft
+    /// Entra ID). Default: `[zinc]`.
     #[serde(default)]
     pub profiles: Option<Tolerant<Vec<Profile>>>,
-    /// How the simulated Okta app integration is set up.
+    /// How the simulated identity provider's client is set up: which one (`app: oin`, `aiw`,
+    /// `entra`, `entra-compliant`) and its settings.
+    #[serde(default)]
+    pub idp: Option<Tolerant<OktaSettings>>,
+    /// The older name of `idp:`, still read (a scenario writes one of the two).
     #[serde(default)]
     pub okta: Option<Tolerant<OktaSettings>>,
     /// How the embedded mock Zinc instance starts (ignored against a real server).

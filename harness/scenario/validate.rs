@@ -125,7 +125,15 @@ impl<'a> Checker<'a> {
         let rules = self.rules(f.rules.and_then(|r| r.0).unwrap_or_default());
         self.rules = rules.clone();
         let profiles = self.profiles(f.profiles);
-        let okta = f.okta.and_then(|o| o.0).unwrap_or_default();
+        if f.idp.is_some() && f.okta.is_some() {
+            let pos = self.field_pos(self.root.pos, "okta");
+            self.err(
+                pos,
+                "both `idp:` and `okta:` set the client",
+                "one of them: `idp:` (`okta:` is its older name)".to_string(),
+            );
+        }
+        let okta = f.idp.or(f.okta).and_then(|o| o.0).unwrap_or_default();
         let zinc = f.zinc.and_then(|z| z.0).unwrap_or_default();
         self.check_zinc(&zinc);
         if let Some(section) = f.people.and_then(|p| p.0) {

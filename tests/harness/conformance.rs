@@ -1070,6 +1070,90 @@ steps:
         }
     }
 
+    /// The clean-up speaks the scenario's personality: with Entra it disables users in the
+    /// dialect's shape (legacy `"False"`, compliant `false`) with Entra's headers, deletes
+    /// groups, and never sends Okta's path-less `{"active": false}` nor `DELETE /Users`.
+    #[rstest::rstest]
+    #[case(App::Entra, json!("False"), "Replace")]
+    #[case(App::EntraCompliant, json!(false), "replace")]
+    #[tokio::test]
+    async fn cleanup_disables_the_way_entra_does(
+        #[case] app: App,
+        #[case] value: Value,
+        #[case] op: &str,
+    ) {
+        let zinc = zinc_harness::zinc::MockZinc::start().await;
+        let mut c = OktaConfig::new(zinc.base_url(), Auth::Bearer(zinc.token().unwrap()));
+        c.app = app;
+        let okta = OktaClient::new(c).unwrap();
+        okta.add_person(
+            "alice",
+            PersonProfile::new("Alice", "Smith", "alice@example.com"),
+        )
+        .unwrap();
+        okta.add_group("eng", "Engineering").unwrap();
+        okta.add_to_group("eng", &["alice"]).unwrap();
+        let mut log = Vec::new();
+        for o in [
+            okta.assign_user("alice").await.unwrap(),
+            okta.push_group("eng").await.unwrap(),
+            okta.raw(
+                "POST",
+                "/Users",
+                Some(&json!({
+                    "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+                    "userName": "raw@example.com", "active": true})),
+            )
+            .await
+            .unwrap(),
+        ] {
+            assert!(o.ok, "{app}: {:?}", o.message);
+            log.extend(o.exchanges);
+        }
+        let alice = okta.server_user_id("alice").unwrap();
+        let group = okta.server_group_id("eng").unwrap();
+        let raw = cleanup::created_ids(&log).0.last().unwrap().clone();
+
+        let out = cleanup::cleanup(&okta, &log).await;
+        assert!(out.problems.is_empty(), "{app}: {:?}", out.problems);
+        assert_eq!(out.deactivated_users, [alice.clone(), raw.clone()]);
+        assert_eq!(out.deleted_groups, std::slice::from_ref(&group));
+        let sent: Vec<String> = out
+            .exchanges
+            .iter()
+            .map(|e| format!("{} {}", e.method, e.path))
+            .collect();
+        assert_eq!(
+            sent,
+            [
+                format!("DELETE /Groups/{group}"),
+                format!("PATCH /Users/{alice}"),
+                format!("PATCH /Users/{raw}"),
+            ]
+        );
+        for e in &out.exchanges {
+            assert!(
+                e.request_headers
+                    .iter()
+                    .any(|(k, v)| k == "ADSCIMVersion" && v == "5.0"),
+                "{app}: Entra's headers on {} {}",
+                e.method,
+                e.path
+            );
+            assert!(!e.request_headers.iter().any(|(k, _)| k == "User-Agent"));
+            if e.method == "PATCH" {
+                let Some(Body::Json(body)) = &e.request_body else {
+                    panic!("a PATCH body")
+                };
+                assert_eq!(
+                    body["Operations"],
+                    json!([{"op": op, "path": "active", "value": value}]),
+                    "{app}"
+                );
+            }
+        }
+    }
+
     #[tokio::test]
     async fn cleanup_lists_what_it_could_not_remove_and_never_panics() {
         let server = MockServer::start().await;

@@ -39,7 +39,7 @@ fn the_schema_knows_every_step_kind_and_field() {
     assert_eq!(
         keys,
         [
-            "case", "title", "doc", "rules", "profiles", "okta", "zinc", "people", "groups",
+            "case", "title", "doc", "rules", "profiles", "idp", "okta", "zinc", "people", "groups",
             "steps"
         ]
     );

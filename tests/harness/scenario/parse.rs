@@ -68,6 +68,19 @@ fn the_t3_example_parses_into_resolved_steps() {
 }
 
 #[test]
+fn idp_and_its_older_name_okta_set_the_same_client() {
+    let with = |key: &str| {
+        let text = format!(
+            "title: T\n{key}: {{ app: entra-compliant, matching: [externalId, userName], unassign: delete }}\nsteps:\n  - test_credentials\n"
+        );
+        scenario::parse("idp.yaml", &text).unwrap_or_else(|d| panic!("{d}"))
+    };
+    let (idp, okta) = (with("idp"), with("okta"));
+    assert_eq!(idp.okta, okta.okta);
+    assert_eq!(idp.okta.app, Some(scenario::App::EntraCompliant));
+}
+
+#[test]
 fn defaults_fill_in_what_a_file_leaves_out() {
     let s = scenario::parse("min.yaml", "title: Minimal\nsteps:\n  - test_credentials\n").unwrap();
     assert_eq!(s.profiles, [Profile::Zinc]);
