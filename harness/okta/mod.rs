@@ -130,6 +130,7 @@ pub use directory::{
     okta_group_id, okta_group_id_in, okta_user_id, okta_user_id_in, placeholder_password,
     synced_password,
 };
+pub(crate) use http::delay_seconds;
 pub use http::{
     ACCEPT, ACCEPT_CHARSET, ACCEPT_ENCODING, CONTENT_TYPE, OKTA_DEFAULT_RETRY, OKTA_MAX_TRIES,
     USER_AGENT,
