@@ -594,6 +594,20 @@ fn okta_row(r: OktaRule) -> &'static RuleSpec {
                 )
             }
         }
+        RetryAfter => {
+            const {
+                &okta(
+                    RetryAfter,
+                    "a 429 carries Retry-After in integer seconds, the only form Okta reads",
+                    "send `Retry-After: <seconds>` (a whole number, not an HTTP date) with every 429: without it Okta waits 5 minutes before the retry, doubling each time, up to 10 tries",
+                    // Okta retries anyway (the task is paused and rescheduled), so nothing is
+                    // lost: a warning, for the minutes it costs per throttled request.
+                    Warn,
+                    &[Okta("§10.8 (S19)"), Okta("§6"), Rfc(9110, "§10.2.3")],
+                    None,
+                )
+            }
+        }
     }
 }
 
@@ -866,7 +880,7 @@ mod tests {
         for (i, r) in EntraRule::ALL.iter().enumerate() {
             assert_eq!(*r as usize, i, "EntraRule::ALL out of order");
         }
-        assert_eq!(OktaRule::ALL.len(), OktaRule::GroupPush as usize + 1);
+        assert_eq!(OktaRule::ALL.len(), OktaRule::RetryAfter as usize + 1);
         assert_eq!(EntraRule::ALL.len(), EntraRule::Deprovision as usize + 1);
     }
 

@@ -117,11 +117,12 @@ pub enum OktaRule {
     CredentialTest,
     UserProfile,
     GroupPush,
+    RetryAfter,
 }
 
 impl OktaRule {
     /// Every Okta rule, in catalogue order.
-    pub const ALL: [OktaRule; 15] = [
+    pub const ALL: [OktaRule; 16] = [
         OktaRule::ListCounters,
         OktaRule::ItemsPerPage,
         OktaRule::StartIndex,
@@ -137,6 +138,7 @@ impl OktaRule {
         OktaRule::CredentialTest,
         OktaRule::UserProfile,
         OktaRule::GroupPush,
+        OktaRule::RetryAfter,
     ];
 
     /// The name after `okta:`.
@@ -157,6 +159,7 @@ impl OktaRule {
             OktaRule::CredentialTest => "credential-test",
             OktaRule::UserProfile => "user-profile",
             OktaRule::GroupPush => "group-push",
+            OktaRule::RetryAfter => "retry-after",
         }
     }
 }

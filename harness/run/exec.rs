@@ -167,6 +167,7 @@ pub(crate) async fn run(
     if !ctx.target.is_embedded() {
         wire::check_steps(&mut report.steps, opts.profile);
     }
+    wire::check_throttling(&mut report.steps);
     report.status = if cut.is_some() {
         ScenarioStatus::Broken
     } else {

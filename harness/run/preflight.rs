@@ -200,6 +200,7 @@ pub fn report(failure: &Failure, opts: &RunOptions) -> RunReport {
     }
     // The wire checks see the credential test too (an HTML error page is worth saying).
     super::wire::check_steps(&mut scenario.steps, opts.profile);
+    super::wire::check_throttling(&mut scenario.steps);
     RunReport {
         target: opts.target.describe(),
         profile: opts.profile.as_str().to_owned(),

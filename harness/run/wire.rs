@@ -12,6 +12,7 @@
 //! | `okta:error-body` / Z21 | a 4xx/5xx body is SCIM Error JSON: the Error URN in `schemas`, `status` the HTTP status, a non-empty `detail` |
 //! | `okta:error-status-string` / Z21 | that `status` is a JSON string (`"404"`), not the number: a warning in the okta profile (Okta tolerates it), a failure of Z21 in the zinc profile |
 //! | `okta:username-case` / Z6 | `userName` comes back exactly as sent (create, replace, and later reads of that user) |
+//! | `okta:retry-after` (both profiles; also against the embedded mock, see [`check_throttling`]) | a 429 the client retried carries `Retry-After` in integer seconds: a warning, Okta waits 5 minutes without it |
 //!
 //! Legal variations are never findings: `PATCH` answering 200 or 204, `application/json`
 //! instead of `application/scim+json` (no media type is checked at all: Okta reads the body
@@ -81,7 +82,8 @@ fn entra_counterpart(rule: WireRule) -> Option<EntraRule> {
         | OktaRule::CrudTest
         | OktaRule::CredentialTest
         | OktaRule::UserProfile
-        | OktaRule::GroupPush => None,
+        | OktaRule::GroupPush
+        | OktaRule::RetryAfter => None,
     }
 }
 
@@ -125,6 +127,51 @@ pub fn check_steps(steps: &mut [StepReport], rules: Profile) -> usize {
         step.settle();
     }
     added
+}
+
+/// `okta:retry-after` (a warning): every 429 the Okta client retried carries a `Retry-After`
+/// Okta reads, integer seconds; without one Okta waits 5 minutes, doubling (reference
+/// §10.8). Unlike the checks above it runs against the embedded mock too, where a 429 comes
+/// from a scenario's fault or a test's `Bug`: the warning is what such a scenario shows.
+/// Only exchanges with Okta's retry note are checked (the Okta client's, not Entra's).
+/// Returns how many findings were added.
+pub fn check_throttling(steps: &mut [StepReport]) -> usize {
+    let mut added = 0;
+    for step in steps {
+        let found: Vec<Finding> = step
+            .exchanges
+            .iter()
+            .filter_map(unreadable_retry_after)
+            .collect();
+        if found.is_empty() {
+            continue;
+        }
+        added += found.len();
+        step.findings.extend(found);
+        step.settle();
+    }
+    added
+}
+
+fn unreadable_retry_after(ex: &Exchange) -> Option<Finding> {
+    let resp = ex.response.as_ref().filter(|r| r.status == 429)?;
+    let okta = ex.okta_retry.as_deref()?;
+    let sent = resp
+        .headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("retry-after"))
+        .map(|(_, v)| v.as_str());
+    if sent.and_then(crate::okta::delay_seconds).is_some() {
+        return None;
+    }
+    Some(
+        Finding::new(
+            format!("Retry-After of {} {} → 429 ({okta})", ex.method, ex.path),
+            "an integer number of seconds, e.g. 30",
+            sent.map_or(Value::Null, |v| Value::String(v.to_owned())),
+        )
+        .cite(RuleId::Okta(OktaRule::RetryAfter)),
+    )
 }
 
 impl WireChecker {
@@ -582,4 +629,59 @@ fn cut(text: &str, max: usize) -> String {
         out.push('…');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::contract::Severity;
+    use crate::report::StepStatus;
+
+    fn throttled(header: Option<&str>, okta: Option<&str>, status: u16) -> StepReport {
+        let mut step = StepReport::new(1, "assign_user alice", None);
+        step.exchanges.push(Exchange {
+            method: "POST".into(),
+            path: "/Users".into(),
+            request_headers: Vec::new(),
+            request_body: None,
+            response: Some(Response {
+                status,
+                headers: header
+                    .map(|v| ("retry-after".to_owned(), v.to_owned()))
+                    .into_iter()
+                    .collect(),
+                body: Body::Empty,
+            }),
+            error: None,
+            duration: Duration::ZERO,
+            okta_retry: okta.map(str::to_owned),
+        });
+        step
+    }
+
+    #[test]
+    fn a_429_without_integer_retry_after_is_a_warning_and_the_step_still_passes() {
+        let note = "Okta would retry in 300 s; this server sent no Retry-After";
+        for header in [None, Some("Wed, 21 Oct 2015 07:28:00 GMT"), Some("1.5")] {
+            let mut steps = [throttled(header, Some(note), 429)];
+            assert_eq!(check_throttling(&mut steps), 1, "{header:?}");
+            let f = &steps[0].findings[0];
+            assert_eq!(f.rule.as_deref(), Some("okta:retry-after"));
+            assert_eq!(f.severity, Severity::Warn);
+            assert_eq!(f.what, format!("Retry-After of POST /Users → 429 ({note})"));
+            assert_eq!(f.actual, header.map_or(Value::Null, |h| json!(h)));
+            assert_eq!(steps[0].status, StepStatus::Passed, "a warning only");
+        }
+        // Integer seconds, another status, or a 429 Okta's schedule did not handle (Entra's
+        // sender): nothing to say.
+        for step in [
+            throttled(Some("30"), Some(note), 429),
+            throttled(None, None, 429),
+            throttled(None, Some(note), 503),
+        ] {
+            assert_eq!(check_throttling(&mut [step]), 0);
+        }
+    }
 }

@@ -102,6 +102,10 @@ pub enum Bug {
     /// Okta sends several (the follow-up of an OIN create, each batch of at most 256
     /// members, each later push; reference §10.2, §10.3, S18, S21).
     SecondMemberPatchRefused,
+    /// Throttles without saying when to come back: the first `POST /Users` answers 429 Too
+    /// Many Requests with no `Retry-After` (the retry is accepted). Okta then waits 5
+    /// minutes before retrying (reference §10.8, S19): the run warns (`okta:retry-after`).
+    ThrottlesWithoutRetryAfter,
     // -- Entra ID personality (issue 15) --
     /// A PATCH `op` that is not lowercase (Entra's legacy `Replace`, `Add`, `Remove`) is
     /// refused with 400 `invalidValue` (entra-client-reference.md row 8; I18).

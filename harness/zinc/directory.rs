@@ -162,6 +162,8 @@ pub(crate) struct State {
     pub(crate) group_by_ext: MultiIndex,
     /// Groups whose members a PATCH changed, kept only for [`Bug::SecondMemberPatchRefused`].
     pub(crate) member_patched: HashSet<Uuid>,
+    /// Whether a create was throttled, kept only for [`Bug::ThrottlesWithoutRetryAfter`].
+    pub(crate) throttled: bool,
 }
 
 /// The mock Zinc's directory and settings: the whole server minus HTTP.
@@ -919,6 +921,11 @@ impl Directory {
     /// `POST /Users`.
     pub fn create_user(&self, body: &Value) -> Result<scim::User, ScimError> {
         let mut state = self.state.write();
+        if self.bug(Bug::ThrottlesWithoutRetryAfter)
+            && !std::mem::replace(&mut state.throttled, true)
+        {
+            return Err(ScimError::new(429, "Too many requests"));
+        }
         let id = self.seed_user(&mut state, body)?;
         Ok(self.user_repr(&id, &state.users[&id]))
     }

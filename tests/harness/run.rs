@@ -519,6 +519,22 @@ async fn the_real_429_wait_is_the_run_s_bound_or_the_scenario_s() {
 }
 
 #[test]
+fn a_429_without_retry_after_warns_and_the_run_exits_0() {
+    let o = zinc_harness(&["run", "--builtin", "--filter", "rate-limit-no-retry-after"]);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}{err}");
+    assert!(
+        out.contains("1 passed, 0 failed, 0 skipped, 3 warnings"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Okta would retry in 600 s; this server sent no Retry-After")
+            && out.contains("[okta:retry-after]"),
+        "{out}"
+    );
+}
+
+#[test]
 fn the_readme_example_is_a_real_scenario_file() {
     // The README shows scenarios/troubleshooting/t3-email-immutable.yaml in full; that file
     // runs as a test with its snapshot, so the example is known to work as printed.

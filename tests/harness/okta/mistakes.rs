@@ -73,3 +73,62 @@ async fn the_scenario_fails_on_the_mistake_it_exposes(
         broken.findings_text()
     );
 }
+
+/// A server that throttles without `Retry-After` costs Okta 5 minutes per 429 but loses
+/// nothing: the burst scenario still passes, the report warns (`okta:retry-after`, with what
+/// Okta would wait), and the exit code stays 0. Without the mistake there is no warning.
+#[rstest]
+#[case::okta_profile_generic_server(true)]
+#[case::zinc_profile_mock(false)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_without_retry_after_is_a_warning_and_the_run_still_passes(#[case] okta: bool) {
+    use zinc_harness::contract::ExitCode;
+    use zinc_harness::run::Embedded;
+    let s = builtin("okta/throttled-burst.yaml");
+    let opts = |server: Embedded| {
+        let base = if okta {
+            okta_only_options()
+        } else {
+            RunOptions::default()
+        };
+        RunOptions {
+            target: TargetSpec::Embedded(server),
+            ..base
+        }
+    };
+    let server = || {
+        if okta {
+            generic_server()
+        } else {
+            Embedded::default()
+        }
+    };
+    let intact = run::run_all(vec![s.clone()], &opts(server()), None)
+        .await
+        .report;
+    assert_eq!(intact.scenarios[0].status, ScenarioStatus::Passed);
+    assert_eq!(intact.counts().warnings, 0);
+
+    let throttling = opts(server().with_bug(Bug::ThrottlesWithoutRetryAfter));
+    let report = run::run_all(vec![s], &throttling, None).await.report;
+    assert_eq!(report.scenarios[0].status, ScenarioStatus::Passed);
+    assert_eq!(
+        report.exit_code(),
+        ExitCode::Success,
+        "a warning never fails a run"
+    );
+    let warned: Vec<_> = report
+        .scenarios
+        .iter()
+        .flat_map(|sc| &sc.steps)
+        .flat_map(|st| st.warnings())
+        .collect();
+    assert_eq!(report.counts().warnings, 1);
+    assert_eq!(warned.len(), 1, "{warned:#?}");
+    assert_eq!(warned[0].rule.as_deref(), Some("okta:retry-after"));
+    assert!(
+        warned[0].what.starts_with("Retry-After of POST /Users → 429 (Okta would retry in 300 s; this server sent no Retry-After)"),
+        "{}",
+        warned[0].what
+    );
+}
