@@ -86,7 +86,8 @@
 //!   `Retry-After` too (taken as sent). The run's wire check warns of a 429 without a
 //!   usable `Retry-After` (`okta:retry-after`). No other status is retried automatically
 //!   (none observed).
-//! - **Timeout** bounds each whole exchange (and the connect). Redirects are not followed:
+//! - **Timeout** bounds each whole exchange (and the connect): 60 s as Okta's (§10.9, S4;
+//!   `run --timeout`, `okta: { timeout_ms }`). Redirects are not followed:
 //!   a 3xx fails the action with its status and where it pointed. A response body is read
 //!   up to 4 MiB (`MAX_BODY`); a bigger one fails the request instead of filling memory.
 //! - **Headers**: Okta's six, recorded in the order `User-Agent`, `Accept`,
