@@ -30,6 +30,11 @@ impl Session {
         let mut oc = OktaConfig::new(base_url, auth);
         oc.app = config.app;
         oc.timeout = config.request_timeout;
+        // A load run backs off as a throttling server asks (Okta's schedule, cut to 5 s or
+        // the request timeout), not the 100 ms a scenario run waits at most.
+        oc.retry.max_wait = config
+            .request_timeout
+            .min(std::time::Duration::from_secs(5));
         // Durations, statuses and request bodies are all the bench reads of a transcript.
         oc.recording = Recording::Lean;
         let okta = OktaClient::new(oc)?;
