@@ -17,3 +17,6 @@ pub mod run;
 pub mod scenario;
 pub mod scim;
 pub mod zinc;
+
+#[cfg(test)]
+mod test_support;

@@ -392,36 +392,53 @@ pub(crate) enum StepKind {
     Fault(Fault),
 }
 
-impl StepKind {
-    /// Every step kind's name, as written in a file.
-    pub const NAMES: &'static [&'static str] = &[
-        "test_credentials",
-        "assign_user",
-        "update_user",
-        "deactivate_user",
-        "unassign_user",
-        "reactivate_user",
-        "reassign_user",
-        "get_user",
-        "sync_password",
-        "push_group",
-        "add_members",
-        "remove_members",
-        "rename_group",
-        "push_now",
-        "unlink_group",
-        "refresh_app_groups",
-        "import_users",
-        "edit_person",
-        "scim",
-        "console",
-        "support",
-        "fault",
-    ];
+/// The one list of step kinds and their names as written in a file (serde's snake_case of
+/// the variant, which a test holds it to): the name tables and `StepKind::name` are made from
+/// it, so a new kind is one line here beside its variant. `unit` marks the kinds that take
+/// no value (and may be a bare list item).
+macro_rules! step_kinds {
+    ($($variant:ident => $name:literal $($unit:ident)?),* $(,)?) => {
+        impl StepKind {
+            /// Every step kind's name, as written in a file.
+            pub const NAMES: &'static [&'static str] = &[$($name),*];
 
-    /// The kinds that take no value.
-    pub const UNIT: &'static [&'static str] =
-        &["test_credentials", "refresh_app_groups", "import_users"];
+            /// The kinds that take no value.
+            pub const UNIT: &'static [&'static str] = &[$($(step_kinds!(@unit $unit $name),)?)*];
+
+            /// The kind's name, as written in a file.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $(StepKind::$variant { .. } => $name),*
+                }
+            }
+        }
+    };
+    (@unit unit $name:literal) => { $name };
+}
+
+step_kinds! {
+    TestCredentials => "test_credentials" unit,
+    AssignUser => "assign_user",
+    UpdateUser => "update_user",
+    DeactivateUser => "deactivate_user",
+    UnassignUser => "unassign_user",
+    ReactivateUser => "reactivate_user",
+    ReassignUser => "reassign_user",
+    GetUser => "get_user",
+    SyncPassword => "sync_password",
+    PushGroup => "push_group",
+    AddMembers => "add_members",
+    RemoveMembers => "remove_members",
+    RenameGroup => "rename_group",
+    PushNow => "push_now",
+    UnlinkGroup => "unlink_group",
+    RefreshAppGroups => "refresh_app_groups" unit,
+    ImportUsers => "import_users" unit,
+    EditPerson => "edit_person",
+    Scim => "scim",
+    Console => "console",
+    Support => "support",
+    Fault => "fault",
 }
 
 /// The keys a step may carry beside its kind.
@@ -532,7 +549,13 @@ impl StepKeys {
     }
 }
 
-const KINDS_EXPECTED: &str = "a step kind: test_credentials, assign_user, update_user, deactivate_user, unassign_user, reactivate_user, reassign_user, get_user, sync_password, push_group, add_members, remove_members, rename_group, push_now, unlink_group, refresh_app_groups, import_users, edit_person, scim, console, support or fault";
+/// What a step kind may be: every name of [`StepKind::NAMES`].
+fn kinds_expected() -> String {
+    match StepKind::NAMES.split_last() {
+        Some((last, rest)) => format!("a step kind: {} or {last}", rest.join(", ")),
+        None => "a step kind".to_owned(),
+    }
+}
 
 const STEP_EXPECTED: &str = "a step: a mapping with one step kind (e.g. `assign_user: alice`) and optionally `expect:`, `note:`, `set:`";
 
@@ -559,7 +582,7 @@ impl<'de> Deserialize<'de> for StepKeys {
                     return Err(super::de::error_at(
                         super::node::Pos::default(),
                         &message,
-                        KINDS_EXPECTED,
+                        &kinds_expected(),
                     ));
                 };
                 let kind = StepKind::deserialize(OneVariant {
@@ -601,11 +624,11 @@ impl<'de> Deserialize<'de> for StepKeys {
                                         "unknown step kind `{k}`{}",
                                         super::de::did_you_mean(k, all.iter().copied())
                                     ),
-                                    KINDS_EXPECTED,
+                                    &kinds_expected(),
                                 ));
                             };
                             if let Some(prev) = &out.kind {
-                                let prev_name = kind_name(&prev.value);
+                                let prev_name = prev.value.name();
                                 return Err(super::de::error_at(
                                     key.pos,
                                     &format!(
@@ -725,41 +748,6 @@ fn resolve(generator: &schemars::SchemaGenerator, schema: schemars::Schema) -> s
         .unwrap_or(schema)
 }
 
-fn kind_name(kind: &StepKind) -> &'static str {
-    // The serde name of the variant: serialize-free, via the NAMES table order.
-    let index = match kind {
-        StepKind::TestCredentials => 0,
-        StepKind::AssignUser(_) => 1,
-        StepKind::UpdateUser(_) => 2,
-        StepKind::DeactivateUser(_) => 3,
-        StepKind::UnassignUser(_) => 4,
-        StepKind::ReactivateUser(_) => 5,
-        StepKind::ReassignUser(_) => 6,
-        StepKind::GetUser(_) => 7,
-        StepKind::SyncPassword(_) => 8,
-        StepKind::PushGroup(_) => 9,
-        StepKind::AddMembers(_) => 10,
-        StepKind::RemoveMembers(_) => 11,
-        StepKind::RenameGroup(_) => 12,
-        StepKind::PushNow(_) => 13,
-        StepKind::UnlinkGroup(_) => 14,
-        StepKind::RefreshAppGroups => 15,
-        StepKind::ImportUsers => 16,
-        StepKind::EditPerson(_) => 17,
-        StepKind::Scim(_) => 18,
-        StepKind::Console(_) => 19,
-        StepKind::Support(_) => 20,
-        StepKind::Fault(_) => 21,
-    };
-    StepKind::NAMES[index]
-}
-
-impl StepKind {
-    pub fn name(&self) -> &'static str {
-        kind_name(self)
-    }
-}
-
 /// Deserializes the value of a step's kind key as that kind.
 struct KindSeed(&'static str);
 
@@ -871,4 +859,26 @@ fn rule_ids(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         "type": ["array", "null"],
         "items": { "type": "string", "enum": ids }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{OneVariant, StepKind};
+    use serde::Deserialize;
+
+    #[test]
+    fn the_step_kind_list_is_serdes_own() {
+        assert_eq!(
+            StepKind::NAMES,
+            crate::test_support::serde_variants::<StepKind>()
+        );
+        for name in StepKind::UNIT {
+            let kind = StepKind::deserialize(OneVariant {
+                name,
+                content: serde::de::value::UnitDeserializer::<serde::de::value::Error>::new(),
+            })
+            .expect("a unit kind takes no value");
+            assert_eq!(kind.name(), *name);
+        }
+    }
 }

@@ -506,7 +506,7 @@ pub struct Expect {
     pub status: Option<u16>,
     /// The SCIM error's `scimType` (RFC 7644 §3.12), e.g. `mutability`.
     #[serde(default, rename = "scimType", skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("enum" = ["invalidFilter", "tooMany", "uniqueness", "mutability", "invalidSyntax", "invalidPath", "noTarget", "invalidValue", "invalidVers", "sensitive"]))]
+    #[schemars(extend("enum" = crate::scim::ScimType::NAMES))]
     pub scim_type: Option<String>,
     /// Text the SCIM error's `detail` contains.
     #[serde(default, skip_serializing_if = "Option::is_none")]

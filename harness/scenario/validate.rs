@@ -22,19 +22,8 @@ use super::placeholder::IdRef;
 use crate::contract::RuleId;
 use crate::zinc::faults;
 
-/// The scimType values of RFC 7644 §3.12.
-pub const SCIM_TYPES: &[&str] = &[
-    "invalidFilter",
-    "tooMany",
-    "uniqueness",
-    "mutability",
-    "invalidSyntax",
-    "invalidPath",
-    "noTarget",
-    "invalidValue",
-    "invalidVers",
-    "sensitive",
-];
+/// The scimType values of RFC 7644 §3.12 (the SCIM model's list).
+pub const SCIM_TYPES: &[&str] = &crate::scim::ScimType::NAMES;
 
 const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
 

@@ -22,8 +22,33 @@ pub enum ScimType {
 }
 
 impl ScimType {
+    /// Every scimType of RFC 7644 §3.12, in its order.
+    pub const ALL: [ScimType; 10] = [
+        ScimType::InvalidFilter,
+        ScimType::TooMany,
+        ScimType::Uniqueness,
+        ScimType::Mutability,
+        ScimType::InvalidSyntax,
+        ScimType::InvalidPath,
+        ScimType::NoTarget,
+        ScimType::InvalidValue,
+        ScimType::InvalidVers,
+        ScimType::Sensitive,
+    ];
+
+    /// Their wire spellings, in the same order (what scenarios may expect).
+    pub const NAMES: [&'static str; 10] = {
+        let mut out = [""; 10];
+        let mut i = 0;
+        while i < out.len() {
+            out[i] = ScimType::ALL[i].as_str();
+            i += 1;
+        }
+        out
+    };
+
     /// The wire spelling, e.g. `invalidValue`.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             ScimType::InvalidFilter => "invalidFilter",
             ScimType::TooMany => "tooMany",
@@ -140,6 +165,17 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn the_list_is_every_variant_as_serde_spells_it() {
+        assert_eq!(
+            ScimType::NAMES,
+            crate::test_support::serde_variants::<ScimType>()
+        );
+        for t in ScimType::ALL {
+            assert_eq!(serde_json::to_value(t).unwrap(), json!(t.as_str()));
+        }
+    }
 
     #[test]
     fn status_is_a_string_on_the_wire_and_read_either_way() {

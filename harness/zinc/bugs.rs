@@ -124,6 +124,12 @@ pub enum Bug {
     ExternalIdFilterIgnored,
     // -- hardening and mock answers (issues 13, 17) --
 
+    // -- contract catalogue (issue 11): rules the mock has no switch for --
+    /// A body sent as `application/json` (Okta's SPEC test POSTs it so) is refused with 415,
+    /// as a server that accepts `application/scim+json` only (Z20).
+    JsonBodyRefused,
+    /// `/ServiceProviderConfig` answers 404: the service does not describe itself (Z25).
+    NoServiceProviderConfig,
     // -- exploration (issue 14) --
     /// A `remove` with a `members[value eq "…"]` path empties the whole group instead of
     /// removing that member: the all-or-nothing PATCH that drops every member

@@ -46,6 +46,7 @@ use tokio::sync::Notify;
 use tower::ServiceExt;
 
 use super::admin_gate::AdminGate;
+use super::bugs::Bug;
 use super::config::{DeletedGroupPolicy, Scope};
 use super::console::{Admin, ConsoleError};
 use super::directory::{Directory, ListQuery};
@@ -359,6 +360,22 @@ fn gate(
         .get(header::AUTHORIZATION)
         .map(HeaderValue::as_bytes);
     st.dir.authenticate(auth)?;
+    if st.dir.bug(Bug::JsonBodyRefused)
+        && req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| {
+                ct.trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("application/json")
+            })
+    {
+        return Err(ScimError::new(
+            415,
+            "unsupported Content-Type \"application/json\": send application/scim+json",
+        ));
+    }
     // Discovery endpoints are outside the sync scope.
     let kind = if rel.starts_with("/Users") {
         ResourceKind::Users
@@ -636,6 +653,9 @@ async fn delete_group(State(st): State<AppState>, Id(id): Id) -> Response {
 }
 
 async fn service_provider_config(State(st): State<AppState>) -> Response {
+    if st.dir.bug(Bug::NoServiceProviderConfig) {
+        return scim_error(&ScimError::not_found("no such endpoint"));
+    }
     scim_json(
         StatusCode::OK,
         &discovery::service_provider_config(st.dir.base_url()),

@@ -13,6 +13,7 @@ mod interop;
 mod okta;
 mod raw_steps;
 mod report;
+mod rule_coverage;
 mod rules_bite;
 mod run;
 mod scenario;
