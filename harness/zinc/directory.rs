@@ -1043,14 +1043,7 @@ impl Directory {
             None => None,
             Some(filter) => Some(self.user_filter_ids(&state, filter)?),
         };
-        let total = || filtered.as_ref().map_or(state.user_order.len(), Vec::len);
-        let (start, first, count) = self.window(query, total)?;
-        let page = match filtered {
-            None => page_of(state.user_order.len(), first, count, |k| {
-                state.user_order.nth(k)
-            }),
-            Some(ids) => page_of(ids.len(), first, count, |k| ids.get(k).copied()),
-        };
+        let (start, page) = self.listing_page(query, filtered, &state.user_order)?;
         let resources = page
             .ids
             .iter()
@@ -1066,6 +1059,23 @@ impl Directory {
             start as u64,
             resources,
         ))
+    }
+
+    /// The page a listing asks for (Z22): of `filtered`, the matching ids in order, when it
+    /// filtered, else of everything in `order`. Returns the `startIndex` to echo with it.
+    fn listing_page(
+        &self,
+        query: &ListQuery,
+        filtered: Option<Vec<Uuid>>,
+        order: &OrderIndex,
+    ) -> Result<(usize, Page), ScimError> {
+        let total = || filtered.as_ref().map_or(order.len(), Vec::len);
+        let (start, first, count) = self.window(query, total)?;
+        let page = match filtered {
+            None => page_of(order.len(), first, count, |k| order.nth(k)),
+            Some(ids) => page_of(ids.len(), first, count, |k| ids.get(k).copied()),
+        };
+        Ok((start, page))
     }
 
     /// Z23: the filters served on Users, by index (no scan).
@@ -1778,14 +1788,7 @@ impl Directory {
             None => None,
             Some(filter) => Some(self.group_filter_ids(&state, filter)?),
         };
-        let total = || filtered.as_ref().map_or(state.scim_order.len(), Vec::len);
-        let (start, first, count) = self.window(query, total)?;
-        let page = match filtered {
-            None => page_of(state.scim_order.len(), first, count, |k| {
-                state.scim_order.nth(k)
-            }),
-            Some(ids) => page_of(ids.len(), first, count, |k| ids.get(k).copied()),
-        };
+        let (start, page) = self.listing_page(query, filtered, &state.scim_order)?;
         let resources = page
             .ids
             .iter()

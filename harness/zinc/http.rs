@@ -801,13 +801,7 @@ async fn admin_add_members(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    match admin_body::<MembersBody>(&headers, body).await {
-        Ok(b) => console(st.admin.add_members(
-            &id,
-            &b.members.iter().map(String::as_str).collect::<Vec<_>>(),
-        )),
-        Err(r) => r,
-    }
+    with_people::<MembersBody, _>(&headers, body, |ids| st.admin.add_members(&id, ids)).await
 }
 
 async fn admin_remove_members(
@@ -816,13 +810,7 @@ async fn admin_remove_members(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    match admin_body::<MembersBody>(&headers, body).await {
-        Ok(b) => console(st.admin.remove_members(
-            &id,
-            &b.members.iter().map(String::as_str).collect::<Vec<_>>(),
-        )),
-        Err(r) => r,
-    }
+    with_people::<MembersBody, _>(&headers, body, |ids| st.admin.remove_members(&id, ids)).await
 }
 
 async fn admin_set_admins(
@@ -831,12 +819,38 @@ async fn admin_set_admins(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    match admin_body::<AdminsBody>(&headers, body).await {
-        Ok(b) => console(st.admin.set_admins(
-            &id,
-            &b.admins.iter().map(String::as_str).collect::<Vec<_>>(),
+    with_people::<AdminsBody, _>(&headers, body, |ids| st.admin.set_admins(&id, ids)).await
+}
+
+/// A console change that names people (`{"members": […]}` or `{"admins": […]}`): the body
+/// read, then `apply` to its user ids.
+async fn with_people<B: DeserializeOwned + People, T: serde::Serialize>(
+    headers: &HeaderMap,
+    body: Body,
+    apply: impl FnOnce(&[&str]) -> Result<T, ConsoleError>,
+) -> Response {
+    match admin_body::<B>(headers, body).await {
+        Ok(b) => console(apply(
+            &b.people().iter().map(String::as_str).collect::<Vec<_>>(),
         )),
         Err(r) => r,
+    }
+}
+
+/// The user ids an admin body names.
+trait People {
+    fn people(&self) -> &[String];
+}
+
+impl People for MembersBody {
+    fn people(&self) -> &[String] {
+        &self.members
+    }
+}
+
+impl People for AdminsBody {
+    fn people(&self) -> &[String] {
+        &self.admins
     }
 }
 
