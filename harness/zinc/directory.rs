@@ -1039,21 +1039,25 @@ impl Directory {
         }
         let filter = query.parsed_filter()?;
         let state = self.state.read();
-        let filtered = match &filter {
-            None => None,
-            Some(filter) => Some(self.user_filter_ids(&state, filter)?),
-        };
-        let (start, page) = self.listing_page(query, filtered, &state.user_order)?;
-        let resources = page
-            .ids
-            .iter()
-            .filter_map(|id| {
-                state
-                    .users
-                    .get(id)
-                    .map(|u| self.user_json(id, u).to_owned())
-            })
-            .collect();
+        let filtered = (filter.as_ref())
+            .map(|f| self.user_filter_ids(&state, f))
+            .transpose()?;
+        self.listing(query, filtered, &state.user_order, |id| {
+            (state.users.get(id)).map(|u| self.user_json(id, u).to_owned())
+        })
+    }
+
+    /// The ListResponse of the page `query` asks for (Z22, see [`Self::listing_page`]), each
+    /// id on it shown by `show`.
+    fn listing(
+        &self,
+        query: &ListQuery,
+        filtered: Option<Vec<Uuid>>,
+        order: &OrderIndex,
+        show: impl Fn(&Uuid) -> Option<Json>,
+    ) -> Result<ListResponse<Json>, ScimError> {
+        let (start, page) = self.listing_page(query, filtered, order)?;
+        let resources = page.ids.iter().filter_map(show).collect();
         Ok(ListResponse::new(
             self.total_of(&page),
             start as u64,
@@ -1784,24 +1788,13 @@ impl Directory {
             filter = None;
         }
         let state = self.state.read();
-        let filtered = match &filter {
-            None => None,
-            Some(filter) => Some(self.group_filter_ids(&state, filter)?),
-        };
-        let (start, page) = self.listing_page(query, filtered, &state.scim_order)?;
-        let resources = page
-            .ids
-            .iter()
-            .filter_map(|id| {
-                (state.groups.get(id))
-                    .map(|g| self.group_json_for(&state, id, g, query.exclude_members))
-            })
-            .collect();
-        Ok(ListResponse::new(
-            self.total_of(&page),
-            start as u64,
-            resources,
-        ))
+        let filtered = (filter.as_ref())
+            .map(|f| self.group_filter_ids(&state, f))
+            .transpose()?;
+        self.listing(query, filtered, &state.scim_order, |id| {
+            (state.groups.get(id))
+                .map(|g| self.group_json_for(&state, id, g, query.exclude_members))
+        })
     }
 
     fn group_filter_ids(&self, state: &State, filter: &Filter) -> Result<Vec<Uuid>, ScimError> {

@@ -134,21 +134,21 @@ tokio::task_local! {
 
 pub(crate) fn router(state: AppState) -> Router {
     let scim = Router::new()
-        .route("/scim/v2/Users", get(list_users).post(create_user))
+        .route("/scim/v2/Users", get(list_users).post(create::<Users>))
         .route(
             "/scim/v2/Users/{id}",
             get(get_user)
-                .put(replace_user)
+                .put(replace::<Users>)
                 .patch(patch_user)
-                .delete(delete_user),
+                .delete(delete::<Users>),
         )
-        .route("/scim/v2/Groups", get(list_groups).post(create_group))
+        .route("/scim/v2/Groups", get(list_groups).post(create::<Groups>))
         .route(
             "/scim/v2/Groups/{id}",
             get(get_group)
-                .put(replace_group)
+                .put(replace::<Groups>)
                 .patch(patch_group)
-                .delete(delete_group),
+                .delete(delete::<Groups>),
         )
         .route(
             "/scim/v2/ServiceProviderConfig",
@@ -558,18 +558,60 @@ async fn list_users(State(st): State<AppState>, RawQuery(q): RawQuery) -> Respon
     respond(StatusCode::OK, result)
 }
 
-async fn create_user(State(st): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+/// What `/Users` and `/Groups` do alike: create, replace by id and delete, each the same
+/// handler over the resource (`create::<Users>`). Reads and PATCH differ (a group read takes
+/// `excludedAttributes`, a group PATCH answers 204), so they have handlers of their own.
+trait Writes: Send + Sync + 'static {
+    type Resource: serde::Serialize;
+    fn create(dir: &Directory, body: &Value) -> Result<Self::Resource, ScimError>;
+    fn replace(dir: &Directory, id: &str, body: &Value) -> Result<Self::Resource, ScimError>;
+    fn delete(dir: &Directory, id: &str) -> Result<(), ScimError>;
+    fn location(r: &Self::Resource) -> Option<String>;
+}
+
+struct Users;
+struct Groups;
+
+impl Writes for Users {
+    type Resource = crate::scim::User;
+    fn create(dir: &Directory, body: &Value) -> Result<Self::Resource, ScimError> {
+        dir.create_user(body)
+    }
+    fn replace(dir: &Directory, id: &str, body: &Value) -> Result<Self::Resource, ScimError> {
+        dir.replace_user(id, body)
+    }
+    fn delete(dir: &Directory, id: &str) -> Result<(), ScimError> {
+        dir.delete_user(id)
+    }
+    fn location(u: &Self::Resource) -> Option<String> {
+        u.meta.as_ref().and_then(|m| m.location.clone())
+    }
+}
+
+impl Writes for Groups {
+    type Resource = crate::scim::Group;
+    fn create(dir: &Directory, body: &Value) -> Result<Self::Resource, ScimError> {
+        dir.create_group(body)
+    }
+    fn replace(dir: &Directory, id: &str, body: &Value) -> Result<Self::Resource, ScimError> {
+        dir.replace_group(id, body)
+    }
+    fn delete(dir: &Directory, id: &str) -> Result<(), ScimError> {
+        dir.delete_group(id)
+    }
+    fn location(g: &Self::Resource) -> Option<String> {
+        g.meta.as_ref().and_then(|m| m.location.clone())
+    }
+}
+
+async fn create<R: Writes>(State(st): State<AppState>, headers: HeaderMap, body: Body) -> Response {
     let result = read_json(&headers, body)
         .await
-        .and_then(|v| st.dir.create_user(&v));
-    created(result, |u| u.meta.as_ref().and_then(|m| m.location.clone()))
+        .and_then(|v| R::create(&st.dir, &v));
+    created(result, R::location)
 }
 
-async fn get_user(State(st): State<AppState>, Id(id): Id) -> Response {
-    respond(StatusCode::OK, st.dir.get_user(&id))
-}
-
-async fn replace_user(
+async fn replace<R: Writes>(
     State(st): State<AppState>,
     Id(id): Id,
     headers: HeaderMap,
@@ -577,8 +619,19 @@ async fn replace_user(
 ) -> Response {
     let result = read_json(&headers, body)
         .await
-        .and_then(|v| st.dir.replace_user(&id, &v));
+        .and_then(|v| R::replace(&st.dir, &id, &v));
     respond(StatusCode::OK, result)
+}
+
+async fn delete<R: Writes>(State(st): State<AppState>, Id(id): Id) -> Response {
+    match R::delete(&st.dir, &id) {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => scim_error(&e),
+    }
+}
+
+async fn get_user(State(st): State<AppState>, Id(id): Id) -> Response {
+    respond(StatusCode::OK, st.dir.get_user(&id))
 }
 
 async fn patch_user(
@@ -593,39 +646,13 @@ async fn patch_user(
     respond(StatusCode::OK, result)
 }
 
-async fn delete_user(State(st): State<AppState>, Id(id): Id) -> Response {
-    match st.dir.delete_user(&id) {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => scim_error(&e),
-    }
-}
-
 async fn list_groups(State(st): State<AppState>, RawQuery(q): RawQuery) -> Response {
     let result = ListQuery::from_query(q.as_deref()).and_then(|q| st.dir.list_groups(&q));
     respond(StatusCode::OK, result)
 }
 
-async fn create_group(State(st): State<AppState>, headers: HeaderMap, body: Body) -> Response {
-    let result = read_json(&headers, body)
-        .await
-        .and_then(|v| st.dir.create_group(&v));
-    created(result, |g| g.meta.as_ref().and_then(|m| m.location.clone()))
-}
-
 async fn get_group(State(st): State<AppState>, Id(id): Id, RawQuery(q): RawQuery) -> Response {
     let result = ListQuery::from_query(q.as_deref()).and_then(|q| st.dir.get_group_with(&id, &q));
-    respond(StatusCode::OK, result)
-}
-
-async fn replace_group(
-    State(st): State<AppState>,
-    Id(id): Id,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    let result = read_json(&headers, body)
-        .await
-        .and_then(|v| st.dir.replace_group(&id, &v));
     respond(StatusCode::OK, result)
 }
 
@@ -645,13 +672,6 @@ async fn patch_group(
     }
 }
 
-async fn delete_group(State(st): State<AppState>, Id(id): Id) -> Response {
-    match st.dir.delete_group(&id) {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => scim_error(&e),
-    }
-}
-
 async fn service_provider_config(State(st): State<AppState>) -> Response {
     if st.dir.bug(Bug::NoServiceProviderConfig) {
         return scim_error(&ScimError::not_found("no such endpoint"));
@@ -663,38 +683,38 @@ async fn service_provider_config(State(st): State<AppState>) -> Response {
 }
 
 async fn resource_types(State(st): State<AppState>) -> Response {
-    let items = discovery::resource_types(st.dir.base_url());
-    scim_json(
-        StatusCode::OK,
-        &ListResponse::new(items.len() as u64, 1, items),
-    )
+    discovery_list(discovery::resource_types(st.dir.base_url()))
 }
 
 async fn resource_type(State(st): State<AppState>, Id(name): Id) -> Response {
-    match discovery::resource_types(st.dir.base_url())
-        .into_iter()
-        .find(|t| t["id"] == name.as_str())
-    {
-        Some(t) => scim_json(StatusCode::OK, &t),
-        None => scim_error(&ScimError::not_found(format!("no resource type {name}"))),
-    }
+    discovery_one(
+        discovery::resource_types(st.dir.base_url()),
+        &name,
+        "resource type",
+    )
 }
 
 async fn schemas(State(st): State<AppState>) -> Response {
-    let items = discovery::schemas(st.dir.base_url());
+    discovery_list(discovery::schemas(st.dir.base_url()))
+}
+
+async fn schema(State(st): State<AppState>, Id(id): Id) -> Response {
+    discovery_one(discovery::schemas(st.dir.base_url()), &id, "schema")
+}
+
+/// A discovery listing (Z25): every item on one page.
+fn discovery_list(items: Vec<Value>) -> Response {
     scim_json(
         StatusCode::OK,
         &ListResponse::new(items.len() as u64, 1, items),
     )
 }
 
-async fn schema(State(st): State<AppState>, Id(id): Id) -> Response {
-    match discovery::schemas(st.dir.base_url())
-        .into_iter()
-        .find(|s| s["id"] == id.as_str())
-    {
-        Some(s) => scim_json(StatusCode::OK, &s),
-        None => scim_error(&ScimError::not_found(format!("no schema {id}"))),
+/// The discovery item with this `id`, else a SCIM 404 naming `what` was asked.
+fn discovery_one(items: Vec<Value>, id: &str, what: &str) -> Response {
+    match items.into_iter().find(|t| t["id"] == id) {
+        Some(t) => scim_json(StatusCode::OK, &t),
+        None => scim_error(&ScimError::not_found(format!("no {what} {id}"))),
     }
 }
 
