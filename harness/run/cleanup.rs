@@ -95,50 +95,71 @@ pub fn isolate(s: &Scenario, run: &RunId) -> Scenario {
         names.apply(&mut g.name);
     }
     for step in &mut out.steps {
-        match &mut step.action {
-            Action::UpdateUser { set, .. } | Action::EditPerson { set, .. } => {
-                names.changes(set);
-            }
-            Action::RenameGroup { to, .. } => names.apply(to),
-            Action::Scim(req) => names.request(req),
-            Action::Console(ConsoleAction::CreateGroup { name, .. }) => names.apply(name),
-            Action::Console(ConsoleAction::RenameGroup { to, .. }) => names.apply(to),
-            // Every other kind names people and groups only by key (their names were
-            // tagged above) or names nothing. Listed one by one so that a new kind that
-            // carries a name must be decided here (a missed one would escape isolation on a
-            // live server).
-            Action::TestCredentials
-            | Action::AssignUser { .. }
-            | Action::DeactivateUser { .. }
-            | Action::UnassignUser { .. }
-            | Action::ReactivateUser { .. }
-            | Action::ReassignUser { .. }
-            | Action::GetUser { .. }
-            | Action::SyncPassword { .. }
-            | Action::PushGroup { .. }
-            | Action::AddMembers { .. }
-            | Action::RemoveMembers { .. }
-            | Action::PushNow { .. }
-            | Action::UnlinkGroup { .. }
-            | Action::RefreshAppGroups
-            | Action::ImportUsers
-            | Action::Console(
-                ConsoleAction::AddMembers { .. }
-                | ConsoleAction::RemoveMembers { .. }
-                | ConsoleAction::SetAdmins { .. }
-                | ConsoleAction::DeleteGroup { .. }
-                | ConsoleAction::UnlinkGroup { .. }
-                | ConsoleAction::ListUsers
-                | ConsoleAction::ListGroups,
-            )
-            | Action::Support(_)
-            | Action::Fault(_) => {}
+        match carried(&mut step.action) {
+            Some(Carried::Person(set)) => names.changes(set),
+            Some(Carried::Group(name)) => names.apply(name),
+            Some(Carried::Raw(req)) => names.request(req),
+            None => {}
         }
         if let Some(e) = &mut step.expect {
             names.expect(e);
         }
     }
     out
+}
+
+/// The names a step carries beyond the people's and groups' own (which are tagged from the
+/// scenario's `people:` and `groups:`).
+enum Carried<'a> {
+    /// New email or userName of a person (`update_user`/`edit_person` `set:`).
+    Person(&'a mut PersonChanges),
+    /// A group's new display name (a rename, a console group).
+    Group(&'a mut String),
+    /// A raw request, whose path and body may name anyone.
+    Raw(&'a mut ScimRequest),
+}
+
+/// What names `action` carries, the one place that decides it for isolation.
+fn carried(action: &mut Action) -> Option<Carried<'_>> {
+    match action {
+        Action::UpdateUser { set, .. } | Action::EditPerson { set, .. } => {
+            Some(Carried::Person(set))
+        }
+        Action::RenameGroup { to, .. }
+        | Action::Console(ConsoleAction::RenameGroup { to, .. })
+        | Action::Console(ConsoleAction::CreateGroup { name: to, .. }) => Some(Carried::Group(to)),
+        Action::Scim(req) => Some(Carried::Raw(req)),
+        // Every other kind names people and groups only by key (their names were tagged
+        // from the scenario's lists) or names nothing. Listed one by one so that a new kind
+        // that carries a name must be decided here (a missed one would escape isolation on
+        // a live server).
+        Action::TestCredentials
+        | Action::AssignUser { .. }
+        | Action::DeactivateUser { .. }
+        | Action::UnassignUser { .. }
+        | Action::ReactivateUser { .. }
+        | Action::ReassignUser { .. }
+        | Action::GetUser { .. }
+        | Action::SyncPassword { .. }
+        | Action::PushGroup { .. }
+        | Action::AddMembers { .. }
+        | Action::RemoveMembers { .. }
+        | Action::PushNow { .. }
+        | Action::UnlinkGroup { .. }
+        | Action::RefreshAppGroups
+        | Action::ImportUsers
+        | Action::Console(
+            ConsoleAction::AddMembers { .. }
+            | ConsoleAction::RemoveMembers { .. }
+            | ConsoleAction::SetAdmins { .. }
+            | ConsoleAction::DeleteGroup { .. }
+            | ConsoleAction::UnlinkGroup { .. }
+            | ConsoleAction::ListUsers
+            | ConsoleAction::ListGroups,
+        )
+        | Action::Support(_)
+        | Action::Fault(_) => None,
+    }
 }
 
 /// `zh-<run id>-<4 characters from the scenario file's name>`: scenarios of one run use the
@@ -181,53 +202,19 @@ impl Names {
             groups.insert(g.name.clone());
         }
         for step in &s.steps {
-            match &step.action {
-                Action::UpdateUser { set, .. } | Action::EditPerson { set, .. } => {
+            // A copy: `carried` hands out the names to rewrite; here they are only read.
+            let mut action = step.action.clone();
+            match carried(&mut action) {
+                Some(Carried::Person(set)) => {
                     people.extend(set.email.clone());
                     people.extend(set.user_name.clone());
                 }
-                Action::RenameGroup { to, .. } => {
-                    groups.insert(to.clone());
-                }
-                Action::Console(ConsoleAction::CreateGroup { name, .. }) => {
+                Some(Carried::Group(name)) => {
                     groups.insert(name.clone());
-                }
-                Action::Console(ConsoleAction::RenameGroup { to, .. }) => {
-                    groups.insert(to.clone());
                 }
                 // Raw requests carry no new name: they are rewritten with the names
                 // collected here.
-                Action::Scim(_) => {}
-                // Every other kind names people and groups only by key (their names were
-                // tagged above) or names nothing. Listed one by one so that a new kind that
-                // carries a name must be decided here (a missed one would escape isolation on a
-                // live server).
-                Action::TestCredentials
-                | Action::AssignUser { .. }
-                | Action::DeactivateUser { .. }
-                | Action::UnassignUser { .. }
-                | Action::ReactivateUser { .. }
-                | Action::ReassignUser { .. }
-                | Action::GetUser { .. }
-                | Action::SyncPassword { .. }
-                | Action::PushGroup { .. }
-                | Action::AddMembers { .. }
-                | Action::RemoveMembers { .. }
-                | Action::PushNow { .. }
-                | Action::UnlinkGroup { .. }
-                | Action::RefreshAppGroups
-                | Action::ImportUsers
-                | Action::Console(
-                    ConsoleAction::AddMembers { .. }
-                    | ConsoleAction::RemoveMembers { .. }
-                    | ConsoleAction::SetAdmins { .. }
-                    | ConsoleAction::DeleteGroup { .. }
-                    | ConsoleAction::UnlinkGroup { .. }
-                    | ConsoleAction::ListUsers
-                    | ConsoleAction::ListGroups,
-                )
-                | Action::Support(_)
-                | Action::Fault(_) => {}
+                Some(Carried::Raw(_)) | None => {}
             }
         }
         let mut list = Vec::new();
