@@ -10,7 +10,7 @@ fn main() {
     let mut files = Vec::new();
     collect(&root.join("scenarios"), &mut files);
     files.sort();
-    let mut table = String::from("pub static BUILTIN: &[(&str, &str)] = &[\n");
+    let mut table = String::from("pub(crate) static BUILTIN: &[(&str, &str)] = &[\n");
     for f in &files {
         let rel = f.strip_prefix(&root).expect("under the manifest dir");
         let name: Vec<String> = rel

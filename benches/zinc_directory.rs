@@ -2,6 +2,9 @@
 //! `displayName eq` lookups, a page of a list and a membership change must cost the same at
 //! both sizes (indexes, no scan per request). `cargo bench --bench zinc_directory`.
 
+// Not a library: its `pub` items are for its own modules (Cargo.toml, [lints]).
+#![allow(unreachable_pub)]
+
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};

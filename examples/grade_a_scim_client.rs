@@ -6,6 +6,9 @@
 //! path-less PATCH (as Okta's OIN apps do). Run it with
 //! `cargo run --example grade_a_scim_client`; `cargo test` runs its test.
 
+// Not a library: its `pub` items are for its own modules (Cargo.toml, [lints]).
+#![allow(unreachable_pub)]
+
 use serde_json::{Value, json};
 use zinc_harness::zinc::{Expect, MockZinc};
 

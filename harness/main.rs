@@ -1,3 +1,3 @@
 fn main() -> std::process::ExitCode {
-    zinc_harness::cli::main()
+    zinc_harness::main()
 }

@@ -18,7 +18,7 @@ use tokio::sync::watch;
 /// One body that every Okta action accepts: a `ListResponse` with no match (so a lookup is
 /// followed by a create) that also carries an `id` (so the create, and a group push, learn a
 /// server id). A list read by paging stops after this one empty page.
-pub const FIXED_BODY: &str = concat!(
+pub(crate) const FIXED_BODY: &str = concat!(
     r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"#,
     r#""totalResults":0,"itemsPerPage":0,"startIndex":1,"Resources":[],"#,
     r#""id":"2819c223-7f76-453a-919d-413861904646","userName":"baseline@example.com","#,
@@ -26,10 +26,10 @@ pub const FIXED_BODY: &str = concat!(
 );
 
 /// The thread name of the baseline's runtime (the CPU accounting tells it apart by name).
-pub const THREAD_NAME: &str = "bench-baseline";
+pub(crate) const THREAD_NAME: &str = "bench-baseline";
 
 /// A running fixed-body server. Dropping it stops it.
-pub struct Baseline {
+pub(crate) struct Baseline {
     addr: SocketAddr,
     shutdown: Option<watch::Sender<bool>>,
     runtime: Option<tokio::runtime::Runtime>,
@@ -37,7 +37,7 @@ pub struct Baseline {
 
 impl Baseline {
     /// Listens on a free loopback port.
-    pub fn start() -> std::io::Result<Baseline> {
+    pub(crate) fn start() -> std::io::Result<Baseline> {
         let std_listener = std::net::TcpListener::bind("127.0.0.1:0")?;
         std_listener.set_nonblocking(true)?;
         let addr = std_listener.local_addr()?;
@@ -60,7 +60,7 @@ impl Baseline {
     }
 
     /// The base URL to point the simulated Okta at (any path gets the same answer).
-    pub fn base_url(&self) -> String {
+    pub(crate) fn base_url(&self) -> String {
         format!("http://{}/scim/v2", self.addr)
     }
 }

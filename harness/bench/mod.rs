@@ -10,7 +10,7 @@
 //! **load** of the same reads while the resident memory is sampled every second.
 //!
 //! The **baseline** runs the same phases, with the same client code, against a server that
-//! answers one fixed body ([`baseline`]), in the same process just before; the report gives
+//! answers one fixed body (`baseline.rs`), in the same process just before; the report gives
 //! `target throughput / baseline throughput` per phase, a ratio that holds on a noisy machine
 //! where absolute times do not.
 //!
@@ -27,11 +27,14 @@ mod report;
 mod runner;
 mod session;
 
-pub mod baseline;
+pub(crate) mod baseline;
 pub(crate) mod procfs;
 pub mod render;
 pub(crate) mod stats;
 
 pub use config::{BenchConfig, BenchError, MAX_GROUPS, MAX_USERS, Target};
-pub use report::*;
+pub use report::{
+    BaselineReport, BenchReport, DirectoryCounts, LoadReport, Memory, Overhead, PhaseReport, Ratio,
+    Totals,
+};
 pub use runner::run;

@@ -15,18 +15,18 @@ fn status_kib(field: &str) -> Option<u64> {
 }
 
 /// The peak resident set size of this process so far, in KiB.
-pub fn peak_rss_kib() -> Option<u64> {
+pub(crate) fn peak_rss_kib() -> Option<u64> {
     status_kib("VmHWM")
 }
 
 /// The current resident set size, in KiB.
-pub fn rss_kib() -> Option<u64> {
+pub(crate) fn rss_kib() -> Option<u64> {
     status_kib("VmRSS")
 }
 
 /// CPU time (user + system) of this process's threads, split by who they work for.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct CpuSplit {
+pub(crate) struct CpuSplit {
     /// Threads of the embedded mock Zinc, in clock ticks.
     pub server: u64,
     /// Threads of the simulated Okta and the bench itself, in clock ticks (the baseline
@@ -37,14 +37,14 @@ pub struct CpuSplit {
 impl CpuSplit {
     /// Ticks spent since `earlier` (threads that ended in between are lost, so take both
     /// samples while the servers run).
-    pub fn plus(self, other: CpuSplit) -> CpuSplit {
+    pub(crate) fn plus(self, other: CpuSplit) -> CpuSplit {
         CpuSplit {
             server: self.server + other.server,
             client: self.client + other.client,
         }
     }
 
-    pub fn since(self, earlier: CpuSplit) -> CpuSplit {
+    pub(crate) fn since(self, earlier: CpuSplit) -> CpuSplit {
         CpuSplit {
             server: self.server.saturating_sub(earlier.server),
             client: self.client.saturating_sub(earlier.client),
@@ -53,10 +53,10 @@ impl CpuSplit {
 }
 
 /// Clock ticks per second of `/proc/*/stat` times: 100 on every Linux we run on (USER_HZ).
-pub const TICKS_PER_SEC: u64 = 100;
+pub(crate) const TICKS_PER_SEC: u64 = 100;
 
 /// CPU time of every live thread of this process, split by thread name.
-pub fn cpu_split() -> Option<CpuSplit> {
+pub(crate) fn cpu_split() -> Option<CpuSplit> {
     let mut split = CpuSplit::default();
     for entry in fs::read_dir("/proc/self/task").ok()? {
         let Ok(entry) = entry else { continue };

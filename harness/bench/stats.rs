@@ -13,7 +13,7 @@ use crate::okta::{ActionOutcome, Body, Exchange};
 
 /// What kind of SCIM request an exchange was, from its method, path and (for a group PATCH)
 /// its operations: the rows of the latency table.
-pub fn request_kind(e: &Exchange) -> &'static str {
+pub(crate) fn request_kind(e: &Exchange) -> &'static str {
     let (path, query) = e.path.split_once('?').unwrap_or((&e.path, ""));
     let mut parts = path.trim_start_matches('/').splitn(2, '/');
     let resource = parts.next().unwrap_or_default();
@@ -57,7 +57,7 @@ fn touches_members(e: &Exchange) -> bool {
 
 /// One worker's measurements.
 #[derive(Debug, Default)]
-pub struct Tally {
+pub(crate) struct Tally {
     /// Latency of every exchange, in microseconds, by request kind.
     pub latency_us: BTreeMap<&'static str, Histogram<u32>>,
     /// Exchanges that got no answer or an answer the action could not use, by kind.
@@ -76,7 +76,7 @@ pub struct Tally {
 
 /// What the successful actions achieved.
 #[derive(Debug, Default, Clone, Copy)]
-pub struct Counts {
+pub(crate) struct Counts {
     pub users_created: u64,
     pub users_linked: u64,
     pub groups_created: u64,
@@ -102,7 +102,7 @@ const MAX_MESSAGES: usize = 5;
 
 impl Tally {
     /// Records one action: its wall time and each of its exchanges.
-    pub fn action(&mut self, wall: Duration, outcome: &ActionOutcome) {
+    pub(crate) fn action(&mut self, wall: Duration, outcome: &ActionOutcome) {
         self.actions += 1;
         self.action_time += wall;
         for e in &outcome.exchanges {
@@ -130,7 +130,7 @@ impl Tally {
     }
 
     /// An action that could not even start (a misuse of the client: a bench bug).
-    pub fn broken(&mut self, wall: Duration, message: String) {
+    pub(crate) fn broken(&mut self, wall: Duration, message: String) {
         self.actions += 1;
         self.failed_actions += 1;
         self.action_time += wall;
@@ -143,7 +143,7 @@ impl Tally {
         }
     }
 
-    pub fn merge(&mut self, other: Tally) {
+    pub(crate) fn merge(&mut self, other: Tally) {
         for (k, h) in other.latency_us {
             match self.latency_us.get_mut(k) {
                 // Same bounds on both sides, so adding cannot fail.
@@ -170,12 +170,12 @@ impl Tally {
     }
 
     /// Failed exchanges of every kind.
-    pub fn failed_requests(&self) -> u64 {
+    pub(crate) fn failed_requests(&self) -> u64 {
         self.failed.values().sum()
     }
 
     /// Latency percentiles per request kind.
-    pub fn kinds(&self) -> Vec<KindStats> {
+    pub(crate) fn kinds(&self) -> Vec<KindStats> {
         self.latency_us
             .iter()
             .map(|(kind, h)| KindStats {
@@ -213,7 +213,7 @@ pub struct KindStats {
 }
 
 /// The `pct` percentile of a microsecond histogram, in milliseconds (0 when empty).
-pub fn percentile_ms(h: &Histogram<u32>, pct: f64) -> f64 {
+pub(crate) fn percentile_ms(h: &Histogram<u32>, pct: f64) -> f64 {
     if h.is_empty() {
         return 0.0;
     }

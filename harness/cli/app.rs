@@ -11,7 +11,7 @@ use crate::contract::ExitCode;
     version,
     about = "Okta → Zinc SCIM provisioning test harness"
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     /// Colours: auto (on a terminal, unless NO_COLOR is set), always or never.
     #[arg(
         long,
@@ -26,14 +26,14 @@ pub struct Cli {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ColorArg {
+pub(crate) enum ColorArg {
     Auto,
     Always,
     Never,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Run scenarios against the embedded mock Zinc (default) or a live SCIM server.
     Run(run::RunArgs),
     /// Run the mock Zinc SCIM server until Ctrl-C.

@@ -8,13 +8,13 @@ use crate::contract::ExitCode;
 use crate::okta::{App, Auth, AuthMode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Pretty,
     Json,
 }
 
 #[derive(Debug, clap::Args)]
-pub struct BenchArgs {
+pub(crate) struct BenchArgs {
     /// `embedded` (a mock Zinc in this process) or a live server's SCIM base URL.
     #[arg(long, default_value = "embedded")]
     pub target: String,
@@ -100,7 +100,7 @@ fn target_of(args: &BenchArgs) -> Result<Target, String> {
     })
 }
 
-pub async fn exec(args: BenchArgs) -> ExitCode {
+pub(crate) async fn exec(args: BenchArgs) -> ExitCode {
     let target = match target_of(&args) {
         Ok(t) => t,
         Err(e) => {

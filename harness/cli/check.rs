@@ -8,7 +8,7 @@ use crate::contract::ExitCode;
 use crate::scenario::Diagnostic;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum CheckFormat {
+pub(crate) enum CheckFormat {
     /// rustc-style messages with the source line and a caret.
     #[default]
     Pretty,
@@ -18,7 +18,7 @@ pub enum CheckFormat {
 }
 
 #[derive(Debug, Default, clap::Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// Scenario files or folders (searched for *.yaml). Default: ./scenarios/ when it exists,
     /// else the scenarios built into zinc-harness.
     pub paths: Vec<PathBuf>,
@@ -33,7 +33,7 @@ pub struct CheckArgs {
     pub format: CheckFormat,
 }
 
-pub async fn exec(args: CheckArgs) -> ExitCode {
+pub(crate) async fn exec(args: CheckArgs) -> ExitCode {
     let (code, out) = run(&args);
     super::out::print(&out);
     code
@@ -56,7 +56,7 @@ struct JsonCheck {
 }
 
 /// The whole check as text (for tests): the exit code and what is printed.
-pub fn run(args: &CheckArgs) -> (ExitCode, String) {
+pub(crate) fn run(args: &CheckArgs) -> (ExitCode, String) {
     let json = args.format == CheckFormat::Json;
     let (origin, sources) = match super::scenarios::select(&args.paths, args.builtin) {
         Ok(found) => found,

@@ -13,7 +13,7 @@ use crate::run::{RunOptions, TargetSpec};
 use crate::scenario::Profile;
 
 #[derive(Debug, clap::Args)]
-pub struct ExploreArgs {
+pub(crate) struct ExploreArgs {
     #[command(flatten)]
     pub live: super::target::TargetArgs,
     /// `zinc`: compare with a fresh embedded mock Zinc; `okta`: with what Okta pushed.
@@ -63,7 +63,7 @@ pub struct ExploreArgs {
     pub output: Option<PathBuf>,
 }
 
-pub async fn exec(args: ExploreArgs) -> ExitCode {
+pub(crate) async fn exec(args: ExploreArgs) -> ExitCode {
     match run(args).await {
         Ok(code) => code,
         Err((code, message)) => {

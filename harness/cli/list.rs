@@ -8,14 +8,14 @@ use crate::contract::{ExitCode, RuleId};
 use crate::scenario::{self, Profile};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum ListFormat {
+pub(crate) enum ListFormat {
     #[default]
     Pretty,
     Json,
 }
 
 #[derive(Debug, Default, clap::Args)]
-pub struct ListArgs {
+pub(crate) struct ListArgs {
     /// Scenario files or folders. Default: ./scenarios/ when it exists, else the built-in set.
     pub paths: Vec<PathBuf>,
     /// List the scenarios built into zinc-harness, even where ./scenarios/ exists.
@@ -49,14 +49,14 @@ struct Listing {
     scenarios: Vec<Entry>,
 }
 
-pub async fn exec(args: ListArgs) -> ExitCode {
+pub(crate) async fn exec(args: ListArgs) -> ExitCode {
     let (code, out) = run(&args);
     super::out::print(&out);
     code
 }
 
 /// The listing as text (for tests): the exit code and what is printed.
-pub fn run(args: &ListArgs) -> (ExitCode, String) {
+pub(crate) fn run(args: &ListArgs) -> (ExitCode, String) {
     let (origin, sources) = match super::scenarios::select(&args.paths, args.builtin) {
         Ok(found) => found,
         Err(diags) => return (ExitCode::BadInput, format!("{diags}")),

@@ -9,27 +9,27 @@ use super::Cli;
 use crate::contract::ExitCode;
 
 #[derive(Debug, clap::Args)]
-pub struct CompletionsArgs {
+pub(crate) struct CompletionsArgs {
     /// The shell, e.g. `zinc-harness completions bash > ~/.local/share/bash-completion/completions/zinc-harness`.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, clap::Args)]
-pub struct ManArgs {
+pub(crate) struct ManArgs {
     /// Write zinc-harness.1 and one zinc-harness-SUBCOMMAND.1 per subcommand into this folder
     /// instead of printing the main page.
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
 }
 
-pub fn completions(args: CompletionsArgs) -> ExitCode {
+pub(crate) fn completions(args: CompletionsArgs) -> ExitCode {
     let mut cmd = Cli::command();
     clap_complete::generate(args.shell, &mut cmd, "zinc-harness", &mut std::io::stdout());
     ExitCode::Success
 }
 
-pub fn man(args: ManArgs) -> ExitCode {
+pub(crate) fn man(args: ManArgs) -> ExitCode {
     let cmd = Cli::command();
     let result = match &args.dir {
         None => clap_mangen::Man::new(cmd).render(&mut std::io::stdout()),

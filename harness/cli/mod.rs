@@ -4,16 +4,16 @@
 
 mod app;
 pub(crate) mod bench;
-pub mod check;
+pub(crate) mod check;
 pub(crate) mod explore;
-pub mod list;
+pub(crate) mod list;
 pub(crate) mod manual;
-pub mod new;
+pub(crate) mod new;
 mod out;
-pub mod rules;
+pub(crate) mod rules;
 pub(crate) mod run;
 pub(crate) mod scenarios;
-pub mod schema;
+pub(crate) mod schema;
 pub(crate) mod serve;
 pub(crate) mod target;
 

@@ -7,7 +7,7 @@ use crate::contract::{ExitCode, Profile};
 use crate::scenario;
 
 #[derive(Debug, clap::Args)]
-pub struct NewArgs {
+pub(crate) struct NewArgs {
     /// The scenario's file name, e.g. `t3-email-change` or `troubleshooting/t3-email-change`
     /// (written as scenarios/NAME.yaml).
     pub name: String,
@@ -26,7 +26,7 @@ pub struct NewArgs {
     pub force: bool,
 }
 
-pub async fn exec(args: NewArgs) -> ExitCode {
+pub(crate) async fn exec(args: NewArgs) -> ExitCode {
     match create(&args) {
         Ok(lines) => {
             for l in lines {
@@ -43,7 +43,7 @@ pub async fn exec(args: NewArgs) -> ExitCode {
 
 /// Write the skeleton (and the schema beside the scenarios, if missing); returns what to tell
 /// the user.
-pub fn create(args: &NewArgs) -> Result<Vec<String>, String> {
+pub(crate) fn create(args: &NewArgs) -> Result<Vec<String>, String> {
     let rel = file_name(&args.name)?;
     let path = args.dir.join(&rel);
     if path.exists() && !args.force {

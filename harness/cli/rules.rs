@@ -4,7 +4,7 @@
 use crate::contract::{ExitCode, RuleId, all, doc, spec};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum RulesFormat {
+pub(crate) enum RulesFormat {
     Pretty,
     Json,
     /// The table `docs/rules.md` is generated from.
@@ -12,7 +12,7 @@ pub enum RulesFormat {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct RulesArgs {
+pub(crate) struct RulesArgs {
     /// Only these rules (`Z7`, `okta:filter`). Default: every rule.
     pub ids: Vec<String>,
     /// Output format.
@@ -20,7 +20,7 @@ pub struct RulesArgs {
     pub format: RulesFormat,
 }
 
-pub fn exec(args: RulesArgs) -> ExitCode {
+pub(crate) fn exec(args: RulesArgs) -> ExitCode {
     let (code, out) = run(&args);
     if code == ExitCode::Success {
         print!("{out}");
@@ -31,7 +31,7 @@ pub fn exec(args: RulesArgs) -> ExitCode {
 }
 
 /// The output and exit code, without printing (for tests).
-pub fn run(args: &RulesArgs) -> (ExitCode, String) {
+pub(crate) fn run(args: &RulesArgs) -> (ExitCode, String) {
     let mut specs = Vec::new();
     for id in &args.ids {
         match id.parse::<RuleId>() {

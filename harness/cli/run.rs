@@ -15,14 +15,14 @@ use crate::run::{self, RunOptions, TargetSpec};
 use crate::scenario::{Profile, Scenario};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Pretty,
     Json,
     Junit,
 }
 
 #[derive(Debug, clap::Args)]
-pub struct RunArgs {
+pub(crate) struct RunArgs {
     /// Scenario files or folders. Default: ./scenarios/ when it exists, else the scenarios
     /// built into zinc-harness.
     pub paths: Vec<PathBuf>,
@@ -106,7 +106,7 @@ fn wait_secs(s: &str) -> Result<f64, String> {
     }
 }
 
-pub async fn exec(args: RunArgs) -> ExitCode {
+pub(crate) async fn exec(args: RunArgs) -> ExitCode {
     match run(args).await {
         Ok(code) => code,
         Err((code, message)) => {

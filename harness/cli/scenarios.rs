@@ -8,7 +8,10 @@ use crate::scenario::{self, Diagnostics, Origin, Source};
 
 /// The scenarios named on the command line: PATHS, or `--builtin`, or by default
 /// `./scenarios/` when it exists and the built-in set otherwise.
-pub fn select(paths: &[PathBuf], builtin: bool) -> Result<(Origin, Vec<Source>), Diagnostics> {
+pub(crate) fn select(
+    paths: &[PathBuf],
+    builtin: bool,
+) -> Result<(Origin, Vec<Source>), Diagnostics> {
     if builtin {
         // clap refuses PATHS with --builtin; a library caller gets the built-in set.
         Ok(scenario::builtin_sources())
@@ -19,7 +22,7 @@ pub fn select(paths: &[PathBuf], builtin: bool) -> Result<(Origin, Vec<Source>),
 
 /// The first line of a run, of `check` and of `list`: where the scenarios come from, and
 /// how to read them when they are the built-in ones.
-pub fn source_line(origin: &Origin, count: usize) -> String {
+pub(crate) fn source_line(origin: &Origin, count: usize) -> String {
     let files = if count == 1 { "file" } else { "files" };
     match origin {
         Origin::Builtin => format!(
@@ -35,13 +38,13 @@ pub fn source_line(origin: &Origin, count: usize) -> String {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct ScenariosArgs {
+pub(crate) struct ScenariosArgs {
     #[command(subcommand)]
     pub command: ScenariosCommand,
 }
 
 #[derive(Debug, clap::Subcommand)]
-pub enum ScenariosCommand {
+pub(crate) enum ScenariosCommand {
     /// Write the built-in scenarios (with their JSON Schema and format reference) into DIR,
     /// as DIR/troubleshooting/t3-email-immutable.yaml for builtin:troubleshooting/….
     Export(ExportArgs),
@@ -51,7 +54,7 @@ pub enum ScenariosCommand {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct ExportArgs {
+pub(crate) struct ExportArgs {
     /// The folder to write into (created if missing). `zinc-harness run DIR` then runs
     /// exactly the built-in suite.
     pub dir: PathBuf,
@@ -61,12 +64,12 @@ pub struct ExportArgs {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct ShowArgs {
+pub(crate) struct ShowArgs {
     /// The built-in scenario, as a report names it.
     pub name: String,
 }
 
-pub async fn exec(args: ScenariosArgs) -> ExitCode {
+pub(crate) async fn exec(args: ScenariosArgs) -> ExitCode {
     let result = match args.command {
         ScenariosCommand::Export(a) => export(&a.dir, a.force).map(|written| {
             format!(
@@ -113,7 +116,7 @@ fn exported() -> Vec<(String, String)> {
 
 /// Writes the built-in suite under `dir`; refuses (writing nothing) when a file is there
 /// already and `force` is not given. Returns how many files were written.
-pub fn export(dir: &Path, force: bool) -> Result<usize, String> {
+pub(crate) fn export(dir: &Path, force: bool) -> Result<usize, String> {
     let files = exported();
     for (rel, _) in &files {
         // The names come from our own build; never let one leave DIR all the same.
@@ -153,7 +156,7 @@ pub fn export(dir: &Path, force: bool) -> Result<usize, String> {
 }
 
 /// The text of one built-in scenario, by its report name (with or without `builtin:`).
-pub fn show(name: &str) -> Result<&'static str, String> {
+pub(crate) fn show(name: &str) -> Result<&'static str, String> {
     let want = name
         .trim()
         .strip_prefix(scenario::BUILTIN_PREFIX)

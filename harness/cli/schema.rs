@@ -5,13 +5,13 @@ use std::path::PathBuf;
 use crate::contract::ExitCode;
 
 #[derive(Debug, clap::Args)]
-pub struct SchemaArgs {
+pub(crate) struct SchemaArgs {
     /// Write the schema to this file instead of standard output.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
 }
 
-pub async fn exec(args: SchemaArgs) -> ExitCode {
+pub(crate) async fn exec(args: SchemaArgs) -> ExitCode {
     let text = schema_text();
     match args.output {
         None => {
@@ -32,7 +32,7 @@ pub async fn exec(args: SchemaArgs) -> ExitCode {
 }
 
 /// The schema as printed: pretty JSON with a final newline.
-pub fn schema_text() -> String {
+pub(crate) fn schema_text() -> String {
     let mut text = serde_json::to_string_pretty(&crate::scenario::schema()).unwrap_or_default();
     text.push('\n');
     text

@@ -9,7 +9,7 @@ use crate::report::redact::token_problem;
 use crate::zinc::{DeletedGroupPolicy, MockZinc, Provisioning, Scope, ZincConfig, ZincError};
 
 #[derive(Debug, clap::Args)]
-pub struct ServeArgs {
+pub(crate) struct ServeArgs {
     /// Address to listen on, HOST:PORT (a name such as localhost:8080 is resolved; loopback
     /// unless told otherwise; beyond loopback the admin API is off unless --admin-token).
     #[arg(long, default_value = "127.0.0.1:8080", value_parser = listen_addr)]
@@ -87,7 +87,7 @@ fn log_line(r: &crate::zinc::ReceivedRequest) -> String {
     crate::report::redact::scrub_text(&format!("{when} {} -> {status}", r.line())).into_owned()
 }
 
-pub async fn exec(args: ServeArgs) -> ExitCode {
+pub(crate) async fn exec(args: ServeArgs) -> ExitCode {
     let tokens = [
         ("--token", &args.token),
         ("--admin-token", &args.admin_token),

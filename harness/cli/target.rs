@@ -6,7 +6,7 @@ use crate::report::redact;
 use crate::run::{External, TargetSpec};
 
 #[derive(Debug, Clone, clap::Args)]
-pub struct TargetArgs {
+pub(crate) struct TargetArgs {
     /// Run against this live SCIM server (its base URL, e.g. https://host/scim/v2) instead
     /// of the embedded mock. What needs the mock's console, support or faults is skipped
     /// there.
@@ -41,7 +41,7 @@ pub struct TargetArgs {
 impl TargetArgs {
     /// Where to run: the embedded mock, or the live server with its token, refusing what
     /// would fail every request for the command line's sake rather than the server's.
-    pub fn spec(&self) -> Result<TargetSpec, String> {
+    pub(crate) fn spec(&self) -> Result<TargetSpec, String> {
         let Some(url) = &self.target else {
             // The embedded mock takes Bearer tokens only (Z2).
             return match self.auth {

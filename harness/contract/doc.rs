@@ -6,7 +6,7 @@ use super::catalogue::{RuleSpec, all};
 
 /// One rule as JSON: `id`, `title`, `hint`, `severity`, `evidence` (strings), `profile`,
 /// `switchable` and, for a check made in both profiles, `zinc` (the rule it cites there).
-pub fn json(spec: &RuleSpec) -> Value {
+pub(crate) fn json(spec: &RuleSpec) -> Value {
     json!({
         "id": spec.id.to_string(),
         "title": spec.title,
@@ -20,7 +20,7 @@ pub fn json(spec: &RuleSpec) -> Value {
 }
 
 /// One rule as terminal text: the id and title, then the fix, severity and evidence.
-pub fn text(spec: &RuleSpec) -> String {
+pub(crate) fn text(spec: &RuleSpec) -> String {
     let evidence: Vec<String> = spec.evidence.iter().map(ToString::to_string).collect();
     let mut out = format!(
         "{}  {}\n    fix: {}\n    severity: {} · profile: {} · evidence: {}\n",
@@ -41,7 +41,7 @@ pub fn text(spec: &RuleSpec) -> String {
 }
 
 /// `docs/rules.md`: every rule, generated (a test keeps the committed file equal).
-pub fn markdown() -> String {
+pub(crate) fn markdown() -> String {
     let mut out = String::from(
         "# Rules\n\n\
          Every rule a report, `check` or a scenario file cites, generated from the rule catalogue\n\

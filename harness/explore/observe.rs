@@ -75,7 +75,7 @@ pub(crate) struct Probe {
 }
 
 impl Probe {
-    pub fn new(
+    pub(crate) fn new(
         profile: Profile,
         tag: Option<String>,
         people: Vec<String>,

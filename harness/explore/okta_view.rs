@@ -33,7 +33,7 @@ struct FoldedGroup {
 
 impl GroupFold {
     /// Applies every accepted group write of a step, in order.
-    pub fn apply(&mut self, exchanges: &[Exchange]) {
+    pub(crate) fn apply(&mut self, exchanges: &[Exchange]) {
         for x in exchanges {
             let Some(resp) = &x.response else { continue };
             if !(200..300).contains(&resp.status) {
@@ -186,7 +186,7 @@ enum GroupBelief {
 }
 
 impl Beliefs {
-    pub fn of(
+    pub(crate) fn of(
         okta: &OktaClient,
         people: &[String],
         groups: &[String],

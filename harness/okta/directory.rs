@@ -10,7 +10,7 @@ use super::OktaError;
 
 // The SCIM URNs Okta sends (the enterprise extension holds `department`, `employeeNumber`,
 // `costCenter`, `organization`, `division` and `manager`, reference §3.2, §10.1).
-pub use crate::contract::urn::{
+pub(super) use crate::contract::urn::{
     ENTERPRISE_USER as ENTERPRISE_URN, GROUP as GROUP_URN, PATCH_OP as PATCH_URN, USER as USER_URN,
 };
 
@@ -352,7 +352,7 @@ pub(crate) struct Directory {
 impl Directory {
     /// The group `key`, about to have `people` added or removed: the group and every person
     /// must exist.
-    pub fn group_for_members(
+    pub(crate) fn group_for_members(
         &mut self,
         key: &str,
         people: &[&str],
@@ -366,7 +366,7 @@ impl Directory {
     }
 
     /// `{"value": server id, "display": userName}` for every pushable member of `group`.
-    pub fn member_values(&self, group: &OktaGroup) -> Vec<Value> {
+    pub(crate) fn member_values(&self, group: &OktaGroup) -> Vec<Value> {
         group
             .members
             .iter()

@@ -98,7 +98,7 @@ pub(crate) struct Sender {
 impl Sender {
     /// A sender for `config` with the personality's `headers` (and `content_type` for a
     /// request with a body); `retries_429`: whether a 429 is retried on Okta's schedule.
-    pub fn new(
+    pub(crate) fn new(
         config: &OktaConfig,
         (headers, content_type): (&'static [(&'static str, &'static str)], &'static str),
         retries_429: bool,
@@ -151,20 +151,20 @@ impl Sender {
         })
     }
 
-    pub fn set_auth(&self, auth: Auth) {
+    pub(crate) fn set_auth(&self, auth: Auth) {
         *self.auth.write() = auth;
     }
 
-    pub fn auth(&self) -> Auth {
+    pub(crate) fn auth(&self) -> Auth {
         self.auth.read().clone()
     }
 
-    pub fn add_secret(&self, secret: String) {
+    pub(crate) fn add_secret(&self, secret: String) {
         self.extra_secrets.write().insert(secret);
     }
 
     /// Removes every secret from `text` (messages built from server answers, for example).
-    pub fn scrub(&self, text: &str) -> String {
+    pub(crate) fn scrub(&self, text: &str) -> String {
         let auth = self.auth.read().secrets();
         let extra = self.extra_secrets.read();
         extra.scrub(&scrub_str(text, &auth)).into_owned()
@@ -189,7 +189,7 @@ impl Sender {
     /// Sends `method path` (path relative to the base URL, query already encoded), retrying
     /// on 429 as Okta does, and appends every try to `log`.
     /// `wanted`: whether the action reads the answer's body (see [`Parsed::Checked`]).
-    pub async fn send(
+    pub(crate) async fn send(
         &self,
         method: Method,
         path: &str,
@@ -204,7 +204,7 @@ impl Sender {
 
     /// [`Sender::send`] with a scenario's own headers, auth or text body (a raw `scim:`
     /// step): the same timeout, body cap, redaction, transcript and 429 handling.
-    pub async fn send_custom(
+    pub(crate) async fn send_custom(
         &self,
         method: Method,
         path: &str,
@@ -421,7 +421,7 @@ impl Sender {
 /// The most of a response body read (after decompression). A SCIM answer is a few KiB; a
 /// page of 100 users well under 1 MiB. A bigger body is a misbehaving target: reading stops
 /// there instead of buffering it all.
-pub const MAX_BODY: usize = 4 * 1024 * 1024;
+pub(super) const MAX_BODY: usize = 4 * 1024 * 1024;
 
 /// Reads the whole body, at most [`MAX_BODY`] bytes; the request's timeout still bounds it,
 /// so a server that drips bytes forever fails with `Read timed out`.

@@ -132,6 +132,6 @@ pub use http::{
     ACCEPT, ACCEPT_CHARSET, ACCEPT_ENCODING, CONTENT_TYPE, OKTA_DEFAULT_RETRY, OKTA_MAX_TRIES,
     USER_AGENT,
 };
-pub use outcome::*;
+pub use outcome::{ActionKind, ActionOutcome, ActionResult, OktaError};
 pub use raw::RawRequest;
 pub use transcript::{Body, Exchange, REDACTED, Response};

@@ -15,16 +15,16 @@ pub const REDACTED: &str = "<redacted>";
 /// (a 1-character token would blank every matching letter); whole values, headers and
 /// `password` values are redacted anyway. `run` and `serve` refuse tokens under
 /// [`ANYWHERE_SECRET_LEN`] unless told `--allow-short-token`.
-pub const MIN_SECRET_LEN: usize = 4;
+pub(crate) const MIN_SECRET_LEN: usize = 4;
 /// Secrets at least this long are redacted wherever they appear; shorter ones only as a whole
 /// word, so a 4-letter token does not cut other words apart ("token" is no "`<redacted>`en").
-pub const ANYWHERE_SECRET_LEN: usize = 8;
+pub(crate) const ANYWHERE_SECRET_LEN: usize = 8;
 
 /// `text` with every occurrence of `secret` replaced by [`REDACTED`] (by the length rules
 /// above), or `None` when there is none. Whatever its length, a secret is redacted when it is
 /// the whole text (a header value, a JSON string) and when it follows an auth scheme
 /// (`Bearer a9Z`, as an echo of the `Authorization` header shows it).
-pub fn redact_secret(text: &str, secret: &str) -> Option<String> {
+pub(crate) fn redact_secret(text: &str, secret: &str) -> Option<String> {
     if secret.is_empty() {
         return None;
     }

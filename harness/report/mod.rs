@@ -30,4 +30,8 @@ pub(crate) mod redact;
 pub mod snapshot;
 
 pub use crate::okta::transcript::{Body, Exchange, Response};
-pub use model::*;
+pub use model::{
+    Counts, Finding, RootCause, RunReport, ScenarioReport, ScenarioStatus, StepReport, StepStatus,
+    StopReason, StoppedEarly, rfc3339_utc,
+};
+pub(crate) use model::{format_duration, seconds};

@@ -15,13 +15,13 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-pub use crate::okta::transcript::REDACTED;
+pub(crate) use crate::okta::transcript::REDACTED;
 use crate::okta::transcript::redact_secret;
 
 use super::{Body, Exchange, RunReport};
 
 /// A copy of `report` with every secret the patterns recognise redacted.
-pub fn scrubbed(report: &RunReport) -> RunReport {
+pub(crate) fn scrubbed(report: &RunReport) -> RunReport {
     let mut r = report.clone();
     scrub_report(&mut r, &[]);
     r
@@ -29,7 +29,7 @@ pub fn scrubbed(report: &RunReport) -> RunReport {
 
 /// Replaces every occurrence of each of `secrets` anywhere in `report` (and applies the
 /// pattern scrubbing too). Empty secrets are ignored.
-pub fn redact_known(report: &mut RunReport, secrets: &[&str]) {
+pub(crate) fn redact_known(report: &mut RunReport, secrets: &[&str]) {
     scrub_report(report, secrets);
 }
 
@@ -100,7 +100,7 @@ fn scrub_body(b: &mut Body, known: &[&str]) {
 
 /// A header value as it may be shown: secret-bearing headers keep only their auth scheme
 /// (`Bearer <redacted>`), so a report still says how the client authenticated.
-pub fn scrub_header<'a>(name: &str, value: &'a str) -> Cow<'a, str> {
+pub(crate) fn scrub_header<'a>(name: &str, value: &'a str) -> Cow<'a, str> {
     let lname = name.to_ascii_lowercase();
     if lname == "authorization" || lname == "proxy-authorization" {
         let v = value.trim();
@@ -118,7 +118,7 @@ pub fn scrub_header<'a>(name: &str, value: &'a str) -> Cow<'a, str> {
 
 /// Whether a header name or JSON key names a secret: it mentions a password, a secret, a
 /// token or an API key (`password`, `client_secret`, `access_token`, `x-api-key`, `apiKey`).
-pub fn is_secret_name(name: &str) -> bool {
+pub(crate) fn is_secret_name(name: &str) -> bool {
     let n: String = name
         .chars()
         .filter(|c| c.is_ascii_alphanumeric())
@@ -138,7 +138,7 @@ pub fn is_secret_name(name: &str) -> bool {
 
 /// Scrubs a JSON value in place: secret-named members, the value of a PATCH operation on a
 /// secret path, and secrets in every string.
-pub fn scrub_json(v: &mut Value) {
+pub(crate) fn scrub_json(v: &mut Value) {
     scrub_json_with(v, &[]);
 }
 
@@ -190,7 +190,7 @@ fn clean_text(s: &mut String, known: &[&str]) {
 
 /// Redacts credentials in free text: `Bearer x`, `Basic x`, `SSWS x`, and `key=value` /
 /// `"key": "value"` pairs whose key names a secret. Text without any is borrowed back.
-pub fn scrub_text(s: &str) -> Cow<'_, str> {
+pub(crate) fn scrub_text(s: &str) -> Cow<'_, str> {
     // ASCII lowering keeps byte offsets, so spans found in `lower` apply to `s`.
     let lower = s.to_ascii_lowercase();
     let b = lower.as_bytes();
@@ -334,7 +334,12 @@ fn secret_pair(lower: &str, i: usize) -> Option<(usize, usize)> {
 /// refused unless `allow_short` (`--allow-short-token`): such a secret is redacted as a whole
 /// value, a whole JSON string, a whole word and after an auth scheme, but not inside other
 /// text, so a report could still show it there.
-pub fn token_problem(flag: &str, token: &str, basic: bool, allow_short: bool) -> Option<String> {
+pub(crate) fn token_problem(
+    flag: &str,
+    token: &str,
+    basic: bool,
+    allow_short: bool,
+) -> Option<String> {
     let secret = if basic {
         token.split_once(':').map_or(token, |(_, pw)| pw)
     } else {

@@ -19,7 +19,7 @@ use crate::report::Finding;
 
 /// Every check of this file, for tests.
 #[cfg(test)]
-pub const ALL: [EntraRule; 5] = [
+pub(crate) const ALL: [EntraRule; 5] = [
     EntraRule::ExcludedMembers,
     EntraRule::SingleMatch,
     EntraRule::ResourceId,

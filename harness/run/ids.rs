@@ -40,7 +40,7 @@ pub(crate) struct IdBook {
 
 impl IdBook {
     /// Records the ids Okta holds now (after a step) that the book has not seen last.
-    pub fn refresh(&mut self, okta: &OktaClient) {
+    pub(super) fn refresh(&mut self, okta: &OktaClient) {
         for key in okta.people() {
             if let Some(id) = okta.server_user_id(&key) {
                 self.add(Kind::User, &key, id);
@@ -72,12 +72,12 @@ impl IdBook {
     }
 
     /// A group made in the Admin Console by a scenario step.
-    pub fn add_console_group(&mut self, key: &str, id: String) {
+    pub(super) fn add_console_group(&mut self, key: &str, id: String) {
         self.add(Kind::Console, key, id);
     }
 
     /// The last server id seen for a person.
-    pub fn user(&self, key: &str) -> Option<&str> {
+    pub(super) fn user(&self, key: &str) -> Option<&str> {
         self.users
             .get(key)
             .and_then(|l| l.last())
@@ -85,7 +85,7 @@ impl IdBook {
     }
 
     /// The last server id seen for an Okta group (kept after Okta unlinked it).
-    pub fn group(&self, key: &str) -> Option<&str> {
+    pub(super) fn group(&self, key: &str) -> Option<&str> {
         self.groups
             .get(key)
             .and_then(|l| l.last())
@@ -93,19 +93,19 @@ impl IdBook {
     }
 
     /// The id of a console-made group.
-    pub fn console_group(&self, key: &str) -> Option<&str> {
+    pub(super) fn console_group(&self, key: &str) -> Option<&str> {
         self.console.get(key).map(String::as_str)
     }
 
     /// Every user id seen (the cleanup now follows Okta's own state, see `run::cleanup`).
     #[cfg(test)]
-    pub fn all_users(&self) -> Vec<String> {
+    pub(crate) fn all_users(&self) -> Vec<String> {
         self.users.values().flatten().cloned().collect()
     }
 
     /// `{user:alice}` for any id alice ever had (likewise `{group:eng}`, also for a group
     /// made in the console under key `eng`).
-    pub fn placeholder(&self, id: &str) -> Option<String> {
+    pub(super) fn placeholder(&self, id: &str) -> Option<String> {
         self.seen
             .iter()
             .find(|(_, _, i)| i == id)
@@ -114,7 +114,7 @@ impl IdBook {
 
     /// `text` with every known id written as its placeholder: long ids (8+ characters)
     /// wherever they occur, short ones only as the whole text.
-    pub fn text(&self, text: &str) -> String {
+    pub(super) fn text(&self, text: &str) -> String {
         if let Some(p) = self.placeholder(text) {
             return p;
         }
@@ -129,7 +129,7 @@ impl IdBook {
 
     /// A request path with ids as placeholders, short ids too when they are a whole
     /// segment (`/Users/42` → `/Users/{user:alice}`).
-    pub fn path_placeholders(&self, path: &str) -> String {
+    pub(super) fn path_placeholders(&self, path: &str) -> String {
         let (p, q) = match path.find('?') {
             Some(i) => (&path[..i], &path[i..]),
             None => (path, ""),
@@ -142,7 +142,7 @@ impl IdBook {
     }
 
     /// A JSON value with every string's ids written as placeholders.
-    pub fn to_placeholders(&self, v: &Value) -> Value {
+    pub(super) fn to_placeholders(&self, v: &Value) -> Value {
         match v {
             Value::String(s) => Value::String(self.text(s)),
             Value::Array(a) => Value::Array(a.iter().map(|x| self.to_placeholders(x)).collect()),
@@ -157,7 +157,7 @@ impl IdBook {
 
     /// `{user:alice}` / `{group:eng}` in `text` replaced by the last id seen (a group key
     /// may also name a console-made group); an error names the first one without an id.
-    pub fn resolve(&self, text: &str) -> Result<String, String> {
+    pub(super) fn resolve(&self, text: &str) -> Result<String, String> {
         let mut out = String::with_capacity(text.len());
         let mut rest = text;
         while let Some(start) = rest.find('{') {
@@ -198,7 +198,12 @@ impl IdBook {
     }
 
     /// The snapshot name map: every id seen, Okta's own ids, the base URL and the secrets.
-    pub fn name_map(&self, okta: &OktaClient, base_url: &str, secrets: &[String]) -> NameMap {
+    pub(super) fn name_map(
+        &self,
+        okta: &OktaClient,
+        base_url: &str,
+        secrets: &[String],
+    ) -> NameMap {
         let mut m = NameMap::new();
         for (kind, key, id) in &self.seen {
             match kind {

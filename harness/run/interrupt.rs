@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::Notify;
 
-pub use crate::report::StopReason;
+pub(crate) use crate::report::StopReason;
 
 /// A flag any task may raise and every scenario watches. Clones share it.
 #[derive(Debug, Clone, Default)]
@@ -32,11 +32,12 @@ struct Inner {
 }
 
 /// Why a cut scenario or step did not run to the end.
-pub const INTERRUPTED: &str =
+pub(crate) const INTERRUPTED: &str =
     "the run was interrupted (Ctrl-C): this step and the ones after it did not run";
 
 /// Why a scenario did not start at all.
-pub const NOT_STARTED: &str = "the run was interrupted (Ctrl-C) before this scenario started";
+pub(crate) const NOT_STARTED: &str =
+    "the run was interrupted (Ctrl-C) before this scenario started";
 
 impl Interrupt {
     pub fn new() -> Self {

@@ -11,7 +11,7 @@ use crate::zinc::Admin;
 
 /// What one action of a step came to (one per person or group the step acted on).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ActionSummary {
+pub(crate) struct ActionSummary {
     /// The person or group key, when the step acted on several.
     pub who: Option<String>,
     /// What Okta recorded (console and support steps: whether Zinc accepted it).
@@ -24,7 +24,7 @@ pub struct ActionSummary {
 }
 
 /// What an observer is shown after a step (`index` 0: before the first step).
-pub struct StepView<'a> {
+pub(crate) struct StepView<'a> {
     pub index: usize,
     /// The step's report (exchanges, findings); `None` before the first step.
     pub step: Option<&'a StepReport>,
@@ -35,7 +35,7 @@ pub struct StepView<'a> {
 }
 
 /// Watches a scenario run (see the module doc).
-pub trait Observer: Send {
+pub(crate) trait Observer: Send {
     /// Looks at the state after a step; `false` stops the scenario there (a budget ran out),
     /// which reports it broken with the run's deadline message.
     fn observe<'a>(&'a mut self, view: StepView<'a>) -> BoxFuture<'a, bool>;

@@ -26,16 +26,16 @@ use super::{External, RunOptions};
 
 /// Why Okta could not be set up with the target: one message, and the requests that show it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Failure {
+pub(crate) struct Failure {
     pub message: String,
     pub exchanges: Vec<Exchange>,
 }
 
 /// What the report's one entry is called.
-pub const PREFLIGHT: &str = "preflight";
+pub(crate) const PREFLIGHT: &str = "preflight";
 
 /// Checks that something answers and that Okta's credential test passes.
-pub async fn check(spec: &External, opts: &RunOptions) -> Result<(), Failure> {
+pub(crate) async fn check(spec: &External, opts: &RunOptions) -> Result<(), Failure> {
     let fail = |message: String| Failure {
         message,
         exchanges: Vec::new(),
@@ -172,7 +172,7 @@ fn tls_spoken_to_plain_http(e: &str) -> bool {
 
 /// The report of a run that stopped at the preflight: one broken entry that says why, with
 /// the requests that show it.
-pub fn report(failure: &Failure, opts: &RunOptions) -> RunReport {
+pub(crate) fn report(failure: &Failure, opts: &RunOptions) -> RunReport {
     let mut scenario = ScenarioReport {
         file: PREFLIGHT.to_owned(),
         case: String::new(),
@@ -213,7 +213,7 @@ pub fn report(failure: &Failure, opts: &RunOptions) -> RunReport {
 }
 
 /// Whether something answers at the target's address (a TCP connect within `timeout`).
-pub async fn reachable(base_url: &str, timeout: Duration) -> Result<(), String> {
+pub(crate) async fn reachable(base_url: &str, timeout: Duration) -> Result<(), String> {
     let url = url::Url::parse(base_url).map_err(|e| format!("invalid target URL: {e}"))?;
     let host = url
         .host_str()

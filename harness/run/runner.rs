@@ -63,7 +63,7 @@ impl Default for RunOptions {
 }
 
 /// The number of CPUs (1 when unknown).
-pub fn default_jobs() -> usize {
+pub(crate) fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
@@ -133,7 +133,7 @@ pub async fn run_scenario(s: &Scenario, opts: &RunOptions) -> ScenarioRun {
 
 /// Runs one scenario with an `observe::Observer` watching every step; steps not done by
 /// `deadline` are cut, as in [`run_all`].
-pub async fn run_observed(
+pub(crate) async fn run_observed(
     s: &Scenario,
     opts: &RunOptions,
     deadline: Option<tokio::time::Instant>,
@@ -143,7 +143,7 @@ pub async fn run_observed(
 }
 
 /// How long the cleanup after a scenario may still take once the run's deadline passed.
-pub const CLEANUP_GRACE: Duration = Duration::from_secs(30);
+pub(crate) const CLEANUP_GRACE: Duration = Duration::from_secs(30);
 
 /// Runs `scenarios` with up to `opts.jobs` at once and reports them in the given order.
 /// `progress` is told when each one starts and finishes.

@@ -71,19 +71,17 @@ pub struct Embedded {
 }
 
 impl Embedded {
-    /// TEST ONLY: every mock of the run starts with `rule` switched off
-    /// ([`ZincConfig::break_rule`]), to prove that the scenarios notice a broken server. No
-    /// command line flag reaches this.
-    #[doc(hidden)]
+    /// Every mock of the run starts with `rule` switched off ([`ZincConfig::break_rule`]):
+    /// mutation testing, to prove that the scenarios notice a broken server. No command line
+    /// flag reaches this.
     pub fn with_broken_rule(mut self, rule: Rule) -> Self {
         self.broken.insert(rule);
         self
     }
 
-    /// TEST ONLY: every mock of the run makes this realistic server mistake
-    /// ([`ZincConfig::with_bug`]), to prove that a scenario catches it. No command line flag
-    /// reaches this.
-    #[doc(hidden)]
+    /// Every mock of the run makes this realistic server mistake ([`ZincConfig::with_bug`]):
+    /// mutation testing, to prove that a scenario catches it. No command line flag reaches
+    /// this.
     pub fn with_bug(mut self, bug: Bug) -> Self {
         self.bugs.insert(bug);
         self
@@ -206,7 +204,7 @@ pub(crate) enum Target {
 impl Target {
     /// Starts the target for `s`: for the embedded mock, a fresh one with the scenario's
     /// `zinc:` settings.
-    pub async fn start(spec: &TargetSpec, s: &Scenario) -> Result<Target, String> {
+    pub(crate) async fn start(spec: &TargetSpec, s: &Scenario) -> Result<Target, String> {
         match spec {
             TargetSpec::Embedded(e) => {
                 let mut config = ZincConfig::default();
@@ -228,7 +226,7 @@ impl Target {
         }
     }
 
-    pub fn base_url(&self) -> String {
+    pub(crate) fn base_url(&self) -> String {
         match self {
             Target::Embedded { zinc } => zinc.base_url(),
             Target::External { spec } => spec.base_url.trim_end_matches('/').to_owned(),
@@ -237,7 +235,7 @@ impl Target {
 
     /// What Okta is configured with at the start: the mock's token (none while provisioning
     /// is disabled: the admin has none to paste), or the caller's credential.
-    pub fn initial_auth(&self, mode: AuthMode) -> Auth {
+    pub(crate) fn initial_auth(&self, mode: AuthMode) -> Auth {
         match self.token() {
             Some(t) => Auth::from_mode(mode, &t),
             None => Auth::None,
@@ -251,7 +249,7 @@ impl Target {
         }
     }
 
-    pub fn insecure(&self) -> bool {
+    pub(crate) fn insecure(&self) -> bool {
         match self {
             Target::Embedded { .. } => false,
             Target::External { spec } => spec.insecure,
@@ -259,7 +257,7 @@ impl Target {
     }
 
     /// The Admin Console and support handle (embedded only).
-    pub fn admin(&self) -> Option<Admin> {
+    pub(crate) fn admin(&self) -> Option<Admin> {
         match self {
             Target::Embedded { zinc } => Some(zinc.admin()),
             Target::External { .. } => None,
@@ -267,7 +265,7 @@ impl Target {
     }
 
     /// The fault layer (embedded only).
-    pub fn faults(&self) -> Option<Faults> {
+    pub(crate) fn faults(&self) -> Option<Faults> {
         match self {
             Target::Embedded { zinc } => Some(zinc.faults()),
             Target::External { .. } => None,
@@ -275,14 +273,14 @@ impl Target {
     }
 
     /// Every secret the target handed out so far (tokens), for redaction.
-    pub fn secrets(&self) -> Vec<String> {
+    pub(crate) fn secrets(&self) -> Vec<String> {
         self.token().into_iter().collect()
     }
 
     /// The state at the end of a scenario. Embedded: the SCIM view (`GET /Users`, `GET
     /// /Groups`, read in process so that neither the token nor the scope gets in the way)
     /// and the console view. External: nothing (a live server holds other data too).
-    pub fn final_state(&self) -> FinalState {
+    pub(crate) fn final_state(&self) -> FinalState {
         let Target::Embedded { zinc } = self else {
             return FinalState {
                 scim_users: Value::Null,
@@ -325,7 +323,7 @@ impl Target {
         }
     }
 
-    pub fn is_embedded(&self) -> bool {
+    pub(crate) fn is_embedded(&self) -> bool {
         matches!(self, Target::Embedded { .. })
     }
 
@@ -334,7 +332,11 @@ impl Target {
     /// users deactivated), even when a step failed. Returns the cleanup as a last step of
     /// the report (its requests, and a finding for anything it could not remove); `None`
     /// for the embedded mock (dropped whole), with `keep`, or when nothing was made.
-    pub async fn cleanup(&self, okta: &OktaClient, steps: &[StepReport]) -> Option<StepReport> {
+    pub(crate) async fn cleanup(
+        &self,
+        okta: &OktaClient,
+        steps: &[StepReport],
+    ) -> Option<StepReport> {
         let Target::External { spec } = self else {
             return None;
         };

@@ -5,13 +5,13 @@ use crate::contract::Rule;
 
 /// A troubleshooting case: id, the page's question, the rules it proves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Case {
+pub(crate) struct Case {
     pub id: &'static str,
     pub question: &'static str,
     pub rules: &'static [Rule],
 }
 
-pub const CASES: &[Case] = &[
+pub(crate) const CASES: &[Case] = &[
     Case {
         id: "T1",
         question: "I do not have an API token.",
@@ -60,6 +60,6 @@ pub const CASES: &[Case] = &[
 ];
 
 /// The case with this id (`T3`).
-pub fn case(id: &str) -> Option<&'static Case> {
+pub(crate) fn case(id: &str) -> Option<&'static Case> {
     CASES.iter().find(|c| c.id == id)
 }

@@ -251,14 +251,14 @@ impl Sink {
     fn is_hidden(&self, via: Via) -> bool {
         self.hidden.borrow().contains(&via)
     }
-    pub fn push(&self, e: DeError) {
+    pub(super) fn push(&self, e: DeError) {
         self.errors.borrow_mut().push(e);
     }
-    pub fn take(&self) -> Vec<DeError> {
+    pub(super) fn take(&self) -> Vec<DeError> {
         std::mem::take(&mut self.errors.borrow_mut())
     }
     /// A "missing field" whose field an unknown near-miss key of the same mapping stands for.
-    pub fn is_explained(&self, e: &DeError) -> bool {
+    pub(super) fn is_explained(&self, e: &DeError) -> bool {
         match (e.missing, e.pos) {
             (Some(field), Some(pos)) => self
                 .explained
@@ -738,7 +738,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Tolerant<T> {
 
 /// A value and where it was written.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Located<T> {
+pub(super) struct Located<T> {
     pub value: T,
     pub pos: Pos,
 }

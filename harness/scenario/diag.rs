@@ -67,7 +67,7 @@ pub(crate) struct Lines<'a> {
 }
 
 impl<'a> Lines<'a> {
-    pub fn new(text: &'a str) -> Lines<'a> {
+    pub(crate) fn new(text: &'a str) -> Lines<'a> {
         let bytes = text.as_bytes();
         let mut starts = vec![0];
         let mut i = 0;
@@ -88,7 +88,7 @@ impl<'a> Lines<'a> {
     }
 
     /// Line `n` (1-based) without its line break.
-    pub fn get(&self, n: u32) -> Option<&'a str> {
+    pub(crate) fn get(&self, n: u32) -> Option<&'a str> {
         let i = (n as usize).checked_sub(1)?;
         let start = *self.starts.get(i)?;
         let end = self.starts.get(i + 1).copied().unwrap_or(self.text.len());

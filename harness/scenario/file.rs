@@ -400,13 +400,13 @@ macro_rules! step_kinds {
     ($($variant:ident => $name:literal $($unit:ident)?),* $(,)?) => {
         impl StepKind {
             /// Every step kind's name, as written in a file.
-            pub const NAMES: &'static [&'static str] = &[$($name),*];
+            pub(crate) const NAMES: &'static [&'static str] = &[$($name),*];
 
             /// The kinds that take no value.
-            pub const UNIT: &'static [&'static str] = &[$($(step_kinds!(@unit $unit $name),)?)*];
+            pub(crate) const UNIT: &'static [&'static str] = &[$($(step_kinds!(@unit $unit $name),)?)*];
 
             /// The kind's name, as written in a file.
-            pub fn name(&self) -> &'static str {
+            pub(crate) fn name(&self) -> &'static str {
                 match self {
                     $(StepKind::$variant { .. } => $name),*
                 }

@@ -183,7 +183,7 @@ pub fn builtin() -> &'static [(&'static str, &'static str)] {
 /// How reports and listings name a built-in scenario: `builtin:` and its path under
 /// `scenarios/` (`builtin:troubleshooting/t3-email-immutable.yaml`), so that nobody looks for
 /// a checkout's file, and `zinc-harness scenarios export DIR` puts it at `DIR/<that path>`.
-pub fn builtin_name(path: &str) -> String {
+pub(crate) fn builtin_name(path: &str) -> String {
     format!(
         "{BUILTIN_PREFIX}{}",
         path.strip_prefix("scenarios/").unwrap_or(path)
@@ -191,14 +191,14 @@ pub fn builtin_name(path: &str) -> String {
 }
 
 /// What [`builtin_name`] puts in front of a built-in scenario's path.
-pub const BUILTIN_PREFIX: &str = "builtin:";
+pub(crate) const BUILTIN_PREFIX: &str = "builtin:";
 
 /// The format reference for authors (`scenarios/README.md`), built in so that
 /// `zinc-harness scenarios export` gives it with the scenarios it explains.
-pub const BUILTIN_README: &str = include_str!("../../scenarios/README.md");
+pub(crate) const BUILTIN_README: &str = include_str!("../../scenarios/README.md");
 
 /// The built-in scenarios as sources to run, in path order.
-pub fn builtin_sources() -> (Origin, Vec<Source>) {
+pub(crate) fn builtin_sources() -> (Origin, Vec<Source>) {
     let all = builtin()
         .iter()
         .map(|(name, text)| Source::Builtin { name, text })

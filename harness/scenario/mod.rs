@@ -41,8 +41,17 @@ mod placeholder;
 mod validate;
 
 pub use diag::{Diagnostic, Diagnostics};
-pub use load::*;
-pub use model::*;
+pub(crate) use load::{BUILTIN_PREFIX, BUILTIN_README, builtin_name, builtin_sources};
+pub use load::{
+    Origin, STEP_KINDS, Source, builtin, check, load, parse, parse_bytes, schema, sources,
+    yaml_files,
+};
+pub use model::{
+    Action, App, AuthMode, ConsoleAction, ConsoleGroup, CustomAttributes, DeletedGroupPolicy,
+    Expect, Fault, Group, GroupCreate, HttpMethod, Location, MatchAttr, OktaSettings, Person,
+    PersonChanges, Profile, Provisioning, RequestAuth, ResourceKind, Scenario, ScimRequest, Step,
+    SupportAction, UnassignMode, ZincSettings,
+};
 pub use node::{MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES};
 pub use placeholder::{IdRef, placeholders, substitute};
 pub use validate::SCIM_TYPES;

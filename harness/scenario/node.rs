@@ -13,13 +13,13 @@ use serde_saphyr::Spanned;
 
 /// A 1-based line and column in a scenario file (0 means unknown).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize)]
-pub struct Pos {
+pub(crate) struct Pos {
     pub line: u32,
     pub column: u32,
 }
 
 impl Pos {
-    pub fn new(line: u64, column: u64) -> Pos {
+    pub(crate) fn new(line: u64, column: u64) -> Pos {
         Pos {
             line: u32::try_from(line).unwrap_or(u32::MAX),
             column: u32::try_from(column).unwrap_or(u32::MAX),
@@ -54,7 +54,7 @@ pub(crate) enum NodeKind {
 
 impl Node {
     /// How a person would call this kind of value in an error message.
-    pub fn describe(&self) -> String {
+    pub(super) fn describe(&self) -> String {
         match &self.kind {
             NodeKind::Null => "nothing (an empty value)".to_string(),
             NodeKind::Bool(b) => format!("the boolean `{b}`"),
@@ -67,7 +67,7 @@ impl Node {
         }
     }
 
-    pub fn as_str(&self) -> Option<&str> {
+    pub(super) fn as_str(&self) -> Option<&str> {
         match &self.kind {
             NodeKind::Str(s) => Some(s),
             _ => None,
@@ -75,7 +75,7 @@ impl Node {
     }
 
     /// The scalar as text, as a person typed it (numbers and booleans too).
-    pub fn scalar_text(&self) -> Option<String> {
+    pub(super) fn scalar_text(&self) -> Option<String> {
         match &self.kind {
             NodeKind::Str(s) => Some(s.clone()),
             NodeKind::Bool(b) => Some(b.to_string()),
@@ -86,7 +86,7 @@ impl Node {
         }
     }
 
-    pub fn map_entries(&self) -> Option<&[(Node, Node)]> {
+    pub(super) fn map_entries(&self) -> Option<&[(Node, Node)]> {
         match &self.kind {
             NodeKind::Map(entries) => Some(entries),
             _ => None,
@@ -94,7 +94,7 @@ impl Node {
     }
 
     /// The value of `key` in a mapping node.
-    pub fn get(&self, key: &str) -> Option<&Node> {
+    pub(super) fn get(&self, key: &str) -> Option<&Node> {
         self.map_entries()?
             .iter()
             .find(|(k, _)| k.as_str() == Some(key))
@@ -102,7 +102,7 @@ impl Node {
     }
 
     /// The key node of `key` in a mapping node.
-    pub fn key(&self, key: &str) -> Option<&Node> {
+    pub(super) fn key(&self, key: &str) -> Option<&Node> {
         self.map_entries()?
             .iter()
             .find(|(k, _)| k.as_str() == Some(key))
@@ -111,7 +111,7 @@ impl Node {
 
     /// The first scalar (in document order) under this node whose text is `text`: where a
     /// reference such as a person's key was written.
-    pub fn find_scalar(&self, text: &str) -> Option<Pos> {
+    pub(super) fn find_scalar(&self, text: &str) -> Option<Pos> {
         match &self.kind {
             NodeKind::Seq(items) => items.iter().find_map(|n| n.find_scalar(text)),
             NodeKind::Map(entries) => entries.iter().find_map(|(_, v)| v.find_scalar(text)),

@@ -55,7 +55,7 @@ pub(crate) struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
-    pub fn new(file: &'a str, lines: &'a Lines<'a>, root: &'a Node) -> Checker<'a> {
+    pub(super) fn new(file: &'a str, lines: &'a Lines<'a>, root: &'a Node) -> Checker<'a> {
         Checker {
             file,
             lines,
@@ -89,7 +89,7 @@ impl<'a> Checker<'a> {
             .unwrap_or(map)
     }
 
-    pub fn scenario(&mut self, f: ScenarioFile) -> Scenario {
+    pub(super) fn scenario(&mut self, f: ScenarioFile) -> Scenario {
         let case = f.case.and_then(|c| c.0).map(|c| {
             if !valid_case(&c.value) {
                 self.err(

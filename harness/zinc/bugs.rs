@@ -1,4 +1,4 @@
-//! TEST ONLY: realistic mistakes of third-party SCIM servers that the mock can be told to make,
+//! Mutation testing: realistic mistakes of third-party SCIM servers that the mock can be told to make,
 //! so a test can prove that a scenario or a wire check catches each one (the way
 //! `tests/harness/rules_bite.rs` switches a Zinc rule off). A `Bug` is not a Zinc rule switched
 //! off: it is a wrong behaviour a real server has been seen with, or could plausibly have.
@@ -11,7 +11,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// A mistake the mock makes on purpose (test only).
+/// A mistake the mock makes on purpose ([`ZincConfig::with_bug`](super::ZincConfig::with_bug)),
+/// for mutation testing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]

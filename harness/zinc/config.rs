@@ -13,12 +13,12 @@ pub use crate::contract::Rule;
 pub use crate::contract::{DeletedGroupPolicy, Provisioning, ResourceKind, Scope};
 
 /// Requests a mock keeps in its log by default: enough for any scenario, bounded for `serve`.
-pub const DEFAULT_REQUEST_LOG_LIMIT: usize = 10_000;
+pub(crate) const DEFAULT_REQUEST_LOG_LIMIT: usize = 10_000;
 
 /// [`ZincConfig::request_timeout`] unless set.
-pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// [`ZincConfig::max_connections`] unless set: well under the usual 1024 descriptors.
-pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+pub(crate) const DEFAULT_MAX_CONNECTIONS: usize = 512;
 
 /// How to start a mock Zinc.
 #[derive(Debug, Clone)]
@@ -125,8 +125,9 @@ impl ZincConfig {
 }
 
 impl ZincConfig {
-    /// TEST ONLY: switch a rule off, so that the mock behaves like a naive SCIM server that
-    /// lacks it (used to prove that a test suite notices a broken server). Not reachable from
+    /// Switch a rule off, so that the mock behaves like a naive SCIM server that lacks it:
+    /// mutation testing, to prove that a scenario or a client's test suite notices a broken
+    /// server (`tests/harness/rules_bite.rs` does it for every rule). Not reachable from
     /// `serve` or the admin API. Effects:
     /// Z1 off: a disabled instance serves SCIM without any token.
     /// Z2 off: any Authorization (or none) is accepted.
@@ -144,35 +145,30 @@ impl ZincConfig {
     /// Z17 off: console edits of linked groups succeed.
     /// Z18 off: an unlinked group stays visible and writable over SCIM.
     /// Z19 off: `DELETE /Groups/{id}` removes the group whatever the policy.
-    #[doc(hidden)]
     pub fn break_rule(&mut self, rule: Rule) -> &mut Self {
         self.broken.insert(rule);
         self
     }
 
     /// Builder form of [`ZincConfig::break_rule`].
-    #[doc(hidden)]
     pub fn with_broken_rule(mut self, rule: Rule) -> Self {
         self.broken.insert(rule);
         self
     }
 
     /// The rules switched off.
-    #[doc(hidden)]
     pub fn broken_rules(&self) -> &BTreeSet<Rule> {
         &self.broken
     }
 
-    /// TEST ONLY: make the mock commit a realistic server mistake ([`Bug`]), to prove that a
-    /// scenario or wire check catches it. Not reachable from `serve` or the admin API.
-    #[doc(hidden)]
+    /// Make the mock commit a realistic server mistake ([`Bug`]): mutation testing, to prove
+    /// that a scenario or wire check catches it. Not reachable from `serve` or the admin API.
     pub fn with_bug(mut self, bug: Bug) -> Self {
         self.bugs.insert(bug);
         self
     }
 
     /// The mistakes switched on.
-    #[doc(hidden)]
     pub fn bugs(&self) -> &BTreeSet<Bug> {
         &self.bugs
     }

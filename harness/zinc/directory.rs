@@ -31,7 +31,7 @@ use crate::scim::{
 
 /// A SCIM resource as the server sends it (what the reads return): serialized JSON, cheap to
 /// pass on. `serde_json::from_str(json.get())` gives a [`scim::User`] or [`scim::Group`].
-pub type Json = Box<RawValue>;
+pub(crate) type Json = Box<RawValue>;
 
 fn raw_json(resource: &impl serde::Serialize) -> Json {
     // Our resource types have string keys only, so serializing cannot fail.
@@ -39,7 +39,7 @@ fn raw_json(resource: &impl serde::Serialize) -> Json {
 }
 
 /// `count` when the request gives none (Z22, ours).
-pub const DEFAULT_COUNT: usize = 100;
+pub(crate) const DEFAULT_COUNT: usize = 100;
 /// The largest `count` served; larger ones are capped (Z24, ours).
 pub const MAX_COUNT: usize = 1000;
 
@@ -71,7 +71,7 @@ pub struct ListQuery {
     pub filter: Option<String>,
     /// 1-based; values below 1 read as 1.
     pub start_index: Option<i64>,
-    /// Negative reads as 0; capped at [`MAX_COUNT`].
+    /// Negative reads as 0; capped at [`MAX_COUNT`] (Z24).
     pub count: Option<i64>,
     /// `excludedAttributes` names `members`: group bodies leave them out (RFC 7644 §3.4.2.5;
     /// Entra reads groups this way, entra-client-reference.md rows 15, 17). Other excluded
@@ -185,7 +185,7 @@ pub(crate) fn new_token() -> String {
 }
 
 /// Z4: `local@domain`, a domain with a dot, no spaces.
-pub fn is_email(s: &str) -> bool {
+pub(crate) fn is_email(s: &str) -> bool {
     if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return false;
     }

@@ -38,7 +38,7 @@ pub enum FaultError {
 }
 
 /// A fault's answer status: 200–599.
-pub fn check_status(status: u16) -> Result<(), FaultError> {
+pub(crate) fn check_status(status: u16) -> Result<(), FaultError> {
     if (200..=599).contains(&status) {
         Ok(())
     } else {
@@ -47,7 +47,7 @@ pub fn check_status(status: u16) -> Result<(), FaultError> {
 }
 
 /// A fault's delay: at most [`MAX_DELAY`].
-pub fn check_delay(delay: Duration) -> Result<(), FaultError> {
+pub(crate) fn check_delay(delay: Duration) -> Result<(), FaultError> {
     if delay <= MAX_DELAY {
         Ok(())
     } else {
@@ -56,7 +56,7 @@ pub fn check_delay(delay: Duration) -> Result<(), FaultError> {
 }
 
 /// A header a fault answers with: a name and a value HTTP allows (RFC 9110 §5.1, §5.5).
-pub fn check_header(name: &str, value: &str) -> Result<(), FaultError> {
+pub(crate) fn check_header(name: &str, value: &str) -> Result<(), FaultError> {
     if axum::http::HeaderName::from_bytes(name.as_bytes()).is_err() {
         return Err(FaultError::HeaderName(name.to_owned()));
     }
@@ -140,13 +140,15 @@ mod millis {
 
     use serde::{Deserialize, Deserializer, Serializer};
 
-    pub fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+    pub(super) fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
         match d {
             Some(d) => s.serialize_some(&(d.as_millis() as u64)),
             None => s.serialize_none(),
         }
     }
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Duration>, D::Error> {
         Ok(Option::<u64>::deserialize(d)?.map(Duration::from_millis))
     }
 }
@@ -248,7 +250,7 @@ impl FaultRule {
 /// literal pieces between stars are found left to right, each search starting where the
 /// last one ended (leftmost is always right when `*` is the only wildcard), so no
 /// backtracking.
-pub fn glob(pattern: &str, text: &str) -> bool {
+pub(crate) fn glob(pattern: &str, text: &str) -> bool {
     let mut pieces = pattern.split('*');
     let first = pieces.next().unwrap_or("");
     let Some(mut rest) = text.strip_prefix(first) else {

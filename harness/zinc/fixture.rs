@@ -125,14 +125,14 @@ struct FixtureGroup {
 }
 
 /// Reads and checks a fixture file, then loads it into `dir`.
-pub fn load(dir: &Directory, path: &Path) -> Result<(), FixtureError> {
+pub(crate) fn load(dir: &Directory, path: &Path) -> Result<(), FixtureError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| FixtureError::one(path, 0, 0, format!("cannot read the fixture: {e}")))?;
     load_str(dir, path, &text)
 }
 
 /// Loads fixture text; `path` is only used in error messages.
-pub fn load_str(dir: &Directory, path: &Path, text: &str) -> Result<(), FixtureError> {
+pub(crate) fn load_str(dir: &Directory, path: &Path, text: &str) -> Result<(), FixtureError> {
     let file: FixtureFile = serde_saphyr::from_str(text).map_err(|e| {
         let loc = e.location();
         let mut message = e

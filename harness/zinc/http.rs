@@ -57,11 +57,11 @@ use crate::contract::ResourceKind;
 use crate::scim::{self, ListResponse, ScimError};
 
 /// Z24: the largest request body accepted (1 MiB).
-pub const MAX_BODY: usize = 1024 * 1024;
+pub(crate) const MAX_BODY: usize = 1024 * 1024;
 /// Where the SCIM endpoints live.
-pub const SCIM_PREFIX: &str = "/scim/v2";
+pub(crate) const SCIM_PREFIX: &str = "/scim/v2";
 /// Where the admin API lives.
-pub const ADMIN_PREFIX: &str = "/admin/v1";
+pub(crate) const ADMIN_PREFIX: &str = "/admin/v1";
 
 /// What every handler reads. One `Arc`, because axum clones the state for each layer and
 /// handler of every request.

@@ -10,7 +10,7 @@ mod admin_gate;
 pub(crate) mod bugs;
 pub(crate) mod config;
 pub(crate) mod console;
-pub mod directory;
+pub(crate) mod directory;
 mod discovery;
 pub(crate) mod faults;
 pub(crate) mod fixture;
@@ -22,7 +22,7 @@ mod store;
 pub use bugs::Bug;
 pub use config::{DeletedGroupPolicy, Provisioning, ResourceKind, Rule, Scope, ZincConfig};
 pub use console::{Admin, ConsoleError, ConsoleGroup, ConsoleMember, ConsoleUser, Settings};
-pub use directory::{Directory, ListQuery};
+pub use directory::{Directory, ListQuery, MAX_COUNT, MAX_VALUE_BYTES};
 pub use faults::{
     FaultAction, FaultError, FaultId, FaultResponse, FaultRule, Faults, InstalledFault, MAX_DELAY,
 };

@@ -6,12 +6,12 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_zinc-harness");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_zinc-harness");
 /// A scenario that passes quickly against the embedded mock, with a known step line.
 const T3: &str = "t3-email-immutable";
 
 /// An empty folder of this test's own.
-fn empty_dir(name: &str) -> PathBuf {
+pub(crate) fn empty_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("zh-cli-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -19,7 +19,7 @@ fn empty_dir(name: &str) -> PathBuf {
 }
 
 /// `zinc-harness ARGS` in `dir`, with the colour variables of the caller's terminal removed.
-fn zh(dir: &Path, args: &[&str]) -> Output {
+pub(crate) fn zh(dir: &Path, args: &[&str]) -> Output {
     Command::new(BIN)
         .args(args)
         .current_dir(dir)
@@ -31,10 +31,10 @@ fn zh(dir: &Path, args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
-fn out(o: &Output) -> String {
+pub(crate) fn out(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
-fn err(o: &Output) -> String {
+pub(crate) fn err(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 #[track_caller]

@@ -1,5 +1,8 @@
 //! The one integration-test binary (nextest style). Each part has its own module.
 
+// Not a library: its `pub` items are for its own modules (Cargo.toml, [lints]).
+#![allow(unreachable_pub)]
+
 mod bench;
 mod bugs_bite;
 mod catalogue;

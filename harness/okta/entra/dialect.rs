@@ -16,7 +16,7 @@ use serde_json::{Map, Value, json};
 use crate::okta::directory::{ENTERPRISE_URN, GROUP_URN, PATCH_URN, PersonProfile, USER_URN};
 
 /// Entra's extra Group schema URN in a group create (reference row 16).
-pub const ADSCIM_GROUP_URN: &str =
+pub(crate) const ADSCIM_GROUP_URN: &str =
     "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group";
 
 /// Which PATCH shapes the provisioning job sends.
@@ -231,7 +231,7 @@ fn mapped(p: &PersonProfile) -> Vec<(&'static str, Option<String>)> {
 
 /// The mapped attributes of a resource the server returned (a lookup's hit), as a profile,
 /// so that Entra's update of a match sends only what differs from it.
-pub fn profile_of(resource: &Value) -> PersonProfile {
+pub(crate) fn profile_of(resource: &Value) -> PersonProfile {
     let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
     let name = resource.get("name");
     let emails = resource.get("emails").and_then(Value::as_array);
@@ -262,14 +262,14 @@ pub fn profile_of(resource: &Value) -> PersonProfile {
 }
 
 /// A PatchOp body.
-pub fn patch(ops: Vec<Value>) -> Value {
+pub(crate) fn patch(ops: Vec<Value>) -> Value {
     json!({"schemas": [PATCH_URN], "Operations": ops})
 }
 
 /// `POST /Users` (row 7, E1's sample and its key order): both schemas, `externalId` = the
 /// Entra object id, `userName`, `active: true`, the work email, `meta.resourceType`, `name`
 /// with `formatted`, `roles: []`; attributes without a value are left out.
-pub fn create_user_body(p: &PersonProfile, object_id: &str) -> Value {
+pub(crate) fn create_user_body(p: &PersonProfile, object_id: &str) -> Value {
     let mut body = Map::new();
     body.insert("schemas".into(), json!([USER_URN, ENTERPRISE_URN]));
     body.insert("externalId".into(), json!(object_id));
@@ -312,7 +312,7 @@ pub fn create_user_body(p: &PersonProfile, object_id: &str) -> Value {
 
 /// `POST /Groups` (row 16): both schemas, `externalId` = the group's object id,
 /// `displayName`, `meta`; never members (they follow as `Add members`).
-pub fn create_group_body(name: &str, object_id: &str) -> Value {
+pub(crate) fn create_group_body(name: &str, object_id: &str) -> Value {
     json!({
         "schemas": [GROUP_URN, ADSCIM_GROUP_URN],
         "externalId": object_id,

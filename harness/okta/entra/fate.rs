@@ -86,11 +86,11 @@ pub struct FailureCounts {
 }
 
 /// E4: "at least 5,000 failures" that are "more than 40% of events or more than 40,000".
-pub const MIN_FAILURES: u64 = 5_000;
-pub const FAILURE_SHARE_PERCENT: u64 = 40;
-pub const MANY_FAILURES: u64 = 40_000;
+pub(crate) const MIN_FAILURES: u64 = 5_000;
+pub(crate) const FAILURE_SHARE_PERCENT: u64 = 40;
+pub(crate) const MANY_FAILURES: u64 = 40_000;
 /// E4: failures of any kind, references included.
-pub const ALL_FAILURES_CAP: u64 = 60_000;
+pub(crate) const ALL_FAILURES_CAP: u64 = 60_000;
 
 impl FailureCounts {
     pub fn record(&mut self, fate: Option<Fate>) {

@@ -1,11 +1,45 @@
 //! The authoring commands: `schema`, `new`, `list` (and `check`'s folder handling).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use zinc_harness::cli::list::{ListArgs, ListFormat};
-use zinc_harness::cli::new::{NewArgs, create};
-use zinc_harness::contract::{ExitCode, Profile, Rule};
+use zinc_harness::contract::Rule;
 use zinc_harness::scenario;
+
+use crate::cli::{err, out, zh};
+
+/// The project folder, where `scenarios/` and `tests/scenario-errors/` are.
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `zinc-harness new NAME [--case CASE] --profile PROFILE --dir DIR`: the lines it printed, or
+/// its error (exit 2).
+fn create(
+    dir: &Path,
+    name: &str,
+    case: Option<&str>,
+    profile: &str,
+) -> Result<Vec<String>, String> {
+    let dir = dir.to_str().expect("a UTF-8 path");
+    let mut args = vec!["new", name, "--profile", profile, "--dir", dir];
+    if let Some(case) = case {
+        args.extend(["--case", case]);
+    }
+    let o = zh(root(), &args);
+    match o.status.code() {
+        Some(0) => Ok(out(&o).lines().map(str::to_owned).collect()),
+        Some(2) => Err(err(&o)),
+        other => panic!("new exited {other:?}: {}", err(&o)),
+    }
+}
+
+/// `zinc-harness list ARGS` in the project folder: its exit code and stdout.
+fn list(args: &[&str]) -> (Option<i32>, String) {
+    let mut all = vec!["list"];
+    all.extend_from_slice(args);
+    let o = zh(root(), &all);
+    (o.status.code(), out(&o))
+}
 
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("zinc-harness-{name}-{}", std::process::id()));
@@ -16,10 +50,12 @@ fn temp_dir(name: &str) -> PathBuf {
 
 #[test]
 fn the_committed_schema_is_the_generated_one() {
-    let committed = std::fs::read_to_string("scenarios/scenario.schema.json").unwrap();
+    let committed = std::fs::read_to_string(root().join("scenarios/scenario.schema.json")).unwrap();
+    let printed = zh(root(), &["schema"]);
+    assert_eq!(printed.status.code(), Some(0), "{}", err(&printed));
     assert_eq!(
         committed,
-        zinc_harness::cli::schema::schema_text(),
+        out(&printed),
         "scenarios/scenario.schema.json is stale: run `cargo run -- schema -o scenarios/scenario.schema.json`"
     );
 }
@@ -66,19 +102,7 @@ fn the_schema_knows_every_step_kind_and_field() {
 #[test]
 fn new_writes_a_skeleton_that_passes_check() {
     let dir = temp_dir("new");
-    let args = |name: &str, case: Option<&str>, profile| NewArgs {
-        name: name.to_string(),
-        case: case.map(str::to_string),
-        profile,
-        dir: dir.clone(),
-        force: false,
-    };
-    let said = create(&args(
-        "troubleshooting/t3-email-change",
-        Some("T3"),
-        Profile::Zinc,
-    ))
-    .unwrap();
+    let said = create(&dir, "troubleshooting/t3-email-change", Some("T3"), "zinc").unwrap();
     assert!(
         said[0].ends_with("troubleshooting/t3-email-change.yaml"),
         "{said:?}"
@@ -101,21 +125,21 @@ fn new_writes_a_skeleton_that_passes_check() {
         Some("Can I update the email (userName) attribute for synced users?")
     );
 
-    let plain = create(&args("okta-basics", None, Profile::Okta)).unwrap();
+    let plain = create(&dir, "okta-basics", None, "okta").unwrap();
     assert!(plain[0].ends_with("okta-basics.yaml"));
     let s = scenario::load(dir.join("okta-basics.yaml")).unwrap_or_else(|d| panic!("{d}"));
     assert_eq!(s.profiles, [scenario::Profile::Okta]);
     assert!(s.case.is_none());
 
-    let again = create(&args("okta-basics", None, Profile::Okta)).unwrap_err();
+    let again = create(&dir, "okta-basics", None, "okta").unwrap_err();
     assert!(again.contains("already exists"), "{again}");
     assert!(
-        create(&args("../escape", None, Profile::Zinc))
+        create(&dir, "../escape", None, "zinc")
             .unwrap_err()
             .contains("not a scenario name")
     );
     assert!(
-        create(&args("x", Some("T42"), Profile::Zinc))
+        create(&dir, "x", Some("T42"), "zinc")
             .unwrap_err()
             .contains("unknown case")
     );
@@ -124,14 +148,8 @@ fn new_writes_a_skeleton_that_passes_check() {
 
 #[test]
 fn list_shows_case_title_rules_and_profiles() {
-    let args = |profile, format| ListArgs {
-        paths: vec!["scenarios".into()],
-        profile,
-        format,
-        ..ListArgs::default()
-    };
-    let (code, out) = zinc_harness::cli::list::run(&args(None, ListFormat::Json));
-    assert_eq!(code, ExitCode::Success, "{out}");
+    let (code, out) = list(&["scenarios", "--format", "json"]);
+    assert_eq!(code, Some(0), "{out}");
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(json["source"], "the given paths");
     let t3 = json["scenarios"]
@@ -148,7 +166,7 @@ fn list_shows_case_title_rules_and_profiles() {
         "scenarios/troubleshooting/t3-email-immutable.yaml"
     );
 
-    let (_, okta_only) = zinc_harness::cli::list::run(&args(Some(Profile::Okta), ListFormat::Json));
+    let (_, okta_only) = list(&["scenarios", "--profile", "okta", "--format", "json"]);
     let okta: serde_json::Value = serde_json::from_str(&okta_only).unwrap();
     assert!(
         okta["scenarios"]
@@ -159,20 +177,15 @@ fn list_shows_case_title_rules_and_profiles() {
     );
     assert!(!okta_only.contains("t3-email-immutable"));
 
-    let (code, pretty) = zinc_harness::cli::list::run(&args(None, ListFormat::Pretty));
-    assert_eq!(code, ExitCode::Success);
+    let (code, pretty) = list(&["scenarios"]);
+    assert_eq!(code, Some(0));
     assert!(
         pretty.contains("T3") && pretty.contains("[rules: Z7, Z10] [profiles: zinc]"),
         "{pretty}"
     );
 
-    let (code, broken) = zinc_harness::cli::list::run(&ListArgs {
-        paths: vec!["tests/scenario-errors/13-unknown-person.yaml".into()],
-        profile: None,
-        format: ListFormat::Pretty,
-        ..ListArgs::default()
-    });
-    assert_eq!(code, ExitCode::BadInput);
+    let (code, broken) = list(&["tests/scenario-errors/13-unknown-person.yaml"]);
+    assert_eq!(code, Some(2));
     assert!(broken.contains("invalid: 2 error(s)"), "{broken}");
 }
 
@@ -204,14 +217,7 @@ fn without_paths_the_binary_says_which_set_it_uses() {
 #[test]
 fn the_skeleton_as_written() {
     let dir = temp_dir("skeleton");
-    create(&NewArgs {
-        name: "t3-email-change".into(),
-        case: Some("T3".into()),
-        profile: Profile::Zinc,
-        dir: dir.clone(),
-        force: false,
-    })
-    .unwrap();
+    create(&dir, "t3-email-change", Some("T3"), "zinc").unwrap();
     let text = std::fs::read_to_string(dir.join("t3-email-change.yaml")).unwrap();
     std::fs::remove_dir_all(&dir).ok();
     super::snapshots().bind(|| insta::assert_snapshot!(text));

@@ -4,9 +4,19 @@
 
 use std::path::{Path, PathBuf};
 
-use zinc_harness::cli::check::{CheckArgs, run};
 use zinc_harness::contract::ExitCode;
 use zinc_harness::scenario;
+
+use crate::cli::{err, out, zh};
+
+/// `zinc-harness check --quiet PATH` from the project folder: its exit code and stdout.
+fn check(path: &Path) -> (Option<i32>, String) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let path = path.to_str().expect("a UTF-8 path");
+    let o = zh(root, &["check", "--quiet", path]);
+    assert!(!err(&o).contains("panicked"), "{}", err(&o));
+    (o.status.code(), out(&o))
+}
 
 fn relative(path: &Path) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -25,12 +35,8 @@ fn every_broken_file_is_explained_and_exits_2() {
         for d in &diags {
             assert!(!d.message.is_empty() && d.file == rel.display().to_string());
         }
-        let (code, out) = run(&CheckArgs {
-            paths: vec![rel.clone()],
-            quiet: true,
-            ..CheckArgs::default()
-        });
-        assert_eq!(code, ExitCode::BadInput, "{out}");
+        let (code, out) = check(&rel);
+        assert_eq!(code, Some(i32::from(ExitCode::BadInput)), "{out}");
         insta::assert_snapshot!(out);
     });
     assert!(seen >= 30, "the corpus has at least 30 files, found {seen}");
@@ -109,12 +115,8 @@ fn generated_hostile_inputs_are_refused_with_an_error() {
         let path = dir.join(name);
         std::fs::write(&path, &bytes).unwrap();
         let diags = scenario::load(&path).expect_err(name);
-        let (code, _) = run(&CheckArgs {
-            paths: vec![path.clone()],
-            quiet: true,
-            ..CheckArgs::default()
-        });
-        assert_eq!(code, ExitCode::BadInput, "{name}");
+        let (code, _) = check(&path);
+        assert_eq!(code, Some(i32::from(ExitCode::BadInput)), "{name}");
         // Snapshot the first error (the 2000-step file has 2000 of them), without the temp dir.
         let shown = diags
             .iter()

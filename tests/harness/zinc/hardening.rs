@@ -56,14 +56,14 @@ fn urlencode(s: &str) -> String {
 #[tokio::test]
 async fn values_past_the_size_limit_are_invalid_value_naming_it() {
     let (zinc, scim) = start(ZincConfig::default()).await;
-    let big = "x".repeat(zinc_harness::zinc::directory::MAX_VALUE_BYTES + 1);
+    let big = "x".repeat(zinc_harness::zinc::MAX_VALUE_BYTES + 1);
     let mut body = okta_user("alice@example.com", "Alice", "Smith");
     body["name"]["givenName"] = json!(big);
     let r = scim.post("/Users", body).await;
     assert_scim_error(&r, 400, Some("invalidValue"));
     assert!(
         r.text
-            .contains(&zinc_harness::zinc::directory::MAX_VALUE_BYTES.to_string()),
+            .contains(&zinc_harness::zinc::MAX_VALUE_BYTES.to_string()),
         "{}",
         r.text
     );
