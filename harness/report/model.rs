@@ -197,7 +197,7 @@ impl StepReport {
 }
 
 impl Finding {
-    /// A finding without rule or hint; add them with [`Finding::rule`] and [`Finding::hint`].
+    /// A finding without rule or hint: a failure; cite its rule with [`Finding::cite`].
     pub fn new(
         what: impl Into<String>,
         expected: impl Into<serde_json::Value>,
@@ -219,31 +219,21 @@ impl Finding {
         self.severity == Severity::Fail
     }
 
-    /// Sets the severity (a finding that cites a rule takes the rule's; see [`Finding::cite`]).
-    pub fn severity(mut self, severity: Severity) -> Self {
-        self.severity = severity;
-        self
-    }
-
-    /// Sets the rule id (`Z7`, `okta:…`).
-    pub fn rule(mut self, rule: impl Into<String>) -> Self {
-        self.rule = Some(rule.into());
-        self
-    }
-
     /// Cites a catalogue rule: its id, and its hint, severity and evidence from the
     /// catalogue (the one place they are written).
-    pub fn cite(self, rule: RuleId) -> Self {
+    /// A finding gets a rule id only this way, so a rule's hint and severity are never written
+    /// anywhere but its catalogue row.
+    pub fn cite(mut self, rule: RuleId) -> Self {
         let spec = catalogue::spec(rule);
-        let mut f = self
-            .rule(rule.to_string())
-            .hint(spec.hint)
-            .severity(spec.severity);
-        f.evidence = spec.evidence.iter().map(ToString::to_string).collect();
-        f
+        self.rule = Some(rule.to_string());
+        self.hint = Some(spec.hint.to_owned());
+        self.severity = spec.severity;
+        self.evidence = spec.evidence.iter().map(ToString::to_string).collect();
+        self
     }
 
-    /// Sets the one-line fix hint.
+    /// Sets the one-line fix hint of a finding that cites no rule (one that does takes its
+    /// rule's, from [`Finding::cite`]).
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self

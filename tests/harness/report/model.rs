@@ -1,6 +1,6 @@
 //! Counts, exit codes and root causes.
 
-use zinc_harness::contract::ExitCode;
+use zinc_harness::contract::{ExitCode, Rule};
 use zinc_harness::report::{Counts, ScenarioStatus};
 
 use super::fixtures::*;
@@ -57,12 +57,11 @@ fn root_causes_group_findings_by_rule_and_hint() {
     assert_eq!(top.rule.as_deref(), Some("Z4"));
     assert_eq!(top.count, 3);
     assert_eq!(top.scenarios, vec!["T4", "okta-create"]);
-    // A finding without hint is grouped by what was checked.
+    // A finding without rule (so without hint) is grouped by what was checked.
     assert!(
         causes
             .iter()
-            .any(|c| c.rule.as_deref() == Some("okta:create-echo")
-                && c.cause == "body.userName differs from what was expected")
+            .any(|c| c.rule.is_none() && c.cause == "body.userName differs from what was expected")
     );
     // A broken scenario is its own cause, named by its file when it has no case.
     let broken = causes
@@ -113,7 +112,7 @@ fn builders_and_the_derived_status() {
         ScenarioStatus::Passed,
         "a skipped step does not fail a scenario"
     );
-    a.fail(Finding::new("status", 200, 401).rule("Z2"));
+    a.fail(Finding::new("status", 200, 401).cite(Rule::Z2.into()));
     assert_eq!(a.status, StepStatus::Failed);
     s.steps = vec![a, b.clone()];
     s.settle();
