@@ -247,7 +247,7 @@ async fn the_okta_profile_cites_okta_rules_only() {
         .flat_map(|st| &st.findings)
         .collect();
     assert!(!findings.is_empty());
-    let crud = zinc_harness::contract::catalogue::spec("okta:crud-test".parse().unwrap());
+    let crud = zinc_harness::contract::spec("okta:crud-test".parse().unwrap());
     for f in findings {
         assert_eq!(f.rule.as_deref(), Some("okta:crud-test"), "{f:?}");
         assert_eq!(f.hint.as_deref(), Some(crud.hint), "{f:?}");
