@@ -16,6 +16,31 @@
 //! scenario that could not run at all is [`ScenarioStatus::Broken`]. Skips are never failures:
 //! see [`RunReport::exit_code`].
 //!
+//! A finding cites its rule from the catalogue, which decides its hint and whether it fails
+//! the step or only warns:
+//!
+//! ```
+//! use zinc_harness::contract::{ExitCode, OktaRule, Rule};
+//! use zinc_harness::report::{Finding, RunReport, ScenarioReport, StepReport, json};
+//!
+//! let mut step = StepReport::new(1, "assign_user alice", Some(9));
+//! step.fail(Finding::new("status", 201, 200).cite(Rule::Z4.into()));
+//! // okta:error-status-string is a warning: Okta tolerates a numeric error status (§5).
+//! step.fail(Finding::new("body.status", "404", 404).cite(OktaRule::ErrorStatusString.into()));
+//! let mut scenario = ScenarioReport::new("scenarios/t4.yaml", "T4", "userName must be an email");
+//! scenario.steps.push(step);
+//! scenario.settle();
+//! let mut run = RunReport::new("embedded mock", "zinc", "oin");
+//! run.scenarios.push(scenario);
+//!
+//! assert_eq!(run.counts().summary_line(), "0 passed, 1 failed, 0 skipped, 1 warning");
+//! assert_eq!(run.exit_code(), ExitCode::Failures);
+//! let doc: serde_json::Value = serde_json::from_str(&json::render(&run)).unwrap();
+//! let finding = &doc["scenarios"][0]["steps"][0]["findings"][0];
+//! assert_eq!(finding["rule"], "Z4");
+//! assert_eq!(finding["hint"], zinc_harness::contract::spec(Rule::Z4.into()).hint);
+//! ```
+//!
 //! Secrets: transcripts arrive redacted (see `crate::okta::transcript`); every renderer
 //! scrubs again on the way out (`redact`), so a token or password that slipped into a body,
 //! a header, an error or a message still never reaches a report.

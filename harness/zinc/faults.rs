@@ -95,7 +95,31 @@ pub struct FaultResponse {
     pub body: Option<serde_json::Value>,
 }
 
-/// One fault rule.
+/// One fault rule: which requests it matches, how many times, and what the mock does instead
+/// of answering (a status with headers and body, a dropped connection, a delay).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// use zinc_harness::zinc::{FaultRule, MockZinc};
+///
+/// let zinc = MockZinc::start().await;
+/// zinc.faults()
+///     .add(FaultRule::respond(429).method("POST").path("/Users").times(1).header("Retry-After", "2"))
+///     .unwrap();
+/// let create = || {
+///     reqwest::Client::new()
+///         .post(format!("{}/Users", zinc.base_url()))
+///         .bearer_auth(zinc.token().unwrap())
+///         .json(&serde_json::json!({"userName": "alice@example.com"}))
+///         .send()
+/// };
+/// let throttled = create().await.unwrap();
+/// assert_eq!(throttled.status(), 429);
+/// assert_eq!(throttled.headers()["retry-after"], "2");
+/// assert_eq!(create().await.unwrap().status(), 201, "times(1): the next request is served");
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FaultRule {
     /// `GET`, `POST`…; `None` matches every method.
