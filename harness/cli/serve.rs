@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use super::out::println;
 use crate::contract::ExitCode;
-use crate::report::redact::token_problem;
+use crate::contract::redact::token_problem;
 use crate::zinc::{DeletedGroupPolicy, MockZinc, Provisioning, Scope, ZincConfig, ZincError};
 
 #[derive(Debug, clap::Args)]
@@ -84,7 +84,7 @@ fn log_line(r: &crate::zinc::ReceivedRequest) -> String {
         .status
         .map_or_else(|| "connection dropped".to_owned(), |s| s.to_string());
     let when = crate::report::rfc3339_utc(std::time::SystemTime::now());
-    crate::report::redact::scrub_text(&format!("{when} {} -> {status}", r.line())).into_owned()
+    crate::contract::redact::scrub_text(&format!("{when} {} -> {status}", r.line())).into_owned()
 }
 
 pub(crate) async fn exec(args: ServeArgs) -> ExitCode {

@@ -2,7 +2,7 @@
 //! flattened into both, and one check of what they say.
 
 use crate::contract::AuthMode;
-use crate::report::redact;
+use crate::contract::redact;
 use crate::run::{External, TargetSpec};
 
 #[derive(Debug, Clone, clap::Args)]

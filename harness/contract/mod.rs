@@ -12,6 +12,9 @@
 //! - `instance`: a Zinc instance's settings ([`Provisioning`], [`Scope`] of
 //!   [`ResourceKind`]s, [`DeletedGroupPolicy`]);
 //! - [`urn`]: the SCIM schema and message URNs;
+//! - `transcript`: what the client recorded of each HTTP exchange ([`Exchange`], [`Response`],
+//!   [`Body`]), written by the client and read by the checks and the reports;
+//! - `redact`: the redaction rules, at record time and at show time ([`REDACTED`]);
 //! - `exit`: the process [`ExitCode`]s errors and outcomes map to.
 
 pub mod catalogue;
@@ -20,7 +23,9 @@ pub(crate) mod doc;
 pub(crate) mod exit;
 pub(crate) mod instance;
 pub(crate) mod profile;
+pub(crate) mod redact;
 pub(crate) mod rule;
+pub(crate) mod transcript;
 pub mod urn;
 
 pub use catalogue::{RuleSpec, all, spec};
@@ -28,4 +33,6 @@ pub use client::{App, AuthMode, UnknownName};
 pub use exit::ExitCode;
 pub use instance::{DeletedGroupPolicy, Provisioning, ResourceKind, Scope};
 pub use profile::Profile;
+pub use redact::REDACTED;
 pub use rule::{EntraRule, Evidence, OktaRule, Rule, RuleId, Severity};
+pub use transcript::{Body, Exchange, Response};

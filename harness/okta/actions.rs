@@ -19,8 +19,8 @@ use super::http::{Parsed, Reply, segment};
 use super::personality::{
     Attrs, GroupCall, GroupView, GroupWrite, Membership, Personality, UserWrite,
 };
-use super::transcript::Exchange;
 use super::{ActionKind, ActionOutcome, ActionResult, AppGroup, OktaError};
+use crate::contract::Exchange;
 
 /// Okta's page size for every list it reads.
 const PAGE: usize = 100;
@@ -1455,7 +1455,7 @@ impl OktaClient {
                     .last()
                     .and_then(|e| e.response.as_ref())
                     .and_then(|r| match &r.body {
-                        super::transcript::Body::Json(v) => Some(v.clone()),
+                        crate::contract::Body::Json(v) => Some(v.clone()),
                         _ => None,
                     }),
             })

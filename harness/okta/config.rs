@@ -190,7 +190,7 @@ impl Auth {
 
     /// What the transcript stores: the scheme is kept, the secret is not.
     pub(crate) fn redacted_header(&self) -> Option<String> {
-        use super::transcript::REDACTED;
+        use crate::contract::REDACTED;
         match self {
             Auth::Bearer(_) => Some(format!("Bearer {REDACTED}")),
             Auth::Header(_) => Some(REDACTED.to_owned()),

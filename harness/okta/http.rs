@@ -1,9 +1,6 @@
 //! Sends one SCIM request the way Okta does (its headers, its timeout, its 429 handling) and
 //! records every exchange, secrets redacted before the record is kept.
 
-use std::borrow::Cow;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -14,9 +11,8 @@ use tokio::sync::Semaphore;
 
 use super::OktaError;
 use super::config::{Auth, OktaConfig, Recording, RetryPolicy};
-use super::transcript::{
-    ANYWHERE_SECRET_LEN, Body, Exchange, MIN_SECRET_LEN, REDACTED, Response, redact_secret,
-};
+use crate::contract::redact::{SecretSet, redact_recorded_json, scrub_str};
+use crate::contract::{Body, Exchange, Response};
 
 /// Okta's fixed headers (okta-client-reference.md §2), in the order the transcript shows them.
 pub const USER_AGENT: &str = "Okta SCIM Client 1.0.0";
@@ -183,7 +179,7 @@ impl Sender {
     fn scrub_value(&self, v: &Value) -> Value {
         let auth = self.auth.read().secrets();
         let extra = self.extra_secrets.read();
-        scrub_json(v, &|s| extra.scrub(&scrub_str(s, &auth)).into_owned())
+        redact_recorded_json(v, &|s| extra.scrub(&scrub_str(s, &auth)).into_owned())
     }
 
     /// Sends `method path` (path relative to the base URL, query already encoded), retrying
@@ -277,7 +273,7 @@ impl Sender {
         }
         // A raw step's own headers replace the client's of the same name, in their position.
         for (k, v) in custom.headers {
-            let shown = self.scrub_custom(&crate::report::redact::scrub_header(k, v), custom);
+            let shown = self.scrub_custom(&crate::contract::redact::scrub_header(k, v), custom);
             match headers
                 .iter_mut()
                 .find(|(h, _, _)| h.eq_ignore_ascii_case(k))
@@ -394,7 +390,7 @@ impl Sender {
             Parsed::Json(_) if lean => Body::Empty,
             Parsed::Json(v) => Body::Json(match custom.auth {
                 None => self.scrub_value(v),
-                Some(_) => scrub_json(v, &|t| self.scrub_custom(t, custom)),
+                Some(_) => redact_recorded_json(v, &|t| self.scrub_custom(t, custom)),
             }),
             Parsed::NotJson(_) => {
                 let text = String::from_utf8_lossy(&bytes);
@@ -597,139 +593,6 @@ fn position(prefix: &str) -> (usize, usize) {
     (line, col)
 }
 
-/// Redacts `password` values at any depth and any secret inside any string.
-pub(crate) fn scrub_json(v: &Value, scrub: &dyn Fn(&str) -> String) -> Value {
-    match v {
-        Value::Object(m) => Value::Object(
-            m.iter()
-                .map(|(k, v)| {
-                    let v = if k.eq_ignore_ascii_case("password") && !v.is_null() {
-                        Value::String(REDACTED.to_owned())
-                    } else {
-                        scrub_json(v, scrub)
-                    };
-                    (k.clone(), v)
-                })
-                .collect(),
-        ),
-        Value::Array(a) => Value::Array(a.iter().map(|v| scrub_json(v, scrub)).collect()),
-        Value::String(s) => Value::String(scrub(s)),
-        other => other.clone(),
-    }
-}
-
-pub(crate) fn scrub_str(s: &str, secrets: &[String]) -> String {
-    let mut out = s.to_owned();
-    for secret in secrets {
-        if let Some(redacted) = redact_secret(&out, secret) {
-            out = redacted;
-        }
-    }
-    out
-}
-
-/// Many secrets (one placeholder password per created user), found in one pass over the
-/// text: secrets of 8 bytes or more are keyed by their first 8 bytes, so each position of the
-/// text costs one cheap hash lookup, O(text) whatever the number of secrets. Shorter ones are
-/// few (Okta's placeholder passwords are 8 characters) and searched for one by one.
-#[derive(Debug, Default)]
-pub(crate) struct SecretSet {
-    by_prefix: HashMap<u64, Vec<Box<str>>, BuildHasherDefault<WordHasher>>,
-    short: Vec<Box<str>>,
-}
-
-/// The first 8 bytes of `s`, as one word.
-fn word(s: &[u8]) -> u64 {
-    let mut w = [0u8; 8];
-    w.copy_from_slice(&s[..8]);
-    u64::from_le_bytes(w)
-}
-
-/// A multiplicative hash for `u64` keys (SipHash costs more than the rest of the scan).
-#[derive(Debug, Default)]
-pub(crate) struct WordHasher(u64);
-
-impl Hasher for WordHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (n ^ (n >> 29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        self.0 ^= self.0 >> 32;
-    }
-}
-
-impl SecretSet {
-    pub(crate) fn insert(&mut self, secret: String) {
-        if secret.len() < MIN_SECRET_LEN {
-            return;
-        }
-        let secret = secret.into_boxed_str();
-        // Long secrets are keyed by their first 8 bytes (`word`) and, as everywhere, redacted
-        // anywhere; short ones as whole words (`redact_secret`).
-        if secret.len() >= ANYWHERE_SECRET_LEN {
-            let list = self.by_prefix.entry(word(secret.as_bytes())).or_default();
-            if !list.contains(&secret) {
-                list.push(secret);
-            }
-        } else if !self.short.contains(&secret) {
-            self.short.push(secret);
-        }
-    }
-
-    /// `s` with every occurrence of a secret replaced by [`REDACTED`] (leftmost first).
-    pub(crate) fn scrub<'a>(&self, s: &'a str) -> Cow<'a, str> {
-        let mut out = Cow::Borrowed(s);
-        if !self.by_prefix.is_empty()
-            && let Some(replaced) = self.replace_long(&out)
-        {
-            out = Cow::Owned(replaced);
-        }
-        for secret in &self.short {
-            if let Some(redacted) = redact_secret(&out, secret) {
-                out = Cow::Owned(redacted);
-            }
-        }
-        out
-    }
-
-    /// Replaces the secrets of 8 bytes or more; `None` when there is none.
-    fn replace_long(&self, s: &str) -> Option<String> {
-        let bytes = s.as_bytes();
-        let mut out: Option<String> = None;
-        let mut copied = 0; // bytes of `s` already in `out`
-        let mut i = 0;
-        while i + 8 <= bytes.len() {
-            let hit = self.by_prefix.get(&word(&bytes[i..])).and_then(|list| {
-                list.iter().find(|sec| {
-                    bytes[i..].starts_with(sec.as_bytes())
-                        && s.is_char_boundary(i)
-                        && s.is_char_boundary(i + sec.len())
-                })
-            });
-            match hit {
-                Some(sec) => {
-                    let o = out.get_or_insert_with(|| String::with_capacity(s.len()));
-                    o.push_str(&s[copied..i]);
-                    o.push_str(REDACTED);
-                    i += sec.len();
-                    copied = i;
-                }
-                None => i += 1,
-            }
-        }
-        out.map(|mut o| {
-            o.push_str(&s[copied..]);
-            o
-        })
-    }
-}
-
 /// Percent-encodes a query value the way Okta does: everything but RFC 3986 unreserved
 /// characters, so a space is `%20`, `"` is `%22` and `@` is `%40`.
 pub(crate) fn encode(value: &str) -> String {
@@ -780,24 +643,5 @@ mod tests {
         );
         // A hostile server cannot make the schedule overflow.
         assert!(okta_retry(None, u32::MAX).wait >= Duration::from_secs(300));
-    }
-
-    #[test]
-    fn secret_set_redacts_every_occurrence_whatever_its_size() {
-        let mut set = SecretSet::default();
-        for i in 0..10_000 {
-            set.insert(format!("pw{i:06}"));
-        }
-        set.insert("longer-secret".into());
-        set.insert("longer-s3cret".into()); // same first 8 bytes
-        set.insert("ab".into()); // too short to search for in text
-        set.insert("tiny5".into()); // shorter than a word: searched for as is
-        assert_eq!(
-            set.scrub("x pw000042 y pw009999pw000001 é longer-secret longer-s3cret ab tiny5"),
-            "x <redacted> y <redacted><redacted> é <redacted> <redacted> ab <redacted>"
-        );
-        assert!(matches!(set.scrub("nothing here"), Cow::Borrowed(_)));
-        assert_eq!(set.scrub("pw00004"), "pw00004");
-        assert_eq!(set.scrub("éépw000001é"), "éé<redacted>é");
     }
 }

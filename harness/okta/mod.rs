@@ -115,8 +115,8 @@ mod oin;
 mod outcome;
 mod personality;
 mod raw;
-pub(crate) mod transcript;
 
+pub use crate::contract::{Body, Exchange, REDACTED, Response};
 pub use client::OktaClient;
 pub use config::{
     AfterCreate, App, Auth, AuthMode, DEFAULT_RETRY_WAIT, DEFAULT_TIMEOUT, EntraSettings,
@@ -134,4 +134,3 @@ pub use http::{
 };
 pub use outcome::{ActionKind, ActionOutcome, ActionResult, OktaError};
 pub use raw::RawRequest;
-pub use transcript::{Body, Exchange, REDACTED, Response};

@@ -8,8 +8,8 @@ use reqwest::Method;
 use serde_json::Value;
 
 use super::http::{Custom, Payload, Reply};
-use super::transcript::Body;
 use super::{ActionKind, ActionOutcome, ActionResult, Auth, OktaClient, OktaError};
+use crate::contract::Body;
 
 /// A raw request as a scenario wrote it, placeholders resolved.
 #[derive(Debug, Clone)]

@@ -41,7 +41,7 @@
 //! assert_eq!(finding["hint"], zinc_harness::contract::spec(Rule::Z4.into()).hint);
 //! ```
 //!
-//! Secrets: transcripts arrive redacted (see `crate::okta::transcript`); every renderer
+//! Secrets: transcripts arrive redacted (the record-time rules of `contract::redact`); every renderer
 //! scrubs again on the way out (`redact`), so a token or password that slipped into a body,
 //! a header, an error or a message still never reaches a report.
 
@@ -54,7 +54,7 @@ pub mod progress;
 pub(crate) mod redact;
 pub mod snapshot;
 
-pub use crate::okta::transcript::{Body, Exchange, Response};
+pub use crate::contract::{Body, Exchange, Response};
 pub use model::{
     Counts, Finding, RootCause, RunReport, ScenarioReport, ScenarioStatus, StepReport, StepStatus,
     StopReason, StoppedEarly, rfc3339_utc,

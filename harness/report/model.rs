@@ -439,7 +439,7 @@ impl RunReport {
     }
 
     /// Replaces every occurrence of each known secret (the token given on the command line,
-    /// a planted password…) anywhere in the report with [`redact::REDACTED`]. The renderers
+    /// a planted password…) anywhere in the report with [`REDACTED`](crate::contract::REDACTED). The renderers
     /// also scrub by pattern on their own; this catches secrets no pattern can recognise.
     /// Empty strings are ignored.
     pub fn redact_secrets(&mut self, secrets: &[&str]) {

@@ -295,7 +295,7 @@ fn render_skipped_steps(out: &mut String, s: &ScenarioReport, p: Paint) {
 /// One line for a scenario, as in the report and the progress display (no trailing
 /// newline). Secrets in it are scrubbed.
 pub fn scenario_line(s: &ScenarioReport, color: bool) -> String {
-    redact::scrub_text(&scenario_line_painted(s, Paint(color))).into_owned()
+    crate::contract::redact::scrub_text(&scenario_line_painted(s, Paint(color))).into_owned()
 }
 
 fn scenario_line_painted(s: &ScenarioReport, p: Paint) -> String {

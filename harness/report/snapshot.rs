@@ -26,7 +26,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Body, Exchange, ScenarioReport, bulk, redact};
+use super::{Body, Exchange, ScenarioReport, bulk};
+use crate::contract::redact;
 
 /// What the ids of a run stand for, and what else to hide.
 #[derive(Debug, Clone, Default)]

@@ -22,9 +22,9 @@ use std::collections::BTreeSet;
 use rand::RngExt;
 use serde_json::Value;
 
+use crate::contract::{Body, Exchange};
 use crate::contract::{EntraRule, OktaRule, RuleId};
 use crate::okta::App;
-use crate::okta::transcript::{Body, Exchange};
 use crate::okta::{ActionOutcome, OktaClient};
 use crate::report::RunReport;
 use crate::scenario::{Action, ConsoleAction, Expect, PersonChanges, Scenario, ScimRequest};

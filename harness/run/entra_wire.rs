@@ -13,8 +13,8 @@
 
 use serde_json::{Value, json};
 
+use crate::contract::{Body, Exchange, Response};
 use crate::contract::{EntraRule, RuleId};
-use crate::okta::transcript::{Body, Exchange, Response};
 use crate::report::Finding;
 
 /// Every check of this file, for tests.

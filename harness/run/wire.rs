@@ -28,8 +28,8 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value, json};
 
+use crate::contract::{Body, Exchange, Response};
 use crate::contract::{EntraRule, OktaRule, Profile, RuleId, catalogue};
-use crate::okta::transcript::{Body, Exchange, Response};
 use crate::report::{Finding, StepReport};
 
 pub use crate::contract::urn::{ERROR as ERROR_URN, LIST_RESPONSE as LIST_URN};

@@ -19,7 +19,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::faults::glob;
-use crate::report::redact;
+use crate::contract::redact;
 
 /// One SCIM request the mock received.
 #[derive(Debug, Clone, PartialEq, Serialize)]
