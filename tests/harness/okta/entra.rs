@@ -4,51 +4,14 @@
 //! failure model stated on the action (entra-client-reference.md rows and sources cited).
 
 use rstest::rstest;
-use serde_json::{Value, json};
+use serde_json::json;
 use wiremock::matchers::{method, path, query_param};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockServer};
 use zinc_harness::okta::entra::{MatchAttr, UnassignMode, entra_group_id, entra_user_id};
 use zinc_harness::okta::{ActionResult, App, OktaClient, ProfileChanges};
+use zinc_harness::scim::{ENTERPRISE_USER_SCHEMA, PATCH_OP_SCHEMA};
 
 use super::support::*;
-
-fn tag(app: App) -> &'static str {
-    match app {
-        App::Entra => "entra",
-        App::EntraCompliant => "entra_compliant",
-        App::Oin | App::Aiw => unreachable!("an Entra case"),
-    }
-}
-
-async fn setup(app: App) -> (MockServer, OktaClient) {
-    let server = MockServer::start().await;
-    let okta = client(&server, app);
-    people(&okta);
-    (server, okta)
-}
-
-/// Entra's lookup by `attr eq "value"` answering `found`.
-async fn on_filter(server: &MockServer, resource: &str, filter: &str, found: Vec<Value>) {
-    Mock::given(method("GET"))
-        .and(path(format!("{BASE}/{resource}")))
-        .and(query_param("filter", filter))
-        .respond_with(ok_json(200, list(found)))
-        .mount(server)
-        .await;
-}
-
-/// alice created as `zu-alice` (bob `zu-bob`): lookups find nobody, the POST answers 201.
-async fn assigned(server: &MockServer, okta: &OktaClient, who: &[&str]) {
-    mount_creates(server).await;
-    for k in who {
-        let o = okta.assign_user(k).await.unwrap();
-        assert!(o.ok, "{:?}", o.message);
-    }
-}
-
-fn ops(w: &Wire) -> Value {
-    w.body.as_ref().expect("a PATCH body")["Operations"].clone()
-}
 
 #[rstest]
 #[case(App::Entra)]
@@ -76,7 +39,7 @@ async fn test_connection_filters_by_a_random_guid_and_wants_an_empty_list(#[case
     assert_eq!(w[0].headers["accept"], "application/scim+json");
     assert_eq!(w[0].headers["adscimversion"], "5.0");
     assert!(!w[0].headers.contains_key("user-agent"));
-    check(&server, 0, &o, &format!("{}_test_connection", tag(app))).await;
+    check(&server, 0, &o, &named(app, "test_connection")).await;
     // A second test uses a fresh GUID.
     okta.test_credentials().await;
     assert_ne!(wire(&server).await[1].path, w[0].path);
@@ -100,15 +63,8 @@ async fn test_connection_fails_when_the_guid_filter_finds_someone() {
 async fn assign_creates_with_the_enterprise_schema_and_the_object_id(#[case] app: App) {
     let (server, okta) = setup(app).await;
     mount_creates(&server).await;
-    let o = okta.assign_user("alice").await.unwrap();
-    assert!(o.ok, "{:?}", o.message);
-    assert_eq!(
-        o.result,
-        ActionResult::User {
-            server_id: "zu-alice".into(),
-            created: true
-        }
-    );
+    let o = ok(okta.assign_user("alice")).await;
+    assert_eq!(o.result, user_result("zu-alice", true));
     let w = wire(&server).await;
     assert_eq!(
         w[0].path,
@@ -118,7 +74,7 @@ async fn assign_creates_with_the_enterprise_schema_and_the_object_id(#[case] app
     assert_eq!(body["externalId"], json!(entra_user_id("alice")));
     assert!(body.get("password").is_none(), "Entra sends no password");
     assert_eq!(body["roles"], json!([]));
-    check(&server, 0, &o, &format!("{}_assign_create", tag(app))).await;
+    check(&server, 0, &o, &named(app, "assign_create")).await;
 }
 
 #[rstest]
@@ -129,16 +85,9 @@ async fn a_match_is_updated_with_what_differs_and_enabled(#[case] app: App) {
     let (server, okta) = setup(app).await;
     let mut found = user("zu-old", "alice@example.com", "Alicia", "Smith");
     found["active"] = json!(false);
-    on_filter(
-        &server,
-        "Users",
-        "userName eq \"alice@example.com\"",
-        vec![found],
-    )
-    .await;
+    on_user_filter(&server, "alice@example.com", vec![found]).await;
     on(&server, "PATCH", "/Users/zu-old", ok_json(200, json!({}))).await;
-    let o = okta.assign_user("alice").await.unwrap();
-    assert!(o.ok, "{:?}", o.message);
+    let o = ok(okta.assign_user("alice")).await;
     let w = wire(&server).await;
     assert!(
         w.iter().all(|r| r.method != "POST"),
@@ -157,7 +106,7 @@ async fn a_match_is_updated_with_what_differs_and_enabled(#[case] app: App) {
         App::Oin | App::Aiw => unreachable!(),
     };
     assert_eq!(ops(&w[1]), expected);
-    check(&server, 0, &o, &format!("{}_assign_match", tag(app))).await;
+    check(&server, 0, &o, &named(app, "assign_match")).await;
 }
 
 #[tokio::test]
@@ -165,25 +114,17 @@ async fn a_match_that_is_already_right_gets_no_patch() {
     let (server, okta) = setup(App::Entra).await;
     let mut found = user("zu-alice", "alice@example.com", "Alice", "Smith");
     found["displayName"] = json!("Alice Smith");
-    on_filter(
-        &server,
-        "Users",
-        "userName eq \"alice@example.com\"",
-        vec![found],
-    )
-    .await;
-    let o = okta.assign_user("alice").await.unwrap();
-    assert!(o.ok, "{:?}", o.message);
+    on_user_filter(&server, "alice@example.com", vec![found]).await;
+    ok(okta.assign_user("alice")).await;
     assert_eq!(wire(&server).await.len(), 1);
 }
 
 #[tokio::test]
 async fn matching_attributes_are_tried_in_precedence_order_and_duplicates_fail() {
-    let server = MockServer::start().await;
-    let mut c = config(&server, App::Entra);
-    c.entra.matching = vec![MatchAttr::ExternalId, MatchAttr::UserName];
-    let okta = OktaClient::new(c).unwrap();
-    people(&okta);
+    let (server, okta) = setup_with(App::Entra, |c| {
+        c.entra.matching = vec![MatchAttr::ExternalId, MatchAttr::UserName];
+    })
+    .await;
     let ext = entra_user_id("alice");
     on_filter(
         &server,
@@ -194,15 +135,8 @@ async fn matching_attributes_are_tried_in_precedence_order_and_duplicates_fail()
     .await;
     let mut hit = user("zu-alice", "alice@example.com", "Alice", "Smith");
     hit["displayName"] = json!("Alice Smith");
-    on_filter(
-        &server,
-        "Users",
-        "userName eq \"alice@example.com\"",
-        vec![hit],
-    )
-    .await;
-    let o = okta.assign_user("alice").await.unwrap();
-    assert!(o.ok, "{:?}", o.message);
+    on_user_filter(&server, "alice@example.com", vec![hit]).await;
+    ok(okta.assign_user("alice")).await;
     let w = wire(&server).await;
     assert_eq!(
         w.len(),
@@ -232,27 +166,16 @@ async fn matching_attributes_are_tried_in_precedence_order_and_duplicates_fail()
 async fn update_sends_the_changed_attributes_in_the_dialects_shape(#[case] app: App) {
     let (server, okta) = setup(app).await;
     assigned(&server, &okta, &["alice"]).await;
-    on(
-        &server,
-        "PATCH",
-        "/Users/zu-alice",
-        ResponseTemplate::new(204),
-    )
-    .await;
+    on(&server, "PATCH", "/Users/zu-alice", no_content()).await;
     let from = count(&server).await;
-    let changes = ProfileChanges {
-        first: Some("Alicia".into()),
-        user_name: Some("alice@example.com".into()),
-        email: Some("alicia@example.com".into()),
-        title: Some("Engineer".into()),
-        department: Some("R&D".into()),
-        ..Default::default()
-    };
-    let o = okta.update_user("alice", &changes).await.unwrap();
-    assert!(o.ok, "{:?}", o.message);
+    let changed = changes(json!({
+        "first": "Alicia", "user_name": "alice@example.com", "email": "alicia@example.com",
+        "title": "Engineer", "department": "R&D"
+    }));
+    let o = ok(okta.update_user("alice", &changed)).await;
     let w = &wire(&server).await[from..];
     assert_eq!(w.len(), 1, "one PATCH, no GET + PUT");
-    let dept = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department";
+    let dept = format!("{ENTERPRISE_USER_SCHEMA}:department");
     let expected = match app {
         // Row 8: one operation per attribute, `Add` where there was no value.
         App::Entra => json!([
@@ -272,7 +195,7 @@ async fn update_sends_the_changed_attributes_in_the_dialects_shape(#[case] app: 
         App::Oin | App::Aiw => unreachable!(),
     };
     assert_eq!(ops(&w[0]), expected);
-    check(&server, from, &o, &format!("{}_update_user", tag(app))).await;
+    check(&server, from, &o, &named(app, "update_user")).await;
     // Nothing changed: nothing is sent.
     let o = okta
         .update_user("alice", &ProfileChanges::default())
@@ -291,45 +214,31 @@ async fn unassign_disables_and_reassign_enables_the_same_id(#[case] app: App) {
     assigned(&server, &okta, &["alice"]).await;
     on(&server, "PATCH", "/Users/zu-alice", ok_json(200, json!({}))).await;
     let from = count(&server).await;
-    let o = okta.unassign_user("alice").await.unwrap();
-    assert!(o.ok, "{:?}", o.message);
+    let o = ok(okta.unassign_user("alice")).await;
     let disable = match app {
         App::Entra => json!([{"op": "Replace", "path": "active", "value": "False"}]),
         App::EntraCompliant => json!([{"op": "replace", "path": "active", "value": false}]),
         App::Oin | App::Aiw => unreachable!(),
     };
     assert_eq!(ops(&wire(&server).await[from]), disable);
-    check(&server, from, &o, &format!("{}_unassign_user", tag(app))).await;
+    check(&server, from, &o, &named(app, "unassign_user")).await;
     let from = count(&server).await;
-    let o = okta.reassign_user("alice").await.unwrap();
-    assert!(o.ok, "{:?}", o.message);
+    let o = ok(okta.reassign_user("alice")).await;
     let w = &wire(&server).await[from..];
     assert_eq!(w.len(), 1, "the cached id, no lookup");
     assert_eq!(ops(&w[0])[0]["path"], "active");
-    check(&server, from, &o, &format!("{}_reassign_user", tag(app))).await;
+    check(&server, from, &o, &named(app, "reassign_user")).await;
 }
 
 #[tokio::test]
 async fn unassign_set_to_delete_deletes_and_a_reassign_creates_again() {
-    let server = MockServer::start().await;
-    let mut c = config(&server, App::Entra);
-    c.entra.unassign = UnassignMode::Delete;
-    let okta = OktaClient::new(c).unwrap();
-    people(&okta);
+    let (server, okta) = setup_with(App::Entra, |c| c.entra.unassign = UnassignMode::Delete).await;
     assigned(&server, &okta, &["alice"]).await;
-    on(
-        &server,
-        "DELETE",
-        "/Users/zu-alice",
-        ResponseTemplate::new(204),
-    )
-    .await;
-    let o = okta.unassign_user("alice").await.unwrap();
-    assert!(o.ok, "{:?}", o.message);
+    on(&server, "DELETE", "/Users/zu-alice", no_content()).await;
+    let o = ok(okta.unassign_user("alice")).await;
     assert_eq!(o.exchanges[0].method, "DELETE");
     // Deactivation (soft delete in Entra) still only disables (row 10).
-    let o = okta.reassign_user("alice").await.unwrap();
-    assert!(o.ok, "{:?}", o.message);
+    let o = ok(okta.reassign_user("alice")).await;
     let methods: Vec<_> = o.exchanges.iter().map(|e| e.method.as_str()).collect();
     assert_eq!(
         methods,
@@ -362,13 +271,7 @@ async fn a_404_on_a_cached_id_would_quarantine_the_job_and_is_not_recreated() {
 #[tokio::test]
 async fn failures_say_what_entra_would_do(#[case] status: u16, #[case] says: &str) {
     let (server, okta) = setup(App::Entra).await;
-    on_filter(
-        &server,
-        "Users",
-        "userName eq \"alice@example.com\"",
-        vec![],
-    )
-    .await;
+    on_user_filter(&server, "alice@example.com", vec![]).await;
     on(&server, "POST", "/Users", scim_error(status, "no")).await;
     let o = okta.assign_user("alice").await.unwrap();
     assert!(!o.ok);
@@ -387,27 +290,17 @@ async fn failures_say_what_entra_would_do(#[case] status: u16, #[case] says: &st
 async fn manager_set_change_and_remove(#[case] app: App) {
     let (server, okta) = setup(app).await;
     assigned(&server, &okta, &["alice", "bob", "carol"]).await;
-    on(
-        &server,
-        "PATCH",
-        "/Users/zu-alice",
-        ResponseTemplate::new(204),
-    )
-    .await;
+    on(&server, "PATCH", "/Users/zu-alice", no_content()).await;
     Mock::given(method("GET"))
         .and(path(format!("{BASE}/Users")))
         .and(query_param("attributes", "id"))
         .respond_with(ok_json(200, list(vec![])))
         .mount(&server)
         .await;
-    let set = |m: &str| ProfileChanges {
-        manager: Some(m.into()),
-        ..Default::default()
-    };
+    let set = |m: &str| changes(json!({ "manager": m }));
     // Set: the reference check finds nothing, then `Add` (row 13).
     let from = count(&server).await;
-    let o = okta.update_user("alice", &set("bob")).await.unwrap();
-    assert!(o.ok, "{:?}", o.message);
+    let o = ok(okta.update_user("alice", &set("bob"))).await;
     let w = &wire(&server).await[from..];
     assert_eq!(w.len(), 2);
     assert!(w[0].path.starts_with("/Users?filter="));
@@ -424,8 +317,7 @@ async fn manager_set_change_and_remove(#[case] app: App) {
     assert_wire_is_transcript(w, &o, &format!("Bearer {TOKEN}"));
     // Change: `Replace`.
     let from = count(&server).await;
-    let o = okta.update_user("alice", &set("carol")).await.unwrap();
-    assert!(o.ok, "{:?}", o.message);
+    ok(okta.update_user("alice", &set("carol"))).await;
     let w = &wire(&server).await[from..];
     assert_eq!(ops(&w[1])[0]["value"][0]["value"], "zu-carol");
     assert_eq!(
@@ -438,8 +330,7 @@ async fn manager_set_change_and_remove(#[case] app: App) {
     );
     // Remove: `Replace` with an empty value, no check.
     let from = count(&server).await;
-    let o = okta.update_user("alice", &set("")).await.unwrap();
-    assert!(o.ok, "{:?}", o.message);
+    ok(okta.update_user("alice", &set(""))).await;
     let w = &wire(&server).await[from..];
     assert_eq!(w.len(), 1);
     assert_eq!(ops(&w[0])[0]["value"], "");
@@ -456,51 +347,19 @@ async fn a_manager_already_set_is_not_patched() {
         .mount(&server)
         .await;
     let from = count(&server).await;
-    let changes = ProfileChanges {
-        manager: Some("bob".into()),
-        ..Default::default()
-    };
-    let o = okta.update_user("alice", &changes).await.unwrap();
-    assert!(o.ok, "{:?}", o.message);
+    ok(okta.update_user("alice", &changes(json!({"manager": "bob"})))).await;
     assert_eq!(count(&server).await - from, 1, "the check only");
 }
 
 async fn mount_group(server: &MockServer, name: &str, id: &str) {
-    on_filter(
-        server,
-        "Groups",
-        &format!("displayName eq \"{name}\""),
-        vec![],
-    )
-    .await;
-    on(
-        server,
-        "POST",
-        "/Groups",
-        ok_json(201, group(id, name, json!([]))),
-    )
-    .await;
-    on(
-        server,
-        "PATCH",
-        &format!("/Groups/{id}"),
-        ResponseTemplate::new(204),
-    )
-    .await;
-    on(
-        server,
-        "GET",
-        &format!("/Groups/{id}"),
-        ok_json(200, json!({"id": id, "displayName": name})),
-    )
-    .await;
-    on(
-        server,
-        "DELETE",
-        &format!("/Groups/{id}"),
-        ResponseTemplate::new(204),
-    )
-    .await;
+    on_group_filter(server, name, vec![]).await;
+    let created = group(id, name, json!([]));
+    on(server, "POST", "/Groups", ok_json(201, created)).await;
+    let at = format!("/Groups/{id}");
+    on(server, "PATCH", &at, no_content()).await;
+    let without_members = json!({"id": id, "displayName": name});
+    on(server, "GET", &at, ok_json(200, without_members)).await;
+    on(server, "DELETE", &at, no_content()).await;
 }
 
 #[rstest]
@@ -513,12 +372,10 @@ async fn groups_push_membership_rename_push_now_and_delete(#[case] app: App) {
     okta.add_group("eng", "Engineering").unwrap();
     okta.add_to_group("eng", &["alice"]).unwrap();
     mount_group(&server, "Engineering", "zg-eng").await;
-    let t = tag(app);
 
     // Lookup without members (row 15), create without members (row 16), then Add (row 18).
     let from = count(&server).await;
-    let o = okta.push_group("eng").await.unwrap();
-    assert!(o.ok, "{:?}", o.message);
+    let o = ok(okta.push_group("eng")).await;
     let w = &wire(&server).await[from..];
     assert!(
         w[0].path
@@ -532,17 +389,15 @@ async fn groups_push_membership_rename_push_now_and_delete(#[case] app: App) {
         json!([{"$ref": null, "value": "zu-alice"}])
     );
     assert_eq!(o.status(), Some(201), "the create is the main exchange");
-    check(&server, from, &o, &format!("{t}_push_group")).await;
+    check(&server, from, &o, &named(app, "push_group")).await;
 
     let from = count(&server).await;
-    let o = okta.add_members("eng", &["bob"]).await.unwrap();
-    assert!(o.ok, "{:?}", o.message);
+    let o = ok(okta.add_members("eng", &["bob"])).await;
     assert_eq!(o.exchanges.len(), 1, "no rename after a membership change");
-    check(&server, from, &o, &format!("{t}_add_members")).await;
+    check(&server, from, &o, &named(app, "add_members")).await;
 
     let from = count(&server).await;
-    let o = okta.remove_members("eng", &["alice"]).await.unwrap();
-    assert!(o.ok, "{:?}", o.message);
+    let o = ok(okta.remove_members("eng", &["alice"])).await;
     let expected = match app {
         App::Entra => {
             json!([{"op": "Remove", "path": "members", "value": [{"value": "zu-alice"}]}])
@@ -551,11 +406,10 @@ async fn groups_push_membership_rename_push_now_and_delete(#[case] app: App) {
         App::Oin | App::Aiw => unreachable!(),
     };
     assert_eq!(ops(&wire(&server).await[from]), expected);
-    check(&server, from, &o, &format!("{t}_remove_members")).await;
+    check(&server, from, &o, &named(app, "remove_members")).await;
 
     let from = count(&server).await;
-    let o = okta.rename_group("eng", "Platform").await.unwrap();
-    assert!(o.ok, "{:?}", o.message);
+    let o = ok(okta.rename_group("eng", "Platform")).await;
     let op = if app == App::Entra {
         "Replace"
     } else {
@@ -565,23 +419,21 @@ async fn groups_push_membership_rename_push_now_and_delete(#[case] app: App) {
         ops(&wire(&server).await[from]),
         json!([{"op": op, "path": "displayName", "value": "Platform"}])
     );
-    check(&server, from, &o, &format!("{t}_rename_group")).await;
+    check(&server, from, &o, &named(app, "rename_group")).await;
 
     // A cycle: read without members (row 17), then re-send Add of every member.
     let from = count(&server).await;
-    let o = okta.push_now("eng").await.unwrap();
-    assert!(o.ok, "{:?}", o.message);
+    let o = ok(okta.push_now("eng")).await;
     let w = &wire(&server).await[from..];
     assert_eq!(w[0].path, "/Groups/zg-eng?excludedAttributes=members");
     assert_eq!(
         ops(&w[1])[0]["value"],
         json!([{"$ref": null, "value": "zu-bob"}])
     );
-    check(&server, from, &o, &format!("{t}_push_now")).await;
+    check(&server, from, &o, &named(app, "push_now")).await;
 
     let from = count(&server).await;
-    let o = okta.unlink_group("eng", true).await.unwrap();
-    assert!(o.ok, "{:?}", o.message);
+    ok(okta.unlink_group("eng", true)).await;
     assert_eq!(wire(&server).await[from].method, "DELETE");
 }
 
@@ -590,13 +442,7 @@ async fn members_in_an_answer_that_excluded_them_fail_the_push() {
     let (server, okta) = setup(App::Entra).await;
     okta.add_group("eng", "Engineering").unwrap();
     let with_members = group("zg-eng", "Engineering", json!([{"value": "zu-x"}]));
-    on_filter(
-        &server,
-        "Groups",
-        "displayName eq \"Engineering\"",
-        vec![with_members],
-    )
-    .await;
+    on_group_filter(&server, "Engineering", vec![with_members]).await;
     let o = okta.push_group("eng").await.unwrap();
     assert!(!o.ok);
     let m = o.message.unwrap();
@@ -605,19 +451,14 @@ async fn members_in_an_answer_that_excluded_them_fail_the_push() {
 
 #[tokio::test]
 async fn on_demand_is_always_legacy() {
-    let server = MockServer::start().await;
-    let mut c = config(&server, App::EntraCompliant);
-    c.entra.on_demand = true;
-    let okta = OktaClient::new(c).unwrap();
-    people(&okta);
+    let (server, okta) = setup_with(App::EntraCompliant, |c| c.entra.on_demand = true).await;
     assigned(&server, &okta, &["alice"]).await;
     on(&server, "PATCH", "/Users/zu-alice", ok_json(200, json!({}))).await;
-    let o = okta.unassign_user("alice").await.unwrap();
-    assert!(o.ok, "{:?}", o.message);
+    let o = ok(okta.unassign_user("alice")).await;
     assert_eq!(
         o.exchanges[0].request_body,
         Some(zinc_harness::okta::Body::Json(json!({
-            "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "schemas": [PATCH_OP_SCHEMA],
             "Operations": [{"op": "Replace", "path": "active", "value": "False"}]
         })))
     );
@@ -640,13 +481,8 @@ async fn on_demand_takes_a_group_of_at_most_five_members() {
     c.entra.on_demand = true;
     let okta = OktaClient::new(c).unwrap();
     on(&server, "GET", "/Users", ok_json(200, list(vec![]))).await;
-    on(
-        &server,
-        "POST",
-        "/Users",
-        ok_json(201, user("zu-x", "x@example.com", "U", "X")),
-    )
-    .await;
+    let created = user("zu-x", "x@example.com", "U", "X");
+    on(&server, "POST", "/Users", ok_json(201, created)).await;
     let keys: Vec<String> = (1..=6).map(|i| format!("u{i}")).collect();
     for k in &keys {
         let profile = zinc_harness::okta::PersonProfile::new("U", k, format!("{k}@example.com"));

@@ -6,41 +6,30 @@
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 use zinc_harness::okta::{App, OktaClient, ProfileChanges, RetryPolicy};
 
 use super::support::*;
 
+/// alice provisioned as `zu-alice`, and the server's mocks and log cleared.
 async fn provisioned(app: App) -> (MockServer, OktaClient) {
-    let server = MockServer::start().await;
-    let okta = client(&server, app);
-    people(&okta);
-    mount_creates(&server).await;
-    assert!(okta.assign_user("alice").await.unwrap().ok);
+    let (server, okta) = setup(app).await;
+    assigned(&server, &okta, &["alice"]).await;
     server.reset().await;
     (server, okta)
 }
 
-fn changes() -> ProfileChanges {
-    ProfileChanges {
-        last: Some("Smythe".into()),
-        ..Default::default()
-    }
+fn smythe() -> ProfileChanges {
+    changes(json!({"last": "Smythe"}))
 }
 
 #[tokio::test]
 async fn a_404_on_the_get_before_a_put_stops_the_action() {
     for app in [App::Oin, App::Aiw] {
         let (server, okta) = provisioned(app).await;
-        on(
-            &server,
-            "GET",
-            "/Users/zu-alice",
-            scim_error(404, "User zu-alice not found"),
-        )
-        .await;
-        let o = okta.update_user("alice", &changes()).await.unwrap();
+        let answer = scim_error(404, "User zu-alice not found");
+        on(&server, "GET", "/Users/zu-alice", answer).await;
+        let o = okta.update_user("alice", &smythe()).await.unwrap();
         assert!(!o.ok);
         assert_eq!(
             o.message.as_deref(),
@@ -64,18 +53,13 @@ async fn a_404_on_the_get_before_a_put_stops_the_action() {
 #[tokio::test]
 async fn a_429_waits_for_retry_after_then_retries() {
     let (server, okta) = provisioned(App::Oin).await;
-    Mock::given(method("PATCH"))
-        .and(path(format!("{BASE}/Users/zu-alice")))
-        .respond_with(scim_error(429, "slow down").insert_header("Retry-After", "0"))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    on(
+    let throttled = scim_error(429, "slow down").insert_header("Retry-After", "0");
+    on_first(
         &server,
         "PATCH",
         "/Users/zu-alice",
-        ResponseTemplate::new(204),
+        (1, throttled),
+        no_content(),
     )
     .await;
     let o = okta.deactivate_user("alice").await.unwrap();
@@ -95,13 +79,8 @@ async fn a_429_waits_for_retry_after_then_retries() {
 async fn a_429_wait_is_capped_and_the_tries_are_bounded() {
     let (server, okta) = provisioned(App::Oin).await;
     // Asks for an hour: Okta would wait it; the policy waits 50 ms and stops after 3 tries.
-    on(
-        &server,
-        "PATCH",
-        "/Users/zu-alice",
-        scim_error(429, "rate limited").insert_header("Retry-After", "3600"),
-    )
-    .await;
+    let answer = scim_error(429, "rate limited").insert_header("Retry-After", "3600");
+    on(&server, "PATCH", "/Users/zu-alice", answer).await;
     let started = Instant::now();
     let o = okta.deactivate_user("alice").await.unwrap();
     let took = started.elapsed();
@@ -155,13 +134,8 @@ async fn without_retry_after_okta_waits_five_minutes_doubling_and_gives_up_after
     let server = MockServer::start().await;
     let okta = okta_tries(&server);
     // Every try throttled, never a Retry-After (reference §10.8, S19).
-    on(
-        &server,
-        "GET",
-        "/Users",
-        scim_error(429, "Too many requests"),
-    )
-    .await;
+    let answer = scim_error(429, "Too many requests");
+    on(&server, "GET", "/Users", answer).await;
     let started = Instant::now();
     let o = okta.test_credentials().await;
     assert!(!o.ok);
@@ -203,18 +177,13 @@ async fn without_retry_after_okta_waits_five_minutes_doubling_and_gives_up_after
 #[tokio::test]
 async fn a_retry_after_that_is_not_integer_seconds_counts_as_none(#[case] header: &str) {
     let (server, okta) = provisioned(App::Oin).await;
-    Mock::given(method("PATCH"))
-        .and(path(format!("{BASE}/Users/zu-alice")))
-        .respond_with(scim_error(429, "later").insert_header("Retry-After", header))
-        .up_to_n_times(2)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    on(
+    let throttled = scim_error(429, "later").insert_header("Retry-After", header);
+    on_first(
         &server,
         "PATCH",
         "/Users/zu-alice",
-        ResponseTemplate::new(204),
+        (2, throttled),
+        no_content(),
     )
     .await;
     let started = Instant::now();
@@ -242,13 +211,8 @@ async fn a_retry_after_that_is_not_integer_seconds_counts_as_none(#[case] header
 #[tokio::test]
 async fn a_500_fails_with_the_servers_detail() {
     let (server, okta) = provisioned(App::Oin).await;
-    on(
-        &server,
-        "PATCH",
-        "/Users/zu-alice",
-        scim_error(500, "Unsupported attribute: null"),
-    )
-    .await;
+    let answer = scim_error(500, "Unsupported attribute: null");
+    on(&server, "PATCH", "/Users/zu-alice", answer).await;
     let o = okta.deactivate_user("alice").await.unwrap();
     assert!(!o.ok);
     assert_eq!(o.exchanges.len(), 1, "no automatic retry of a 500");
@@ -265,14 +229,9 @@ async fn a_500_fails_with_the_servers_detail() {
 async fn an_html_body_fails_with_a_parse_error() {
     let (server, okta) = provisioned(App::Oin).await;
     let html = "<html><body><h1>502 Bad Gateway</h1></body></html>";
-    on(
-        &server,
-        "GET",
-        "/Users/zu-alice",
-        ResponseTemplate::new(502).set_body_raw(html, "text/html"),
-    )
-    .await;
-    let o = okta.update_user("alice", &changes()).await.unwrap();
+    let answer = ResponseTemplate::new(502).set_body_raw(html, "text/html");
+    on(&server, "GET", "/Users/zu-alice", answer).await;
+    let o = okta.update_user("alice", &smythe()).await.unwrap();
     assert!(!o.ok);
     let msg = o.message.clone().unwrap();
     assert!(msg.starts_with("Error while reading user alice@example.com: Bad Gateway. Invalid JSON: Unexpected character ('<' (code 60))"), "{msg}");
@@ -282,14 +241,9 @@ async fn an_html_body_fails_with_a_parse_error() {
     // A 200 whose body is not JSON fails just the same; Cloudflare's text gives Jackson's
     // "Unrecognized token" at column 6.
     server.reset().await;
-    on(
-        &server,
-        "GET",
-        "/Users/zu-alice",
-        ResponseTemplate::new(200).set_body_raw("error code: 502", "text/plain"),
-    )
-    .await;
-    let o = okta.update_user("alice", &changes()).await.unwrap();
+    let answer = ResponseTemplate::new(200).set_body_raw("error code: 502", "text/plain");
+    on(&server, "GET", "/Users/zu-alice", answer).await;
+    let o = okta.update_user("alice", &smythe()).await.unwrap();
     assert!(!o.ok);
     assert_eq!(
         o.message.as_deref(),
@@ -303,17 +257,9 @@ async fn an_html_body_fails_with_a_parse_error() {
 async fn list_counters_that_are_strings_fail_the_listing() {
     let server = MockServer::start().await;
     let okta = client(&server, App::Oin);
-    on(
-        &server,
-        "GET",
-        "/Users",
-        ok_json(
-            200,
-            json!({"schemas": [LIST_URN], "totalResults": "0",
-        "startIndex": "1", "itemsPerPage": "0", "Resources": []}),
-        ),
-    )
-    .await;
+    let strings = json!({"schemas": [LIST_URN], "totalResults": "0",
+        "startIndex": "1", "itemsPerPage": "0", "Resources": []});
+    on(&server, "GET", "/Users", ok_json(200, strings)).await;
     let o = okta.import_users().await;
     assert!(!o.ok);
     assert_eq!(
@@ -392,13 +338,8 @@ async fn a_create_without_an_id_fails() {
     // A 409 is a failure with the server's detail.
     server.reset().await;
     on_user_filter(&server, "alice@example.com", vec![]).await;
-    on(
-        &server,
-        "POST",
-        "/Users",
-        scim_error(409, "userName is taken"),
-    )
-    .await;
+    let answer = scim_error(409, "userName is taken");
+    on(&server, "POST", "/Users", answer).await;
     let o = okta.assign_user("alice").await.unwrap();
     assert_eq!(
         o.message.as_deref(),

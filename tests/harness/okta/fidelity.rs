@@ -8,26 +8,13 @@ use std::collections::BTreeMap;
 use rstest::rstest;
 use serde_json::{Value, json};
 use wiremock::MockServer;
-use zinc_harness::okta::{
-    AfterCreate, App, OktaClient, PersonProfile, ProfileChanges, synced_password,
-};
+use zinc_harness::okta::{AfterCreate, App, OktaClient, PersonProfile, synced_password};
+use zinc_harness::scim::{ENTERPRISE_USER_SCHEMA as ENTERPRISE, GROUP_SCHEMA, USER_SCHEMA};
 
 use super::support::*;
 
-const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+// A custom extension of the test's own, not a SCIM one: no library constant names it.
 const CUSTOM: &str = "urn:ietf:params:scim:schemas:extension:zinc:2.0:User";
-
-fn tag(app: App) -> &'static str {
-    match app {
-        App::Entra | App::EntraCompliant => unreachable!("Okta fidelity cases only"),
-        App::Oin => "oin",
-        App::Aiw => "aiw",
-    }
-}
-
-fn m(who: &str) -> Value {
-    json!({"value": format!("zu-{who}"), "display": format!("{who}@example.com")})
-}
 
 /// alice with every enterprise attribute, bob as her manager, and two custom attributes.
 fn rich_alice() -> PersonProfile {
@@ -61,17 +48,9 @@ async fn enterprise_and_custom_attributes_go_under_their_urns_in_post_and_put(#[
     mount_creates(&server).await;
     assert!(okta.assign_user("bob").await.unwrap().ok);
     let from = count(&server).await;
-    let o = okta.assign_user("alice").await.unwrap();
-    assert!(o.ok, "{:?}", o.message);
+    let o = ok(okta.assign_user("alice")).await;
     let post = wire(&server).await[from + 1].body.clone().unwrap();
-    assert_eq!(
-        post["schemas"],
-        json!([
-            "urn:ietf:params:scim:schemas:core:2.0:User",
-            ENTERPRISE,
-            CUSTOM
-        ])
-    );
+    assert_eq!(post["schemas"], json!([USER_SCHEMA, ENTERPRISE, CUSTOM]));
     assert_eq!(
         post[ENTERPRISE],
         json!({"department": "Engineering", "employeeNumber": "1042", "costCenter": "CC-7",
@@ -86,13 +65,7 @@ async fn enterprise_and_custom_attributes_go_under_their_urns_in_post_and_put(#[
         App::Oin => assert_eq!(post["locale"], json!("en-US")),
         App::Aiw => assert_eq!(post.get("locale"), None),
     }
-    check(
-        &server,
-        from,
-        &o,
-        &format!("{}_assign_enterprise", tag(app)),
-    )
-    .await;
+    check(&server, from, &o, &named(app, "assign_enterprise")).await;
 
     // A profile push: the GET body (which has the extensions) with the changes under their
     // URNs; a cleared attribute is left out.
@@ -100,39 +73,14 @@ async fn enterprise_and_custom_attributes_go_under_their_urns_in_post_and_put(#[
     on_server[ENTERPRISE] = post[ENTERPRISE].clone();
     on_server[CUSTOM] = post[CUSTOM].clone();
     server.reset().await;
-    on(
-        &server,
-        "GET",
-        "/Users/zu-alice",
-        ok_json(200, on_server.clone()),
-    )
-    .await;
-    on(
-        &server,
-        "PUT",
-        "/Users/zu-alice",
-        ok_json(200, on_server.clone()),
-    )
-    .await;
-    let o = okta
-        .update_user(
-            "alice",
-            &ProfileChanges {
-                department: Some("Sales".into()),
-                cost_center: Some(String::new()),
-                custom: BTreeMap::from([(
-                    CUSTOM.to_owned(),
-                    BTreeMap::from([
-                        ("badge".to_owned(), json!(7)),
-                        ("remote".to_owned(), json!("")),
-                    ]),
-                )]),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-    assert!(o.ok, "{:?}", o.message);
+    let at = "/Users/zu-alice";
+    on(&server, "GET", at, ok_json(200, on_server.clone())).await;
+    on(&server, "PUT", at, ok_json(200, on_server.clone())).await;
+    let changed = changes(json!({
+        "department": "Sales", "cost_center": "",
+        "custom": {CUSTOM: {"badge": 7, "remote": ""}}
+    }));
+    let o = ok(okta.update_user("alice", &changed)).await;
     let put = wire(&server).await[1].body.clone().unwrap();
     assert_eq!(
         put[ENTERPRISE],
@@ -140,52 +88,31 @@ async fn enterprise_and_custom_attributes_go_under_their_urns_in_post_and_put(#[
                "organization": "Zinc Inc", "division": "R&D", "manager": {"value": "zu-bob"}})
     );
     assert_eq!(put[CUSTOM], json!({"badge": 7}));
-    check(&server, 0, &o, &format!("{}_update_enterprise", tag(app))).await;
+    check(&server, 0, &o, &named(app, "update_enterprise")).await;
 }
 
 async fn pushed_setup(
     app: App,
     tweak: impl FnOnce(&mut zinc_harness::okta::OktaConfig),
 ) -> (MockServer, OktaClient) {
-    let server = MockServer::start().await;
-    let mut c = config(&server, app);
-    tweak(&mut c);
-    let okta = OktaClient::new(c).unwrap();
-    people(&okta);
-    mount_creates(&server).await;
-    for k in ["alice", "bob", "carol"] {
-        assert!(okta.assign_user(k).await.unwrap().ok);
-    }
+    let (server, okta) = setup_with(app, tweak).await;
+    assigned(&server, &okta, &["alice", "bob", "carol"]).await;
     okta.add_group("eng", "Engineering").unwrap();
     okta.add_to_group("eng", &["alice", "bob", "carol"])
         .unwrap();
     on_group_filter(&server, "Engineering", vec![]).await;
-    let created = group(
-        "zg-eng",
-        "Engineering",
-        json!([m("alice"), m("bob"), m("carol")]),
-    );
+    let created = group("zg-eng", "Engineering", everyone());
     on(&server, "POST", "/Groups", ok_json(201, created.clone())).await;
-    on(
-        &server,
-        "GET",
-        "/Groups/zg-eng",
-        ok_json(200, created.clone()),
-    )
-    .await;
-    on(&server, "PUT", "/Groups/zg-eng", ok_json(200, created)).await;
-    on(
-        &server,
-        "PATCH",
-        "/Groups/zg-eng",
-        wiremock::ResponseTemplate::new(204),
-    )
-    .await;
+    let at = "/Groups/zg-eng";
+    on(&server, "GET", at, ok_json(200, created.clone())).await;
+    on(&server, "PUT", at, ok_json(200, created)).await;
+    on(&server, "PATCH", at, no_content()).await;
     (server, okta)
 }
 
-fn patch_ops(w: &Wire) -> Value {
-    w.body.as_ref().unwrap()["Operations"].clone()
+/// alice, bob and carol as members.
+fn everyone() -> Value {
+    json!([member("alice"), member("bob"), member("carol")])
 }
 
 #[tokio::test]
@@ -196,23 +123,21 @@ async fn oin_create_with_rename_first_and_batches_of_two() {
     })
     .await;
     let from = count(&server).await;
-    let o = okta.push_group("eng").await.unwrap();
-    assert!(o.ok, "{:?}", o.message);
+    let o = ok(okta.push_group("eng")).await;
     assert_eq!(o.status(), Some(201), "the create is the main exchange");
     let w = &wire(&server).await[from..];
-    let methods: Vec<_> = w.iter().map(|r| r.method.as_str()).collect();
-    assert_eq!(methods, ["GET", "POST", "PATCH", "PATCH", "PATCH"]);
+    assert_eq!(methods(w), ["GET", "POST", "PATCH", "PATCH", "PATCH"]);
     assert_eq!(
-        patch_ops(&w[2]),
+        ops(&w[2]),
         json!([{"op": "replace", "value": {"id": "zg-eng", "displayName": "Engineering"}}])
     );
     assert_eq!(
-        patch_ops(&w[3]),
-        json!([{"op": "add", "path": "members", "value": [m("alice"), m("bob")]}])
+        ops(&w[3]),
+        json!([{"op": "add", "path": "members", "value": [member("alice"), member("bob")]}])
     );
     assert_eq!(
-        patch_ops(&w[4]),
-        json!([{"op": "add", "path": "members", "value": [m("carol")]}])
+        ops(&w[4]),
+        json!([{"op": "add", "path": "members", "value": [member("carol")]}])
     );
     check(
         &server,
@@ -235,8 +160,7 @@ async fn push_now_and_membership_changes_in_batches(#[case] app: App) {
     .await;
     assert!(okta.push_group("eng").await.unwrap().ok);
     let from = count(&server).await;
-    let o = okta.push_now("eng").await.unwrap();
-    assert!(o.ok, "{:?}", o.message);
+    let o = ok(okta.push_now("eng")).await;
     let w = &wire(&server).await[from..];
     match app {
         // Entra has its own tests (tests/harness/okta/entra.rs).
@@ -246,51 +170,37 @@ async fn push_now_and_membership_changes_in_batches(#[case] app: App) {
             // replace's, no PATCH carries more than 2 values.
             assert_eq!(w.len(), 2);
             assert_eq!(
-                patch_ops(&w[0]),
-                json!([{"op": "replace", "path": "members", "value": [m("alice"), m("bob")]}])
+                ops(&w[0]),
+                json!([{"op": "replace", "path": "members", "value": [member("alice"), member("bob")]}])
             );
             assert_eq!(
-                patch_ops(&w[1]),
-                json!([{"op": "add", "path": "members", "value": [m("carol")]}])
+                ops(&w[1]),
+                json!([{"op": "add", "path": "members", "value": [member("carol")]}])
             );
         }
         App::Aiw => {
             // AIW never batches or PATCHes: GET, then one minimal PUT with every member.
-            let methods: Vec<_> = w.iter().map(|r| r.method.as_str()).collect();
-            assert_eq!(methods, ["GET", "PUT"]);
+            assert_eq!(methods(w), ["GET", "PUT"]);
             assert_eq!(
                 w[1].body,
-                Some(
-                    json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "id": "zg-eng",
-                            "displayName": "Engineering", "members": [m("alice"), m("bob"), m("carol")]})
-                )
+                Some(json!({"schemas": [GROUP_SCHEMA], "id": "zg-eng",
+                            "displayName": "Engineering", "members": [member("alice"), member("bob"), member("carol")]}))
             );
         }
     }
-    check(&server, from, &o, &format!("{}_push_now_batched", tag(app))).await;
+    check(&server, from, &o, &named(app, "push_now_batched")).await;
 
     let from = count(&server).await;
-    let o = okta
-        .remove_members("eng", &["alice", "bob", "carol"])
-        .await
-        .unwrap();
-    assert!(o.ok, "{:?}", o.message);
+    let o = ok(okta.remove_members("eng", &["alice", "bob", "carol"])).await;
     let w = &wire(&server).await[from..];
-    let methods: Vec<_> = w.iter().map(|r| r.method.as_str()).collect();
     match app {
         // Entra has its own tests (tests/harness/okta/entra.rs).
         App::Entra | App::EntraCompliant => unreachable!("an Okta case"),
         // Two PATCHes of removes (2 + 1), the GET the setting asks for, then the rename.
-        App::Oin => assert_eq!(methods, ["PATCH", "PATCH", "GET", "PATCH"]),
-        App::Aiw => assert_eq!(methods, ["GET", "PUT"]),
+        App::Oin => assert_eq!(methods(w), ["PATCH", "PATCH", "GET", "PATCH"]),
+        App::Aiw => assert_eq!(methods(w), ["GET", "PUT"]),
     }
-    check(
-        &server,
-        from,
-        &o,
-        &format!("{}_remove_members_batched", tag(app)),
-    )
-    .await;
+    check(&server, from, &o, &named(app, "remove_members_batched")).await;
 }
 
 #[rstest]
@@ -299,30 +209,18 @@ async fn push_now_and_membership_changes_in_batches(#[case] app: App) {
 #[tokio::test]
 async fn import_groups_links_by_the_imported_list_without_a_lookup(#[case] app: App) {
     let (server, okta) = pushed_setup(app, |c| c.group_push.import_groups = true).await;
-    on(
-        &server,
-        "GET",
-        "/Groups",
-        ok_json(200, list(vec![group("zg-eng", "Engineering", json!([]))])),
-    )
-    .await;
+    let imported = list(vec![group("zg-eng", "Engineering", json!([]))]);
+    on(&server, "GET", "/Groups", ok_json(200, imported)).await;
     assert!(okta.refresh_app_groups().await.ok);
     let from = count(&server).await;
-    let o = okta.push_group("eng").await.unwrap();
-    assert!(o.ok, "{:?}", o.message);
+    let o = ok(okta.push_group("eng")).await;
     let w = &wire(&server).await[from..];
     assert!(
         w.iter().all(|r| !r.path.contains("filter=")),
         "no displayName lookup with Import Groups on"
     );
     assert_eq!(okta.server_group_id("eng").as_deref(), Some("zg-eng"));
-    check(
-        &server,
-        from,
-        &o,
-        &format!("{}_push_group_imported", tag(app)),
-    )
-    .await;
+    check(&server, from, &o, &named(app, "push_group_imported")).await;
 
     // A group Okta knows by id is never looked up again either.
     let from = count(&server).await;
@@ -340,51 +238,32 @@ async fn import_groups_links_by_the_imported_list_without_a_lookup(#[case] app: 
 #[case(App::Aiw)]
 #[tokio::test]
 async fn sync_password_sends_the_okta_password_redacted(#[case] app: App) {
-    let server = MockServer::start().await;
-    let okta = client(&server, app);
-    people(&okta);
-    mount_creates(&server).await;
-    assert!(okta.assign_user("alice").await.unwrap().ok);
+    let (server, okta) = setup(app).await;
+    assigned(&server, &okta, &["alice"]).await;
     let alice = user("zu-alice", "alice@example.com", "Alice", "Smith");
-    on(
-        &server,
-        "GET",
-        "/Users/zu-alice",
-        ok_json(200, alice.clone()),
-    )
-    .await;
-    on(
-        &server,
-        "PUT",
-        "/Users/zu-alice",
-        ok_json(200, alice.clone()),
-    )
-    .await;
-    on(&server, "PATCH", "/Users/zu-alice", ok_json(200, alice)).await;
+    mount_user_rw(&server, "zu-alice", alice).await;
     let from = count(&server).await;
-    let o = okta.sync_password("alice").await.unwrap();
-    assert!(o.ok, "{:?}", o.message);
+    let o = ok(okta.sync_password("alice")).await;
     let password = synced_password(&okta.okta_id("alice").unwrap(), 1);
     let w = &wire(&server).await[from..];
-    let methods: Vec<_> = w.iter().map(|r| r.method.as_str()).collect();
     match app {
         // Entra has its own tests (tests/harness/okta/entra.rs).
         App::Entra | App::EntraCompliant => unreachable!("an Okta case"),
         App::Oin => {
-            assert_eq!(methods, ["PATCH"]);
+            assert_eq!(methods(w), ["PATCH"]);
             assert_eq!(
-                patch_ops(&w[0]),
+                ops(&w[0]),
                 json!([{"op": "replace", "value": {"password": password}}])
             );
         }
         App::Aiw => {
-            assert_eq!(methods, ["GET", "PUT"]);
+            assert_eq!(methods(w), ["GET", "PUT"]);
             assert_eq!(w[1].body.as_ref().unwrap()["password"], json!(password));
         }
     }
     let text = serde_json::to_string(&o).unwrap();
     assert!(!text.contains(&password), "the synced password is redacted");
-    check(&server, from, &o, &format!("{}_sync_password", tag(app))).await;
+    check(&server, from, &o, &named(app, "sync_password")).await;
 }
 
 #[rstest]
@@ -395,20 +274,17 @@ async fn a_server_user_okta_has_no_person_for_is_deprovisioned_in_the_apps_way(#
     let server = MockServer::start().await;
     let okta = client(&server, app);
     let u = user("zu-raw", "raw@example.com", "Raw", "User");
-    on(&server, "GET", "/Users/zu-raw", ok_json(200, u.clone())).await;
-    on(&server, "PUT", "/Users/zu-raw", ok_json(200, u.clone())).await;
-    on(&server, "PATCH", "/Users/zu-raw", ok_json(200, u.clone())).await;
+    mount_user_rw(&server, "zu-raw", u.clone()).await;
     let o = okta.deprovision_server_user("zu-raw").await;
     assert!(o.ok, "{:?}", o.message);
     let w = wire(&server).await;
-    let methods: Vec<_> = w.iter().map(|r| r.method.as_str()).collect();
     match app {
         // Entra has its own tests (tests/harness/okta/entra.rs).
         App::Entra | App::EntraCompliant => unreachable!("an Okta case"),
-        App::Oin => assert_eq!(methods, ["PATCH"]),
+        App::Oin => assert_eq!(methods(&w), ["PATCH"]),
         // AIW apps never PATCH (reference §10.13): the GET body with active:false.
         App::Aiw => {
-            assert_eq!(methods, ["GET", "PUT"]);
+            assert_eq!(methods(&w), ["GET", "PUT"]);
             let mut expected = u;
             expected["active"] = json!(false);
             assert_eq!(w[1].body, Some(expected));

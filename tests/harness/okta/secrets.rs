@@ -15,19 +15,11 @@ async fn passwords_and_tokens_are_redacted_as_stored() {
     on_user_filter(&server, "alice@example.com", vec![]).await;
     let password = password_of(&okta, "alice", 1);
     // A careless server echoes the password it got and the token in its answer.
-    on(
-        &server,
-        "POST",
-        "/Users",
-        ok_json(
-            201,
-            json!({
-                "id": "zu-alice", "userName": "alice@example.com", "password": password,
-                "note": format!("token was {TOKEN} and pw {password}")
-            }),
-        ),
-    )
-    .await;
+    let echo = json!({
+        "id": "zu-alice", "userName": "alice@example.com", "password": password,
+        "note": format!("token was {TOKEN} and pw {password}")
+    });
+    on(&server, "POST", "/Users", ok_json(201, echo)).await;
     let o = okta.assign_user("alice").await.unwrap();
     assert!(o.ok);
     let post = &o.exchanges[1];
@@ -56,13 +48,8 @@ async fn passwords_and_tokens_are_redacted_as_stored() {
 async fn an_error_detail_quoting_the_token_is_redacted_in_the_message() {
     let server = MockServer::start().await;
     let okta = client(&server, App::Oin);
-    on(
-        &server,
-        "GET",
-        "/Users",
-        scim_error(401, &format!("Invalid SCIM token {TOKEN}")),
-    )
-    .await;
+    let answer = scim_error(401, &format!("Invalid SCIM token {TOKEN}"));
+    on(&server, "GET", "/Users", answer).await;
     let o = okta.test_credentials().await;
     assert!(!o.ok);
     assert_eq!(

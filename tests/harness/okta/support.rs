@@ -8,9 +8,10 @@ use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 use zinc_harness::okta::{
-    ActionOutcome, App, Auth, Body, OktaClient, OktaConfig, PersonProfile, REDACTED, RetryPolicy,
-    placeholder_password,
+    ActionOutcome, ActionResult, App, Auth, Body, OktaClient, OktaConfig, PersonProfile,
+    ProfileChanges, REDACTED, RetryPolicy, placeholder_password,
 };
+use zinc_harness::scim::{GROUP_SCHEMA, USER_SCHEMA};
 
 pub const TOKEN: &str = "tok-S3CRET-do-not-leak";
 pub const BASE: &str = "/scim/v2";
@@ -34,6 +35,89 @@ pub fn client(server: &MockServer, app: App) -> OktaClient {
     OktaClient::new(config(server, app)).expect("valid config")
 }
 
+/// A fresh server and a client of `app` pointed at it that knows alice, bob and carol.
+pub(crate) async fn setup(app: App) -> (MockServer, OktaClient) {
+    setup_with(app, |_| {}).await
+}
+
+/// [`setup`] with the configuration changed by `tweak` first.
+pub(crate) async fn setup_with(
+    app: App,
+    tweak: impl FnOnce(&mut OktaConfig),
+) -> (MockServer, OktaClient) {
+    let server = MockServer::start().await;
+    let mut c = config(&server, app);
+    tweak(&mut c);
+    let okta = OktaClient::new(c).expect("valid config");
+    people(&okta);
+    (server, okta)
+}
+
+/// The people `who` assigned, each created as `zu-<who>` ([`mount_creates`]).
+pub(crate) async fn assigned(server: &MockServer, okta: &OktaClient, who: &[&str]) {
+    mount_creates(server).await;
+    for k in who {
+        let o = okta.assign_user(k).await.unwrap();
+        assert!(o.ok, "{:?}", o.message);
+    }
+}
+
+/// A personality's part of a snapshot name.
+pub(crate) fn tag(app: App) -> &'static str {
+    match app {
+        App::Oin => "oin",
+        App::Aiw => "aiw",
+        App::Entra => "entra",
+        App::EntraCompliant => "entra_compliant",
+    }
+}
+
+/// The snapshot name of `what` in `app`'s personality, e.g. `oin_push_now`.
+pub(crate) fn named(app: App, what: &str) -> String {
+    format!("{}_{what}", tag(app))
+}
+
+/// Okta-side profile changes written as JSON (`{"first": "Al"}`): every other field unset.
+pub(crate) fn changes(fields: Value) -> ProfileChanges {
+    serde_json::from_value(fields).expect("ProfileChanges fields")
+}
+
+/// The group member Okta sends for a person created as `zu-<who>`.
+pub(crate) fn member(who: &str) -> Value {
+    json!({"value": format!("zu-{who}"), "display": format!("{who}@example.com")})
+}
+
+/// The operations of a PATCH on the wire.
+pub(crate) fn ops(w: &Wire) -> Value {
+    w.body.as_ref().expect("a PATCH body")["Operations"].clone()
+}
+
+/// Awaits an action that must succeed and returns its outcome.
+pub(crate) async fn ok<E: std::fmt::Debug>(
+    action: impl std::future::Future<Output = Result<ActionOutcome, E>>,
+) -> ActionOutcome {
+    let o = action.await.unwrap();
+    assert!(o.ok, "{:?}", o.message);
+    o
+}
+
+/// What a user action reports: the server's id and whether it was created.
+pub(crate) fn user_result(server_id: &str, created: bool) -> ActionResult {
+    let server_id = server_id.into();
+    ActionResult::User { server_id, created }
+}
+
+/// What a group action reports: the server's id and whether it was created.
+pub(crate) fn group_result(server_id: &str, created: bool) -> ActionResult {
+    let server_id = server_id.into();
+    ActionResult::Group { server_id, created }
+}
+
+/// The methods of the requests, in order.
+pub(crate) fn methods(wire: &[Wire]) -> Vec<&str> {
+    wire.iter().map(|r| r.method.as_str()).collect()
+}
+
 /// Okta people used throughout: alice, bob, carol.
 pub fn people(okta: &OktaClient) {
     okta.add_person(
@@ -52,7 +136,7 @@ pub fn people(okta: &OktaClient) {
 
 pub fn user(id: &str, user_name: &str, first: &str, last: &str) -> Value {
     json!({
-        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        "schemas": [USER_SCHEMA],
         "id": id,
         "externalId": "ext",
         "userName": user_name,
@@ -68,7 +152,7 @@ pub fn user(id: &str, user_name: &str, first: &str, last: &str) -> Value {
 
 pub fn group(id: &str, name: &str, members: Value) -> Value {
     json!({
-        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+        "schemas": [GROUP_SCHEMA],
         "id": id,
         "displayName": name,
         "members": members,
@@ -95,6 +179,11 @@ pub fn ok_json(status: u16, body: Value) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_json(body)
 }
 
+/// A 204 without a body.
+pub(crate) fn no_content() -> ResponseTemplate {
+    ResponseTemplate::new(204)
+}
+
 /// Mounts `verb path` (path under the base) answering `resp`.
 pub async fn on(server: &MockServer, verb: &str, p: &str, resp: ResponseTemplate) {
     Mock::given(method(verb))
@@ -104,26 +193,62 @@ pub async fn on(server: &MockServer, verb: &str, p: &str, resp: ResponseTemplate
         .await;
 }
 
-/// Mounts the userName filter lookup for `user_name` answering with `found`.
-pub async fn on_user_filter(server: &MockServer, user_name: &str, found: Vec<Value>) {
+/// Mounts `GET` of `resource` (`Users`, `Groups`) with the `filter` query answering a list
+/// of `found`.
+pub(crate) async fn on_filter(
+    server: &MockServer,
+    resource: &str,
+    filter: &str,
+    found: Vec<Value>,
+) {
     Mock::given(method("GET"))
-        .and(path(format!("{BASE}/Users")))
-        .and(query_param(
-            "filter",
-            format!("userName eq \"{user_name}\""),
-        ))
+        .and(path(format!("{BASE}/{resource}")))
+        .and(query_param("filter", filter))
         .respond_with(ok_json(200, list(found)))
         .mount(server)
         .await;
 }
 
-pub async fn on_group_filter(server: &MockServer, name: &str, found: Vec<Value>) {
-    Mock::given(method("GET"))
-        .and(path(format!("{BASE}/Groups")))
-        .and(query_param("filter", format!("displayName eq \"{name}\"")))
-        .respond_with(ok_json(200, list(found)))
+/// Mounts `verb path` answering `first` to the first `times` requests and `then` after.
+pub(crate) async fn on_first(
+    server: &MockServer,
+    verb: &str,
+    p: &str,
+    (times, first): (u64, ResponseTemplate),
+    then: ResponseTemplate,
+) {
+    Mock::given(method(verb))
+        .and(path(format!("{BASE}{p}")))
+        .respond_with(first)
+        .up_to_n_times(times)
+        .with_priority(1)
         .mount(server)
         .await;
+    on(server, verb, p, then).await;
+}
+
+/// Mounts the userName filter lookup for `user_name` answering with `found`.
+pub async fn on_user_filter(server: &MockServer, user_name: &str, found: Vec<Value>) {
+    let filter = format!("userName eq \"{user_name}\"");
+    on_filter(server, "Users", &filter, found).await;
+}
+
+pub async fn on_group_filter(server: &MockServer, name: &str, found: Vec<Value>) {
+    on_filter(
+        server,
+        "Groups",
+        &format!("displayName eq \"{name}\""),
+        found,
+    )
+    .await;
+}
+
+/// Mounts `GET`, `PUT` and `PATCH` of `/Users/{id}`, each answering 200 with `body`.
+pub(crate) async fn mount_user_rw(server: &MockServer, id: &str, body: Value) {
+    let at = format!("/Users/{id}");
+    on(server, "GET", &at, ok_json(200, body.clone())).await;
+    on(server, "PUT", &at, ok_json(200, body.clone())).await;
+    on(server, "PATCH", &at, ok_json(200, body)).await;
 }
 
 /// alice is created as `zu-alice` (and bob `zu-bob`, carol `zu-carol`) by the mock.
