@@ -6,6 +6,8 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+use crate::support::json::strings;
+
 pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_zinc-harness");
 /// A scenario that passes quickly against the embedded mock, with a known step line.
 const T3: &str = "t3-email-immutable";
@@ -140,12 +142,7 @@ fn builtin_runs_the_builtin_suite_in_a_folder_with_its_own_scenarios() {
     let builtin = zh(&dir, &["list", "--builtin", "--format", "json"]);
     code(&builtin, 0);
     let builtin: Value = serde_json::from_str(&out(&builtin)).unwrap();
-    let files: Vec<&str> = builtin["scenarios"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["file"].as_str().unwrap())
-        .collect();
+    let files = strings(&builtin["scenarios"], "file");
     assert_eq!(files.len(), zinc_harness::scenario::builtin().len());
     assert!(files.iter().all(|f| f.starts_with("builtin:")), "{files:?}");
 
@@ -353,12 +350,7 @@ fn filter_repeats_and_exclude_leaves_out() {
     );
     code(&o, 0);
     let report: Value = serde_json::from_str(&out(&o)).unwrap();
-    let mut files: Vec<&str> = report["scenarios"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["file"].as_str().unwrap())
-        .collect();
+    let mut files = strings(&report["scenarios"], "file");
     files.sort();
     assert_eq!(
         files,
@@ -741,12 +733,7 @@ fn fail_fast_starts_no_scenario_after_the_first_failure_and_says_so() {
     assert_eq!(r["stopped_early"]["reason"], "fail_fast", "{r}");
     assert_eq!(r["stopped_early"]["scenario"], "okta-ff-a", "{r}");
     assert_eq!(r["stopped_early"]["not_started"], 2, "{r}");
-    let statuses: Vec<&str> = r["scenarios"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["status"].as_str().unwrap())
-        .collect();
+    let statuses = strings(&r["scenarios"], "status");
     assert_eq!(statuses, ["failed", "skipped", "skipped"]);
 }
 

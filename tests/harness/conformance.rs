@@ -9,6 +9,8 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 use zinc_harness::okta::{ActionOutcome, Auth, OktaClient, OktaConfig, PersonProfile};
 
+use crate::support::json::strings;
+use crate::support::mocks::{answering, database_is_down, scim_base};
 use crate::support::scim2::Scim2Server;
 use crate::support::targets;
 
@@ -126,28 +128,19 @@ mod misbehaving_targets {
 
     #[tokio::test]
     async fn an_html_502_page() {
-        let server = MockServer::start().await;
-        Mock::given(any())
-            .respond_with(ResponseTemplate::new(502).set_body_raw(
-                "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>",
-                "text/html",
-            ))
-            .mount(&server)
-            .await;
-        let okta = okta_at(&format!("{}/scim/v2", server.uri()));
-        let out = first_actions(&okta).await;
+        let server = answering(ResponseTemplate::new(502).set_body_raw(
+            "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>",
+            "text/html",
+        ))
+        .await;
+        let out = first_actions(&okta_at(&scim_base(&server))).await;
         all_failed_with(&out, "Bad Gateway. Invalid JSON: Unexpected character ('<'");
     }
 
     #[tokio::test]
     async fn a_200_that_is_not_json() {
-        let server = MockServer::start().await;
-        Mock::given(any())
-            .respond_with(ResponseTemplate::new(200).set_body_raw("OK", "text/plain"))
-            .mount(&server)
-            .await;
-        let okta = okta_at(&format!("{}/scim/v2", server.uri()));
-        let out = first_actions(&okta).await;
+        let server = answering(ResponseTemplate::new(200).set_body_raw("OK", "text/plain")).await;
+        let out = first_actions(&okta_at(&scim_base(&server))).await;
         all_failed_with(&out, "Invalid JSON: Unrecognized token 'OK'");
     }
 
@@ -159,8 +152,7 @@ mod misbehaving_targets {
             .respond_with(ResponseTemplate::new(302).insert_header("Location", to.as_str()))
             .mount(&server)
             .await;
-        let okta = okta_at(&format!("{}/scim/v2", server.uri()));
-        let out = first_actions(&okta).await;
+        let out = first_actions(&okta_at(&scim_base(&server))).await;
         all_failed_with(&out, "Found (302): the server redirects to");
         assert!(out[0].message.as_deref().unwrap().contains(&to));
         // Not followed: one request per action step, not a loop.
@@ -170,15 +162,8 @@ mod misbehaving_targets {
 
     #[tokio::test]
     async fn every_request_answers_500() {
-        let server = MockServer::start().await;
-        Mock::given(any())
-            .respond_with(ResponseTemplate::new(500).set_body_json(json!({
-                "schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],
-                "status": "500", "detail": "database is down"})))
-            .mount(&server)
-            .await;
-        let okta = okta_at(&format!("{}/scim/v2", server.uri()));
-        let out = first_actions(&okta).await;
+        let server = answering(database_is_down()).await;
+        let out = first_actions(&okta_at(&scim_base(&server))).await;
         all_failed_with(
             &out,
             "Internal Server Error. Errors reported by remote server: database is down",
@@ -269,6 +254,27 @@ mod wire {
         }
     }
 
+    /// A GET of `path` answered 200 with `body`.
+    fn get(path: &str, body: Body) -> Exchange {
+        ex("GET", path, None, 200, body)
+    }
+
+    /// A POST /Users of `sent` answered 201 with the user `id` named `name`.
+    fn create(sent: Value, id: &str, name: &str) -> Exchange {
+        ex(
+            "POST",
+            "/Users",
+            Some(sent),
+            201,
+            Body::Json(user(id, name)),
+        )
+    }
+
+    /// A GET /Users/{id} answered 200 with the user `id` named `name`.
+    fn read(id: &str, name: &str) -> Exchange {
+        get(&format!("/Users/{id}"), Body::Json(user(id, name)))
+    }
+
     fn user(id: &str, name: &str) -> Value {
         json!({"schemas": [USER], "id": id, "userName": name, "active": true,
                "emails": [{"value": name, "primary": true}]})
@@ -300,42 +306,29 @@ mod wire {
 
     #[test]
     fn legal_answers_and_legal_variations_give_no_finding() {
-        let create = json!({"schemas": [USER], "userName": "Alice@Example.com", "active": true});
+        let sent = json!({"schemas": [USER], "userName": "Alice@Example.com", "active": true});
+        let no_resources = Body::Json(json!({"schemas": [wire::LIST_URN],
+                "totalResults": 0, "startIndex": 1, "itemsPerPage": 0}));
+        let alice = vec![user("u1", "Alice@Example.com")];
         let exchanges = vec![
-            ex(
-                "GET",
-                "/Users?startIndex=1&count=2",
-                None,
-                200,
-                list(1, vec![], 0),
-            ),
+            get("/Users?startIndex=1&count=2", list(1, vec![], 0)),
             // No match: an empty list without Resources (legal when totalResults is 0).
-            ex(
-                "GET",
-                LOOKUP,
-                None,
-                200,
-                Body::Json(json!({"schemas": [wire::LIST_URN],
-                "totalResults": 0, "startIndex": 1, "itemsPerPage": 0})),
-            ),
+            get(LOOKUP, no_resources),
             // Okta's docs also accept a 404 for no match; its body is SCIM.
             ex("GET", LOOKUP, None, 404, scim_error(404)),
             // application/json instead of application/scim+json.
             ex_typed(
                 "POST",
                 "/Users",
-                Some(create.clone()),
+                Some(sent),
                 201,
                 Body::Json(user("u1", "Alice@Example.com")),
                 "application/json",
             ),
             // A lookup in another case finds the user: userName is caseExact false.
-            ex(
-                "GET",
+            get(
                 "/Users?filter=userName+eq+%22ALICE%40EXAMPLE.COM%22",
-                None,
-                200,
-                list(1, vec![user("u1", "Alice@Example.com")], 1),
+                list(1, alice, 1),
             ),
             // PATCH answering 204, then 200 with the resource.
             ex(
@@ -352,36 +345,18 @@ mod wire {
                 200,
                 Body::Json(user("u1", "Alice@Example.com")),
             ),
-            ex(
-                "GET",
-                "/Users/u1",
-                None,
-                200,
-                Body::Json(user("u1", "Alice@Example.com")),
-            ),
+            read("u1", "Alice@Example.com"),
             // Real paging: page 2 starts with the second user.
-            ex(
-                "GET",
+            get(
                 "/Users?startIndex=1&count=1",
-                None,
-                200,
                 list(1, vec![user("p1", "a@x.io")], 2),
             ),
-            ex(
-                "GET",
+            get(
                 "/Users?startIndex=2&count=1",
-                None,
-                200,
                 list(2, vec![user("p2", "b@x.io")], 2),
             ),
             // Past the end: empty.
-            ex(
-                "GET",
-                "/Users?startIndex=101&count=100",
-                None,
-                200,
-                list(101, vec![], 2),
-            ),
+            get("/Users?startIndex=101&count=100", list(101, vec![], 2)),
             ex("DELETE", "/Groups/g1", None, 204, Body::Empty),
             // No answer at all: nothing to check here (the action failed already).
             Exchange {
@@ -396,80 +371,55 @@ mod wire {
 
     /// Each broken answer and the one rule it breaks.
     fn catalogue() -> Vec<(&'static str, Vec<Exchange>, &'static str)> {
-        let create = json!({"schemas": [USER], "userName": "Alice@Example.com"});
+        let sent = json!({"schemas": [USER], "userName": "Alice@Example.com"});
+        let strings = page(
+            json!("1"),
+            json!("1"),
+            json!("1"),
+            vec![user("u1", "a@x.io")],
+        );
+        let three = vec![
+            user("u1", "a@x.io"),
+            user("u2", "b@x.io"),
+            user("u3", "c@x.io"),
+        ];
+        let someone_else = vec![user("u9", "someone.else@example.com")];
         vec![
             (
                 "counters as strings",
-                vec![ex(
-                    "GET",
-                    "/Users?startIndex=1&count=2",
-                    None,
-                    200,
-                    page(
-                        json!("1"),
-                        json!("1"),
-                        json!("1"),
-                        vec![user("u1", "a@x.io")],
-                    ),
-                )],
+                vec![get("/Users?startIndex=1&count=2", strings)],
                 "okta:list-counters",
             ),
             (
                 "itemsPerPage is the page size",
-                vec![ex(
-                    "GET",
+                vec![get(
                     "/Users?startIndex=101&count=100",
-                    None,
-                    200,
                     page(json!(2), json!(101), json!(100), vec![]),
                 )],
                 "okta:items-per-page",
             ),
             (
                 "startIndex not echoed",
-                vec![ex(
-                    "GET",
+                vec![get(
                     "/Users?startIndex=3&count=1",
-                    None,
-                    200,
                     page(json!(5), json!(1), json!(1), vec![user("u3", "c@x.io")]),
                 )],
                 "okta:start-index",
             ),
             (
                 "count ignored",
-                vec![ex(
-                    "GET",
-                    "/Users?startIndex=1&count=2",
-                    None,
-                    200,
-                    list(
-                        1,
-                        vec![
-                            user("u1", "a@x.io"),
-                            user("u2", "b@x.io"),
-                            user("u3", "c@x.io"),
-                        ],
-                        3,
-                    ),
-                )],
+                vec![get("/Users?startIndex=1&count=2", list(1, three, 3))],
                 "okta:page-size",
             ),
             (
                 "startIndex ignored",
                 vec![
-                    ex(
-                        "GET",
+                    get(
                         "/Users?startIndex=1&count=1",
-                        None,
-                        200,
                         list(1, vec![user("u1", "a@x.io")], 2),
                     ),
-                    ex(
-                        "GET",
+                    get(
                         "/Users?startIndex=2&count=1",
-                        None,
-                        200,
                         list(2, vec![user("u1", "a@x.io")], 2),
                     ),
                 ],
@@ -477,13 +427,7 @@ mod wire {
             ),
             (
                 "filter ignored",
-                vec![ex(
-                    "GET",
-                    LOOKUP,
-                    None,
-                    200,
-                    list(1, vec![user("u9", "someone.else@example.com")], 1),
-                )],
+                vec![get(LOOKUP, list(1, someone_else, 1))],
                 "okta:filter",
             ),
             (
@@ -512,32 +456,14 @@ mod wire {
             ),
             (
                 "userName lower-cased on create",
-                vec![ex(
-                    "POST",
-                    "/Users",
-                    Some(create.clone()),
-                    201,
-                    Body::Json(user("u1", "alice@example.com")),
-                )],
+                vec![create(sent.clone(), "u1", "alice@example.com")],
                 "okta:username-case",
             ),
             (
                 "userName lower-cased when read back",
                 vec![
-                    ex(
-                        "POST",
-                        "/Users",
-                        Some(create),
-                        201,
-                        Body::Json(user("u1", "Alice@Example.com")),
-                    ),
-                    ex(
-                        "GET",
-                        "/Users/u1",
-                        None,
-                        200,
-                        Body::Json(user("u1", "alice@example.com")),
-                    ),
+                    create(sent, "u1", "Alice@Example.com"),
+                    read("u1", "alice@example.com"),
                 ],
                 "okta:username-case",
             ),
@@ -615,24 +541,10 @@ mod wire {
     fn a_checker_remembers_across_steps() {
         // The runner keeps one checker per scenario and feeds it step by step.
         let mut c = WireChecker::new(Profile::Okta);
-        let create = json!({"userName": "Bob@Example.com"});
-        assert!(
-            c.check(&ex(
-                "POST",
-                "/Users",
-                Some(create),
-                201,
-                Body::Json(user("u2", "Bob@Example.com"))
-            ))
-            .is_empty()
-        );
-        let later = c.check(&ex(
-            "GET",
-            "/Users?startIndex=1&count=100",
-            None,
-            200,
-            list(1, vec![user("u2", "bob@example.com")], 1),
-        ));
+        let sent = json!({"userName": "Bob@Example.com"});
+        assert!(c.check(&create(sent, "u2", "Bob@Example.com")).is_empty());
+        let bob = vec![user("u2", "bob@example.com")];
+        let later = c.check(&get("/Users?startIndex=1&count=100", list(1, bob, 1)));
         assert_eq!(
             rules(&later),
             BTreeSet::from(["okta:username-case".to_owned()])
@@ -652,29 +564,11 @@ mod wire {
             exchanges,
             okta_message: None,
         };
-        let create = json!({"userName": "Carol@Example.com"});
+        let sent = json!({"userName": "Carol@Example.com"});
         let mut steps = vec![
-            step(
-                1,
-                vec![ex(
-                    "POST",
-                    "/Users",
-                    Some(create),
-                    201,
-                    Body::Json(user("u3", "Carol@Example.com")),
-                )],
-            ),
+            step(1, vec![create(sent, "u3", "Carol@Example.com")]),
             step(2, vec![]),
-            step(
-                3,
-                vec![ex(
-                    "GET",
-                    "/Users/u3",
-                    None,
-                    200,
-                    Body::Json(user("u3", "carol@example.com")),
-                )],
-            ),
+            step(3, vec![read("u3", "carol@example.com")]),
         ];
         assert_eq!(wire::check_steps(&mut steps, Profile::Okta), 1);
         let status: Vec<StepStatus> = steps.iter().map(|s| s.status).collect();
@@ -691,30 +585,15 @@ mod wire {
     #[test]
     fn a_write_without_a_body_forgets_the_name_it_may_have_changed() {
         let mut c = WireChecker::new(Profile::Okta);
-        let create = json!({"userName": "Dan@Example.com"});
-        assert!(
-            c.check(&ex(
-                "POST",
-                "/Users",
-                Some(create),
-                201,
-                Body::Json(user("u4", "Dan@Example.com"))
-            ))
-            .is_empty()
-        );
+        let sent = json!({"userName": "Dan@Example.com"});
+        assert!(c.check(&create(sent, "u4", "Dan@Example.com")).is_empty());
         let patch = json!({"Operations": [{"op": "replace", "path": "userName", "value": "dan@example.com"}]});
         assert!(
             c.check(&ex("PATCH", "/Users/u4", Some(patch), 204, Body::Empty))
                 .is_empty()
         );
-        let read = c.check(&ex(
-            "GET",
-            "/Users/u4",
-            None,
-            200,
-            Body::Json(user("u4", "dan@example.com")),
-        ));
-        assert!(read.is_empty(), "{read:#?}");
+        let back = c.check(&read("u4", "dan@example.com"));
+        assert!(back.is_empty(), "{back:#?}");
     }
 
     #[test]
@@ -1594,25 +1473,15 @@ steps:
         );
     }
 
-    async fn wiremock_answering(resp: ResponseTemplate) -> MockServer {
-        let server = MockServer::start().await;
-        Mock::given(any()).respond_with(resp).mount(&server).await;
-        server
-    }
-
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn each_misbehaving_target_is_a_clear_failure() {
-        let html = wiremock_answering(ResponseTemplate::new(502).set_body_raw(
+        let html = answering(ResponseTemplate::new(502).set_body_raw(
             "<html><body><h1>502 Bad Gateway</h1></body></html>",
             "text/html",
         ))
         .await;
-        let not_json =
-            wiremock_answering(ResponseTemplate::new(200).set_body_raw("OK", "text/plain")).await;
-        let all_500 = wiremock_answering(ResponseTemplate::new(500).set_body_json(json!({
-            "schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],
-            "status": "500", "detail": "database is down"})))
-        .await;
+        let not_json = answering(ResponseTemplate::new(200).set_body_raw("OK", "text/plain")).await;
+        let all_500 = answering(database_is_down()).await;
         let redirect = MockServer::start().await;
         Mock::given(any())
             .respond_with(ResponseTemplate::new(302).insert_header(
@@ -1623,21 +1492,18 @@ steps:
             .await;
         let cases: Vec<(String, &str)> = vec![
             (
-                format!("{}/scim/v2", html.uri()),
+                scim_base(&html),
                 "Bad Gateway. Invalid JSON: Unexpected character ('<'",
             ),
             (
-                format!("{}/scim/v2", not_json.uri()),
+                scim_base(&not_json),
                 "Invalid JSON: Unrecognized token 'OK'",
             ),
             (
-                format!("{}/scim/v2", all_500.uri()),
+                scim_base(&all_500),
                 "Internal Server Error. Errors reported by remote server: database is down",
             ),
-            (
-                format!("{}/scim/v2", redirect.uri()),
-                "Found (302): the server redirects to",
-            ),
+            (scim_base(&redirect), "Found (302): the server redirects to"),
             (
                 targets::slow_drip(Duration::from_millis(100)).await,
                 "Read timed out",
@@ -1726,12 +1592,7 @@ steps:
         let s = &r["scenarios"][0];
         assert_eq!(s["status"], "broken");
         assert!(s["error"].as_str().unwrap().contains("deadline"), "{s}");
-        let statuses: Vec<&str> = s["steps"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|st| st["status"].as_str().unwrap())
-            .collect();
+        let statuses = strings(&s["steps"], "status");
         assert_eq!(statuses.len(), 5, "every step is reported: {statuses:?}");
         assert!(
             statuses[0] == "failed" && statuses[4] == "skipped",

@@ -4,27 +4,44 @@
 use std::time::Duration;
 
 use rstest::rstest;
-use zinc_harness::explore::{self, ExploreOptions};
+use zinc_harness::explore::{self, ExploreOptions, ExploreOutcome};
 use zinc_harness::report::ScenarioStatus;
 use zinc_harness::run::{Embedded, TargetSpec};
 use zinc_harness::scenario;
 use zinc_harness::scenario::Profile;
 use zinc_harness::zinc::{Bug, Rule};
 
-/// A small budget: the whole suite shares 2 cores.
-fn budget(target: TargetSpec) -> ExploreOptions {
+/// The default budget (8 sequences of 40 steps), as `zinc-harness explore` has it, with a
+/// fixed seed and a bounded shrink.
+fn default_budget(target: TargetSpec) -> ExploreOptions {
     ExploreOptions {
         target,
         seed: 7,
+        shrink_tries: 150,
+        shrink_time: Duration::from_secs(30),
+        ..ExploreOptions::default()
+    }
+}
+
+/// A small budget: the whole suite shares 2 cores.
+fn budget(target: TargetSpec) -> ExploreOptions {
+    ExploreOptions {
         steps: 30,
         people: 3,
         groups: 2,
         sequences: 6,
         time: Duration::from_secs(60),
-        shrink_tries: 150,
-        shrink_time: Duration::from_secs(30),
-        ..ExploreOptions::default()
+        ..default_budget(target)
     }
+}
+
+/// Explores with `opts`; `what` (the case) must find no divergence.
+async fn finds_nothing(opts: &ExploreOptions, what: &str) -> ExploreOutcome {
+    let out = explore::explore(opts).await;
+    if let Some(f) = &out.found {
+        panic!("{what}: a false divergence: {:?}", (&f.first, &f.scenario));
+    }
+    out
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -33,12 +50,7 @@ async fn the_correct_mock_agrees_with_the_model() {
         sequences: 2,
         ..budget(TargetSpec::default())
     };
-    let out = explore::explore(&opts).await;
-    assert!(
-        out.found.is_none(),
-        "a false divergence: {:?}",
-        out.found.map(|f| (f.first, f.scenario))
-    );
+    let out = finds_nothing(&opts, "the correct mock").await;
     assert_eq!(out.report.scenarios.len(), 2);
     assert!(
         out.report
@@ -71,14 +83,7 @@ async fn the_correct_mock_agrees_with_the_model() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_switched_off_rule_is_found_and_shrunk(#[case] rule: Rule) {
     let target = TargetSpec::Embedded(Embedded::default().with_broken_rule(rule));
-    // The default budget (8 sequences of 40 steps), as `zinc-harness explore` has it.
-    let opts = ExploreOptions {
-        target,
-        seed: 7,
-        shrink_tries: 150,
-        shrink_time: Duration::from_secs(30),
-        ..ExploreOptions::default()
-    };
+    let opts = default_budget(target);
     let out = explore::explore(&opts).await;
     let Some(f) = &out.found else {
         panic!(
@@ -115,12 +120,8 @@ async fn a_switched_off_rule_is_found_and_shrunk(#[case] rule: Rule) {
 async fn a_remove_that_empties_the_group_is_found(#[case] profile: Profile) {
     let target = TargetSpec::Embedded(Embedded::default().with_bug(Bug::FilteredRemoveDropsAll));
     let opts = ExploreOptions {
-        target,
         profile,
-        seed: 7,
-        shrink_tries: 150,
-        shrink_time: Duration::from_secs(30),
-        ..ExploreOptions::default()
+        ..default_budget(target)
     };
     let out = explore::explore(&opts).await;
     let Some(f) = &out.found else {
@@ -158,10 +159,5 @@ async fn the_okta_profile_allows_what_the_rfc_allows(#[case] bug: Bug) {
         sequences: 3,
         ..budget(TargetSpec::default())
     };
-    let out = explore::explore(&opts).await;
-    assert!(
-        out.found.is_none(),
-        "{bug}: a false divergence: {:?}",
-        out.found.map(|f| (f.first, f.scenario))
-    );
+    finds_nothing(&opts, &bug.to_string()).await;
 }

@@ -7,6 +7,8 @@ use std::process::{Command, Output};
 use zinc_harness::contract::ExitCode;
 use zinc_harness::zinc::MockZinc;
 
+use crate::support::json::strings;
+
 fn zinc_harness(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_zinc-harness"))
         .args(args)
@@ -295,12 +297,7 @@ fn the_builtin_suite_runs_from_any_folder() {
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
     let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    let files: Vec<&str> = doc["scenarios"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["file"].as_str().unwrap())
-        .collect();
+    let files = strings(&doc["scenarios"], "file");
     assert!(
         files.contains(&"builtin:troubleshooting/t3-email-immutable.yaml"),
         "{files:?}"

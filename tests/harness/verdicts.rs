@@ -291,8 +291,9 @@ mod preflight {
     use serde_json::{Value, json};
     use tokio_rustls::rustls::pki_types::pem::PemObject;
     use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
-    use wiremock::matchers::any;
-    use wiremock::{Mock, MockServer, ResponseTemplate};
+    use wiremock::ResponseTemplate;
+
+    use crate::support::mocks::{answering, database_is_down};
 
     const TOKEN: &str = "preflight-S3CRET-9f2c";
 
@@ -393,12 +394,6 @@ mod preflight {
         );
     }
 
-    async fn answering(resp: ResponseTemplate) -> MockServer {
-        let server = MockServer::start().await;
-        Mock::given(any()).respond_with(resp).mount(&server).await;
-        server
-    }
-
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_wrong_base_path_404() {
         let server =
@@ -428,10 +423,7 @@ mod preflight {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_5xx_or_non_json_error_to_the_credential_test() {
-        let s500 = answering(ResponseTemplate::new(500).set_body_json(json!({
-            "schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],
-            "status": "500", "detail": "database is down"})))
-        .await;
+        let s500 = answering(database_is_down()).await;
         stopped(
             &run(&s500.uri(), &[]).await,
             &["500", "Okta cannot save the app", "database is down"],
@@ -513,6 +505,8 @@ mod ctrl_c {
 
     use serde_json::Value;
     use zinc_harness::zinc::{FaultAction, FaultRule, MockZinc};
+
+    use crate::support::json::strings;
 
     const A: &str = "case: okta-ctrl-c\ntitle: four people, one by one\nprofiles: [okta, zinc]\npeople:\n  alice: { first: Alice, last: A, email: alice@example.com }\n  bob: { first: Bob, last: B, email: bob@example.com }\n  carol: { first: Carol, last: C, email: carol@example.com }\n  dave: { first: Dave, last: D, email: dave@example.com }\nsteps:\n  - assign_user: alice\n  - assign_user: bob\n  - assign_user: carol\n  - assign_user: dave\n";
     const B: &str = "case: okta-ctrl-c-2\ntitle: one more\nprofiles: [okta, zinc]\npeople:\n  erin: { first: Erin, last: E, email: erin@example.com }\nsteps:\n  - assign_user: erin\n";
@@ -627,10 +621,7 @@ mod ctrl_c {
         assert_eq!(a["status"], "broken", "{a}");
         assert!(a["error"].as_str().unwrap().contains("Ctrl-C"), "{a}");
         let steps = a["steps"].as_array().unwrap();
-        let statuses: Vec<&str> = steps
-            .iter()
-            .map(|s| s["status"].as_str().unwrap())
-            .collect();
+        let statuses = strings(&a["steps"], "status");
         assert_eq!(statuses[0], "passed", "{statuses:?}");
         assert!(
             statuses.contains(&"skipped"),

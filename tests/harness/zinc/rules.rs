@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use zinc_harness::zinc::{DeletedGroupPolicy, Origin, Provisioning, Rule, Scope, ZincConfig};
 
 use super::{assert_scim_error, okta_user, patch_op, start};
+use crate::support::json::strings;
 
 type Check = fn(ZincConfig) -> Pin<Box<dyn Future<Output = ()> + Send>>;
 
@@ -556,13 +557,7 @@ async fn check_z14(config: ZincConfig) {
     assert_eq!(find(&console.id).origin, Origin::Console);
     assert!(!find(&console.id).linked);
     let r = scim.admin_send("GET", "/groups", None).await;
-    let origins: Vec<&str> = r
-        .body
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| g["origin"].as_str().unwrap())
-        .collect();
+    let origins = strings(&r.body, "origin");
     assert_eq!(origins, ["okta", "console"]);
 }
 
@@ -1055,24 +1050,14 @@ async fn check_z25(config: ZincConfig) {
         "oauthbearertoken"
     );
     let rt = scim.get("/ResourceTypes").await;
-    let names: Vec<&str> = rt.body["Resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["name"].as_str().unwrap())
-        .collect();
+    let names = strings(&rt.body["Resources"], "name");
     assert_eq!(names, ["User", "Group"]);
     assert_eq!(
         scim.get("/ResourceTypes/User").await.body["endpoint"],
         "/Users"
     );
     let schemas = scim.get("/Schemas").await;
-    let ids: Vec<&str> = schemas.body["Resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["id"].as_str().unwrap())
-        .collect();
+    let ids = strings(&schemas.body["Resources"], "id");
     assert_eq!(
         ids,
         [

@@ -1,0 +1,14 @@
+//! Reading the JSON documents the harness writes (reports, listings) and the mock answers.
+
+use serde_json::Value;
+
+/// The string `key` of every object in the JSON array `list`, in order (the files of a
+/// report's scenarios, the statuses of its steps); panics where `list` is no array or an
+/// item has no such string.
+pub(crate) fn strings<'a>(list: &'a Value, key: &str) -> Vec<&'a str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item[key].as_str().unwrap())
+        .collect()
+}
