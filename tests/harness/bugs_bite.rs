@@ -9,16 +9,13 @@ use rstest::rstest;
 use zinc_harness::contract::ExitCode;
 use zinc_harness::report::{RunReport, ScenarioStatus};
 use zinc_harness::run::{self, Embedded, RunOptions, TargetSpec};
-use zinc_harness::scenario::{self, Scenario};
+use zinc_harness::scenario::Scenario;
 use zinc_harness::zinc::Bug;
 
+use crate::support::runs::builtin;
+
 fn scenario(file: &str) -> Scenario {
-    let name = format!("scenarios/okta/{file}");
-    let (_, text) = scenario::builtin()
-        .iter()
-        .find(|(n, _)| *n == name)
-        .unwrap_or_else(|| panic!("no built-in scenario {name}"));
-    scenario::parse(&name, text).unwrap_or_else(|d| panic!("{d}"))
+    builtin(&format!("okta/{file}"))
 }
 
 async fn run_with(s: &Scenario, bug: Option<Bug>) -> RunReport {

@@ -6,7 +6,7 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-use crate::support::json::strings;
+use crate::support::json::{get_json, strings};
 
 pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_zinc-harness");
 /// A scenario that passes quickly against the embedded mock, with a known step line.
@@ -771,17 +771,7 @@ fn fail_fast_still_cleans_up_on_a_live_target() {
     );
     assert_eq!(r["scenarios"][1]["status"], "skipped");
     // Zinc removes deactivated users: the clean-up left nothing.
-    let users: Value = runtime.block_on(async {
-        reqwest::Client::new()
-            .get(format!("{}/Users", zinc.base_url()))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    });
+    let users = runtime.block_on(get_json(&format!("{}/Users", zinc.base_url()), &token));
     assert_eq!(users["totalResults"], 0, "{users}");
 }
 

@@ -9,7 +9,7 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 use zinc_harness::okta::{ActionOutcome, Auth, OktaClient, OktaConfig, PersonProfile};
 
-use crate::support::json::strings;
+use crate::support::json::{get_json, strings};
 use crate::support::mocks::{answering, database_is_down, scim_base};
 use crate::support::scim2::Scim2Server;
 use crate::support::targets;
@@ -182,15 +182,8 @@ mod scim2_server {
             return;
         };
         let http = reqwest::Client::new();
-        let list: Value = http
-            .get(format!("{}/Users?startIndex=1&count=2", server.base_url()))
-            .bearer_auth(server.token())
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let url = format!("{}/Users?startIndex=1&count=2", server.base_url());
+        let list = get_json(&url, server.token()).await;
         assert_eq!(list["totalResults"], json!(0), "{list}");
         let denied = http
             .get(format!("{}/Users", server.base_url()))
@@ -497,12 +490,17 @@ mod wire {
         insta::assert_yaml_snapshot!("wire_findings", all);
     }
 
+    /// Every rule the catalogue's broken answers break in `profile`.
+    fn cited(profile: Profile) -> BTreeSet<String> {
+        catalogue()
+            .iter()
+            .flat_map(|(_, e, _)| rules(&wire::check_all(e, profile)))
+            .collect()
+    }
+
     #[test]
     fn every_wire_rule_can_fail() {
-        let hit: BTreeSet<String> = catalogue()
-            .iter()
-            .flat_map(|(_, e, _)| rules(&wire::check_all(e, Profile::Okta)))
-            .collect();
+        let hit = cited(Profile::Okta);
         let all: BTreeSet<String> = wire::ALL
             .iter()
             .map(|r| zinc_harness::contract::RuleId::Okta(*r).to_string())
@@ -512,20 +510,14 @@ mod wire {
 
     #[test]
     fn the_zinc_profile_cites_zinc_rules() {
-        let got: BTreeSet<String> = catalogue()
-            .iter()
-            .flat_map(|(_, e, _)| rules(&wire::check_all(e, Profile::Zinc)))
-            .collect();
+        let got = cited(Profile::Zinc);
         let want: BTreeSet<String> = ["Z6", "Z21", "Z22", "Z23"].map(String::from).into();
         assert_eq!(got, want);
     }
 
     #[test]
     fn the_entra_profile_cites_entra_rules_where_its_reference_has_evidence() {
-        let got: BTreeSet<String> = catalogue()
-            .iter()
-            .flat_map(|(_, e, _)| rules(&wire::check_all(e, Profile::Entra)))
-            .collect();
+        let got = cited(Profile::Entra);
         // The shared checks Entra's reference backs cite `entra:` rows; the paging, status
         // string and userName-case checks keep their `okta:` rows (the reference is silent).
         for want in ["entra:list-response", "entra:filter", "entra:error-body"] {
@@ -1286,25 +1278,9 @@ pub(crate) mod live_run {
 
         // After three runs the server holds nothing active of ours: users deactivated,
         // groups deleted.
-        let http = reqwest::Client::new();
-        let list = |what: &'static str| {
-            let (http, url, token) = (
-                http.clone(),
-                format!("{base}/{what}?count=10000"),
-                server.token().to_owned(),
-            );
-            async move {
-                let v: Value = http
-                    .get(url)
-                    .bearer_auth(token)
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
-                v["Resources"].as_array().cloned().unwrap_or_default()
-            }
+        let list = async |what: &str| {
+            let v = get_json(&format!("{base}/{what}?count=10000"), server.token()).await;
+            v["Resources"].as_array().cloned().unwrap_or_default()
         };
         let users = list("Users").await;
         assert!(!users.is_empty(), "the runs created users");
@@ -1363,15 +1339,8 @@ mod keep {
             .unwrap_or_else(|| panic!("no tag in {}", out.stderr))
             .to_owned();
         assert!(tag.starts_with("zh-") && tag.len() == 11, "{tag}");
-        let list: Value = reqwest::Client::new()
-            .get(format!("{}/Users?count=1000", server.base_url()))
-            .bearer_auth(server.token())
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let url = format!("{}/Users?count=1000", server.base_url());
+        let list = get_json(&url, server.token()).await;
         let ours: Vec<&Value> = list["Resources"]
             .as_array()
             .unwrap()

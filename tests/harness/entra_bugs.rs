@@ -6,16 +6,13 @@
 use rstest::rstest;
 use zinc_harness::report::ScenarioStatus;
 use zinc_harness::run::{self, Embedded, RunOptions, TargetSpec};
-use zinc_harness::scenario::{self, Profile, Scenario};
+use zinc_harness::scenario::{Profile, Scenario};
 use zinc_harness::zinc::{Bug, Rule};
 
+use crate::support::runs::builtin;
+
 fn load(file: &str) -> Scenario {
-    let name = format!("scenarios/entra/{file}");
-    let (_, text) = scenario::builtin()
-        .iter()
-        .find(|(n, _)| *n == name)
-        .unwrap_or_else(|| panic!("no built-in {name}"));
-    scenario::parse(&name, text).unwrap_or_else(|d| panic!("{d}"))
+    builtin(&format!("entra/{file}"))
 }
 
 /// How the scenario suite runs `s` (tests/harness/scenarios.rs), with `bug` on or not.

@@ -2,7 +2,8 @@
 //! line refuses what cannot work or cannot be redacted, a closed stdout ends quietly, and
 //! `serve` stops on SIGTERM.
 
-use std::process::{Command, Stdio};
+use std::io::{BufRead as _, BufReader, Lines};
+use std::process::{Child, ChildStdout, Command, Stdio};
 use std::time::Duration;
 
 use serde_json::json;
@@ -10,6 +11,8 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 use zinc_harness::report::{json as json_report, pretty};
 use zinc_harness::run::{self, External, RunOptions, TargetSpec};
+
+use crate::support::process::kill;
 
 /// Echoes the request's credentials back in every way a careless server does: as a header,
 /// the token alone as a header and as a whole JSON string, and inside an Authorization
@@ -126,12 +129,7 @@ fn tokens_that_cannot_work_or_be_redacted_are_refused() {
 #[test]
 fn a_closed_stdout_ends_quietly_with_the_usual_status() {
     for format in ["pretty", "json", "junit"] {
-        let mut child = bin()
-            .args(["run", "--format", format, "--filter", "okta-crud"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("runs");
+        let mut child = piped(&["run", "--format", format, "--filter", "okta-crud"]);
         // The reader goes away before anything is written.
         drop(child.stdout.take());
         let out = child.wait_with_output().expect("ends");
@@ -139,12 +137,7 @@ fn a_closed_stdout_ends_quietly_with_the_usual_status() {
         assert_eq!(out.status.code(), Some(0), "{format}: {stderr}");
         assert!(!stderr.contains("panicked"), "{format}: {stderr}");
     }
-    let mut child = bin()
-        .args(["list"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("runs");
+    let mut child = piped(&["list"]);
     drop(child.stdout.take());
     let out = child.wait_with_output().expect("ends");
     assert_eq!(
@@ -155,25 +148,31 @@ fn a_closed_stdout_ends_quietly_with_the_usual_status() {
     );
 }
 
+/// The binary started with `args`, its stdout and stderr piped.
+fn piped(args: &[&str]) -> Child {
+    bin()
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts")
+}
+
+/// `serve --addr <addr>` started, with its stdout read by line (stderr kept for the end).
+fn serve(addr: &str) -> (Child, Lines<BufReader<ChildStdout>>) {
+    let mut child = piped(&["serve", "--addr", addr]);
+    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    (child, lines)
+}
+
 /// `serve` stopped on Ctrl-C only; `kill` (SIGTERM) killed it without its shutdown.
 #[cfg(unix)]
 #[test]
 fn serve_stops_gracefully_on_sigterm() {
-    use std::io::{BufRead as _, BufReader};
-    let mut child = bin()
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let (mut child, mut lines) = serve("127.0.0.1:0");
     let listening = lines.next().expect("a line").expect("text");
     assert!(listening.contains("listening"), "{listening}");
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(status.success());
+    assert!(kill("-TERM", child.id()));
     let started = std::time::Instant::now();
     let out = loop {
         if let Some(status) = child.try_wait().expect("wait") {
@@ -192,21 +191,9 @@ fn serve_stops_gracefully_on_sigterm() {
 /// without an admin token.
 #[test]
 fn serve_beyond_loopback_warns_and_turns_the_admin_api_off() {
-    use std::io::{BufRead as _, BufReader};
-    let mut child = bin()
-        .args(["serve", "--addr", "0.0.0.0:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("starts");
-    let lines: Vec<String> = BufReader::new(child.stdout.take().unwrap())
-        .lines()
-        .take(3)
-        .map(|l| l.expect("text"))
-        .collect();
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
+    let (child, lines) = serve("0.0.0.0:0");
+    let lines: Vec<String> = lines.take(3).map(|l| l.expect("text")).collect();
+    kill("-TERM", child.id());
     let out = child.wait_with_output().expect("ends");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("beyond loopback"), "{stderr}");

@@ -8,6 +8,7 @@ use zinc_harness::contract::ExitCode;
 use zinc_harness::zinc::MockZinc;
 
 use crate::support::json::strings;
+use crate::support::runs::live_target;
 
 fn zinc_harness(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_zinc-harness"))
@@ -311,18 +312,13 @@ fn parse(text: &str) -> zinc_harness::scenario::Scenario {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_scenario_needing_other_mock_settings_is_skipped_on_a_live_target() {
     use zinc_harness::report::ScenarioStatus;
-    use zinc_harness::run::{self, External, RunOptions, TargetSpec};
+    use zinc_harness::run::{self, RunOptions};
     let zinc = MockZinc::start().await;
     let s = parse(
         "title: t\nzinc: { provisioning: disabled }\nsteps:\n  - test_credentials:\n    expect: { ok: false, status: 401 }\n",
     );
     let opts = RunOptions {
-        target: TargetSpec::External(External {
-            base_url: zinc.base_url(),
-            token: zinc.token(),
-            insecure: false,
-            keep: false,
-        }),
+        target: live_target(&zinc),
         ..RunOptions::default()
     };
     let out = run::run_all(vec![s.clone()], &opts, None).await;

@@ -16,9 +16,11 @@ use zinc_harness::contract::ExitCode;
 use zinc_harness::okta::Body;
 use zinc_harness::report::{RunReport, ScenarioStatus};
 use zinc_harness::run::cleanup::RunId;
-use zinc_harness::run::{self, External, RunOptions, TargetSpec};
+use zinc_harness::run::{self, RunOptions, TargetSpec};
 use zinc_harness::scenario::{self, Profile, Scenario};
 use zinc_harness::zinc::{Bug, MockZinc, ZincConfig};
+
+use crate::support::runs::live_target;
 
 fn load_dir(dir: &str) -> Vec<Scenario> {
     scenario::yaml_files(Path::new(dir))
@@ -29,12 +31,7 @@ fn load_dir(dir: &str) -> Vec<Scenario> {
 
 fn live(zinc: &MockZinc, profile: Profile) -> RunOptions {
     RunOptions {
-        target: TargetSpec::External(External {
-            base_url: zinc.base_url(),
-            token: zinc.token(),
-            insecure: false,
-            keep: false,
-        }),
+        target: live_target(zinc),
         profile,
         ..RunOptions::default()
     }
@@ -506,7 +503,8 @@ mod ctrl_c {
     use serde_json::Value;
     use zinc_harness::zinc::{FaultAction, FaultRule, MockZinc};
 
-    use crate::support::json::strings;
+    use crate::support::json::{get_json, strings};
+    use crate::support::process::kill;
 
     const A: &str = "case: okta-ctrl-c\ntitle: four people, one by one\nprofiles: [okta, zinc]\npeople:\n  alice: { first: Alice, last: A, email: alice@example.com }\n  bob: { first: Bob, last: B, email: bob@example.com }\n  carol: { first: Carol, last: C, email: carol@example.com }\n  dave: { first: Dave, last: D, email: dave@example.com }\nsteps:\n  - assign_user: alice\n  - assign_user: bob\n  - assign_user: carol\n  - assign_user: dave\n";
     const B: &str = "case: okta-ctrl-c-2\ntitle: one more\nprofiles: [okta, zinc]\npeople:\n  erin: { first: Erin, last: E, email: erin@example.com }\nsteps:\n  - assign_user: erin\n";
@@ -556,15 +554,8 @@ mod ctrl_c {
 
     /// The userNames of the users the server holds (active or not).
     async fn users(zinc: &MockZinc) -> Vec<String> {
-        let v: Value = reqwest::Client::new()
-            .get(format!("{}/Users?count=1000", zinc.base_url()))
-            .bearer_auth(zinc.token().unwrap())
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let url = format!("{}/Users?count=1000", zinc.base_url());
+        let v = get_json(&url, &zinc.token().unwrap()).await;
         v["Resources"]
             .as_array()
             .unwrap()
@@ -583,12 +574,7 @@ mod ctrl_c {
     }
 
     fn sigint(child: &tokio::process::Child) {
-        let pid = child.id().expect("running").to_string();
-        let ok = std::process::Command::new("kill")
-            .args(["-INT", &pid])
-            .status()
-            .unwrap();
-        assert!(ok.success());
+        assert!(kill("-INT", child.id().expect("running")));
     }
 
     async fn finish(child: tokio::process::Child) -> (i32, String) {

@@ -5,18 +5,10 @@
 use rstest::rstest;
 use zinc_harness::report::{ScenarioStatus, StepStatus};
 use zinc_harness::run::{self, RunOptions, TargetSpec};
-use zinc_harness::scenario;
 use zinc_harness::zinc::Bug;
 
 use crate::scenarios::{generic_server, okta_only_options};
-
-fn builtin(name: &str) -> scenario::Scenario {
-    let (file, text) = scenario::builtin()
-        .iter()
-        .find(|(f, _)| f.ends_with(name))
-        .unwrap_or_else(|| panic!("no built-in scenario {name}"));
-    scenario::parse(file, text).unwrap_or_else(|d| panic!("{d}"))
-}
+use crate::support::runs::builtin;
 
 #[rstest]
 #[case::drops_enterprise(

@@ -6,6 +6,7 @@ use wiremock::MockServer;
 use zinc_harness::okta::{App, Body, REDACTED};
 
 use super::support::*;
+use crate::support::runs::{builtin, live_target};
 
 #[tokio::test]
 async fn passwords_and_tokens_are_redacted_as_stored() {
@@ -68,35 +69,20 @@ async fn an_error_detail_quoting_the_token_is_redacted_in_the_message() {
 async fn a_synced_password_is_redacted_in_every_report_snapshot_and_log() {
     use zinc_harness::okta::{okta_user_id_in, synced_password};
     use zinc_harness::report::{json, junit, pretty};
-    use zinc_harness::run::{self, External, RunOptions, TargetSpec, cleanup::RunId};
+    use zinc_harness::run::{self, RunOptions, cleanup::RunId};
     use zinc_harness::zinc::MockZinc;
 
     let zinc = MockZinc::start().await;
     let run_id = RunId::new("zhpwsync").unwrap();
     let opts = RunOptions {
-        target: TargetSpec::External(External {
-            base_url: zinc.base_url(),
-            token: zinc.token(),
-            insecure: false,
-            keep: false,
-        }),
+        target: live_target(&zinc),
         run_id: run_id.clone(),
         ..RunOptions::default()
     };
-    let scenarios: Vec<_> = [
-        "okta/sync-password-zinc.yaml",
-        "okta/aiw-sync-password-zinc.yaml",
-    ]
-    .iter()
-    .map(|f| {
-        let name = format!("scenarios/{f}");
-        let (_, text) = zinc_harness::scenario::builtin()
-            .iter()
-            .find(|(n, _)| *n == name)
-            .unwrap();
-        zinc_harness::scenario::parse(&name, text).unwrap()
-    })
-    .collect();
+    let scenarios = vec![
+        builtin("okta/sync-password-zinc.yaml"),
+        builtin("okta/aiw-sync-password-zinc.yaml"),
+    ];
     let mut outputs = Vec::new();
     let mut passwords = Vec::new();
     for s in &scenarios {

@@ -12,3 +12,20 @@ pub(crate) fn strings<'a>(list: &'a Value, key: &str) -> Vec<&'a str> {
         .map(|item| item[key].as_str().unwrap())
         .collect()
 }
+
+/// The JSON body of `GET url` with `token` as the bearer, straight from the server (no proxy:
+/// the tests talk to loopback only); panics where the request fails or the body is no JSON.
+pub(crate) async fn get_json(url: &str, token: &str) -> Value {
+    reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .get(url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}

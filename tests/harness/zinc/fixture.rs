@@ -7,6 +7,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use zinc_harness::zinc::{MockZinc, Origin, ZincConfig, ZincError};
 
 use super::Scim;
+use crate::support::process::kill;
 
 fn fixture_path(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -188,12 +189,7 @@ async fn serve_prints_its_url_and_token_and_refuses_a_bad_fixture() {
         .unwrap();
     assert_eq!(r.status(), 403, "--scope users");
     // Ctrl-C stops it cleanly.
-    let pid = child.id().expect("running").to_string();
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", &pid])
-        .status()
-        .unwrap();
-    assert!(sent.success());
+    assert!(kill("-INT", child.id().expect("running")));
     let status = tokio::time::timeout(std::time::Duration::from_secs(10), child.wait())
         .await
         .expect("stops on SIGINT")

@@ -1,0 +1,27 @@
+//! What the runner tests start from: a built-in scenario by its path, and the mock as a live
+//! target.
+
+use zinc_harness::run::{External, TargetSpec};
+use zinc_harness::scenario::{self, Scenario};
+use zinc_harness::zinc::MockZinc;
+
+/// The built-in scenario `scenarios/<path>`, parsed; panics naming it where there is none.
+pub(crate) fn builtin(path: &str) -> Scenario {
+    let name = format!("scenarios/{path}");
+    let (_, text) = scenario::builtin()
+        .iter()
+        .find(|(n, _)| *n == name)
+        .unwrap_or_else(|| panic!("no built-in scenario {name}"));
+    scenario::parse(&name, text).unwrap_or_else(|d| panic!("{d}"))
+}
+
+/// `zinc` as a live target, given as a user gives one (its base URL and token), the run's
+/// people removed afterwards.
+pub(crate) fn live_target(zinc: &MockZinc) -> TargetSpec {
+    TargetSpec::External(External {
+        base_url: zinc.base_url(),
+        token: zinc.token(),
+        insecure: false,
+        keep: false,
+    })
+}
