@@ -462,19 +462,24 @@ async fn the_real_429_wait_is_the_run_s_bound_or_the_scenario_s() {
             "title: throttled\n{okta}people:\n  alice: {{ first: A, last: S, email: a@example.com }}\nsteps:\n  - fault: {{ method: POST, path: /Users, times: 2, status: 429 }}\n  - assign_user: alice\n    expect: {{ ok: true, status: 201 }}\n"
         ))
     };
-    let opts = RunOptions {
-        retry_wait: Duration::from_millis(200),
-        ..RunOptions::default()
+    // Runs `s` with `retry_wait` as the run's bound on a real wait: it passes; how long it took.
+    let passes = async |s: &zinc_harness::scenario::Scenario, retry_wait: Duration| {
+        let opts = RunOptions {
+            retry_wait,
+            ..RunOptions::default()
+        };
+        let started = Instant::now();
+        let out = run::run_scenario(s, &opts).await;
+        let took = started.elapsed();
+        assert_eq!(
+            out.report.status,
+            ScenarioStatus::Passed,
+            "{}",
+            out.findings_text()
+        );
+        (out, took)
     };
-    let started = Instant::now();
-    let out = run::run_scenario(&throttled(""), &opts).await;
-    let took = started.elapsed();
-    assert_eq!(
-        out.report.status,
-        ScenarioStatus::Passed,
-        "{}",
-        out.findings_text()
-    );
+    let (out, took) = passes(&throttled(""), Duration::from_millis(200)).await;
     assert!(
         took >= Duration::from_millis(400),
         "two waits of 200 ms: {took:?}"
@@ -492,22 +497,11 @@ async fn the_real_429_wait_is_the_run_s_bound_or_the_scenario_s() {
         ]
     );
 
-    let opts = RunOptions {
-        retry_wait: Duration::from_secs(30),
-        ..RunOptions::default()
-    };
-    let started = Instant::now();
-    let out = run::run_scenario(&throttled("okta: { retry_wait_ms: 0 }\n"), &opts).await;
-    assert_eq!(
-        out.report.status,
-        ScenarioStatus::Passed,
-        "{}",
-        out.findings_text()
-    );
+    let zero = throttled("okta: { retry_wait_ms: 0 }\n");
+    let (_, took) = passes(&zero, Duration::from_secs(30)).await;
     assert!(
-        started.elapsed() < Duration::from_secs(10),
-        "the scenario's 0 ms wins over the run's 30 s: {:?}",
-        started.elapsed()
+        took < Duration::from_secs(10),
+        "the scenario's 0 ms wins over the run's 30 s: {took:?}"
     );
 }
 

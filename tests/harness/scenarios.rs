@@ -130,38 +130,21 @@ fn every_snapshot_is_small_enough_to_review() {
 }
 
 /// A finding of an okta-profile run cites an `okta:` rule or none (never a Zinc hint): every
-/// scenario of the okta profile names at least one, so its findings have a rule to cite.
-#[test]
-fn every_okta_profile_scenario_names_an_okta_rule() {
+/// scenario of the okta profile names at least one, so its findings have a rule to cite. The
+/// same for the entra profile and `entra:` rules.
+#[rstest]
+#[case::okta(Profile::Okta)]
+#[case::entra(Profile::Entra)]
+fn every_scenario_of_an_idp_profile_names_a_rule_of_it(#[case] profile: Profile) {
     let mut missing = Vec::new();
     for path in scenario::yaml_files(Path::new("scenarios")) {
         let s = scenario::load(&path).unwrap_or_else(|d| panic!("{d}"));
-        if s.profiles.contains(&Profile::Okta)
-            && !s.rules.iter().any(|r| r.profile() == Profile::Okta)
-        {
+        if s.profiles.contains(&profile) && !s.rules.iter().any(|r| r.profile() == profile) {
             missing.push(path.display().to_string());
         }
     }
     assert!(
         missing.is_empty(),
-        "okta-profile scenarios without an okta: rule in `rules:`: {missing:?}"
-    );
-}
-
-/// The same for the entra profile: every entra-profile scenario names an `entra:` rule.
-#[test]
-fn every_entra_profile_scenario_names_an_entra_rule() {
-    let mut missing = Vec::new();
-    for path in scenario::yaml_files(Path::new("scenarios")) {
-        let s = scenario::load(&path).unwrap_or_else(|d| panic!("{d}"));
-        if s.profiles.contains(&Profile::Entra)
-            && !s.rules.iter().any(|r| r.profile() == Profile::Entra)
-        {
-            missing.push(path.display().to_string());
-        }
-    }
-    assert!(
-        missing.is_empty(),
-        "entra-profile scenarios without an entra: rule in `rules:`: {missing:?}"
+        "{profile}-profile scenarios without a {profile}: rule in `rules:`: {missing:?}"
     );
 }

@@ -57,6 +57,25 @@ fn failures(report: &RunReport) -> String {
     out
 }
 
+/// Runs `scenarios` twice on the same live server with at least 4 jobs, each round with a
+/// new run id; each round must succeed (`what` names the case in a failure). The reports.
+async fn passes_twice(scenarios: &[Scenario], mut opts: RunOptions, what: &str) -> Vec<RunReport> {
+    opts.jobs = opts.jobs.max(4);
+    let mut reports = Vec::new();
+    for round in 1..=2 {
+        let out = run::run_all(scenarios.to_vec(), &opts, None).await;
+        assert_eq!(
+            out.report.exit_code(),
+            ExitCode::Success,
+            "{what}round {round}:\n{}",
+            failures(&out.report)
+        );
+        reports.push(out.report);
+        opts.run_id = RunId::random();
+    }
+    reports
+}
+
 /// The `externalId`s the scenario's `POST /Users` sent, in order.
 fn sent_external_ids(run: &run::ScenarioRun) -> Vec<String> {
     run.report
@@ -122,18 +141,8 @@ async fn the_default_zinc_run_against_a_correct_live_server_passes() {
     .iter()
     .flat_map(|d| load_dir(d))
     .collect();
-    let mut opts = live(&zinc, Profile::Zinc);
-    opts.jobs = opts.jobs.max(4);
-    for round in 1..=2 {
-        let out = run::run_all(all.clone(), &opts, None).await;
-        assert_eq!(
-            out.report.exit_code(),
-            ExitCode::Success,
-            "round {round}:\n{}",
-            failures(&out.report)
-        );
-        let counted = out
-            .report
+    for report in passes_twice(&all, live(&zinc, Profile::Zinc), "").await {
+        let counted = report
             .scenarios
             .iter()
             .filter(|s| {
@@ -146,7 +155,6 @@ async fn the_default_zinc_run_against_a_correct_live_server_passes() {
             counted >= 4,
             "only {counted} scenarios counted relative to a baseline"
         );
-        opts.run_id = RunId::random();
     }
 }
 
@@ -167,18 +175,7 @@ async fn a_legal_server_behaviour_passes_the_okta_profile(#[case] bug: Bug) {
         .with_bug(bug);
     let zinc = MockZinc::start_with(config).await.unwrap();
     let okta = load_dir("scenarios/okta");
-    let mut opts = live(&zinc, Profile::Okta);
-    opts.jobs = opts.jobs.max(4);
-    for round in 1..=2 {
-        let out = run::run_all(okta.clone(), &opts, None).await;
-        assert_eq!(
-            out.report.exit_code(),
-            ExitCode::Success,
-            "{bug}, round {round}:\n{}",
-            failures(&out.report)
-        );
-        opts.run_id = RunId::random();
-    }
+    passes_twice(&okta, live(&zinc, Profile::Okta), &format!("{bug}, ")).await;
     if bug == Bug::KeepsDeactivatedUsers {
         // The two runs left their deactivated users on the server: a later scenario's totals
         // count relative to them (Zinc's own list counters, which this server keeps too).

@@ -6,6 +6,7 @@
 //! signals to the processes the tests start.
 
 pub(crate) mod json;
+pub(crate) mod logged;
 pub(crate) mod mocks;
 pub(crate) mod process;
 pub(crate) mod runs;

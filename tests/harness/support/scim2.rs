@@ -8,10 +8,11 @@
 //! 3. else `.venv/bin/scim2-server` in the crate, if it is there;
 //! 4. else the test is skipped with a loud message saying how to install it.
 
-use std::fs::File;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
+
+use super::logged::Logged;
 
 /// The env var naming the `scim2-server` executable.
 pub const ENV: &str = "ZINC_HARNESS_SCIM2_SERVER";
@@ -22,10 +23,9 @@ const START_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A running `scim2-server`; killed (and reaped) when dropped.
 pub struct Scim2Server {
-    child: Child,
+    process: Logged,
     port: u16,
     token: String,
-    log: PathBuf,
 }
 
 /// The `scim2-server` executable to use, or `None` (after a loud message) when the test
@@ -77,62 +77,25 @@ impl Scim2Server {
     async fn try_start(bin: &PathBuf) -> Result<Scim2Server, String> {
         let port = free_port();
         let token = format!("scim2-tok-{}", uuid::Uuid::new_v4().simple());
-        let log = std::env::temp_dir().join(format!(
-            "zinc-harness-scim2-{port}-{}.log",
-            uuid::Uuid::new_v4().simple()
-        ));
-        // Its access log goes to a file: a pipe nobody reads would fill and block it.
-        let out = File::create(&log).map_err(|e| format!("cannot create {log:?}: {e}"))?;
-        let err = out.try_clone().map_err(|e| e.to_string())?;
-        let child = Command::new(bin)
-            .args(["--hostname", "127.0.0.1", "--port", &port.to_string()])
-            .args(["--bearer-token", &token])
-            .stdin(Stdio::null())
-            .stdout(out)
-            .stderr(err)
-            .spawn()
-            .map_err(|e| format!("cannot run {}: {e}", bin.display()))?;
+        let mut cmd = Command::new(bin);
+        cmd.args(["--hostname", "127.0.0.1", "--port", &port.to_string()])
+            .args(["--bearer-token", &token]);
         let mut server = Scim2Server {
-            child,
+            process: Logged::spawn(cmd, &format!("scim2-{port}"))?,
             port,
             token,
-            log,
         };
-        server.wait_until_up().await?;
-        Ok(server)
-    }
-
-    async fn wait_until_up(&mut self) -> Result<(), String> {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(2))
-            .build()
-            .expect("client");
         // Up means: *this* server answers with *its* token. Another test's scim2-server may
         // have taken the port we picked (ours then fails to bind and exits); it would answer
         // too, but 401 to our token.
-        let url = format!("{}/Users?startIndex=1&count=1", self.base_url());
-        let started = Instant::now();
-        while started.elapsed() < START_TIMEOUT {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return Err(format!("it exited with {status}: {}", self.log_text()));
-            }
-            if let Ok(r) = http.get(&url).bearer_auth(&self.token).send().await {
-                if r.status().is_success() {
-                    return Ok(());
-                }
-                return Err(format!(
-                    "port {} answers {} to our token: another server holds it",
-                    self.port,
-                    r.status()
-                ));
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        Err(format!(
-            "no answer on port {} within {START_TIMEOUT:?}: {}",
-            self.port,
-            self.log_text()
-        ))
+        let url = format!("{}/Users?startIndex=1&count=1", server.base_url());
+        let deadline = Instant::now() + START_TIMEOUT;
+        let timeout = Duration::from_secs(2);
+        server
+            .process
+            .answers(&url, &server.token, timeout, deadline)
+            .await?;
+        Ok(server)
     }
 
     /// The SCIM base URL, e.g. `http://127.0.0.1:PORT/v2`.
@@ -147,19 +110,6 @@ impl Scim2Server {
     /// The bearer token it accepts (random per start).
     pub fn token(&self) -> &str {
         &self.token
-    }
-
-    /// What the server logged so far (its access log and errors).
-    pub fn log_text(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-}
-
-impl Drop for Scim2Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_file(&self.log);
     }
 }
 

@@ -12,10 +12,11 @@
 //! A missing runtime skips the test with a loud message, except under `CI=true`, where the test
 //! fails: a skip there would hide that nothing was checked.
 
-use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use super::logged::Logged;
 
 /// The env var naming the Python that has django-scim2 installed.
 pub const PYTHON_ENV: &str = "ZINC_HARNESS_INTEROP_PYTHON";
@@ -104,10 +105,9 @@ fn fixtures() -> PathBuf {
 /// A running server; killed (and reaped) when dropped.
 pub struct Server {
     kind: Kind,
-    child: Child,
+    process: Logged,
     port: u16,
     token: String,
-    log: PathBuf,
 }
 
 impl Server {
@@ -140,40 +140,24 @@ impl Server {
 
     async fn try_start(kind: Kind, program: &Path, script: &Path) -> Result<Server, String> {
         let token = format!("interop-tok-{}", uuid::Uuid::new_v4().simple());
-        let log = std::env::temp_dir().join(format!(
-            "zinc-harness-{}-{}.log",
-            kind.name(),
-            uuid::Uuid::new_v4().simple()
-        ));
-        // Output goes to a file: a pipe nobody reads would fill and block the server.
-        let out = File::create(&log).map_err(|e| format!("cannot create {log:?}: {e}"))?;
-        let err = out.try_clone().map_err(|e| e.to_string())?;
-        let child = Command::new(program)
-            .arg(script)
+        let mut cmd = Command::new(program);
+        cmd.arg(script)
             .args(["--port", "0", "--token", &token])
-            .current_dir(script.parent().expect("a script in a folder"))
-            .stdin(Stdio::null())
-            .stdout(out)
-            .stderr(err)
-            .spawn()
-            .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
+            .current_dir(script.parent().expect("a script in a folder"));
         let mut server = Server {
             kind,
-            child,
+            process: Logged::spawn(cmd, kind.name())?,
             port: 0,
             token,
-            log,
         };
         server.wait_until_up().await?;
         Ok(server)
     }
 
     async fn wait_until_up(&mut self) -> Result<(), String> {
-        let started = Instant::now();
-        while started.elapsed() < START_TIMEOUT {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return Err(format!("it exited with {status}: {}", self.log_text()));
-            }
+        let deadline = Instant::now() + START_TIMEOUT;
+        while Instant::now() < deadline {
+            self.process.running()?;
             let port = self
                 .log_text()
                 .lines()
@@ -190,28 +174,11 @@ impl Server {
                 self.log_text()
             ));
         }
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(5))
-            .build()
-            .expect("client");
         let url = format!("{}/Users?startIndex=1&count=1", self.base_url());
-        while started.elapsed() < START_TIMEOUT {
-            if let Ok(r) = http.get(&url).bearer_auth(&self.token).send().await {
-                if r.status().is_success() {
-                    return Ok(());
-                }
-                return Err(format!(
-                    "GET /Users answers {}: {}",
-                    r.status(),
-                    self.log_text()
-                ));
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        Err(format!(
-            "no answer within {START_TIMEOUT:?}: {}",
-            self.log_text()
-        ))
+        let timeout = Duration::from_secs(5);
+        self.process
+            .answers(&url, &self.token, timeout, deadline)
+            .await
     }
 
     pub fn kind(&self) -> Kind {
@@ -230,14 +197,6 @@ impl Server {
 
     /// What the server printed so far.
     pub fn log_text(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_file(&self.log);
+        self.process.log_text()
     }
 }
