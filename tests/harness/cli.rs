@@ -782,7 +782,8 @@ fn fail_fast_still_cleans_up_on_a_live_target() {
 fn a_report_says_how_to_look_up_the_rules_it_cites_and_rules_prints_them() {
     let dir = empty_dir("rule-links");
     // T4's rule (Z4) broken on purpose: a userName that is not an email is refused with 400,
-    // and this scenario says the server accepts it.
+    // and this scenario says the server accepts it. A scenario file as a user writes it: the
+    // User URN spelled out.
     std::fs::write(
         dir.join("z4.yaml"),
         "title: cites Z4\nrules: [Z4]\nprofiles: [zinc]\npeople:\n  alice: { first: Alice, last: A, email: alice@example.com }\nsteps:\n  - scim: { method: POST, path: /Users, body: { schemas: [\"urn:ietf:params:scim:schemas:core:2.0:User\"], userName: not-an-email } }\n    expect: { status: 201 }\n",

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 use zinc_harness::okta::{ActionOutcome, Auth, OktaClient, OktaConfig, PersonProfile};
+use zinc_harness::scim::USER_SCHEMA;
 
 use crate::support::json::{get_json, strings};
 use crate::support::mocks::{answering, database_is_down, scim_base};
@@ -618,6 +619,12 @@ mod cleanup {
 
     use super::*;
 
+    /// A raw `POST /Users` of `user_name`, as a scenario's `scim:` step sends one.
+    async fn raw_create(okta: &OktaClient, user_name: &str) -> ActionOutcome {
+        let body = json!({"schemas": [USER_SCHEMA], "userName": user_name, "active": true});
+        okta.raw("POST", "/Users", Some(&body)).await.unwrap()
+    }
+
     const SCENARIO: &str = r#"
 case: okta-isolation
 title: names are tagged
@@ -882,15 +889,7 @@ steps:
                 okta.assign_user("bob").await.unwrap(),
                 okta.deactivate_user("bob").await.unwrap(),
                 okta.push_group("eng").await.unwrap(),
-                okta.raw(
-                    "POST",
-                    "/Users",
-                    Some(&json!({
-                    "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
-                    "userName": format!("{tag}-raw@example.com"), "active": true})),
-                )
-                .await
-                .unwrap(),
+                raw_create(&okta, &format!("{tag}-raw@example.com")).await,
             ] {
                 assert!(o.ok, "{app}: {:?}", o.message);
                 log.extend(o.exchanges);
@@ -968,15 +967,7 @@ steps:
         for o in [
             okta.assign_user("alice").await.unwrap(),
             okta.push_group("eng").await.unwrap(),
-            okta.raw(
-                "POST",
-                "/Users",
-                Some(&json!({
-                    "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
-                    "userName": "raw@example.com", "active": true})),
-            )
-            .await
-            .unwrap(),
+            raw_create(&okta, "raw@example.com").await,
         ] {
             assert!(o.ok, "{app}: {:?}", o.message);
             log.extend(o.exchanges);
@@ -1505,7 +1496,7 @@ steps:
         // during its second step: broken, exit 3, the steps done so far kept. The first
         // request (Okta's credential test, before any scenario) is answered at once.
         let server = MockServer::start().await;
-        let list = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+        let list = json!({"schemas": [zinc_harness::scim::LIST_RESPONSE_SCHEMA],
             "totalResults": 0, "startIndex": 1, "itemsPerPage": 0, "Resources": []});
         Mock::given(any())
             .respond_with(ResponseTemplate::new(200).set_body_json(list.clone()))

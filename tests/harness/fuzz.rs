@@ -33,6 +33,7 @@ const DICTIONARY: &[&str] = &[
     "display",
     "members",
     "userName",
+    // The wire text on purpose: a fuzz token is what a client would type.
     "urn:ietf:params:scim:schemas:core:2.0:User:",
     ".",
     "{",
@@ -201,6 +202,7 @@ fn fuzz_the_patch_applier() {
     let (dir, user, group) = directory();
     let chain = vec![format!(r#"value eq \"{user}\""#); 1100].join(" or ");
     let seeds: Vec<Vec<u8>> = [
+        // A seed is the body as a client sends it, URN spelled out on purpose.
         r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"active":false}}]}"#.to_owned(),
         r#"{"Operations":[{"op":"Replace","path":"name.givenName","value":"Z"}]}"#.to_owned(),
         format!(r#"{{"Operations":[{{"op":"remove","path":"members[value eq \"{user}\"]"}}]}}"#),

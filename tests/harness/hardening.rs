@@ -11,6 +11,7 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 use zinc_harness::report::{json as json_report, pretty};
 use zinc_harness::run::{self, External, RunOptions, TargetSpec};
+use zinc_harness::scim::LIST_RESPONSE_SCHEMA;
 
 use crate::support::process::kill;
 
@@ -32,7 +33,7 @@ impl Respond for Echo {
             .insert_header("X-Echo-Authorization", auth.as_str())
             .insert_header("X-Echo-Token", token.as_str())
             .set_body_json(json!({
-                "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+                "schemas": [LIST_RESPONSE_SCHEMA],
                 "totalResults": 0, "startIndex": 1, "itemsPerPage": 0, "Resources": [],
                 "echo": {"Authorization": auth, "seen": token, "note": format!("you sent Authorization: {auth}")}
             }))

@@ -9,6 +9,7 @@ use zinc_harness::report::{
     Body, Exchange, Finding, Response, RunReport, ScenarioReport, ScenarioStatus, StepReport,
     StepStatus,
 };
+use zinc_harness::scim::{ERROR_SCHEMA, ScimType, USER_SCHEMA};
 
 pub const ALICE_ID: &str = "2819c223-7f76-453a-919d-413861904646";
 pub const OKTA_ALICE: &str = "00u1a2b3c4d5e6f7g8h9";
@@ -66,7 +67,7 @@ pub fn step(index: usize, label: &str, line: usize, exchanges: Vec<Exchange>) ->
 
 pub fn alice_user() -> serde_json::Value {
     json!({
-        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        "schemas": [USER_SCHEMA],
         "id": ALICE_ID,
         "externalId": OKTA_ALICE,
         "userName": "alice@example.com",
@@ -153,7 +154,7 @@ pub fn failed() -> ScenarioReport {
         "POST",
         "/Users",
         Some(json!({
-            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+            "schemas": [USER_SCHEMA],
             "userName": "alice",
             "name": {"givenName": "Alice", "familyName": "Smith"},
             "emails": [{"value": "alice@example.com", "primary": true}],
@@ -179,7 +180,7 @@ pub fn failed() -> ScenarioReport {
             findings: vec![
                 Finding::new("status", 400, 201)
                     .cite(Rule::Z4.into()),
-                Finding::new("scimType", "invalidValue", serde_json::Value::Null)
+                Finding::new("scimType", ScimType::InvalidValue.as_str(), serde_json::Value::Null)
                     .cite(Rule::Z4.into()),
             ],
             okta_message: Some(
@@ -243,7 +244,7 @@ pub fn warned() -> ScenarioReport {
             "/Users/nope",
             None,
             404,
-            json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "status": 404, "detail": "no such user"}),
+            json!({"schemas": [ERROR_SCHEMA], "status": 404, "detail": "no such user"}),
         )],
     );
     st.fail(

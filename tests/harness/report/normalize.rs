@@ -4,6 +4,7 @@
 use serde_json::json;
 use zinc_harness::report::snapshot::{FinalState, NameMap, StepTranscript, normalize};
 use zinc_harness::report::{Body, Exchange};
+use zinc_harness::scim::{ERROR_SCHEMA, ScimType, USER_SCHEMA};
 
 use super::fixtures::exchange;
 
@@ -43,7 +44,7 @@ const RUN_B: Run = Run {
 
 fn user(run: &Run, id: &str) -> serde_json::Value {
     json!({
-        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        "schemas": [USER_SCHEMA],
         "id": id,
         "externalId": run.okta_alice,
         "userName": "alice@example.com",
@@ -95,8 +96,8 @@ fn transcript(run: &Run) -> (Vec<StepTranscript>, NameMap, FinalState) {
             Some(json!({"Operations": [{"op": "replace", "path": "userName",
                                         "value": "alice.smith@example.com"}]})),
             400,
-            json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "status": "400",
-                   "scimType": "mutability",
+            json!({"schemas": [ERROR_SCHEMA], "status": "400",
+                   "scimType": ScimType::Mutability.as_str(),
                    "detail": format!("userName of user {} cannot be changed", run.alice)}),
         ),
         run,

@@ -93,6 +93,7 @@ fn defaults_fill_in_what_a_file_leaves_out() {
     assert!(s.case.is_none() && s.rules.is_empty() && s.people.is_empty());
 }
 
+// A scenario file as a user writes it (its PatchOp URN spelled out, as in YAML it must be).
 const EVERY_KIND: &str = r#"
 title: Every step kind
 case: okta-every-kind

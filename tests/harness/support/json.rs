@@ -13,9 +13,9 @@ pub(crate) fn strings<'a>(list: &'a Value, key: &str) -> Vec<&'a str> {
         .collect()
 }
 
-/// The JSON body of `GET url` with `token` as the bearer, straight from the server (no proxy:
-/// the tests talk to loopback only); panics where the request fails or the body is no JSON.
-pub(crate) async fn get_json(url: &str, token: &str) -> Value {
+/// `GET url` with `token` as the bearer, straight to the server (no proxy: the tests talk to
+/// loopback only); panics where no answer comes.
+pub(crate) async fn get(url: &str, token: &str) -> reqwest::Response {
     reqwest::Client::builder()
         .no_proxy()
         .build()
@@ -25,7 +25,9 @@ pub(crate) async fn get_json(url: &str, token: &str) -> Value {
         .send()
         .await
         .unwrap()
-        .json()
-        .await
-        .unwrap()
+}
+
+/// The JSON body of [`get`]; panics where it is no JSON.
+pub(crate) async fn get_json(url: &str, token: &str) -> Value {
+    get(url, token).await.json().await.unwrap()
 }

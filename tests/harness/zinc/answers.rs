@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use zinc_harness::scim::ScimType;
 use zinc_harness::zinc::ZincConfig;
 
 use super::{Scim, assert_scim_error, okta_user, patch_op, start};
@@ -126,7 +127,7 @@ async fn z13_an_unknown_patch_path_is_invalid_path_whatever_its_value() {
         let r = scim
             .patch(&format!("/{kind}/{target}"), patch_op(json!([op.clone()])))
             .await;
-        assert_scim_error(&r, 400, Some("invalidPath"));
+        assert_scim_error(&r, 400, Some(ScimType::InvalidPath));
         assert_eq!(
             (zinc.admin().list_users(), zinc.admin().list_groups()),
             before,
@@ -140,7 +141,7 @@ async fn z13_an_unknown_patch_path_is_invalid_path_whatever_its_value() {
             patch_op(json!([{"op": "replace", "path": "name.givenName", "value": 3}])),
         )
         .await;
-    assert_scim_error(&r, 400, Some("invalidValue"));
+    assert_scim_error(&r, 400, Some(ScimType::InvalidValue));
 }
 
 /// Z20 and RFC 7644 §3.12 (Table 9): JSON that is not the expected message structure is
@@ -163,19 +164,19 @@ async fn z20_json_of_the_wrong_structure_is_invalid_syntax() {
             json!({"schemas": "urn", "Operations": [{"op": "add", "value": {}}]}),
         ] {
             let r = scim.patch(&target, body.clone()).await;
-            assert_scim_error(&r, 400, Some("invalidSyntax"));
+            assert_scim_error(&r, 400, Some(ScimType::InvalidSyntax));
         }
     }
     for body in [json!([1, 2]), json!(null)] {
         assert_scim_error(
             &scim.post("/Users", body.clone()).await,
             400,
-            Some("invalidSyntax"),
+            Some(ScimType::InvalidSyntax),
         );
         assert_scim_error(
             &scim.put(&format!("/Users/{id}"), body).await,
             400,
-            Some("invalidSyntax"),
+            Some(ScimType::InvalidSyntax),
         );
     }
 }
@@ -196,7 +197,7 @@ async fn z23_an_empty_filter_is_invalid_filter() {
             "FILTER=&count=5",
         ] {
             let r = scim.get(&format!("/{kind}?{query}")).await;
-            assert_scim_error(&r, 400, Some("invalidFilter"));
+            assert_scim_error(&r, 400, Some(ScimType::InvalidFilter));
         }
         // No filter parameter at all still lists everyone.
         let all = scim.get(&format!("/{kind}?count=5")).await;

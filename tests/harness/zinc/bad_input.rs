@@ -2,6 +2,7 @@
 
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use zinc_harness::scim::ScimType;
 use zinc_harness::zinc::{ConsoleGroup, ConsoleUser, MockZinc, ZincConfig};
 
 use super::{Scim, assert_scim_error, okta_user, patch_op, start};
@@ -56,7 +57,7 @@ async fn non_json_bodies_are_invalid_syntax_and_change_nothing() {
             "{\"a\":1}}",
         ] {
             let r = raw_body(&scim, method, path, "application/scim+json", body).await;
-            assert_scim_error(&r, 400, Some("invalidSyntax"));
+            assert_scim_error(&r, 400, Some(ScimType::InvalidSyntax));
         }
         // Valid JSON that is not an object.
         let r = raw_body(&scim, method, path, "application/json", "[1, 2]").await;
@@ -159,11 +160,14 @@ async fn wrong_types_are_invalid_value_and_change_nothing() {
         ),
         (g.clone(), patch_op(json!([]))),
     ];
-    let wrong = cases.into_iter().map(|case| (case, "invalidValue")).chain(
-        malformed
-            .into_iter()
-            .map(|(path, body)| (("PATCH", path, body), "invalidSyntax")),
-    );
+    let wrong = cases
+        .into_iter()
+        .map(|case| (case, ScimType::InvalidValue))
+        .chain(
+            malformed
+                .into_iter()
+                .map(|(path, body)| (("PATCH", path, body), ScimType::InvalidSyntax)),
+        );
     for ((method, path, body), scim_type) in wrong {
         let r = scim.send(method, &path, Some(body.clone())).await;
         assert_scim_error(&r, 400, Some(scim_type));
@@ -175,7 +179,7 @@ async fn wrong_types_are_invalid_value_and_change_nothing() {
     }
     // remove without a path: noTarget.
     let r = scim.patch(&u, patch_op(json!([{"op": "remove"}]))).await;
-    assert_scim_error(&r, 400, Some("noTarget"));
+    assert_scim_error(&r, 400, Some(ScimType::NoTarget));
     assert_eq!(snapshot(&zinc), before);
 }
 
@@ -220,7 +224,7 @@ async fn unknown_patch_paths_are_invalid_path_and_change_nothing() {
         (&g, json!([{"op": "remove", "path": "members[value eq"}])),
     ] {
         let r = scim.patch(path, patch_op(ops.clone())).await;
-        assert_scim_error(&r, 400, Some("invalidPath"));
+        assert_scim_error(&r, 400, Some(ScimType::InvalidPath));
         assert_eq!(snapshot(&zinc), before, "{ops}");
     }
 }
@@ -239,19 +243,19 @@ async fn unsupported_filters_and_bad_paging_are_refused() {
         assert_scim_error(
             &scim.get(&format!("/Users?{q}")).await,
             400,
-            Some("invalidFilter"),
+            Some(ScimType::InvalidFilter),
         );
         assert_scim_error(
             &scim.get(&format!("/Groups?{q}")).await,
             400,
-            Some("invalidFilter"),
+            Some(ScimType::InvalidFilter),
         );
     }
     for q in ["startIndex=abc", "count=1.5", "count=many"] {
         assert_scim_error(
             &scim.get(&format!("/Users?{q}")).await,
             400,
-            Some("invalidValue"),
+            Some(ScimType::InvalidValue),
         );
     }
     // Out-of-range numbers are read leniently (RFC 7644): below 1 is 1, negative count is 0.

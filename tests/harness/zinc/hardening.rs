@@ -1,6 +1,7 @@
 //! Issue #13: no request kills the mock or holds it, and what enters it is bounded.
 
 use serde_json::json;
+use zinc_harness::scim::ScimType;
 use zinc_harness::zinc::ZincConfig;
 
 use super::{assert_scim_error, okta_user, patch_op, start};
@@ -19,7 +20,7 @@ async fn a_20000_term_member_path_is_refused_and_the_mock_lives_on() {
             patch_op(json!([{"op": "remove", "path": format!("members[{chain}]")}])),
         )
         .await;
-    assert_scim_error(&r, 400, Some("invalidPath"));
+    assert_scim_error(&r, 400, Some(ScimType::InvalidPath));
     assert!(r.text.contains("1000"), "names the limit: {}", r.text);
     assert_eq!(scim.members(&group).await, vec![user.clone()]);
 
@@ -43,7 +44,7 @@ async fn a_list_filter_past_the_term_limit_is_invalid_filter() {
     let r = scim
         .get(&format!("/Users?filter={}", urlencode(&chain)))
         .await;
-    assert_scim_error(&r, 400, Some("invalidFilter"));
+    assert_scim_error(&r, 400, Some(ScimType::InvalidFilter));
     assert!(r.text.contains("1000"), "{}", r.text);
     assert_eq!(scim.get("/Users").await.status, 200);
 }
@@ -60,7 +61,7 @@ async fn values_past_the_size_limit_are_invalid_value_naming_it() {
     let mut body = okta_user("alice@example.com", "Alice", "Smith");
     body["name"]["givenName"] = json!(big);
     let r = scim.post("/Users", body).await;
-    assert_scim_error(&r, 400, Some("invalidValue"));
+    assert_scim_error(&r, 400, Some(ScimType::InvalidValue));
     assert!(
         r.text
             .contains(&zinc_harness::zinc::MAX_VALUE_BYTES.to_string()),
@@ -75,14 +76,14 @@ async fn values_past_the_size_limit_are_invalid_value_naming_it() {
             patch_op(json!([{"op": "replace", "path": "name.familyName", "value": big}])),
         )
         .await;
-    assert_scim_error(&r, 400, Some("invalidValue"));
+    assert_scim_error(&r, 400, Some(ScimType::InvalidValue));
     let r = scim
         .post(
             "/Groups",
             json!({"schemas": [zinc_harness::scim::GROUP_SCHEMA], "displayName": big}),
         )
         .await;
-    assert_scim_error(&r, 400, Some("invalidValue"));
+    assert_scim_error(&r, 400, Some(ScimType::InvalidValue));
 }
 
 /// `times: 0` fired once, status 0/99/1000 became 500, 101 broke the connection, CRLF went

@@ -1,9 +1,11 @@
 //! The library API: the admin HTTP API mirrors [`Admin`], shutdown frees the port.
 
 use serde_json::json;
+use zinc_harness::scim::PATCH_OP_SCHEMA;
 use zinc_harness::zinc::{MockZinc, ZincConfig};
 
 use super::{Scim, start};
+use crate::support::json::get;
 
 #[tokio::test]
 async fn the_admin_api_mirrors_the_console_and_support_actions() {
@@ -182,19 +184,7 @@ fn a_mock_can_start_from_a_plain_test_and_serve_while_the_caller_blocks() {
             .enable_all()
             .build()
             .unwrap();
-        rt.block_on(async {
-            reqwest::Client::builder()
-                .no_proxy()
-                .build()
-                .unwrap()
-                .get(url)
-                .bearer_auth(token)
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
-        })
+        rt.block_on(async { get(&url, &token).await.status().as_u16() })
     })
     .join()
     .unwrap();
@@ -345,7 +335,7 @@ async fn unmet_expectations_say_what_arrived() {
         .send(
             "PATCH",
             &format!("/Groups/{id}"),
-            Some(json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            Some(json!({"schemas": [PATCH_OP_SCHEMA],
                         "Operations": [{"op": "replace", "value": {"id": id, "displayName": "Eng2"}}]})),
         )
         .await;

@@ -16,6 +16,7 @@ mod wire;
 
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
+use zinc_harness::scim::ScimType;
 use zinc_harness::zinc::{MockZinc, ZincConfig};
 
 /// A response, read whole.
@@ -177,7 +178,7 @@ pub fn okta_user(email: &str, given: &str, family: &str) -> Value {
 /// Asserts a SCIM Error (Z21): the status, `status` as a string, the Error schema, a
 /// non-empty detail and, when given, the scimType.
 #[track_caller]
-pub fn assert_scim_error(r: &Resp, status: u16, scim_type: Option<&str>) {
+pub fn assert_scim_error(r: &Resp, status: u16, scim_type: Option<ScimType>) {
     assert_eq!(
         r.status, status,
         "expected {status}, got {}: {}",
@@ -208,7 +209,7 @@ pub fn assert_scim_error(r: &Resp, status: u16, scim_type: Option<&str>) {
         r.content_type()
     );
     if let Some(t) = scim_type {
-        assert_eq!(r.body["scimType"], json!(t), "{}", r.text);
+        assert_eq!(r.body["scimType"], json!(t.as_str()), "{}", r.text);
     }
 }
 

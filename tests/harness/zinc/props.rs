@@ -42,6 +42,7 @@ const WORDS: &[&str] = &[
     "false",
     "null",
     "1",
+    // The wire text on purpose: a fuzz token is what a client would type.
     "urn:ietf:params:scim:schemas:core:2.0:User:userName",
     ".",
     "$ref",

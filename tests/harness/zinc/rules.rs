@@ -7,6 +7,8 @@ use std::future::Future;
 use std::pin::Pin;
 
 use serde_json::{Value, json};
+use zinc_harness::scim::ScimType;
+use zinc_harness::scim::USER_SCHEMA;
 use zinc_harness::zinc::{DeletedGroupPolicy, Origin, Provisioning, Rule, Scope, ZincConfig};
 
 use super::{assert_scim_error, okta_user, patch_op, start};
@@ -198,14 +200,14 @@ async fn check_z4(config: ZincConfig) {
         "alice@example.",
     ] {
         let r = scim.post("/Users", okta_user(bad, "A", "B")).await;
-        assert_scim_error(&r, 400, Some("invalidValue"));
+        assert_scim_error(&r, 400, Some(ScimType::InvalidValue));
     }
     let mut missing = okta_user("x@example.com", "A", "B");
     missing.as_object_mut().unwrap().remove("userName");
     assert_scim_error(
         &scim.post("/Users", missing).await,
         400,
-        Some("invalidValue"),
+        Some(ScimType::InvalidValue),
     );
     assert!(zinc.admin().list_users().is_empty(), "Z4: nothing created");
     scim.user("alice@example.com", "Alice", "Smith").await;
@@ -264,7 +266,7 @@ async fn check_z6(config: ZincConfig) {
         assert_scim_error(
             &scim.post("/Users", okta_user(dup, "A", "S")).await,
             409,
-            Some("uniqueness"),
+            Some(ScimType::Uniqueness),
         );
     }
     assert_eq!(zinc.admin().list_users().len(), 1);
@@ -277,7 +279,7 @@ async fn check_z7(config: ZincConfig) {
     let mut put = scim.get(&path).await.body;
     put["userName"] = json!("alice.smith@example.com");
     put["name"]["givenName"] = json!("Alicia");
-    assert_scim_error(&scim.put(&path, put).await, 400, Some("mutability"));
+    assert_scim_error(&scim.put(&path, put).await, 400, Some(ScimType::Mutability));
     let shapes = [
         json!([{"op": "replace", "path": "userName", "value": "alice.smith@example.com"}]),
         json!([{"op": "replace", "value": {"userName": "alice.smith@example.com", "name": {"givenName": "Alicia"}}}]),
@@ -288,7 +290,7 @@ async fn check_z7(config: ZincConfig) {
         assert_scim_error(
             &scim.patch(&path, patch_op(ops)).await,
             400,
-            Some("mutability"),
+            Some(ScimType::Mutability),
         );
     }
     // Nothing else changed either.
@@ -429,7 +431,11 @@ async fn check_z10(config: ZincConfig) {
     // A create with active:false is refused.
     let mut body = okta_user("dave@example.com", "Dave", "D");
     body["active"] = json!(false);
-    assert_scim_error(&scim.post("/Users", body).await, 400, Some("invalidValue"));
+    assert_scim_error(
+        &scim.post("/Users", body).await,
+        400,
+        Some(ScimType::InvalidValue),
+    );
 }
 
 async fn check_z11(config: ZincConfig) {
@@ -508,7 +514,7 @@ async fn check_z13(config: ZincConfig) {
         json!([{"op": "Replace", "path": "name.givenName", "value": "Al"}]),
         json!([{"op": "REPLACE", "value": {"name": {"familyName": "Stone"}, "externalId": "00uX"}}]),
         json!([{"op": "add", "path": "externalId", "value": "00uY"}]),
-        json!([{"op": "replace", "path": "urn:ietf:params:scim:schemas:core:2.0:User:name.givenName", "value": "Ally"}]),
+        json!([{"op": "replace", "path": format!("{USER_SCHEMA}:name.givenName"), "value": "Ally"}]),
         json!([{"op": "replace", "path": "active", "value": "True"}]),
         json!([{"op": "replace", "value": {"displayName": "ignored", "emails": [], "id": "x"}}]),
     ];
@@ -531,7 +537,7 @@ async fn check_z13(config: ZincConfig) {
         assert_scim_error(
             &scim.patch(&path, patch_op(ops)).await,
             400,
-            Some("invalidPath"),
+            Some(ScimType::InvalidPath),
         );
     }
     assert_eq!(scim.get(&path).await.body["name"]["givenName"], "Ally");
@@ -601,11 +607,11 @@ async fn check_z16(config: ZincConfig) {
             json!({"displayName": "Eng", "members": [{"value": a}, {"value": unknown}]}),
         )
         .await;
-    assert_scim_error(&r, 400, Some("invalidValue"));
+    assert_scim_error(&r, 400, Some(ScimType::InvalidValue));
     assert_scim_error(
         &scim.post("/Groups", json!({"members": []})).await,
         400,
-        Some("invalidValue"),
+        Some(ScimType::InvalidValue),
     );
     let r = scim
         .post(
@@ -624,7 +630,7 @@ async fn check_z16(config: ZincConfig) {
             .post("/Groups", json!({"displayName": "ENG", "members": []}))
             .await,
         409,
-        Some("uniqueness"),
+        Some(ScimType::Uniqueness),
     );
     let path = format!("/Groups/{g}");
     // OIN incremental: removes by value filter and one add of many, members without type.
@@ -643,7 +649,7 @@ async fn check_z16(config: ZincConfig) {
         .patch(&path, patch_op(json!([{"op": "remove", "path": format!("members[value eq \"{b}\"]")},
                                       {"op": "add", "path": "members", "value": [{"value": unknown}]}])))
         .await;
-    assert_scim_error(&r, 400, Some("invalidValue"));
+    assert_scim_error(&r, 400, Some(ScimType::InvalidValue));
     assert_eq!(scim.members(&g).await, want);
     // Rename PATCH with id in value, after every membership change.
     let r = scim
@@ -704,7 +710,7 @@ async fn check_z16(config: ZincConfig) {
             patch_op(json!([{"op": "replace", "path": "displayName", "value": "sales"}])),
         )
         .await;
-    assert_scim_error(&r, 409, Some("uniqueness"));
+    assert_scim_error(&r, 409, Some(ScimType::Uniqueness));
     assert_eq!(scim.delete(&path).await.status, 204);
 }
 
@@ -841,7 +847,7 @@ async fn check_z20(config: ZincConfig) {
             .body("{not json"),
     )
     .await;
-    assert_scim_error(&r, 400, Some("invalidSyntax"));
+    assert_scim_error(&r, 400, Some(ScimType::InvalidSyntax));
     for path in ["/Users", "/Groups", "/ServiceProviderConfig"] {
         assert!(
             scim.get(path)
@@ -1012,13 +1018,13 @@ async fn check_z23(config: ZincConfig) {
         assert_scim_error(
             &scim.get(&format!("/Users?filter={bad}")).await,
             400,
-            Some("invalidFilter"),
+            Some(ScimType::InvalidFilter),
         );
     }
     assert_scim_error(
         &scim.get("/Groups?filter=members+eq+%22x%22").await,
         400,
-        Some("invalidFilter"),
+        Some(ScimType::InvalidFilter),
     );
 }
 
