@@ -13,6 +13,7 @@ use super::directory::{
 };
 use super::http::Sender;
 use super::personality::Personality;
+use crate::contract::RuleId;
 
 /// The simulated Okta app integration. Cheap to clone (clones share state); every action
 /// takes `&self`, so many can run at once. State sits behind a lock that is never held
@@ -82,6 +83,16 @@ impl OktaClient {
 
     pub fn app(&self) -> App {
         self.inner.app
+    }
+
+    /// The identity provider this client plays, as reports name it ("Okta", "Entra").
+    pub(crate) fn idp(&self) -> &'static str {
+        self.inner.personality.idp()
+    }
+
+    /// The rule a failed clean-up of this client's objects cites.
+    pub(crate) fn deprovision_rule(&self) -> RuleId {
+        self.inner.personality.deprovision_rule()
     }
 
     /// How many credential tests ("Test Connection") this client ran.

@@ -12,6 +12,7 @@ use serde_json::{Map, Value, json};
 use super::config::{App, GroupPush, OktaConfig};
 use super::directory::{GROUP_URN, PATCH_URN, PersonProfile, USER_URN};
 use super::http::encode;
+use crate::contract::{OktaRule, RuleId};
 
 /// Which of Okta's attributes a user `GET` + `PUT` writes over the `GET` body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,6 +191,18 @@ pub(crate) fn okta_filter_path(resource: &str, attr: &str, value: &str) -> Strin
 /// The differences between kinds of app integration, one method per decision. Each returns
 /// the requests to send, in order. The defaults are Okta's (both of its personalities).
 pub(crate) trait Personality: Send + Sync {
+    /// The identity provider, as a report names it ("as Okta would", "Okta could not do
+    /// this").
+    fn idp(&self) -> &'static str {
+        "Okta"
+    }
+
+    /// The rule a failed clean-up cites: the client deprovisions by deleting pushed groups and
+    /// deactivating users (Okta), and needs both to work; the catalogue row says where from.
+    fn deprovision_rule(&self) -> RuleId {
+        RuleId::Okta(OktaRule::Deprovision)
+    }
+
     /// The client's fixed request headers, in the order the transcript shows them, and the
     /// `Content-Type` of a request with a body.
     fn headers(&self) -> (&'static [(&'static str, &'static str)], &'static str) {

@@ -23,23 +23,12 @@ use rand::RngExt;
 use serde_json::Value;
 
 use crate::contract::{Body, Exchange};
-use crate::contract::{EntraRule, OktaRule, RuleId};
-use crate::okta::App;
 use crate::okta::{ActionOutcome, OktaClient};
 use crate::report::RunReport;
 use crate::scenario::{Action, ConsoleAction, Expect, PersonChanges, Scenario, ScimRequest};
 
 /// What a normalized report shows instead of the run id.
 pub const RUN_PLACEHOLDER: &str = "<run>";
-
-/// The rule a failed cleanup cites: the client deprovisions by deleting pushed groups and
-/// deactivating (Okta) or disabling (Entra) users, and needs both to work.
-pub fn cleanup_rule(app: App) -> RuleId {
-    match app {
-        App::Oin | App::Aiw => RuleId::Okta(OktaRule::Deprovision),
-        App::Entra | App::EntraCompliant => RuleId::Entra(EntraRule::Deprovision),
-    }
-}
 
 /// The start of every name a run creates: `zh-` (zinc-harness) and the run id.
 const TAG_PREFIX: &str = "zh-";

@@ -762,7 +762,7 @@ impl Ctx<'_> {
                 None,
             ),
             Err(e) => {
-                let why = format!("Okta could not do this: {e}");
+                let why = format!("{} could not do this: {e}", self.okta.idp());
                 (
                     Observed {
                         who,

@@ -350,15 +350,7 @@ impl Target {
         }
         Some(StepReport {
             index: steps.len() + 1,
-            label: format!(
-                "{} (as {} would)",
-                out.summary_counts(),
-                if okta.app().is_entra() {
-                    "Entra"
-                } else {
-                    "Okta"
-                }
-            ),
+            label: format!("{} (as {} would)", out.summary_counts(), okta.idp()),
             line: None,
             status: if out.problems.is_empty() {
                 StepStatus::Passed
@@ -375,7 +367,7 @@ impl Target {
                         "removed (group deleted, user deactivated)",
                         p.as_str(),
                     )
-                    .cite(super::cleanup::cleanup_rule(okta.app()))
+                    .cite(okta.deprovision_rule())
                 })
                 .collect(),
             exchanges: out.exchanges,

@@ -26,6 +26,7 @@ use super::dialect::{self, Dialect, ManagerChange, create_group_body, create_use
 use super::fate::Fate;
 use super::ids::{entra_group_id_in, entra_user_id_in, probe_guid};
 use super::{MatchAttr, UnassignMode};
+use crate::contract::{EntraRule, RuleId};
 use crate::okta::config::EntraSettings;
 use crate::okta::directory::PersonProfile;
 use crate::okta::http::encode;
@@ -101,6 +102,15 @@ fn ids_of(members: &[Value]) -> Vec<String> {
 }
 
 impl Personality for Entra {
+    fn idp(&self) -> &'static str {
+        "Entra"
+    }
+
+    /// Entra disables users and deletes groups (its own catalogue row).
+    fn deprovision_rule(&self) -> RuleId {
+        RuleId::Entra(EntraRule::Deprovision)
+    }
+
     fn headers(&self) -> (&'static [(&'static str, &'static str)], &'static str) {
         (ENTRA_HEADERS, ENTRA_CONTENT_TYPE)
     }
