@@ -5,111 +5,44 @@
 use std::fmt;
 use std::str::FromStr;
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::client::{UnknownName, parse_name};
+use super::names::named_enum;
 
-/// Whether Zinc Customer Support has enabled provisioning (Z1).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    Serialize,
-    Deserialize,
-    JsonSchema,
-    clap::ValueEnum,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Provisioning {
-    #[default]
-    Enabled,
-    Disabled,
-}
-
-impl FromStr for Provisioning {
-    type Err = UnknownName;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        parse_name("provisioning state", s)
+named_enum! {
+    /// Whether Zinc Customer Support has enabled provisioning (Z1).
+    #[derive(Default)]
+    pub enum Provisioning as "provisioning state" {
+        #[default]
+        Enabled = "enabled",
+        Disabled = "disabled",
     }
 }
 
-/// What happens in Zinc to a group deleted over SCIM (Z19).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    Serialize,
-    Deserialize,
-    JsonSchema,
-    clap::ValueEnum,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum DeletedGroupPolicy {
-    /// Keep it in the console, unlinked, with members and admins.
-    #[default]
-    Retain,
-    /// Remove it.
-    Delete,
-}
-
-impl DeletedGroupPolicy {
-    /// `retain`, `delete`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DeletedGroupPolicy::Retain => "retain",
-            DeletedGroupPolicy::Delete => "delete",
-        }
+named_enum! {
+    /// What happens in Zinc to a group deleted over SCIM (Z19).
+    #[derive(Default)]
+    pub enum DeletedGroupPolicy as "deleted-group policy" {
+        /// Keep it in the console, unlinked, with members and admins.
+        #[default]
+        Retain = "retain",
+        /// Remove it.
+        Delete = "delete",
     }
 }
 
-impl FromStr for DeletedGroupPolicy {
-    type Err = UnknownName;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        parse_name("deleted-group policy", s)
+named_enum! {
+    /// One kind of resource an instance may sync (Z3): an item of a scenario's `scope: [users,
+    /// groups]`.
+    #[derive(PartialOrd, Ord)]
+    #[schemars(rename = "Scope")]
+    pub enum ResourceKind as "sync scope" {
+        Users = "users",
+        Groups = "groups",
     }
-}
-
-/// One kind of resource an instance may sync (Z3): an item of a scenario's `scope: [users,
-/// groups]`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    JsonSchema,
-    clap::ValueEnum,
-)]
-#[serde(rename_all = "lowercase")]
-#[schemars(rename = "Scope")]
-pub enum ResourceKind {
-    Users,
-    Groups,
 }
 
 impl ResourceKind {
-    /// `users`, `groups`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ResourceKind::Users => "users",
-            ResourceKind::Groups => "groups",
-        }
-    }
-
     /// The SCIM endpoint of its collection: `/Users`, `/Groups`.
     pub fn path(self) -> &'static str {
         match self {
@@ -158,7 +91,7 @@ impl Scope {
 
     /// The kinds it syncs, users first.
     pub fn kinds(self) -> Vec<ResourceKind> {
-        [ResourceKind::Users, ResourceKind::Groups]
+        ResourceKind::ALL
             .into_iter()
             .filter(|k| self.contains(*k))
             .collect()
@@ -195,7 +128,7 @@ impl FromStr for Scope {
             if part.eq_ignore_ascii_case("none") {
                 continue;
             }
-            match parse_name::<ResourceKind>("sync scope", part) {
+            match part.parse::<ResourceKind>() {
                 Ok(k) => kinds.push(k),
                 Err(_) => {
                     return Err(format!(

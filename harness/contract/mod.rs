@@ -11,6 +11,8 @@
 //! - `client`: how the simulated client is set up ([`App`], [`AuthMode`]);
 //! - `instance`: a Zinc instance's settings ([`Provisioning`], [`Scope`] of
 //!   [`ResourceKind`]s, [`DeletedGroupPolicy`]);
+//! - `names`: [`named_enum!`](names::named_enum), which declares those enums, each name
+//!   written once, and [`UnknownName`];
 //! - [`urn`]: the SCIM schema and message URNs;
 //! - `transcript`: what the client recorded of each HTTP exchange ([`Exchange`], [`Response`],
 //!   [`Body`]), written by the client and read by the checks and the reports;
@@ -22,6 +24,7 @@ pub(crate) mod client;
 pub(crate) mod doc;
 pub(crate) mod exit;
 pub(crate) mod instance;
+pub(crate) mod names;
 pub(crate) mod profile;
 pub(crate) mod redact;
 pub(crate) mod rule;
@@ -29,9 +32,10 @@ pub(crate) mod transcript;
 pub mod urn;
 
 pub use catalogue::{RuleSpec, all, spec};
-pub use client::{App, AuthMode, UnknownName};
+pub use client::{App, AuthMode};
 pub use exit::ExitCode;
 pub use instance::{DeletedGroupPolicy, Provisioning, ResourceKind, Scope};
+pub use names::UnknownName;
 pub use profile::Profile;
 pub use redact::REDACTED;
 pub use rule::{EntraRule, Evidence, OktaRule, Rule, RuleId, Severity};

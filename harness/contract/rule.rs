@@ -6,6 +6,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use super::names::named_enum;
 use super::profile::Profile;
 
 /// A rule of `zinc-contract.md` (Z1…Z25). The ids are stable: scenario files, reports and
@@ -98,138 +99,53 @@ impl FromStr for Rule {
     }
 }
 
-/// A check of what Okta relies on, made by the harness itself (wire checks and the
-/// clean-up) or named by scenarios of the okta profile: `okta:<name>`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum OktaRule {
-    ListCounters,
-    ItemsPerPage,
-    StartIndex,
-    PageSize,
-    Paging,
-    Filter,
-    ErrorBody,
-    ErrorStatusString,
-    UsernameCase,
-    Deprovision,
-    SpecTest,
-    CrudTest,
-    CredentialTest,
-    UserProfile,
-    GroupPush,
-    RetryAfter,
-}
-
-impl OktaRule {
-    /// Every Okta rule, in catalogue order.
-    pub const ALL: [OktaRule; 16] = [
-        OktaRule::ListCounters,
-        OktaRule::ItemsPerPage,
-        OktaRule::StartIndex,
-        OktaRule::PageSize,
-        OktaRule::Paging,
-        OktaRule::Filter,
-        OktaRule::ErrorBody,
-        OktaRule::ErrorStatusString,
-        OktaRule::UsernameCase,
-        OktaRule::Deprovision,
-        OktaRule::SpecTest,
-        OktaRule::CrudTest,
-        OktaRule::CredentialTest,
-        OktaRule::UserProfile,
-        OktaRule::GroupPush,
-        OktaRule::RetryAfter,
-    ];
-
-    /// The name after `okta:`.
-    pub fn name(self) -> &'static str {
-        match self {
-            OktaRule::ListCounters => "list-counters",
-            OktaRule::ItemsPerPage => "items-per-page",
-            OktaRule::StartIndex => "start-index",
-            OktaRule::PageSize => "page-size",
-            OktaRule::Paging => "paging",
-            OktaRule::Filter => "filter",
-            OktaRule::ErrorBody => "error-body",
-            OktaRule::ErrorStatusString => "error-status-string",
-            OktaRule::UsernameCase => "username-case",
-            OktaRule::Deprovision => "deprovision",
-            OktaRule::SpecTest => "spec-test",
-            OktaRule::CrudTest => "crud-test",
-            OktaRule::CredentialTest => "credential-test",
-            OktaRule::UserProfile => "user-profile",
-            OktaRule::GroupPush => "group-push",
-            OktaRule::RetryAfter => "retry-after",
-        }
+named_enum! {
+    /// A check of what Okta relies on, made by the harness itself (wire checks and the
+    /// clean-up) or named by scenarios of the okta profile: `okta:<name>`.
+    #[derive(PartialOrd, Ord)]
+    pub enum OktaRule as "okta rule" {
+        ListCounters = "list-counters",
+        ItemsPerPage = "items-per-page",
+        StartIndex = "start-index",
+        PageSize = "page-size",
+        Paging = "paging",
+        Filter = "filter",
+        ErrorBody = "error-body",
+        ErrorStatusString = "error-status-string",
+        UsernameCase = "username-case",
+        // The wire checks end here (`run::wire::ALL`).
+        Deprovision = "deprovision",
+        SpecTest = "spec-test",
+        CrudTest = "crud-test",
+        CredentialTest = "credential-test",
+        UserProfile = "user-profile",
+        GroupPush = "group-push",
+        RetryAfter = "retry-after",
     }
 }
 
-/// What Microsoft Entra ID's provisioning service relies on (entra-client-reference.md),
-/// checked on the wire in the entra profile or named by its scenarios: `entra:<name>`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum EntraRule {
-    TestConnection,
-    Filter,
-    SingleMatch,
-    CreateUser,
-    ResourceId,
-    LegacyPatch,
-    CompliantPatch,
-    Disable,
-    NoopPatch,
-    Manager,
-    Groups,
-    ExcludedMembers,
-    MemberPatchAnswer,
-    ListResponse,
-    ErrorBody,
-    ContentType,
-    Deprovision,
-}
-
-impl EntraRule {
-    /// Every Entra rule, in catalogue order.
-    pub const ALL: [EntraRule; 17] = [
-        EntraRule::TestConnection,
-        EntraRule::Filter,
-        EntraRule::SingleMatch,
-        EntraRule::CreateUser,
-        EntraRule::ResourceId,
-        EntraRule::LegacyPatch,
-        EntraRule::CompliantPatch,
-        EntraRule::Disable,
-        EntraRule::NoopPatch,
-        EntraRule::Manager,
-        EntraRule::Groups,
-        EntraRule::ExcludedMembers,
-        EntraRule::MemberPatchAnswer,
-        EntraRule::ListResponse,
-        EntraRule::ErrorBody,
-        EntraRule::ContentType,
-        EntraRule::Deprovision,
-    ];
-
-    /// The name after `entra:`.
-    pub fn name(self) -> &'static str {
-        match self {
-            EntraRule::TestConnection => "test-connection",
-            EntraRule::Filter => "filter",
-            EntraRule::SingleMatch => "single-match",
-            EntraRule::CreateUser => "create-user",
-            EntraRule::ResourceId => "resource-id",
-            EntraRule::LegacyPatch => "legacy-patch",
-            EntraRule::CompliantPatch => "compliant-patch",
-            EntraRule::Disable => "disable",
-            EntraRule::NoopPatch => "noop-patch",
-            EntraRule::Manager => "manager",
-            EntraRule::Groups => "groups",
-            EntraRule::ExcludedMembers => "excluded-members",
-            EntraRule::MemberPatchAnswer => "member-patch-answer",
-            EntraRule::ListResponse => "list-response",
-            EntraRule::ErrorBody => "error-body",
-            EntraRule::ContentType => "content-type",
-            EntraRule::Deprovision => "deprovision",
-        }
+named_enum! {
+    /// What Microsoft Entra ID's provisioning service relies on (entra-client-reference.md),
+    /// checked on the wire in the entra profile or named by its scenarios: `entra:<name>`.
+    #[derive(PartialOrd, Ord)]
+    pub enum EntraRule as "entra rule" {
+        TestConnection = "test-connection",
+        Filter = "filter",
+        SingleMatch = "single-match",
+        CreateUser = "create-user",
+        ResourceId = "resource-id",
+        LegacyPatch = "legacy-patch",
+        CompliantPatch = "compliant-patch",
+        Disable = "disable",
+        NoopPatch = "noop-patch",
+        Manager = "manager",
+        Groups = "groups",
+        ExcludedMembers = "excluded-members",
+        MemberPatchAnswer = "member-patch-answer",
+        ListResponse = "list-response",
+        ErrorBody = "error-body",
+        ContentType = "content-type",
+        Deprovision = "deprovision",
     }
 }
 
@@ -277,8 +193,8 @@ impl fmt::Display for RuleId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RuleId::Zinc(r) => write!(f, "{r}"),
-            RuleId::Okta(r) => write!(f, "okta:{}", r.name()),
-            RuleId::Entra(r) => write!(f, "entra:{}", r.name()),
+            RuleId::Okta(r) => write!(f, "okta:{}", r.as_str()),
+            RuleId::Entra(r) => write!(f, "entra:{}", r.as_str()),
         }
     }
 }
@@ -291,14 +207,14 @@ impl FromStr for RuleId {
         if let Some(name) = s.strip_prefix("entra:") {
             return EntraRule::ALL
                 .into_iter()
-                .find(|r| r.name() == name)
+                .find(|r| r.as_str() == name)
                 .map(RuleId::Entra)
                 .ok_or_else(|| format!("{s:?} is not an Entra rule (see `zinc-harness rules`)"));
         }
         if let Some(name) = s.strip_prefix("okta:") {
             return OktaRule::ALL
                 .into_iter()
-                .find(|r| r.name() == name)
+                .find(|r| r.as_str() == name)
                 .map(RuleId::Okta)
                 .ok_or_else(|| format!("{s:?} is not an Okta rule (see `zinc-harness rules`)"));
         }
@@ -321,26 +237,17 @@ impl<'de> Deserialize<'de> for RuleId {
     }
 }
 
-/// How much a broken rule matters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Okta breaks on it, or a documented requirement (Zinc's contract, Okta's SPEC test or
-    /// OIN QA) says so: the check fails the scenario.
-    #[default]
-    Fail,
-    /// A deviation from the RFC that the evidence says Okta tolerates: shown in every report,
-    /// never fails a scenario or changes the exit code.
-    Warn,
-}
-
-impl Severity {
-    /// `fail`, `warn`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Fail => "fail",
-            Severity::Warn => "warn",
-        }
+named_enum! {
+    /// How much a broken rule matters.
+    #[derive(PartialOrd, Ord, Default)]
+    pub enum Severity as "severity" {
+        /// Okta breaks on it, or a documented requirement (Zinc's contract, Okta's SPEC test or
+        /// OIN QA) says so: the check fails the scenario.
+        #[default]
+        Fail = "fail",
+        /// A deviation from the RFC that the evidence says Okta tolerates: shown in every report,
+        /// never fails a scenario or changes the exit code.
+        Warn = "warn",
     }
 }
 
