@@ -171,7 +171,13 @@ mod tests {
 
     use super::*;
 
-    fn exchange(method: &str, path: &str, status: u16, ct: Option<&str>, body: Value) -> Exchange {
+    pub(super) fn exchange(
+        method: &str,
+        path: &str,
+        status: u16,
+        ct: Option<&str>,
+        body: Value,
+    ) -> Exchange {
         Exchange {
             method: method.into(),
             path: path.into(),
@@ -197,7 +203,7 @@ mod tests {
             .collect()
     }
 
-    const SCIM: Option<&str> = Some("application/scim+json");
+    pub(super) const SCIM: Option<&str> = Some("application/scim+json");
 
     fn id(rule: EntraRule) -> String {
         RuleId::Entra(rule).to_string()
@@ -282,21 +288,9 @@ mod cited_rules {
     use super::*;
     use crate::contract::{Severity, catalogue};
 
+    /// An answer labelled `application/scim+json`.
     fn exchange(method: &str, path: &str, status: u16, body: Value) -> Exchange {
-        Exchange {
-            method: method.into(),
-            path: path.into(),
-            request_headers: Vec::new(),
-            request_body: None,
-            response: Some(Response {
-                status,
-                headers: vec![("content-type".into(), "application/scim+json".into())],
-                body: Body::Json(body),
-            }),
-            error: None,
-            duration: std::time::Duration::ZERO,
-            okta_retry: None,
-        }
+        super::tests::exchange(method, path, status, super::tests::SCIM, body)
     }
 
     fn findings(ex: &Exchange) -> Vec<Finding> {
