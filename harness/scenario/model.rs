@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use serde_with::skip_serializing_none;
 
 use super::node::Pos;
 pub use crate::okta::entra::{MatchAttr, UnassignMode};
@@ -281,32 +282,32 @@ fn yes() -> bool {
 }
 
 /// The simulated Okta app's settings.
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OktaSettings {
     /// `oin` or `aiw`. Absent: the run's `--app` (default `oin`).
     #[serde(default)]
+    #[serialize_always]
     pub app: Option<App>,
     /// Whether Group Push is on. Default: true.
     #[serde(default = "yes")]
     pub push_groups: bool,
     /// How Okta sends the token. Absent: the run's `--auth` (default `bearer`).
     #[serde(default)]
+    #[serialize_always]
     pub auth: Option<AuthMode>,
     /// Each request's timeout in milliseconds (Okta waits 60 s). Absent: the run's
     /// `--timeout`. A fault scenario sets a short one to show a slow server timing out fast.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub timeout_ms: Option<u64>,
     /// Okta's "Group Patch Batch Size": at most this many member values per membership
     /// PATCH. Default: 256, as Okta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100000))]
     pub group_patch_batch_size: Option<u32>,
     /// What an `oin` app sends after `POST /Groups`: `members` (the add-members PATCH, Okta's
     /// own capture; default) or `rename_then_members` (the rename PATCH first, as other
     /// captures report).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_create: Option<GroupCreate>,
     /// A `GET /Groups/{id}` between the membership PATCH and the rename PATCH (seen in one
     /// capture). Default: false.
@@ -318,15 +319,12 @@ pub struct OktaSettings {
     pub import_groups: bool,
     /// The longest real wait before retrying a 429, in milliseconds; Okta's own wait (seconds
     /// to minutes) is reported, not waited. Absent: the run's `--retry-wait` (default 100 ms).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_wait_ms: Option<u64>,
     /// Entra only: the matching attributes, tried in this order until one finds the user
     /// (`userName`, `externalId`, `email`). Default: `[userName]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matching: Option<Vec<MatchAttr>>,
     /// Entra only: what unassigning a user sends, `disable` (default) or `delete` (the
     /// sources disagree, entra-client-reference.md §1.2).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unassign: Option<UnassignMode>,
     /// Entra only: on-demand provisioning (one user, or a group of at most 5 members; always
     /// the legacy dialect, even for `entra-compliant`). Default: false.
@@ -393,40 +391,28 @@ impl Default for ZincSettings {
 }
 
 /// Changes to a person in Okta (`set:` of `update_user` and `edit_person`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonChanges {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
     /// Enterprise `employeeNumber`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub employee_number: Option<String>,
     /// Enterprise `costCenter`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_center: Option<String>,
     /// Enterprise `organization`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
     /// Enterprise `division`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub division: Option<String>,
     /// Enterprise `manager`, by person key (`""` removes it); Entra sends it as its own
     /// PATCH (entra-client-reference.md row 13).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manager: Option<String>,
     /// Custom app attributes by schema URN, e.g.
     /// `{"urn:ietf:params:scim:schemas:extension:zinc:2.0:User": {badge: 7}}`; `""` removes one.
@@ -489,57 +475,42 @@ fn one_or_many_text<'de, D: serde::Deserializer<'de>>(
 }
 
 /// What must be true after a step.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Expect {
     /// The outcome Okta records for the action (pass/fail); for a console or support step,
     /// whether Zinc accepted it; for a raw `scim` step, whether the status is 2xx.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ok: Option<bool>,
     /// HTTP status of the action's last exchange.
-    #[serde(
-        default,
-        deserialize_with = "status_code",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "status_code")]
     #[schemars(range(min = 100, max = 599))]
     pub status: Option<u16>,
     /// The SCIM error's `scimType` (RFC 7644 §3.12), e.g. `mutability`.
-    #[serde(default, rename = "scimType", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "scimType")]
     #[schemars(extend("enum" = crate::scim::ScimType::NAMES))]
     pub scim_type: Option<String>,
     /// Text the SCIM error's `detail` contains.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// Text Okta's (or the console's) error message contains.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// A JSON subset the last response body must contain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<serde_json::Value>,
     /// The server id Okta learned is different from the one it had before.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_id: Option<bool>,
     /// The server id Okta learned is the one it had before.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub same_id: Option<bool>,
     /// The resource is not there: 404 by id, or 0 results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub absent: Option<bool>,
     /// `import_users`: people (named as anywhere else: keys, `*` patterns, generated people's
     /// numbers or ranges, e.g. `[user*]`, `7`, `"1..120"`) whose server ids the import must
     /// list exactly once each - pages that really page. Others may be listed too. Checked, it
     /// holds the person keys.
-    #[serde(
-        default,
-        deserialize_with = "one_or_many_text",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "one_or_many_text")]
     #[schemars(with = "Option<super::file::PeopleRef>")]
     pub listed: Option<Vec<String>>,
     /// The exact request sequence: `"METHOD /path?query"`, server ids as `{user:alice}` /
     /// `{group:eng}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requests: Option<Vec<String>>,
     /// The rule this step's expectations check (`Z6`), or one per profile
     /// (`[Z6, okta:username-case]`): findings cite the one of the running profile. Each must be
@@ -596,6 +567,7 @@ pub enum RequestAuth {
 }
 
 /// A raw SCIM request.
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScimRequest {
@@ -605,7 +577,6 @@ pub struct ScimRequest {
     /// `{user:KEY}` and `{group:KEY}` stand for the server ids Okta learned.
     pub path: String,
     /// JSON body (written as YAML), or a string sent as is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<serde_json::Value>,
     /// Extra or replacing headers.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -659,33 +630,26 @@ pub enum SupportAction {
 }
 
 /// Make matching requests to the embedded mock misbehave.
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Fault {
     /// Only this method. Absent: any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<HttpMethod>,
     /// Path pattern below the SCIM base; `*` matches any characters (`/Users*`).
     pub path: String,
     /// How many matching requests misbehave. Absent: all of them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub times: Option<u32>,
     /// Answer this status instead of the real answer.
-    #[serde(
-        default,
-        deserialize_with = "status_code",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "status_code")]
     #[schemars(range(min = 100, max = 599))]
     pub status: Option<u16>,
     /// Headers of the faulty answer (e.g. `Retry-After`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub headers: BTreeMap<String, String>,
     /// Body of the faulty answer: JSON (written as YAML) or a string sent as is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<serde_json::Value>,
     /// Wait this long before answering.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay_ms: Option<u64>,
     /// Drop the connection without answering.
     #[serde(default)]

@@ -1,64 +1,57 @@
 //! User and Group resources as they travel on the wire. Both the mock server (writing) and
 //! the Okta client (reading) use these; unknown attributes are kept in `extra` when read.
+//! An absent optional attribute is not written (`skip_serializing_none`) and reads as `None`.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use serde_with::skip_serializing_none;
 
 /// `meta` of a resource.
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Meta {
     pub resource_type: String,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub created: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub last_modified: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub location: Option<String>,
 }
 
 /// `name` of a User.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Name {
-    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub given_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub family_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub formatted: Option<String>,
 }
 
 /// One element of `emails`.
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Email {
     pub value: String,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none", default)]
+    #[serde(rename = "type")]
     pub kind: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub primary: Option<bool>,
 }
 
 /// A User resource.
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
     #[serde(default)]
     pub schemas: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub external_id: Option<String>,
     pub user_name: String,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub name: Option<Name>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub display_name: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub emails: Vec<Email>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub active: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub meta: Option<Meta>,
     /// Any other attribute (extensions, `groups`, …).
     #[serde(flatten)]
@@ -66,22 +59,21 @@ pub struct User {
 }
 
 /// A member of a Group: `value` is the member's id.
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
     pub value: String,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub display: Option<String>,
 }
 
 /// A Group resource.
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Group {
     #[serde(default)]
     pub schemas: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub external_id: Option<String>,
     pub display_name: String,
     /// `null` or absent members read as empty; an empty list is not written (RFC 7643 §2.5:
@@ -92,7 +84,6 @@ pub struct Group {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub members: Vec<Member>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub meta: Option<Meta>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
