@@ -4,24 +4,15 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::run::Format;
-use crate::contract::App;
 use crate::contract::ExitCode;
 use crate::explore::{self, ExploreOptions};
-use crate::report::{json, junit, pretty};
+use crate::report::pretty;
 use crate::run::{RunOptions, TargetSpec};
-use crate::scenario::Profile;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct ExploreArgs {
     #[command(flatten)]
-    pub live: super::target::TargetArgs,
-    /// `zinc`: compare with a fresh embedded mock Zinc; `okta`: with what Okta pushed.
-    #[arg(long, value_enum, default_value = "zinc")]
-    pub profile: Profile,
-    /// The Okta app personality.
-    #[arg(long, value_enum, default_value = "oin")]
-    pub app: App,
+    pub target: super::target::TargetArgs,
     /// The seed: the same seed and options give the same sequences.
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
@@ -55,31 +46,20 @@ pub(crate) struct ExploreArgs {
     /// Save the shrunk scenario in this folder (`explore-seed-S.yaml`).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Report format.
-    #[arg(long, value_enum, default_value = "pretty")]
-    pub format: Format,
-    /// Write the report to FILE (the readable report still goes to stdout).
-    #[arg(long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub report: super::emit::ReportArgs,
 }
 
 pub(crate) async fn exec(args: ExploreArgs) -> ExitCode {
-    match run(args).await {
-        Ok(code) => code,
-        Err((code, message)) => {
-            eprintln!("error: {message}");
-            code
-        }
-    }
+    super::emit::exit_code(run(args).await)
 }
 
 fn options(args: &ExploreArgs) -> Result<ExploreOptions, String> {
-    let target = args.live.spec()?;
     Ok(ExploreOptions {
-        target,
-        profile: args.profile,
-        app: args.app,
-        auth: args.live.auth,
+        target: args.target.spec()?,
+        profile: args.target.profile,
+        app: args.target.app,
+        auth: args.target.auth,
         seed: args.seed,
         steps: args.steps as usize,
         people: args.people as usize,
@@ -122,32 +102,8 @@ async fn run(args: ExploreArgs) -> Result<ExitCode, (ExitCode, String)> {
     );
     let outcome = explore::explore(&opts).await;
     let report = &outcome.report;
-    let stdout = std::io::stdout();
-    let rendered = |format: Format, p: pretty::PrettyOptions| match format {
-        Format::Pretty => pretty::render(report, &p),
-        Format::Json => json::render(report),
-        Format::Junit => junit::render(report),
-    };
-    match &args.output {
-        Some(file) => {
-            std::fs::write(file, rendered(args.format, pretty::PrettyOptions::plain())).map_err(
-                |e| {
-                    (
-                        ExitCode::BrokenRun,
-                        format!("cannot write {}: {e}", file.display()),
-                    )
-                },
-            )?;
-            super::out::print(&pretty::render(
-                report,
-                &pretty::PrettyOptions::for_stream(&stdout),
-            ));
-        }
-        None => super::out::print(&rendered(
-            args.format,
-            pretty::PrettyOptions::for_stream(&stdout),
-        )),
-    }
+    args.report
+        .emit(report, |opts| pretty::render(report, &opts))?;
     if let Some(why) = &outcome.stopped {
         eprintln!("zinc-harness explore: stopped early: {why}");
     }

@@ -5,6 +5,7 @@
 mod app;
 pub(crate) mod bench;
 pub(crate) mod check;
+mod emit;
 pub(crate) mod explore;
 pub(crate) mod list;
 pub(crate) mod manual;

@@ -7,19 +7,12 @@ use std::io::IsTerminal as _;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::contract::App;
+use super::emit::{Format, ReportArgs};
 use crate::contract::ExitCode;
+use crate::report::pretty;
 use crate::report::progress::Progress;
-use crate::report::{json, junit, pretty};
 use crate::run::{self, RunOptions, TargetSpec};
-use crate::scenario::{Profile, Scenario};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub(crate) enum Format {
-    Pretty,
-    Json,
-    Junit,
-}
+use crate::scenario::Scenario;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct RunArgs {
@@ -30,21 +23,9 @@ pub(crate) struct RunArgs {
     #[arg(long, conflicts_with = "paths")]
     pub builtin: bool,
     #[command(flatten)]
-    pub live: super::target::TargetArgs,
-    /// `zinc`: the scenarios of Zinc's contract; `okta`: the generic Okta-compatibility ones;
-    /// `entra`: the generic Microsoft Entra ID ones.
-    #[arg(long, value_enum, default_value = "zinc")]
-    pub profile: Profile,
-    /// The client personality (Okta's `oin`/`aiw`, Entra's `entra`/`entra-compliant`), for
-    /// scenarios that do not fix one.
-    #[arg(long, value_enum, default_value = "oin")]
-    pub app: App,
-    /// Report format.
-    #[arg(long, value_enum, default_value = "pretty")]
-    pub format: Format,
-    /// Write the report to FILE (the readable report still goes to stdout).
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    pub target: super::target::TargetArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Only scenarios whose file, case or title contains TEXT (case-insensitive). Repeat it
     /// to run those matching any of them.
     #[arg(long, value_name = "TEXT")]
@@ -107,13 +88,7 @@ fn wait_secs(s: &str) -> Result<f64, String> {
 }
 
 pub(crate) async fn exec(args: RunArgs) -> ExitCode {
-    match run(args).await {
-        Ok(code) => code,
-        Err((code, message)) => {
-            eprintln!("error: {message}");
-            code
-        }
-    }
+    super::emit::exit_code(run(args).await)
 }
 
 async fn run(args: RunArgs) -> Result<ExitCode, (ExitCode, String)> {
@@ -145,7 +120,7 @@ async fn run(args: RunArgs) -> Result<ExitCode, (ExitCode, String)> {
     };
     if let Err(failure) = checked {
         // The message alone on a terminal; the report too when one was asked for.
-        if args.output.is_some() || args.format != Format::Pretty {
+        if args.report.output.is_some() || args.report.format != Format::Pretty {
             let mut report = run::preflight::report(&failure, &opts);
             redact(&mut report, &opts);
             emit(&args, &source, &report)?;
@@ -158,7 +133,7 @@ async fn run(args: RunArgs) -> Result<ExitCode, (ExitCode, String)> {
     // Live progress on stderr, unless the readable report is about to fill the same
     // terminal anyway (it would show every scenario line twice). The readable report goes
     // to stdout unless another format does.
-    let pretty_on_stdout = args.format == Format::Pretty || args.output.is_some();
+    let pretty_on_stdout = args.report.format == Format::Pretty || args.report.output.is_some();
     let progress = if pretty_on_stdout && std::io::stdout().is_terminal() {
         Progress::hidden(scenarios.len())
     } else if pretty_on_stdout {
@@ -260,51 +235,28 @@ fn redact(report: &mut crate::report::RunReport, opts: &RunOptions) {
     }
 }
 
-/// Writes `report`: to `--output` in `--format` (and the readable one to stdout), or to
-/// stdout in `--format`.
+/// Writes `report` where `--format` and `--output` say; the readable report starts with
+/// where its scenarios came from.
 fn emit(
     args: &RunArgs,
     source: &str,
     report: &crate::report::RunReport,
 ) -> Result<(), (ExitCode, String)> {
-    let stdout = std::io::stdout();
-    let verbose = |opts: pretty::PrettyOptions| pretty::PrettyOptions {
-        verbose: args.verbose,
-        ..opts
-    };
-    // The readable report starts with where its scenarios came from.
-    let readable = |opts: pretty::PrettyOptions| {
-        format!("{source}\n{}", pretty::render(report, &verbose(opts)))
-    };
-    let rendered = |format: Format, opts: pretty::PrettyOptions| match format {
-        Format::Pretty => readable(opts),
-        Format::Json => json::render(report),
-        Format::Junit => junit::render(report),
-    };
-    let write_err = |what: String, e: std::io::Error| {
-        (ExitCode::BrokenRun, format!("cannot write {what}: {e}"))
-    };
-    match &args.output {
-        Some(file) => {
-            std::fs::write(file, rendered(args.format, pretty::PrettyOptions::plain()))
-                .map_err(|e| write_err(file.display().to_string(), e))?;
-            super::out::print(&readable(pretty::PrettyOptions::for_stream(&stdout)));
-        }
-        None => super::out::print(&rendered(
-            args.format,
-            pretty::PrettyOptions::for_stream(&stdout),
-        )),
-    }
-    Ok(())
+    args.report.emit(report, |opts| {
+        let opts = pretty::PrettyOptions {
+            verbose: args.verbose,
+            ..opts
+        };
+        format!("{source}\n{}", pretty::render(report, &opts))
+    })
 }
 
 fn options(args: &RunArgs) -> Result<RunOptions, String> {
-    let target = args.live.spec()?;
     Ok(RunOptions {
-        target,
-        profile: args.profile,
-        app: args.app,
-        auth: args.live.auth,
+        target: args.target.spec()?,
+        profile: args.target.profile,
+        app: args.target.app,
+        auth: args.target.auth,
         jobs: args.jobs.map_or_else(run::default_jobs, |n| n as usize),
         timeout: Duration::from_secs_f64(args.timeout),
         retry_wait: Duration::from_secs_f64(args.retry_wait),

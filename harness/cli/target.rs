@@ -1,12 +1,23 @@
-//! The flags that point a command at a live SCIM server (`run`, `explore`): one definition,
+//! The flags that say what `run` and `explore` hold against what: the profile, the client
+//! personality, and the live SCIM server (default: the embedded mock). One definition,
 //! flattened into both, and one check of what they say.
 
-use crate::contract::AuthMode;
 use crate::contract::redact;
+use crate::contract::{App, AuthMode, Profile};
 use crate::run::{External, TargetSpec};
 
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct TargetArgs {
+    /// Whose expectations: `zinc`, Zinc's contract; `okta`, what any SCIM server meant for
+    /// Okta must do; `entra`, the same for Microsoft Entra ID. `run` runs that profile's
+    /// scenarios; `explore` compares the target with a fresh embedded mock Zinc (`zinc`) or
+    /// with what the client believes it pushed (`okta`, `entra`).
+    #[arg(long, value_enum, default_value = "zinc")]
+    pub profile: Profile,
+    /// The client personality (Okta's `oin`/`aiw`, Entra's `entra`/`entra-compliant`), for
+    /// scenarios that do not fix one.
+    #[arg(long, value_enum, default_value = "oin")]
+    pub app: App,
     /// Run against this live SCIM server (its base URL, e.g. https://host/scim/v2) instead
     /// of the embedded mock. What needs the mock's console, support or faults is skipped
     /// there.
