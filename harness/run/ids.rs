@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use crate::okta::OktaClient;
 use crate::report::snapshot::NameMap;
+use crate::scenario::{IdRef, substitute};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -158,43 +159,32 @@ impl IdBook {
     /// `{user:alice}` / `{group:eng}` in `text` replaced by the last id seen (a group key
     /// may also name a console-made group); an error names the first one without an id.
     pub(super) fn resolve(&self, text: &str) -> Result<String, String> {
-        let mut out = String::with_capacity(text.len());
-        let mut rest = text;
-        while let Some(start) = rest.find('{') {
-            out.push_str(&rest[..start]);
-            let after = &rest[start + 1..];
-            let Some(end) = after.find('}') else {
-                out.push_str(&rest[start..]);
-                return Ok(out);
-            };
-            let inner = &after[..end];
-            let id = match inner.split_once(':') {
-                Some(("user", k)) => Some(self.user(k).ok_or_else(|| {
+        let mut missing = None;
+        let out = substitute(text, |r| {
+            let found = match r {
+                IdRef::User(k) => self.user(k).ok_or_else(|| {
                     format!("`{{user:{k}}}` has no server id: {k} was never provisioned")
-                })?),
-                Some(("group", k)) => Some(
-                    self.group(k)
-                        .or_else(|| self.console_group(k))
-                        .ok_or_else(|| {
-                            format!(
-                                "`{{group:{k}}}` has no id: {k} was never pushed nor created in the console"
-                            )
-                        })?,
-                ),
-                _ => None,
+                }),
+                IdRef::Group(k) => self
+                    .group(k)
+                    .or_else(|| self.console_group(k))
+                    .ok_or_else(|| {
+                        format!(
+                            "`{{group:{k}}}` has no id: {k} was never pushed nor created in the console"
+                        )
+                    }),
+                // Not an id: kept as written (the validator reports unknown kinds).
+                IdRef::Unknown(..) => return None,
             };
-            match id {
-                Some(id) => out.push_str(id),
-                None => {
-                    out.push('{');
-                    out.push_str(inner);
-                    out.push('}');
+            match found {
+                Ok(id) => Some(id.to_owned()),
+                Err(why) => {
+                    missing.get_or_insert(why);
+                    None
                 }
             }
-            rest = &after[end + 1..];
-        }
-        out.push_str(rest);
-        Ok(out)
+        });
+        missing.map_or(Ok(out), Err)
     }
 
     /// The snapshot name map: every id seen, Okta's own ids, the base URL and the secrets.
