@@ -11,7 +11,7 @@
 //! - `client`: how the simulated client is set up ([`App`], [`AuthMode`]);
 //! - `instance`: a Zinc instance's settings ([`Provisioning`], [`Scope`] of
 //!   [`ResourceKind`]s, [`DeletedGroupPolicy`]);
-//! - `names`: [`named_enum!`](names::named_enum), which declares those enums, each name
+//! - `names`: `named_enum!`, which declares those enums, each name
 //!   written once, and [`UnknownName`];
 //! - [`urn`]: the SCIM schema and message URNs;
 //! - `transcript`: what the client recorded of each HTTP exchange ([`Exchange`], [`Response`],
