@@ -34,7 +34,6 @@ named_enum! {
 named_enum! {
     /// One kind of resource an instance may sync (Z3): an item of a scenario's `scope: [users,
     /// groups]`.
-    #[derive(PartialOrd, Ord)]
     #[schemars(rename = "Scope")]
     pub enum ResourceKind as "sync scope" {
         Users = "users",

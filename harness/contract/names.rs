@@ -47,9 +47,10 @@ pub(crate) fn parse<T: Copy>(
 }
 
 /// An enum of named values: `Variant = "name"` for each, and `as "what"` for [`UnknownName`]'s
-/// `what`. Derives `Debug`, `Clone`, `Copy`, `PartialEq`, `Eq`, `Hash`, serde, `JsonSchema`
-/// and `clap::ValueEnum` (more derives, `#[default]` and doc comments go on as usual), and
-/// gives `ALL` (declaration order), `as_str`, `Display` and `FromStr`.
+/// `what`. Derives `Debug`, `Clone`, `Copy`, `PartialEq`, `Eq`, `PartialOrd`, `Ord` (declaration
+/// order), `Hash`, serde, `JsonSchema` and `clap::ValueEnum` (more derives, `#[default]` and doc
+/// comments go on as usual), and gives `ALL` (declaration order), `as_str`, `Display` and
+/// `FromStr`.
 macro_rules! named_enum {
     (
         $(#[$meta:meta])*
@@ -64,6 +65,8 @@ macro_rules! named_enum {
             Copy,
             PartialEq,
             Eq,
+            PartialOrd,
+            Ord,
             Hash,
             serde::Serialize,
             serde::Deserialize,

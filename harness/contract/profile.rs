@@ -4,7 +4,6 @@ use super::names::named_enum;
 
 named_enum! {
     /// A conformance profile.
-    #[derive(PartialOrd, Ord)]
     pub enum Profile as "profile" {
         /// Zinc's documented behaviour (zinc-contract.md).
         Zinc = "zinc",

@@ -102,7 +102,6 @@ impl FromStr for Rule {
 named_enum! {
     /// A check of what Okta relies on, made by the harness itself (wire checks and the
     /// clean-up) or named by scenarios of the okta profile: `okta:<name>`.
-    #[derive(PartialOrd, Ord)]
     pub enum OktaRule as "okta rule" {
         ListCounters = "list-counters",
         ItemsPerPage = "items-per-page",
@@ -127,7 +126,6 @@ named_enum! {
 named_enum! {
     /// What Microsoft Entra ID's provisioning service relies on (entra-client-reference.md),
     /// checked on the wire in the entra profile or named by its scenarios: `entra:<name>`.
-    #[derive(PartialOrd, Ord)]
     pub enum EntraRule as "entra rule" {
         TestConnection = "test-connection",
         Filter = "filter",
@@ -239,7 +237,7 @@ impl<'de> Deserialize<'de> for RuleId {
 
 named_enum! {
     /// How much a broken rule matters.
-    #[derive(PartialOrd, Ord, Default)]
+    #[derive(Default)]
     pub enum Severity as "severity" {
         /// Okta breaks on it, or a documented requirement (Zinc's contract, Okta's SPEC test or
         /// OIN QA) says so: the check fails the scenario.
