@@ -14,8 +14,8 @@ pub(crate) struct TargetArgs {
     /// with what the client believes it pushed (`okta`, `entra`).
     #[arg(long, value_enum, default_value = "zinc")]
     pub profile: Profile,
-    /// The client personality (Okta's `oin`/`aiw`, Entra's `entra`/`entra-compliant`), for
-    /// scenarios that do not fix one.
+    /// The client personality (Okta's `oin`/`aiw`, Entra's `entra`/`entra-compliant`): the one
+    /// `explore` drives, and `run`'s for the scenarios that do not fix one.
     #[arg(long, value_enum, default_value = "oin")]
     pub app: App,
     /// Run against this live SCIM server (its base URL, e.g. https://host/scim/v2) instead
