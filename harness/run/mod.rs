@@ -37,10 +37,12 @@ pub(crate) mod observe;
 pub(crate) mod preflight;
 mod runner;
 pub(crate) mod target;
-pub mod wire;
+pub(crate) mod wire;
 
 pub use interrupt::Interrupt;
 pub(crate) use runner::{CLEANUP_GRACE, default_jobs, run_observed};
 pub use runner::{RunOptions, RunOutcome, ScenarioRun, run_all, run_scenario};
 pub(crate) use runner::{could_not_run, okta_client, okta_id_seed, profile_skip};
 pub use target::{Embedded, External, TargetSpec};
+/// The Okta rules the wire checks enforce on every exchange of a run (`okta:list-counters`, …).
+pub use wire::ALL as WIRE_RULES;

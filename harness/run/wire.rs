@@ -32,11 +32,11 @@ use crate::contract::{Body, Exchange, Response};
 use crate::contract::{EntraRule, OktaRule, Profile, RuleId, catalogue};
 use crate::report::{Finding, StepReport};
 
-pub use crate::contract::urn::{ERROR as ERROR_URN, LIST_RESPONSE as LIST_URN};
+pub(crate) use crate::contract::urn::ERROR as ERROR_URN;
 
 /// One wire check: the Okta rule it cites in the okta profile; in the zinc profile it cites
 /// that rule's Zinc counterpart (the catalogue's `zinc` column).
-pub type WireRule = OktaRule;
+pub(crate) type WireRule = OktaRule;
 
 /// Every wire rule, for documentation and tests: the Okta rules before `okta:deprovision`
 /// (the enum lists the wire checks first; `every_wire_rule_can_fail` holds this to the rules
@@ -44,7 +44,7 @@ pub type WireRule = OktaRule;
 pub const ALL: &[WireRule] = OktaRule::ALL.split_at(OktaRule::Deprovision as usize).0;
 
 /// The rule a wire check cites in `profile`.
-pub fn cited(rule: WireRule, profile: Profile) -> RuleId {
+pub(crate) fn cited(rule: WireRule, profile: Profile) -> RuleId {
     match profile {
         Profile::Okta => RuleId::Okta(rule),
         Profile::Entra => entra_counterpart(rule).map_or(RuleId::Okta(rule), RuleId::Entra),
@@ -83,7 +83,7 @@ fn entra_counterpart(rule: WireRule) -> Option<EntraRule> {
 /// each user was created with, the first page of each listing) so that later exchanges are
 /// checked against earlier ones; use one checker per scenario.
 #[derive(Debug)]
-pub struct WireChecker {
+pub(crate) struct WireChecker {
     rules: Profile,
     /// Server id → the userName last sent for it and accepted.
     sent_names: HashMap<String, String>,
@@ -92,7 +92,8 @@ pub struct WireChecker {
 }
 
 /// Checks `exchanges` (one scenario's, in order) and returns every finding.
-pub fn check_all(exchanges: &[Exchange], rules: Profile) -> Vec<Finding> {
+#[cfg(test)]
+pub(crate) fn check_all(exchanges: &[Exchange], rules: Profile) -> Vec<Finding> {
     let mut checker = WireChecker::new(rules);
     exchanges.iter().flat_map(|e| checker.check(e)).collect()
 }
@@ -100,7 +101,7 @@ pub fn check_all(exchanges: &[Exchange], rules: Profile) -> Vec<Finding> {
 /// Applies the checks to every exchange of a scenario's steps, in order (one checker for
 /// the scenario). Each finding goes to the step whose exchange broke the rule, and a step
 /// that ran and got a finding fails. Returns how many findings were added.
-pub fn check_steps(steps: &mut [StepReport], rules: Profile) -> usize {
+pub(crate) fn check_steps(steps: &mut [StepReport], rules: Profile) -> usize {
     let mut checker = WireChecker::new(rules);
     add_findings(steps, |e| checker.check(e))
 }
@@ -111,7 +112,7 @@ pub fn check_steps(steps: &mut [StepReport], rules: Profile) -> usize {
 /// from a scenario's fault or a test's `Bug`: the warning is what such a scenario shows.
 /// Only exchanges with Okta's retry note are checked (the Okta client's, not Entra's).
 /// Returns how many findings were added.
-pub fn check_throttling(steps: &mut [StepReport]) -> usize {
+pub(crate) fn check_throttling(steps: &mut [StepReport]) -> usize {
     add_findings(steps, unreadable_retry_after)
 }
 
@@ -158,7 +159,7 @@ fn unreadable_retry_after(ex: &Exchange) -> Option<Finding> {
 }
 
 impl WireChecker {
-    pub fn new(rules: Profile) -> Self {
+    pub(crate) fn new(rules: Profile) -> Self {
         WireChecker {
             rules,
             sent_names: HashMap::new(),
@@ -167,7 +168,7 @@ impl WireChecker {
     }
 
     /// The findings about one exchange (empty when it is fine or got no usable answer).
-    pub fn check(&mut self, ex: &Exchange) -> Vec<Finding> {
+    pub(crate) fn check(&mut self, ex: &Exchange) -> Vec<Finding> {
         let Some(resp) = ex.response.as_ref() else {
             return Vec::new();
         };
@@ -568,7 +569,7 @@ impl Request {
 
 /// `attr eq "value"` (attribute and operator in any case, `\"` and `\\` escapes); `None` for
 /// any other filter (no verdict on what we do not parse).
-pub fn parse_eq(filter: &str) -> Option<(String, String)> {
+pub(crate) fn parse_eq(filter: &str) -> Option<(String, String)> {
     let f = filter.trim();
     let (attr, rest) = f.split_once(char::is_whitespace)?;
     let rest = rest.trim_start();
@@ -613,6 +614,9 @@ fn cut(text: &str, max: usize) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod cases;
 
 #[cfg(test)]
 mod tests {

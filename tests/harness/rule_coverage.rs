@@ -5,7 +5,7 @@
 //!   (`ZincConfig::break_rule`, the catalogue's `switchable`) or, for the rules the mock does
 //!   not gate, the [`Bug`] named below. The built-in scenarios that cite the rule pass
 //!   against the intact mock and at least one fails with the rule turned off.
-//! - An `okta:` rule is checked by a wire check (`run::wire::ALL`) or proved by a built-in
+//! - An `okta:` rule is checked by a wire check (`run::WIRE_RULES`) or proved by a built-in
 //!   scenario that cites it.
 
 use zinc_harness::contract::{OktaRule, Profile, Rule, RuleId, spec};
@@ -155,7 +155,7 @@ fn every_okta_rule_has_a_wire_check_or_a_scenario() {
     let missing: Vec<OktaRule> = OktaRule::ALL
         .into_iter()
         .filter(|r| {
-            !run::wire::ALL.contains(r) && !all.iter().any(|s| s.rules.contains(&RuleId::Okta(*r)))
+            !run::WIRE_RULES.contains(r) && !all.iter().any(|s| s.rules.contains(&RuleId::Okta(*r)))
         })
         .collect();
     assert!(

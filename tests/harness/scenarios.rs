@@ -115,12 +115,26 @@ fn every_scenario_file_is_a_test_and_built_in() {
 #[test]
 fn every_snapshot_is_small_enough_to_review() {
     const LIMIT: u64 = 50 * 1024;
+    // The integration tests' folder, and the unit tests' beside their code in harness/.
+    fn snapshots(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("a readable folder").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                snapshots(&path, out);
+            } else if path.extension().is_some_and(|e| e == "snap") {
+                out.push(path);
+            }
+        }
+    }
+    let mut all = Vec::new();
+    snapshots("tests/harness/snapshots".as_ref(), &mut all);
+    snapshots("harness".as_ref(), &mut all);
+    assert!(all.len() > 100, "the snapshots are found: {}", all.len());
     let mut too_big = Vec::new();
-    for entry in std::fs::read_dir("tests/harness/snapshots").expect("snapshot folder") {
-        let entry = entry.expect("snapshot entry");
-        let len = entry.metadata().expect("snapshot metadata").len();
+    for path in all {
+        let len = std::fs::metadata(&path).expect("snapshot metadata").len();
         if len > LIMIT {
-            too_big.push(format!("{} ({len} bytes)", entry.path().display()));
+            too_big.push(format!("{} ({len} bytes)", path.display()));
         }
     }
     assert!(
