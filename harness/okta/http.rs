@@ -353,13 +353,7 @@ impl Sender {
                 .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
             exchange.duration = started.elapsed();
             let why = self.scrub_custom(&redirect_reason(status, location.as_deref()), custom);
-            exchange.response = Some(Response {
-                status,
-                headers: resp_headers,
-                body: Body::Empty,
-            });
-            exchange.error = Some(why.clone());
-            return (exchange, Reply::Failed(why), retry_after);
+            return unread(exchange, status, resp_headers, why, retry_after);
         }
         let bytes = read_capped(response).await;
         exchange.duration = started.elapsed();
@@ -367,13 +361,7 @@ impl Sender {
             Ok(b) => b,
             Err(why) => {
                 let why = self.scrub_custom(&why, custom);
-                exchange.response = Some(Response {
-                    status,
-                    headers: resp_headers,
-                    body: Body::Empty,
-                });
-                exchange.error = Some(why.clone());
-                return (exchange, Reply::Failed(why), retry_after);
+                return unread(exchange, status, resp_headers, why, retry_after);
             }
         };
         tracing::debug!(
@@ -584,6 +572,24 @@ pub(crate) fn jackson_error(text: &str) -> String {
             ),
         }
     }
+}
+
+/// A response whose body was not read (a redirect, or a body over the cap or too slow): the
+/// exchange records the status and headers, and `why` fails the request.
+fn unread(
+    mut exchange: Exchange,
+    status: u16,
+    headers: Vec<(String, String)>,
+    why: String,
+    retry_after: Option<String>,
+) -> (Exchange, Reply, Option<String>) {
+    exchange.response = Some(Response {
+        status,
+        headers,
+        body: Body::Empty,
+    });
+    exchange.error = Some(why.clone());
+    (exchange, Reply::Failed(why), retry_after)
 }
 
 /// Line and 0-based column at the end of `prefix`, both as Jackson counts (line 1-based).
