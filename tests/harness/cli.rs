@@ -20,6 +20,11 @@ pub(crate) fn empty_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// Writes `text` to the file `name` in `dir`.
+fn write(dir: &Path, name: &str, text: impl AsRef<str>) {
+    std::fs::write(dir.join(name), text.as_ref()).unwrap();
+}
+
 /// `zinc-harness ARGS` in `dir`, with the colour variables of the caller's terminal removed.
 pub(crate) fn zh(dir: &Path, args: &[&str]) -> Output {
     Command::new(BIN)
@@ -620,11 +625,11 @@ fn check_json_gives_every_error_with_its_position() {
 #[test]
 fn fixture_errors_come_all_at_once_each_with_its_position_once() {
     let dir = empty_dir("fixture");
-    std::fs::write(
-        dir.join("bad.yaml"),
+    write(
+        &dir,
+        "bad.yaml",
         "users:\n  - userName: not-an-email\n  - userName: a@example.com\n  - userName: A@example.com\ngroups:\n  - displayName: G\n    members: [ghost@example.com]\n",
-    )
-    .unwrap();
+    );
     let o = zh(
         &dir,
         &["serve", "--addr", "127.0.0.1:0", "--fixture", "bad.yaml"],
@@ -639,11 +644,11 @@ fn fixture_errors_come_all_at_once_each_with_its_position_once() {
         "{e}"
     );
 
-    std::fs::write(
-        dir.join("syntax.yaml"),
+    write(
+        &dir,
+        "syntax.yaml",
         "users:\n  - userName: a@example.com\n    givenName: [\n",
-    )
-    .unwrap();
+    );
     let o = zh(
         &dir,
         &["serve", "--addr", "127.0.0.1:0", "--fixture", "syntax.yaml"],
@@ -680,17 +685,19 @@ fn fixture_errors_come_all_at_once_each_with_its_position_once() {
 /// that cannot hold), the other two would pass.
 fn fail_fast_suite(name: &str) -> PathBuf {
     let dir = empty_dir(name);
-    std::fs::write(
-        dir.join("a-fails.yaml"),
+    write(
+        &dir,
+        "a-fails.yaml",
         "case: okta-ff-a\ntitle: fails\nprofiles: [okta, zinc]\npeople:\n  alice: { first: Alice, last: A, email: alice@example.com }\n  bob: { first: Bob, last: B, email: bob@example.com }\nsteps:\n  - assign_user: alice\n    expect: { status: 409 }\n  - assign_user: bob\n",
-    )
-    .unwrap();
+    );
     for f in ["b", "c"] {
-        std::fs::write(
-            dir.join(format!("{f}-passes.yaml")),
-            format!("case: okta-ff-{f}\ntitle: passes\nprofiles: [okta, zinc]\npeople:\n  carol: {{ first: Carol, last: C, email: carol@example.com }}\nsteps:\n  - assign_user: carol\n"),
-        )
-        .unwrap();
+        write(
+            &dir,
+            &format!("{f}-passes.yaml"),
+            format!(
+                "case: okta-ff-{f}\ntitle: passes\nprofiles: [okta, zinc]\npeople:\n  carol: {{ first: Carol, last: C, email: carol@example.com }}\nsteps:\n  - assign_user: carol\n"
+            ),
+        );
     }
     dir
 }
@@ -784,11 +791,11 @@ fn a_report_says_how_to_look_up_the_rules_it_cites_and_rules_prints_them() {
     // T4's rule (Z4) broken on purpose: a userName that is not an email is refused with 400,
     // and this scenario says the server accepts it. A scenario file as a user writes it: the
     // User URN spelled out.
-    std::fs::write(
-        dir.join("z4.yaml"),
+    write(
+        &dir,
+        "z4.yaml",
         "title: cites Z4\nrules: [Z4]\nprofiles: [zinc]\npeople:\n  alice: { first: Alice, last: A, email: alice@example.com }\nsteps:\n  - scim: { method: POST, path: /Users, body: { schemas: [\"urn:ietf:params:scim:schemas:core:2.0:User\"], userName: not-an-email } }\n    expect: { status: 201 }\n",
-    )
-    .unwrap();
+    );
     let o = zh(&dir, &["run", "z4.yaml", "--color", "never"]);
     code(&o, 1);
     let text = out(&o);
@@ -848,12 +855,12 @@ fn listed_takes_numbers_and_ranges_like_every_people_reference() {
         ["user001", "user002", "user003", "user004", "user005"]
     );
     let dir = empty_dir("listed");
-    std::fs::write(dir.join("listed.yaml"), text).unwrap();
+    write(&dir, "listed.yaml", text);
     let o = zh(&dir, &["run", "listed.yaml"]);
     code(&o, 0);
     assert!(out(&o).contains("1 passed, 0 failed"), "{}", out(&o));
     // Its own hint's range is accepted; one past the end is refused where it is written.
-    std::fs::write(dir.join("bad.yaml"), text.replace("\"1..5\"", "\"1..6\"")).unwrap();
+    write(&dir, "bad.yaml", text.replace("\"1..5\"", "\"1..6\""));
     let bad = zh(&dir, &["check", "bad.yaml"]);
     code(&bad, 2);
     assert!(
@@ -863,7 +870,7 @@ fn listed_takes_numbers_and_ranges_like_every_people_reference() {
     );
     assert!(out(&bad).contains("numbers from 1 to 5"), "{}", out(&bad));
     // Someone unknown: the hint offers the range form, which (above) works.
-    std::fs::write(dir.join("bad.yaml"), text.replace("\"1..5\"", "[nobody]")).unwrap();
+    write(&dir, "bad.yaml", text.replace("\"1..5\"", "[nobody]"));
     let bad = zh(&dir, &["check", "bad.yaml"]);
     code(&bad, 2);
     assert!(
@@ -879,17 +886,17 @@ fn check_catches_an_unquoted_placeholder_and_says_to_quote_it() {
     let dir = empty_dir("unquoted");
     let head = "title: unquoted\npeople:\n  jane: { first: Jane, last: D, email: jane@example.com }\nsteps:\n  - assign_user: jane\n";
     // Block style: YAML reads `{user:jane}` as the mapping {"user:jane": null}.
-    std::fs::write(
-        dir.join("block.yaml"),
+    write(
+        &dir,
+        "block.yaml",
         format!("{head}  - scim:\n      method: GET\n      path: {{user:jane}}\n"),
-    )
-    .unwrap();
+    );
     // A one-line step: the braces end the flow mapping, a YAML syntax error.
-    std::fs::write(
-        dir.join("flow.yaml"),
+    write(
+        &dir,
+        "flow.yaml",
         format!("{head}  - scim: {{ method: GET, path: /Users/{{user:jane}} }}\n"),
-    )
-    .unwrap();
+    );
     let o = zh(&dir, &["check", "block.yaml", "flow.yaml"]);
     code(&o, 2);
     let text = out(&o);
@@ -903,16 +910,16 @@ fn check_catches_an_unquoted_placeholder_and_says_to_quote_it() {
         "{text}"
     );
     // Quoted, both pass.
-    std::fs::write(
-        dir.join("block.yaml"),
+    write(
+        &dir,
+        "block.yaml",
         format!("{head}  - scim:\n      method: GET\n      path: \"/Users/{{user:jane}}\"\n"),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("flow.yaml"),
+    );
+    write(
+        &dir,
+        "flow.yaml",
         format!("{head}  - scim: {{ method: GET, path: \"/Users/{{user:jane}}\" }}\n"),
-    )
-    .unwrap();
+    );
     let ok = zh(&dir, &["check", "block.yaml", "flow.yaml"]);
     code(&ok, 0);
 }
@@ -920,11 +927,11 @@ fn check_catches_an_unquoted_placeholder_and_says_to_quote_it() {
 #[test]
 fn an_email_must_be_an_address() {
     let dir = empty_dir("email");
-    std::fs::write(
-        dir.join("e.yaml"),
+    write(
+        &dir,
+        "e.yaml",
         "title: numeric email\npeople:\n  jane: { first: Jane, last: D, email: 42 }\nsteps:\n  - assign_user: jane\n",
-    )
-    .unwrap();
+    );
     let o = zh(&dir, &["check", "--format", "json", "e.yaml"]);
     code(&o, 2);
     let doc: Value = serde_json::from_str(&out(&o)).unwrap();

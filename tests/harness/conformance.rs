@@ -964,41 +964,46 @@ steps:
     expect: { ok: true, status: 201 }
 "#;
 
-    async fn run_against(base: &str) -> (super::live_run::Out, Value, Duration) {
+    /// `zinc-harness run <scenario> --target <base> <options> --format json --output <file>`
+    /// in a folder of its own (removed after): what it printed, its JSON report (null where
+    /// it wrote none) and how long it took.
+    async fn run_file(
+        scenario: &str,
+        base: &str,
+        options: &[&str],
+        token: Option<&str>,
+    ) -> (super::live_run::Out, Value, Duration) {
         let dir = std::env::temp_dir().join(format!("zh-misb-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&dir).unwrap();
-        let file = dir.join("misbehaving.yaml");
-        std::fs::write(&file, SCENARIO).unwrap();
+        let file = dir.join("scenario.yaml");
+        std::fs::write(&file, scenario).unwrap();
         let report = dir.join("report.json");
+        let mut args = vec!["run", file.to_str().unwrap(), "--target", base];
+        args.extend(options);
+        args.extend(["--format", "json", "--output", report.to_str().unwrap()]);
         let started = Instant::now();
-        let out = zinc_harness(
-            &[
-                "run",
-                file.to_str().unwrap(),
-                "--target",
-                base,
-                "--token-env",
-                "ZH_CONF_TOKEN",
-                "--profile",
-                "okta",
-                "--timeout",
-                "1",
-                "--deadline",
-                "60",
-                "--format",
-                "json",
-                "--output",
-                report.to_str().unwrap(),
-            ],
-            Some(TOKEN),
-        )
-        .await;
+        let out = zinc_harness(&args, token).await;
         let took = started.elapsed();
         let json = std::fs::read_to_string(&report)
             .ok()
             .and_then(|t| serde_json::from_str(&t).ok())
             .unwrap_or(Value::Null);
         let _ = std::fs::remove_dir_all(&dir);
+        (out, json, took)
+    }
+
+    async fn run_against(base: &str) -> (super::live_run::Out, Value, Duration) {
+        let options = [
+            "--token-env",
+            "ZH_CONF_TOKEN",
+            "--profile",
+            "okta",
+            "--timeout",
+            "1",
+            "--deadline",
+            "60",
+        ];
+        let (out, json, took) = run_file(SCENARIO, base, &options, Some(TOKEN)).await;
         assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
         assert!(!out.stdout.contains(TOKEN) && !out.stderr.contains(TOKEN));
         (out, json, took)
@@ -1112,42 +1117,13 @@ steps:
             .with_priority(2)
             .mount(&server)
             .await;
-        let base = format!("{}/scim/v2", server.uri());
-        let dir = std::env::temp_dir().join(format!("zh-dl-{}", uuid::Uuid::new_v4().simple()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let file = dir.join("slow.yaml");
         let steps = "  - test_credentials:\n".repeat(5);
-        std::fs::write(
-            &file,
-            format!("case: okta-slow\ntitle: slow\nprofiles: [okta]\nsteps:\n{steps}"),
-        )
-        .unwrap();
-        let report = dir.join("r.json");
-        let started = Instant::now();
-        let out = zinc_harness(
-            &[
-                "run",
-                file.to_str().unwrap(),
-                "--target",
-                &base,
-                "--profile",
-                "okta",
-                "--timeout",
-                "1",
-                "--deadline",
-                "2.5",
-                "--format",
-                "json",
-                "--output",
-                report.to_str().unwrap(),
-            ],
-            None,
-        )
-        .await;
-        let took = started.elapsed();
+        let slow = format!("case: okta-slow\ntitle: slow\nprofiles: [okta]\nsteps:\n{steps}");
+        let options = ["--profile", "okta", "--timeout", "1", "--deadline", "2.5"];
+        let (out, r, took) = run_file(&slow, &scim_base(&server), &options, None).await;
         assert_eq!(out.code, 3, "{}\n{}", out.stdout, out.stderr);
         assert!(took < Duration::from_secs(30), "{took:?}");
-        let r: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+        assert!(r.is_object(), "a report was written");
         let s = &r["scenarios"][0];
         assert_eq!(s["status"], "broken");
         assert!(s["error"].as_str().unwrap().contains("deadline"), "{s}");
@@ -1157,7 +1133,6 @@ steps:
             statuses[0] == "failed" && statuses[4] == "skipped",
             "{statuses:?}"
         );
-        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[tokio::test]

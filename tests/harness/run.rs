@@ -18,6 +18,12 @@ fn zinc_harness(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
+/// The run ended with `want`; `why` says more where it did not.
+#[track_caller]
+fn exited(o: &Output, want: ExitCode, why: &str) {
+    assert_eq!(o.status.code(), Some(i32::from(want)), "{why}");
+}
+
 fn text(o: &Output) -> (String, String) {
     (
         String::from_utf8_lossy(&o.stdout).into_owned(),
@@ -79,11 +85,7 @@ fn a_passing_scenario_exits_0_and_a_failing_one_1() {
     let bad = dir.file("bad.yaml", &ASSIGN.replace("status: 201", "status: 200"));
     let out = zinc_harness(&["run", &bad]);
     let (stdout, _) = text(&out);
-    assert_eq!(
-        out.status.code(),
-        Some(i32::from(ExitCode::Failures)),
-        "{stdout}"
-    );
+    exited(&out, ExitCode::Failures, &stdout);
     assert!(stdout.contains("status: expected 200, got 201"), "{stdout}");
     assert!(
         stdout.contains("bad.yaml:6"),
@@ -102,11 +104,7 @@ fn bad_input_exits_2_and_runs_nothing() {
     let good = dir.file("good.yaml", ASSIGN);
     let out = zinc_harness(&["run", &good, &typo]);
     let (stdout, stderr) = text(&out);
-    assert_eq!(
-        out.status.code(),
-        Some(i32::from(ExitCode::BadInput)),
-        "{stderr}"
-    );
+    exited(&out, ExitCode::BadInput, &stderr);
     assert!(
         stderr.contains("typo.yaml:7:5"),
         "file:line:column: {stderr}"
@@ -114,17 +112,13 @@ fn bad_input_exits_2_and_runs_nothing() {
     assert!(stdout.is_empty(), "nothing ran: {stdout}");
 
     let out = zinc_harness(&["run", "no/such/file.yaml"]);
-    assert_eq!(out.status.code(), Some(i32::from(ExitCode::BadInput)));
+    exited(&out, ExitCode::BadInput, "");
     let out = zinc_harness(&["run", "--jobs", "0"]);
-    assert_eq!(out.status.code(), Some(i32::from(ExitCode::BadInput)));
+    exited(&out, ExitCode::BadInput, "");
     let out = zinc_harness(&["run", "--token", "t"]);
-    assert_eq!(
-        out.status.code(),
-        Some(i32::from(ExitCode::BadInput)),
-        "--token needs --target"
-    );
+    exited(&out, ExitCode::BadInput, "--token needs --target");
     let out = zinc_harness(&["run", "--filter", "no scenario has this in its name"]);
-    assert_eq!(out.status.code(), Some(i32::from(ExitCode::BadInput)));
+    exited(&out, ExitCode::BadInput, "");
 }
 
 #[test]
@@ -143,11 +137,7 @@ fn an_unreachable_target_exits_3_at_once() {
         "2",
     ]);
     let (stdout, stderr) = text(&out);
-    assert_eq!(
-        out.status.code(),
-        Some(i32::from(ExitCode::BrokenRun)),
-        "{stdout}{stderr}"
-    );
+    exited(&out, ExitCode::BrokenRun, &format!("{stdout}{stderr}"));
     assert!(stderr.contains("unreachable"), "{stderr}");
     assert!(!stderr.contains("secret-token-123456") && !stdout.contains("secret-token-123456"));
 }
@@ -181,11 +171,7 @@ async fn a_refused_credential_exits_3_with_one_message() {
     };
     let out = run(Some(wrong)).await.unwrap();
     let (stdout, stderr) = text(&out);
-    assert_eq!(
-        out.status.code(),
-        Some(i32::from(ExitCode::BrokenRun)),
-        "{stdout}{stderr}"
-    );
+    exited(&out, ExitCode::BrokenRun, &format!("{stdout}{stderr}"));
     assert!(
         stderr.contains("refused the credential") && stderr.contains("401"),
         "{stderr}"
@@ -195,7 +181,7 @@ async fn a_refused_credential_exits_3_with_one_message() {
     // No token at all: the same stop, saying what is missing.
     let out = run(None).await.unwrap();
     let (_, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(i32::from(ExitCode::BrokenRun)));
+    exited(&out, ExitCode::BrokenRun, "");
     assert!(stderr.contains("no credential was given"), "{stderr}");
 }
 

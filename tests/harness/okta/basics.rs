@@ -181,15 +181,7 @@ async fn a_rotated_token_is_used_from_the_next_request() {
 async fn the_concurrency_limit_serialises_requests() {
     let server = MockServer::start().await;
     let delay = Duration::from_millis(100);
-    on(
-        &server,
-        "GET",
-        "/Users",
-        ResponseTemplate::new(200)
-            .set_body_json(list(vec![]))
-            .set_delay(delay),
-    )
-    .await;
+    on(&server, "GET", "/Users", empty_list_after(delay)).await;
     let mut c = config(&server, App::Oin);
     c.push_groups = false;
     c.concurrency = Some(1);

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 use wiremock::{MockServer, ResponseTemplate};
-use zinc_harness::okta::{App, OktaClient, ProfileChanges, RetryPolicy};
+use zinc_harness::okta::{ActionOutcome, App, OktaClient, ProfileChanges, RetryPolicy};
 
 use super::support::*;
 
@@ -23,14 +23,23 @@ fn smythe() -> ProfileChanges {
     changes(json!({"last": "Smythe"}))
 }
 
+/// alice's profile push with the GET of her answered by `answer`: it fails; its outcome.
+async fn push_against(
+    server: &MockServer,
+    okta: &OktaClient,
+    answer: ResponseTemplate,
+) -> ActionOutcome {
+    on(server, "GET", "/Users/zu-alice", answer).await;
+    let o = okta.update_user("alice", &smythe()).await.unwrap();
+    assert!(!o.ok);
+    o
+}
+
 #[tokio::test]
 async fn a_404_on_the_get_before_a_put_stops_the_action() {
     for app in [App::Oin, App::Aiw] {
         let (server, okta) = provisioned(app).await;
-        let answer = scim_error(404, "User zu-alice not found");
-        on(&server, "GET", "/Users/zu-alice", answer).await;
-        let o = okta.update_user("alice", &smythe()).await.unwrap();
-        assert!(!o.ok);
+        let o = push_against(&server, &okta, scim_error(404, "User zu-alice not found")).await;
         assert_eq!(
             o.message.as_deref(),
             Some(
@@ -230,9 +239,7 @@ async fn an_html_body_fails_with_a_parse_error() {
     let (server, okta) = provisioned(App::Oin).await;
     let html = "<html><body><h1>502 Bad Gateway</h1></body></html>";
     let answer = ResponseTemplate::new(502).set_body_raw(html, "text/html");
-    on(&server, "GET", "/Users/zu-alice", answer).await;
-    let o = okta.update_user("alice", &smythe()).await.unwrap();
-    assert!(!o.ok);
+    let o = push_against(&server, &okta, answer).await;
     let msg = o.message.clone().unwrap();
     assert!(msg.starts_with("Error while reading user alice@example.com: Bad Gateway. Invalid JSON: Unexpected character ('<' (code 60))"), "{msg}");
     assert_eq!(wire(&server).await.len(), 1);
@@ -242,9 +249,7 @@ async fn an_html_body_fails_with_a_parse_error() {
     // "Unrecognized token" at column 6.
     server.reset().await;
     let answer = ResponseTemplate::new(200).set_body_raw("error code: 502", "text/plain");
-    on(&server, "GET", "/Users/zu-alice", answer).await;
-    let o = okta.update_user("alice", &smythe()).await.unwrap();
-    assert!(!o.ok);
+    let o = push_against(&server, &okta, answer).await;
     assert_eq!(
         o.message.as_deref(),
         Some(
@@ -279,9 +284,7 @@ async fn a_timeout_fails_the_action_with_no_response() {
         &server,
         "GET",
         "/Users",
-        ResponseTemplate::new(200)
-            .set_body_json(list(vec![]))
-            .set_delay(Duration::from_secs(3)),
+        empty_list_after(Duration::from_secs(3)),
     )
     .await;
     let o = okta.test_credentials().await;

@@ -5,10 +5,13 @@
 use std::time::Duration;
 
 use rstest::rstest;
+use serde_json::json;
 use zinc_harness::okta::{
-    ActionOutcome, ActionResult, App, Auth, OktaClient, OktaConfig, PersonProfile, ProfileChanges,
+    ActionOutcome, ActionResult, App, Auth, OktaClient, OktaConfig, PersonProfile,
 };
 use zinc_harness::zinc::{Admin, MockZinc};
+
+use super::support::changes;
 
 fn ok(o: &ActionOutcome) {
     assert!(o.ok, "{} failed: {:?}", o.action, o.message);
@@ -83,15 +86,9 @@ async fn full_lifecycle_against_the_mock_zinc(#[case] app: App) {
 
     // Update: GET + PUT; Zinc derives displayName (Z8).
     ok(&keep(
-        okta.update_user(
-            "alice",
-            &ProfileChanges {
-                first: Some("Alicia".into()),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap(),
+        okta.update_user("alice", &changes(json!({"first": "Alicia"})))
+            .await
+            .unwrap(),
     ));
     let alice = admin
         .list_users()
@@ -105,15 +102,9 @@ async fn full_lifecycle_against_the_mock_zinc(#[case] app: App) {
 
     // Changing the userName is refused (Z7) and Okta shows the server's detail.
     let o = keep(
-        okta.update_user(
-            "carol",
-            &ProfileChanges {
-                email: Some("carol.w@example.com".into()),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap(),
+        okta.update_user("carol", &changes(json!({"email": "carol.w@example.com"})))
+            .await
+            .unwrap(),
     );
     assert!(!o.ok);
     assert_eq!(o.status(), Some(400));

@@ -179,6 +179,11 @@ pub fn ok_json(status: u16, body: Value) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_json(body)
 }
 
+/// An empty list, sent after `delay`.
+pub(crate) fn empty_list_after(delay: Duration) -> ResponseTemplate {
+    ok_json(200, list(vec![])).set_delay(delay)
+}
+
 /// A 204 without a body.
 pub(crate) fn no_content() -> ResponseTemplate {
     ResponseTemplate::new(204)
