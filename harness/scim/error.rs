@@ -160,6 +160,19 @@ impl Serialize for ScimError {
     }
 }
 
+/// How an error message names the JSON type of a value it did not expect (`a boolean`),
+/// one wording for the mock's SCIM errors and the client's own messages.
+pub(crate) fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;

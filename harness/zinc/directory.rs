@@ -24,6 +24,7 @@ use super::store::{
     Cached, GroupRec, MultiIndex, NaiveUser, OrderIndex, OrderedSet, Origin, Records, UserRec,
     fold, now_ms, rfc3339,
 };
+use crate::scim::error::json_kind;
 use crate::scim::{
     self, CompValue, CompareOp, Filter, ListResponse, Member, Meta, Name, PatchOp, PatchOpKind,
     PatchPath, ScimError, ScimType,
@@ -224,19 +225,8 @@ fn opt_string(v: Option<&Value>, what: &str) -> Result<Option<String>, ScimError
         Some(Value::String(s)) => Ok(Some(s.clone())),
         Some(other) => Err(ScimError::invalid_value(format!(
             "{what} must be a string, got {}",
-            type_name(other)
+            json_kind(other)
         ))),
-    }
-}
-
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 
@@ -250,7 +240,7 @@ fn parse_active(v: &Value) -> Result<bool, ScimError> {
             "active must be a boolean, got {}",
             match other {
                 Value::String(s) => format!("the string {s:?}"),
-                v => type_name(v).to_owned(),
+                v => json_kind(v).to_owned(),
             }
         ))),
     }
@@ -260,7 +250,7 @@ fn body_object(body: &Value) -> Result<&Map<String, Value>, ScimError> {
     body.as_object().ok_or_else(|| {
         ScimError::invalid_syntax(format!(
             "the body must be a JSON object, got {}",
-            type_name(body)
+            json_kind(body)
         ))
     })
 }
@@ -271,6 +261,16 @@ fn is_core_or_none(urn: &Option<String>, schema: &str) -> bool {
             .to_ascii_lowercase()
             .starts_with(&u.to_ascii_lowercase())
     })
+}
+
+/// The hit of an `id eq "…"` filter: that id, when it parses and names a resource that
+/// `exists` (anything else matches nothing).
+fn id_hit(value: &str, exists: impl Fn(&Uuid) -> bool) -> Vec<Uuid> {
+    Uuid::parse_str(value)
+        .ok()
+        .filter(exists)
+        .into_iter()
+        .collect()
 }
 
 /// The mutable part of a user, as a request sets it.
@@ -362,7 +362,7 @@ fn decode_user(body: &Value) -> Result<UserInput, ScimError> {
         Some(other) => {
             return Err(ScimError::invalid_value(format!(
                 "name must be an object, got {}",
-                type_name(other)
+                json_kind(other)
             )));
         }
     };
@@ -399,7 +399,7 @@ fn decode_members(v: &Value) -> Result<Vec<String>, ScimError> {
         other => {
             return Err(ScimError::invalid_value(format!(
                 "members must be an array of member objects, got {}",
-                type_name(other)
+                json_kind(other)
             )));
         }
     };
@@ -410,7 +410,7 @@ fn decode_members(v: &Value) -> Result<Vec<String>, ScimError> {
                 Some(Value::String(id)) => Ok(id.clone()),
                 Some(other) => Err(ScimError::invalid_value(format!(
                     "a member's value must be a string id, got {}",
-                    type_name(other)
+                    json_kind(other)
                 ))),
                 None => Err(ScimError::invalid_value(
                     "a member object needs a value (the user id)",
@@ -418,7 +418,7 @@ fn decode_members(v: &Value) -> Result<Vec<String>, ScimError> {
             },
             other => Err(ScimError::invalid_value(format!(
                 "a member must be an object with a value, got {}",
-                type_name(other)
+                json_kind(other)
             ))),
         })
         .collect()
@@ -451,6 +451,42 @@ fn pathless_entries<'a>(
         }
     }
     Ok(out)
+}
+
+/// Calls `apply` with every (op, path, value) of a PATCH whose path is in the `core` schema,
+/// in the request's order: an operation's own path, or each entry of a path-less operation's
+/// object value ([`pathless_entries`]). Paths of other schemas (extensions) are accepted and
+/// ignored. The first error stops it, so a later operation's bad path does not hide an
+/// earlier one's error.
+fn for_each_core_path(
+    patch: &PatchOp,
+    core: &str,
+    mut apply: impl FnMut(PatchOpKind, &PatchPath, Option<&Value>) -> Result<(), ScimError>,
+) -> Result<(), ScimError> {
+    let mut core_only = |op, path: &PatchPath, value| {
+        if is_core_or_none(&path.attr.urn, core) {
+            apply(op, path, value)
+        } else {
+            Ok(())
+        }
+    };
+    for op in &patch.operations {
+        match &op.path {
+            Some(path) => core_only(op.op, &PatchPath::parse(path)?, op.value.as_ref())?,
+            None => {
+                // Path-less: an object whose keys are attribute paths.
+                let Some(Value::Object(values)) = &op.value else {
+                    return Err(ScimError::invalid_value(
+                        "a PATCH operation without a path needs an object value",
+                    ));
+                };
+                for (path, value) in pathless_entries(values, core)? {
+                    core_only(op.op, &path, Some(value))?;
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Planned membership changes of one request, applied only once the whole request is valid;
@@ -1114,11 +1150,7 @@ impl Directory {
             }
             state.user_by_ext.get(value).to_vec()
         } else if attr.is("id") {
-            Uuid::parse_str(value)
-                .ok()
-                .filter(|id| state.users.contains_key(id))
-                .into_iter()
-                .collect()
+            id_hit(value, |id| state.users.contains_key(id))
         } else {
             return Err(unsupported());
         };
@@ -1341,25 +1373,10 @@ impl Directory {
         let mut state = self.state.write();
         let (uid, old, removed) = self.find_for_update(&state, id)?;
         let mut work = old.clone();
-        for op in &patch.operations {
-            match &op.path {
-                Some(path) => {
-                    let path = PatchPath::parse(path)?;
-                    self.apply_user_path(&mut work, op.op, &path, op.value.as_ref())?;
-                }
-                None => {
-                    // Path-less: an object whose keys are attribute paths.
-                    let Some(Value::Object(values)) = &op.value else {
-                        return Err(ScimError::invalid_value(
-                            "a PATCH operation without a path needs an object value",
-                        ));
-                    };
-                    for (path, value) in pathless_entries(values, scim::USER_SCHEMA)? {
-                        self.apply_user_path(&mut work, op.op, &path, Some(value))?;
-                    }
-                }
-            }
-        }
+        // Z9: extension attributes (enterprise, custom) are accepted and ignored.
+        for_each_core_path(&patch, scim::USER_SCHEMA, |op, path, value| {
+            self.apply_user_path(&mut work, op, path, value)
+        })?;
         if self.bug(Bug::NoOpPatchRefused) && work == old {
             return Err(ScimError::invalid_value(
                 "nothing to update: the PATCH changes no attribute",
@@ -1376,10 +1393,6 @@ impl Directory {
         value: Option<&Value>,
     ) -> Result<(), ScimError> {
         let attr = &path.attr;
-        if !is_core_or_none(&attr.urn, scim::USER_SCHEMA) {
-            // Z9: extension attributes (enterprise, custom) are accepted and ignored.
-            return Ok(());
-        }
         let name = attr.name.as_str();
         let is = |n: &str| name.eq_ignore_ascii_case(n);
         // Z13: the path is judged before the value, so an unknown path is `invalidPath`
@@ -1430,7 +1443,7 @@ impl Directory {
                     Some(other) => {
                         return Err(ScimError::invalid_value(format!(
                             "name must be an object, got {}",
-                            type_name(other)
+                            json_kind(other)
                         )));
                     }
                     None => {}
@@ -1825,11 +1838,9 @@ impl Directory {
         } else if attr.is("externalId") {
             state.group_by_ext.get(value).to_vec()
         } else if attr.is("id") {
-            Uuid::parse_str(value)
-                .ok()
-                .filter(|id| state.groups.get(id).is_some_and(|g| g.slot_scim.is_some()))
-                .into_iter()
-                .collect()
+            id_hit(value, |id| {
+                state.groups.get(id).is_some_and(|g| g.slot_scim.is_some())
+            })
         } else {
             return Err(unsupported());
         };
@@ -1869,42 +1880,10 @@ impl Directory {
         let mut name = group.display_name.to_string();
         let mut ext = group.external_id.as_deref().map(str::to_owned);
         let mut plan = MembershipPlan::default();
-        for op in &patch.operations {
-            match &op.path {
-                Some(path) => {
-                    let path = PatchPath::parse(path)?;
-                    self.apply_group_path(
-                        &state,
-                        gid,
-                        &mut name,
-                        &mut ext,
-                        &mut plan,
-                        op.op,
-                        &path,
-                        op.value.as_ref(),
-                    )?;
-                }
-                None => {
-                    let Some(Value::Object(values)) = &op.value else {
-                        return Err(ScimError::invalid_value(
-                            "a PATCH operation without a path needs an object value",
-                        ));
-                    };
-                    for (path, value) in pathless_entries(values, scim::GROUP_SCHEMA)? {
-                        self.apply_group_path(
-                            &state,
-                            gid,
-                            &mut name,
-                            &mut ext,
-                            &mut plan,
-                            op.op,
-                            &path,
-                            Some(value),
-                        )?;
-                    }
-                }
-            }
-        }
+        // Extension data (e.g. Okta's `urn:okta:custom:group:1.0` description): ignored.
+        for_each_core_path(&patch, scim::GROUP_SCHEMA, |op, path, value| {
+            self.apply_group_path(&state, gid, &mut name, &mut ext, &mut plan, op, path, value)
+        })?;
         if fold(&name) != fold(&state.groups[&gid].display_name)
             && self.group_name_taken(&state, &name, Some(gid))
         {
@@ -1943,10 +1922,6 @@ impl Directory {
         value: Option<&Value>,
     ) -> Result<(), ScimError> {
         let attr = &path.attr;
-        if !is_core_or_none(&attr.urn, scim::GROUP_SCHEMA) {
-            // Extension data (e.g. Okta's `urn:okta:custom:group:1.0` description): ignored.
-            return Ok(());
-        }
         let is = |n: &str| attr.name.eq_ignore_ascii_case(n);
         let remove = op == PatchOpKind::Remove;
         if is("members") {

@@ -125,6 +125,40 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Id {
     }
 }
 
+/// A SCIM request's JSON body, read by [`read_json`] (Z20, Z24); its rejection is the SCIM
+/// Error. Extracted last, after the path and query, as axum requires of a body.
+pub(crate) struct ScimJson(pub(crate) Value);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for ScimJson {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, _: &S) -> Result<Self, Self::Rejection> {
+        let (parts, body) = req.into_parts();
+        match read_json(&parts.headers, body).await {
+            Ok(v) => Ok(ScimJson(v)),
+            Err(e) => Err(scim_error(&e)),
+        }
+    }
+}
+
+/// An admin request's body as `T`: read like a SCIM body, then decoded; its rejection is an
+/// admin API error (`invalid`).
+pub(crate) struct AdminJson<T>(pub(crate) T);
+
+impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequest<S> for AdminJson<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, _: &S) -> Result<Self, Self::Rejection> {
+        let (parts, body) = req.into_parts();
+        let value = read_json(&parts.headers, body)
+            .await
+            .map_err(|e| admin_error(e.status, "invalid", &e.detail))?;
+        serde_json::from_value(value)
+            .map(AdminJson)
+            .map_err(|e| admin_error(400, "invalid", &format!("bad request body: {e}")))
+    }
+}
+
 tokio::task_local! {
     /// Lets the fault layer close the connection a request came on. A task-local rather
     /// than a request extension: hyper polls each connection's requests in that
@@ -604,23 +638,12 @@ impl Writes for Groups {
     }
 }
 
-async fn create<R: Writes>(State(st): State<AppState>, headers: HeaderMap, body: Body) -> Response {
-    let result = read_json(&headers, body)
-        .await
-        .and_then(|v| R::create(&st.dir, &v));
-    created(result, R::location)
+async fn create<R: Writes>(State(st): State<AppState>, ScimJson(v): ScimJson) -> Response {
+    created(R::create(&st.dir, &v), R::location)
 }
 
-async fn replace<R: Writes>(
-    State(st): State<AppState>,
-    Id(id): Id,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    let result = read_json(&headers, body)
-        .await
-        .and_then(|v| R::replace(&st.dir, &id, &v));
-    respond(StatusCode::OK, result)
+async fn replace<R: Writes>(st: State<AppState>, Id(id): Id, ScimJson(v): ScimJson) -> Response {
+    respond(StatusCode::OK, R::replace(&st.dir, &id, &v))
 }
 
 async fn delete<R: Writes>(State(st): State<AppState>, Id(id): Id) -> Response {
@@ -634,16 +657,8 @@ async fn get_user(State(st): State<AppState>, Id(id): Id) -> Response {
     respond(StatusCode::OK, st.dir.get_user(&id))
 }
 
-async fn patch_user(
-    State(st): State<AppState>,
-    Id(id): Id,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    let result = read_json(&headers, body)
-        .await
-        .and_then(|v| st.dir.patch_user(&id, &v));
-    respond(StatusCode::OK, result)
+async fn patch_user(State(st): State<AppState>, Id(id): Id, ScimJson(v): ScimJson) -> Response {
+    respond(StatusCode::OK, st.dir.patch_user(&id, &v))
 }
 
 async fn list_groups(State(st): State<AppState>, RawQuery(q): RawQuery) -> Response {
@@ -656,16 +671,8 @@ async fn get_group(State(st): State<AppState>, Id(id): Id, RawQuery(q): RawQuery
     respond(StatusCode::OK, result)
 }
 
-async fn patch_group(
-    State(st): State<AppState>,
-    Id(id): Id,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    let result = read_json(&headers, body)
-        .await
-        .and_then(|v| st.dir.patch_group(&id, &v));
-    match result {
+async fn patch_group(State(st): State<AppState>, Id(id): Id, ScimJson(v): ScimJson) -> Response {
+    match st.dir.patch_group(&id, &v) {
         // Z16: a group PATCH answers 204 (ours).
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => scim_error(&e),
@@ -737,14 +744,6 @@ fn console<T: serde::Serialize>(result: Result<T, ConsoleError>) -> Response {
     }
 }
 
-async fn admin_body<T: DeserializeOwned>(headers: &HeaderMap, body: Body) -> Result<T, Response> {
-    let value = read_json(headers, body)
-        .await
-        .map_err(|e| admin_error(e.status, "invalid", &e.detail))?;
-    serde_json::from_value(value)
-        .map_err(|e| admin_error(400, "invalid", &format!("bad request body: {e}")))
-}
-
 #[derive(Deserialize)]
 struct NameBody {
     #[serde(rename = "displayName")]
@@ -752,12 +751,12 @@ struct NameBody {
 }
 
 #[derive(Deserialize)]
-struct MembersBody {
+struct Members {
     members: Vec<String>,
 }
 
 #[derive(Deserialize)]
-struct AdminsBody {
+struct Admins {
     admins: Vec<String>,
 }
 
@@ -782,30 +781,15 @@ async fn admin_group(State(st): State<AppState>, Id(id): Id) -> Response {
     console(st.admin.group(&id))
 }
 
-async fn admin_create_group(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    match admin_body::<NameBody>(&headers, body).await {
-        Ok(b) => match st.admin.create_group(&b.display_name) {
-            Ok(g) => admin_json(StatusCode::CREATED, &g),
-            Err(e) => admin_error(e.status(), e.code(), &e.to_string()),
-        },
-        Err(r) => r,
+async fn admin_create_group(st: State<AppState>, AdminJson(b): AdminJson<NameBody>) -> Response {
+    match st.admin.create_group(&b.display_name) {
+        Ok(g) => admin_json(StatusCode::CREATED, &g),
+        Err(e) => admin_error(e.status(), e.code(), &e.to_string()),
     }
 }
 
-async fn admin_rename_group(
-    State(st): State<AppState>,
-    Id(id): Id,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    match admin_body::<NameBody>(&headers, body).await {
-        Ok(b) => console(st.admin.rename_group(&id, &b.display_name)),
-        Err(r) => r,
-    }
+async fn admin_rename_group(st: State<AppState>, Id(id): Id, b: AdminJson<NameBody>) -> Response {
+    console(st.admin.rename_group(&id, &b.0.display_name))
 }
 
 async fn admin_delete_group(State(st): State<AppState>, Id(id): Id) -> Response {
@@ -815,63 +799,21 @@ async fn admin_delete_group(State(st): State<AppState>, Id(id): Id) -> Response 
     }
 }
 
-async fn admin_add_members(
-    State(st): State<AppState>,
-    Id(id): Id,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    with_people::<MembersBody, _>(&headers, body, |ids| st.admin.add_members(&id, ids)).await
+async fn admin_add_members(st: State<AppState>, Id(id): Id, b: AdminJson<Members>) -> Response {
+    console(st.admin.add_members(&id, &ids(&b.0.members)))
 }
 
-async fn admin_remove_members(
-    State(st): State<AppState>,
-    Id(id): Id,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    with_people::<MembersBody, _>(&headers, body, |ids| st.admin.remove_members(&id, ids)).await
+async fn admin_remove_members(st: State<AppState>, Id(id): Id, b: AdminJson<Members>) -> Response {
+    console(st.admin.remove_members(&id, &ids(&b.0.members)))
 }
 
-async fn admin_set_admins(
-    State(st): State<AppState>,
-    Id(id): Id,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    with_people::<AdminsBody, _>(&headers, body, |ids| st.admin.set_admins(&id, ids)).await
+async fn admin_set_admins(st: State<AppState>, Id(id): Id, b: AdminJson<Admins>) -> Response {
+    console(st.admin.set_admins(&id, &ids(&b.0.admins)))
 }
 
-/// A console change that names people (`{"members": […]}` or `{"admins": […]}`): the body
-/// read, then `apply` to its user ids.
-async fn with_people<B: DeserializeOwned + People, T: serde::Serialize>(
-    headers: &HeaderMap,
-    body: Body,
-    apply: impl FnOnce(&[&str]) -> Result<T, ConsoleError>,
-) -> Response {
-    match admin_body::<B>(headers, body).await {
-        Ok(b) => console(apply(
-            &b.people().iter().map(String::as_str).collect::<Vec<_>>(),
-        )),
-        Err(r) => r,
-    }
-}
-
-/// The user ids an admin body names.
-trait People {
-    fn people(&self) -> &[String];
-}
-
-impl People for MembersBody {
-    fn people(&self) -> &[String] {
-        &self.members
-    }
-}
-
-impl People for AdminsBody {
-    fn people(&self) -> &[String] {
-        &self.admins
-    }
+/// The user ids a console body names, as the console takes them.
+fn ids(people: &[String]) -> Vec<&str> {
+    people.iter().map(String::as_str).collect()
 }
 
 async fn admin_unlink(State(st): State<AppState>, Id(id): Id) -> Response {
@@ -882,23 +824,14 @@ async fn admin_settings(State(st): State<AppState>) -> Response {
     admin_json(StatusCode::OK, &st.admin.settings())
 }
 
-async fn admin_change_settings(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    match admin_body::<SettingsBody>(&headers, body).await {
-        Ok(b) => {
-            if let Some(scope) = b.scope {
-                st.admin.set_scope(scope);
-            }
-            if let Some(policy) = b.deleted_group_policy {
-                st.admin.set_deleted_group_policy(policy);
-            }
-            admin_json(StatusCode::OK, &st.admin.settings())
-        }
-        Err(r) => r,
+async fn admin_change_settings(st: State<AppState>, b: AdminJson<SettingsBody>) -> Response {
+    if let Some(scope) = b.0.scope {
+        st.admin.set_scope(scope);
     }
+    if let Some(policy) = b.0.deleted_group_policy {
+        st.admin.set_deleted_group_policy(policy);
+    }
+    admin_json(StatusCode::OK, &st.admin.settings())
 }
 
 async fn admin_enable(State(st): State<AppState>) -> Response {
@@ -932,13 +865,10 @@ async fn admin_faults(State(st): State<AppState>) -> Response {
     admin_json(StatusCode::OK, &st.faults.list())
 }
 
-async fn admin_add_fault(State(st): State<AppState>, headers: HeaderMap, body: Body) -> Response {
-    match admin_body::<FaultRule>(&headers, body).await {
-        Ok(rule) => match st.faults.add(rule) {
-            Ok(id) => admin_json(StatusCode::CREATED, &json!({"id": id})),
-            Err(e) => admin_error(400, "invalid_fault", &e.to_string()),
-        },
-        Err(r) => r,
+async fn admin_add_fault(st: State<AppState>, AdminJson(rule): AdminJson<FaultRule>) -> Response {
+    match st.faults.add(rule) {
+        Ok(id) => admin_json(StatusCode::CREATED, &json!({"id": id})),
+        Err(e) => admin_error(400, "invalid_fault", &e.to_string()),
     }
 }
 
