@@ -12,8 +12,8 @@ use serde_json::{Map, Value, json};
 use super::client::OktaClient;
 use super::config::GroupPush;
 use super::directory::{
-    GROUP_URN, ImportedUser, PersonProfile, ProfileChanges, member_value, placeholder_password,
-    synced_password,
+    GROUP_URN, ImportedUser, OktaGroup, Person, PersonProfile, ProfileChanges, PushedGroup,
+    member_value, placeholder_password, synced_password,
 };
 use super::http::{Parsed, Reply, segment};
 use super::personality::{
@@ -21,6 +21,7 @@ use super::personality::{
 };
 use super::{ActionKind, ActionOutcome, ActionResult, AppGroup, OktaError};
 use crate::contract::Exchange;
+use crate::scim::error::json_kind;
 
 /// Okta's page size for every list it reads.
 const PAGE: usize = 100;
@@ -86,25 +87,30 @@ impl<'c> Run<'c> {
         body: Option<&Value>,
         accept: fn(u16) -> bool,
     ) -> Step<(u16, Option<Value>)> {
-        self.call_with(ctx, method, path, body, accept, true).await
+        let reply = self.send(method, path, body, true).await;
+        self.settle(ctx, reply, accept)
     }
 
-    /// [`Run::call`]; `wanted: false` when the action does not read a success's body.
-    async fn call_with(
+    /// Sends one request, logged; `wanted: false` when the action does not read a
+    /// success's body (it is checked, not kept).
+    async fn send(
         &mut self,
-        ctx: &str,
         method: Method,
         path: &str,
         body: Option<&Value>,
-        accept: fn(u16) -> bool,
         wanted: bool,
+    ) -> Reply {
+        let sender = &self.client.inner.sender;
+        sender.send(method, path, body, wanted, &mut self.log).await
+    }
+
+    /// A reply as [`Run::call`] takes it.
+    fn settle(
+        &self,
+        ctx: &str,
+        reply: Reply,
+        accept: fn(u16) -> bool,
     ) -> Step<(u16, Option<Value>)> {
-        let reply = self
-            .client
-            .inner
-            .sender
-            .send(method, path, body, wanted, &mut self.log)
-            .await;
         let scrub = |m: String| self.client.inner.sender.scrub(&m);
         match reply {
             Reply::Failed(why) => Err(Fail {
@@ -141,7 +147,7 @@ impl<'c> Run<'c> {
                 status: Some(status),
                 message: format!(
                     "{ctx}: the response is not a JSON object (got {})",
-                    kind_of(&other)
+                    json_kind(&other)
                 ),
             }),
             None => Err(Fail {
@@ -280,17 +286,6 @@ fn any_status(_: u16) -> bool {
     true
 }
 
-fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 /// Okta's wording: `<context>: <HTTP reason>. Errors reported by remote server: <detail>`
 /// (okta-client-reference.md §5). A body that is not JSON gives Jackson's parse error.
 pub(super) fn error_message(ctx: &str, status: u16, body: &Parsed) -> String {
@@ -382,13 +377,13 @@ fn list_of(ctx: &str, status: u16, body: Option<Value>) -> Step<(u64, Vec<Value>
         Some(Value::Number(n)) => n
             .as_u64()
             .ok_or_else(|| bad(format!("totalResults {n} is not a count")))?,
-        Some(other) => return Err(bad(format!("totalResults is {}", kind_of(other)))),
+        Some(other) => return Err(bad(format!("totalResults is {}", json_kind(other)))),
         None => return Err(bad("totalResults is missing".into())),
     };
     let resources = match m.remove("Resources") {
         Some(Value::Array(a)) => a,
         None | Some(Value::Null) => Vec::new(),
-        Some(other) => return Err(bad(format!("Resources is {}", kind_of(&other)))),
+        Some(other) => return Err(bad(format!("Resources is {}", json_kind(&other)))),
     };
     Ok((total, resources))
 }
@@ -465,19 +460,22 @@ impl GroupSnap {
     }
 }
 
+/// A copy of the person or group `key` after `edit` (`unknown`: the error when there is none).
+fn edited<T: Clone>(
+    map: &mut BTreeMap<String, T>,
+    key: &str,
+    unknown: fn(String) -> OktaError,
+    edit: impl FnOnce(&mut T),
+) -> Result<T, OktaError> {
+    let entry = map.get_mut(key).ok_or_else(|| unknown(key.to_owned()))?;
+    edit(entry);
+    Ok(entry.clone())
+}
+
 impl OktaClient {
-    fn user_snap(
-        &self,
-        key: &str,
-        edit: impl FnOnce(&mut super::directory::Person),
-    ) -> Result<UserSnap, OktaError> {
+    fn user_snap(&self, key: &str, edit: impl FnOnce(&mut Person)) -> Result<UserSnap, OktaError> {
         let mut dir = self.inner.dir.lock();
-        let p = dir
-            .people
-            .get_mut(key)
-            .ok_or_else(|| OktaError::UnknownPerson(key.to_owned()))?;
-        edit(p);
-        let p = p.clone();
+        let p = edited(&mut dir.people, key, OktaError::UnknownPerson, edit)?;
         let managers = [&Some(p.profile.clone()), &p.pushed]
             .into_iter()
             .flatten()
@@ -502,15 +500,10 @@ impl OktaClient {
     fn group_snap(
         &self,
         key: &str,
-        edit: impl FnOnce(&mut super::directory::OktaGroup),
+        edit: impl FnOnce(&mut OktaGroup),
     ) -> Result<GroupSnap, OktaError> {
         let mut dir = self.inner.dir.lock();
-        let g = dir
-            .groups
-            .get_mut(key)
-            .ok_or_else(|| OktaError::UnknownGroup(key.to_owned()))?;
-        edit(g);
-        let g = dir.groups[key].clone();
+        let g = edited(&mut dir.groups, key, OktaError::UnknownGroup, edit)?;
         Ok(GroupSnap {
             members: dir.member_values(&g),
             name: g.name,
@@ -518,7 +511,7 @@ impl OktaClient {
         })
     }
 
-    fn with_person(&self, key: &str, f: impl FnOnce(&mut super::directory::Person)) {
+    fn with_person(&self, key: &str, f: impl FnOnce(&mut Person)) {
         if let Some(p) = self.inner.dir.lock().people.get_mut(key) {
             f(p);
         }
@@ -526,7 +519,7 @@ impl OktaClient {
 
     fn set_pushed_group(&self, key: &str, server_id: Option<String>) {
         if let Some(g) = self.inner.dir.lock().groups.get_mut(key) {
-            g.pushed = server_id.map(|server_id| super::directory::PushedGroup { server_id });
+            g.pushed = server_id.map(|server_id| PushedGroup { server_id });
         }
     }
 
@@ -869,7 +862,7 @@ impl OktaClient {
         &self,
         key: &str,
         action: ActionKind,
-        edit: impl FnOnce(&mut super::directory::Person),
+        edit: impl FnOnce(&mut Person),
     ) -> Result<ActionOutcome, OktaError> {
         let snap = self.user_snap(key, edit)?;
         let mut run = Run::new(self, action);
@@ -1206,17 +1199,11 @@ impl OktaClient {
                 .map(member_value)
                 .collect()
         };
-        let mut run = Run::new(self, ActionKind::AddMembers);
-        let Some(id) = g.server_id.clone() else {
-            return Ok(run.nothing_sent(format!("group {group} is not pushed")));
-        };
-        if added.is_empty() {
-            return Ok(run.nothing_sent("no new member is an assigned, provisioned user"));
-        }
-        let r = self
-            .membership_change(&mut run, &g, Membership::Add(added))
-            .await;
-        Ok(run.done(r.map(|()| existing_group(id))))
+        let nobody = "no new member is an assigned, provisioned user";
+        let change = Membership::Add(added);
+        Ok(self
+            .send_membership(ActionKind::AddMembers, group, &g, change, nobody)
+            .await)
     }
 
     /// Removes `people` from the Okta group; when pushed, sends `remove` operations with the
@@ -1239,17 +1226,33 @@ impl OktaClient {
                 .collect()
         };
         let g = self.group_snap(group, |_| {})?;
-        let mut run = Run::new(self, ActionKind::RemoveMembers);
+        let nobody = "no removed member was provisioned";
+        let change = Membership::Remove(removed);
+        Ok(self
+            .send_membership(ActionKind::RemoveMembers, group, &g, change, nobody)
+            .await)
+    }
+
+    /// What `add_members` and `remove_members` send once Okta's group has changed: nothing
+    /// when the group is not pushed, or when `change` names nobody Okta sends (`nobody`
+    /// says why); else the change, as the personality sends it.
+    async fn send_membership(
+        &self,
+        action: ActionKind,
+        group: &str,
+        g: &GroupSnap,
+        change: Membership,
+        nobody: &str,
+    ) -> ActionOutcome {
+        let mut run = Run::new(self, action);
         let Some(id) = g.server_id.clone() else {
-            return Ok(run.nothing_sent(format!("group {group} is not pushed")));
+            return run.nothing_sent(format!("group {group} is not pushed"));
         };
-        if removed.is_empty() {
-            return Ok(run.nothing_sent("no removed member was provisioned"));
+        if change.is_empty() {
+            return run.nothing_sent(nobody);
         }
-        let r = self
-            .membership_change(&mut run, &g, Membership::Remove(removed))
-            .await;
-        Ok(run.done(r.map(|()| existing_group(id))))
+        let r = self.membership_change(&mut run, g, change).await;
+        run.done(r.map(|()| existing_group(id)))
     }
 
     /// Renames the Okta group; when pushed, `oin` sends the rename PATCH (`id` in `value`),
@@ -1444,9 +1447,8 @@ impl OktaClient {
     ) -> Step<ActionResult> {
         let ctx = format!("{method} {path}");
         // A success's body is taken from the transcript (none when Lean), never from `got`.
-        let (status, got) = run
-            .call_with(&ctx, method, path, body, any_status, false)
-            .await?;
+        let reply = run.send(method, path, body, false).await;
+        let (status, got) = run.settle(&ctx, reply, any_status)?;
         if ok(status) {
             Ok(ActionResult::Resource {
                 status,

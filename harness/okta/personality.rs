@@ -74,6 +74,14 @@ pub(crate) enum Membership {
 }
 
 impl Membership {
+    /// Whether the change names no member.
+    pub(crate) fn is_empty(&self) -> bool {
+        match self {
+            Membership::Add(values) => values.is_empty(),
+            Membership::Remove(ids) => ids.is_empty(),
+        }
+    }
+
     /// Okta's incremental PATCH operations for the change: one `add` with every value; one
     /// `remove` per member with a `members[value eq "<id>"]` path and no value.
     pub(crate) fn okta_ops(&self) -> Vec<Value> {
