@@ -129,11 +129,14 @@ fn person(p: &Person) -> String {
         format!("last: {}", q(&p.last)),
         format!("email: {}", q(&p.email)),
     ];
-    if p.user_name != p.email {
-        parts.push(format!("user_name: {}", q(&p.user_name)));
+    // What Okta's default mappings give (userName = email, displayName = first last) is
+    // left out, as a scenario author writes it.
+    let profile = p.okta_profile();
+    if let Some(u) = &profile.user_name {
+        parts.push(format!("user_name: {}", q(u)));
     }
-    if p.display_name != format!("{} {}", p.first, p.last).trim() {
-        parts.push(format!("display_name: {}", q(&p.display_name)));
+    if let Some(d) = &profile.display_name {
+        parts.push(format!("display_name: {}", q(d)));
     }
     for (k, v) in [
         ("title", &p.title),

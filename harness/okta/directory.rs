@@ -3,8 +3,10 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
+use serde_with::skip_serializing_none;
 
 use super::OktaError;
 
@@ -64,7 +66,7 @@ impl PersonProfile {
     pub fn display_name(&self) -> String {
         match &self.display_name {
             Some(d) => d.clone(),
-            None => format!("{} {}", self.first, self.last).trim().to_owned(),
+            None => default_display_name(&self.first, &self.last),
         }
     }
 
@@ -157,9 +159,19 @@ impl PersonProfile {
     }
 }
 
-/// Okta-side profile changes: `None` leaves a field alone, `Some("")` clears an optional one.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+/// The `displayName` Okta's default mapping sends: `first last`, trimmed.
+pub(crate) fn default_display_name(first: &str, last: &str) -> String {
+    format!("{first} {last}").trim().to_owned()
+}
+
+// `None` leaves a field alone, `Some("")` clears an optional one. The one type for the
+// client's API and a scenario's `set:` (`PersonChanges` there and in its schema, `custom`
+// written `attributes`); the doc line below is the schema's description.
+/// Changes to a person in Okta (`set:` of `update_user` and `edit_person`).
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "PersonChanges")]
 pub struct ProfileChanges {
     pub first: Option<String>,
     pub last: Option<String>,
@@ -169,14 +181,32 @@ pub struct ProfileChanges {
     pub title: Option<String>,
     pub locale: Option<String>,
     pub department: Option<String>,
+    /// Enterprise `employeeNumber`.
     pub employee_number: Option<String>,
+    /// Enterprise `costCenter`.
     pub cost_center: Option<String>,
+    /// Enterprise `organization`.
     pub organization: Option<String>,
+    /// Enterprise `division`.
     pub division: Option<String>,
-    /// A person key.
+    /// Enterprise `manager`, by person key (`""` removes it); Entra sends it as its own
+    /// PATCH (entra-client-reference.md row 13).
     pub manager: Option<String>,
-    /// Custom attributes by URN; an empty string removes one.
+    /// Custom app attributes by schema URN, e.g.
+    /// `{"urn:ietf:params:scim:schemas:extension:zinc:2.0:User": {badge: 7}}`; `""` removes one.
+    #[serde(
+        default,
+        rename = "attributes",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub custom: BTreeMap<String, BTreeMap<String, Value>>,
+}
+
+impl ProfileChanges {
+    /// Whether it changes nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == ProfileChanges::default()
+    }
 }
 
 /// One mapped app attribute.

@@ -122,6 +122,7 @@ pub use config::{
     AfterCreate, App, Auth, AuthMode, DEFAULT_RETRY_WAIT, DEFAULT_TIMEOUT, EntraSettings,
     GROUP_PATCH_BATCH_SIZE, GroupPush, OktaConfig, Recording, RetryPolicy,
 };
+pub(crate) use directory::default_display_name;
 pub use directory::{
     AppGroup, ImportedUser, OktaGroup, Person, PersonProfile, ProfileChanges, PushedGroup,
     okta_group_id, okta_group_id_in, okta_user_id, okta_user_id_in, placeholder_password,

@@ -13,14 +13,13 @@ use super::target::{self, Target};
 use super::{RunOptions, ScenarioRun, could_not_run, okta_client, okta_id_seed, profile_skip};
 use super::{cleanup, wire};
 use crate::okta::{
-    ActionOutcome, ActionResult, Auth, AuthMode, Body, OktaClient, OktaError, PersonProfile,
-    ProfileChanges, RawRequest,
+    ActionOutcome, ActionResult, Auth, AuthMode, Body, OktaClient, OktaError, RawRequest,
 };
 use crate::report::snapshot::{FinalState, NameMap};
 use crate::report::{ScenarioReport, ScenarioStatus, StepReport, StepStatus};
 use crate::scenario::{
-    self, Action, ConsoleAction, ConsoleGroup, Fault, HttpMethod, PersonChanges, Profile,
-    RequestAuth, Scenario, ScimRequest, Step, SupportAction,
+    Action, ConsoleAction, ConsoleGroup, Fault, HttpMethod, PersonChanges, Profile, RequestAuth,
+    Scenario, ScimRequest, Step, SupportAction,
 };
 use crate::zinc::{Admin, FaultAction, FaultResponse, FaultRule};
 
@@ -289,7 +288,7 @@ fn skipped_steps(s: &Scenario, reason: &str) -> Vec<StepReport> {
 /// Okta's people and groups, as the scenario declares them (nothing is sent).
 fn add_directory(okta: &OktaClient, s: &Scenario) -> Result<(), OktaError> {
     for p in &s.people {
-        okta.add_person(&p.key, profile(p))?;
+        okta.add_person(&p.key, p.okta_profile())?;
     }
     for g in &s.groups {
         okta.add_group(&g.key, &g.name)?;
@@ -297,48 +296,6 @@ fn add_directory(okta: &OktaClient, s: &Scenario) -> Result<(), OktaError> {
         okta.add_to_group(&g.key, &members)?;
     }
     Ok(())
-}
-
-fn profile(p: &scenario::Person) -> PersonProfile {
-    let mut profile = PersonProfile::new(&p.first, &p.last, &p.email);
-    // Defaults follow Okta's mappings (userName = email, displayName = first last), so
-    // that a later email or name change carries over as it does in Okta.
-    if p.user_name != p.email {
-        profile.user_name = Some(p.user_name.clone());
-    }
-    let default_display = format!("{} {}", p.first, p.last).trim().to_owned();
-    if p.display_name != default_display {
-        profile.display_name = Some(p.display_name.clone());
-    }
-    profile.title = p.title.clone();
-    profile.locale = p.locale.clone();
-    profile.department = p.department.clone();
-    profile.employee_number = p.employee_number.clone();
-    profile.cost_center = p.cost_center.clone();
-    profile.organization = p.organization.clone();
-    profile.division = p.division.clone();
-    profile.manager = p.manager.clone();
-    profile.custom = p.attributes.clone();
-    profile
-}
-
-fn changes(c: &PersonChanges) -> ProfileChanges {
-    ProfileChanges {
-        first: c.first.clone(),
-        last: c.last.clone(),
-        email: c.email.clone(),
-        user_name: c.user_name.clone(),
-        display_name: c.display_name.clone(),
-        title: c.title.clone(),
-        locale: c.locale.clone(),
-        department: c.department.clone(),
-        employee_number: c.employee_number.clone(),
-        cost_center: c.cost_center.clone(),
-        organization: c.organization.clone(),
-        division: c.division.clone(),
-        manager: c.manager.clone(),
-        custom: c.attributes.clone(),
-    }
 }
 
 /// How a step is named in reports and snapshots: `assign_user alice`,
@@ -598,35 +555,45 @@ impl Ctx<'_> {
                 vec![self.okta_obs(IdOf::Nobody, Ok(okta.refresh_app_groups().await))]
             }
             Action::ImportUsers => vec![self.okta_obs(IdOf::Nobody, Ok(okta.import_users().await))],
-            Action::AssignUser { people } => self.each_user(people, |k| okta.assign_user(k)).await,
+            Action::AssignUser { people } => {
+                self.each(people, IdOf::User, |k| okta.assign_user(k)).await
+            }
             Action::UpdateUser { people, set } => {
-                let c = changes(set);
                 let mut out = Vec::new();
                 for p in people {
                     let before = self.book.user(p).map(str::to_owned);
-                    let r = okta.update_user(p, &c).await;
+                    let r = okta.update_user(p, set).await;
                     out.push(self.finish(IdOf::User(p), before, r));
                 }
                 out
             }
             Action::DeactivateUser { people } => {
-                self.each_user(people, |k| okta.deactivate_user(k)).await
+                self.each(people, IdOf::User, |k| okta.deactivate_user(k))
+                    .await
             }
             Action::UnassignUser { people } => {
-                self.each_user(people, |k| okta.unassign_user(k)).await
+                self.each(people, IdOf::User, |k| okta.unassign_user(k))
+                    .await
             }
             Action::ReactivateUser { people } => {
-                self.each_user(people, |k| okta.reactivate_user(k)).await
+                self.each(people, IdOf::User, |k| okta.reactivate_user(k))
+                    .await
             }
             Action::ReassignUser { people } => {
-                self.each_user(people, |k| okta.reassign_user(k)).await
+                self.each(people, IdOf::User, |k| okta.reassign_user(k))
+                    .await
             }
-            Action::GetUser { people } => self.each_user(people, |k| okta.get_user(k)).await,
+            Action::GetUser { people } => self.each(people, IdOf::User, |k| okta.get_user(k)).await,
             Action::SyncPassword { people } => {
-                self.each_user(people, |k| okta.sync_password(k)).await
+                self.each(people, IdOf::User, |k| okta.sync_password(k))
+                    .await
             }
-            Action::PushGroup { groups } => self.each_group(groups, |g| okta.push_group(g)).await,
-            Action::PushNow { groups } => self.each_group(groups, |g| okta.push_now(g)).await,
+            Action::PushGroup { groups } => {
+                self.each(groups, IdOf::Group, |g| okta.push_group(g)).await
+            }
+            Action::PushNow { groups } => {
+                self.each(groups, IdOf::Group, |g| okta.push_now(g)).await
+            }
             Action::AddMembers { group, people } => {
                 let refs: Vec<&str> = people.iter().map(String::as_str).collect();
                 let before = self.book.group(group).map(str::to_owned);
@@ -649,25 +616,22 @@ impl Ctx<'_> {
                 let r = okta.unlink_group(group, *delete).await;
                 vec![self.finish(IdOf::Group(group), before, r)]
             }
-            Action::EditPerson { people, set } => {
-                let c = changes(set);
-                people
-                    .iter()
-                    .map(|p| {
-                        let r = okta.edit_person(p, &c);
-                        let err = r.err().map(|e| e.to_string());
-                        (
-                            Observed {
-                                who: Some(p.clone()),
-                                ok: err.is_none(),
-                                message: err.clone(),
-                                ..Observed::default()
-                            },
-                            err,
-                        )
-                    })
-                    .collect()
-            }
+            Action::EditPerson { people, set } => people
+                .iter()
+                .map(|p| {
+                    let r = okta.edit_person(p, set);
+                    let err = r.err().map(|e| e.to_string());
+                    (
+                        Observed {
+                            who: Some(p.clone()),
+                            ok: err.is_none(),
+                            message: err.clone(),
+                            ..Observed::default()
+                        },
+                        err,
+                    )
+                })
+                .collect(),
             Action::Scim(req) => vec![self.scim(req).await],
             Action::Console(c) => vec![self.console(c)],
             Action::Support(sa) => vec![self.support(sa)],
@@ -675,38 +639,29 @@ impl Ctx<'_> {
         }
     }
 
-    async fn each_user<'k, F, Fut>(
+    /// Runs `f` for each key, a person's or a group's as `of` says, and describes each
+    /// outcome with the server id Okta held before it.
+    async fn each<'k, F, Fut>(
         &mut self,
-        people: &'k [String],
+        keys: &'k [String],
+        of: fn(&'k str) -> IdOf<'k>,
         f: F,
     ) -> Vec<(Observed, Option<String>)>
     where
         F: Fn(&'k str) -> Fut,
         Fut: Future<Output = Result<ActionOutcome, OktaError>>,
     {
-        let mut out = Vec::with_capacity(people.len());
-        for p in people {
-            let before = self.book.user(p).map(str::to_owned);
-            let r = f(p).await;
-            out.push(self.finish(IdOf::User(p), before, r));
-        }
-        out
-    }
-
-    async fn each_group<'k, F, Fut>(
-        &mut self,
-        groups: &'k [String],
-        f: F,
-    ) -> Vec<(Observed, Option<String>)>
-    where
-        F: Fn(&'k str) -> Fut,
-        Fut: Future<Output = Result<ActionOutcome, OktaError>>,
-    {
-        let mut out = Vec::with_capacity(groups.len());
-        for g in groups {
-            let before = self.book.group(g).map(str::to_owned);
-            let r = f(g).await;
-            out.push(self.finish(IdOf::Group(g), before, r));
+        let mut out = Vec::with_capacity(keys.len());
+        for k in keys {
+            let of = of(k);
+            let before = match of {
+                IdOf::User(k) => self.book.user(k),
+                IdOf::Group(k) => self.book.group(k),
+                IdOf::Nobody => None,
+            }
+            .map(str::to_owned);
+            let r = f(k).await;
+            out.push(self.finish(of, before, r));
         }
         out
     }

@@ -13,6 +13,7 @@ use serde_with::skip_serializing_none;
 
 use super::node::Pos;
 pub use crate::okta::entra::{MatchAttr, UnassignMode};
+use crate::okta::{PersonProfile, default_display_name};
 
 /// A parsed, validated scenario.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -74,6 +75,34 @@ pub struct Person {
     pub manager: Option<String>,
     /// Custom app attributes: schema URN → attribute → a string, number or boolean.
     pub attributes: CustomAttributes,
+}
+
+impl Person {
+    /// The person as Okta's directory holds them. The userName and displayName are left to
+    /// Okta's default mappings (the email; `first last`) where they are those, so that a later
+    /// email or name change carries over as it does in Okta.
+    pub(crate) fn okta_profile(&self) -> PersonProfile {
+        let own = |v: &String, default: &str| (v != default).then(|| v.clone());
+        PersonProfile {
+            first: self.first.clone(),
+            last: self.last.clone(),
+            email: self.email.clone(),
+            user_name: own(&self.user_name, &self.email),
+            display_name: own(
+                &self.display_name,
+                &default_display_name(&self.first, &self.last),
+            ),
+            title: self.title.clone(),
+            locale: self.locale.clone(),
+            department: self.department.clone(),
+            employee_number: self.employee_number.clone(),
+            cost_center: self.cost_center.clone(),
+            organization: self.organization.clone(),
+            division: self.division.clone(),
+            manager: self.manager.clone(),
+            custom: self.attributes.clone(),
+        }
+    }
 }
 
 /// Custom app attributes: schema URN → attribute name → value.
@@ -390,41 +419,9 @@ impl Default for ZincSettings {
     }
 }
 
-/// Changes to a person in Okta (`set:` of `update_user` and `edit_person`).
-#[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PersonChanges {
-    pub first: Option<String>,
-    pub last: Option<String>,
-    pub email: Option<String>,
-    pub user_name: Option<String>,
-    pub display_name: Option<String>,
-    pub title: Option<String>,
-    pub locale: Option<String>,
-    pub department: Option<String>,
-    /// Enterprise `employeeNumber`.
-    pub employee_number: Option<String>,
-    /// Enterprise `costCenter`.
-    pub cost_center: Option<String>,
-    /// Enterprise `organization`.
-    pub organization: Option<String>,
-    /// Enterprise `division`.
-    pub division: Option<String>,
-    /// Enterprise `manager`, by person key (`""` removes it); Entra sends it as its own
-    /// PATCH (entra-client-reference.md row 13).
-    pub manager: Option<String>,
-    /// Custom app attributes by schema URN, e.g.
-    /// `{"urn:ietf:params:scim:schemas:extension:zinc:2.0:User": {badge: 7}}`; `""` removes one.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub attributes: CustomAttributes,
-}
-
-impl PersonChanges {
-    pub fn is_empty(&self) -> bool {
-        *self == PersonChanges::default()
-    }
-}
+/// Changes to a person in Okta (`set:` of `update_user` and `edit_person`): the client's own
+/// type, so a step's `set:` is what the client applies.
+pub use crate::okta::ProfileChanges as PersonChanges;
 
 /// A status code an expectation or a fault can use: 100–599.
 fn status_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u16>, D::Error> {

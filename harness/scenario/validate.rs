@@ -20,6 +20,7 @@ use super::node::{Node, NodeKind, Pos};
 use super::people::{self, DEFAULT_PREFIX, MAX_GENERATED};
 use super::placeholder::IdRef;
 use crate::contract::RuleId;
+use crate::okta::default_display_name;
 use crate::zinc::faults;
 
 /// The scimType values of RFC 7644 §3.12 (the SCIM model's list).
@@ -344,7 +345,7 @@ impl<'a> Checker<'a> {
                 display_name: def
                     .display_name
                     .clone()
-                    .unwrap_or_else(|| format!("{} {}", def.first, def.last).trim().to_string()),
+                    .unwrap_or_else(|| default_display_name(&def.first, &def.last)),
                 first: def.first,
                 last: def.last,
                 email: def.email,
@@ -788,7 +789,7 @@ impl<'a> Checker<'a> {
                 s.pos,
                 None,
                 s.value.manager.as_deref(),
-                &s.value.attributes,
+                &s.value.custom,
                 true,
             );
         }

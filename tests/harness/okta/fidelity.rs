@@ -78,7 +78,7 @@ async fn enterprise_and_custom_attributes_go_under_their_urns_in_post_and_put(#[
     on(&server, "PUT", at, ok_json(200, on_server.clone())).await;
     let changed = changes(json!({
         "department": "Sales", "cost_center": "",
-        "custom": {CUSTOM: {"badge": 7, "remote": ""}}
+        "attributes": {CUSTOM: {"badge": 7, "remote": ""}}
     }));
     let o = ok(okta.update_user("alice", &changed)).await;
     let put = wire(&server).await[1].body.clone().unwrap();

@@ -77,7 +77,8 @@ pub(crate) fn named(app: App, what: &str) -> String {
     format!("{}_{what}", tag(app))
 }
 
-/// Okta-side profile changes written as JSON (`{"first": "Al"}`): every other field unset.
+/// Okta-side profile changes written as JSON, as a scenario's `set:` writes them
+/// (`{"first": "Al"}`, custom attributes under `attributes`): every other field unset.
 pub(crate) fn changes(fields: Value) -> ProfileChanges {
     serde_json::from_value(fields).expect("ProfileChanges fields")
 }
