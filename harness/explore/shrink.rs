@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use super::compare::Divergence;
 use super::generate::Sequence;
-use crate::scenario::{Action, ConsoleAction, ConsoleGroup, PersonChanges};
+use crate::scenario::{Action, ConsoleGroup, PersonChanges};
 
 /// How far shrinking went.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -203,55 +203,13 @@ fn without_person(seq: &Sequence, key: &str) -> Sequence {
     for g in &mut s.groups {
         g.members.retain(|m| m != key);
     }
-    s.steps = s
-        .steps
-        .into_iter()
-        .filter_map(|mut a| {
-            let list: Option<&mut Vec<String>> = match &mut a {
-                Action::AssignUser { people }
-                | Action::UpdateUser { people, .. }
-                | Action::DeactivateUser { people }
-                | Action::UnassignUser { people }
-                | Action::ReactivateUser { people }
-                | Action::ReassignUser { people }
-                | Action::GetUser { people }
-                | Action::SyncPassword { people }
-                | Action::EditPerson { people, .. }
-                | Action::AddMembers { people, .. }
-                | Action::RemoveMembers { people, .. } => Some(people),
-                Action::Console(
-                    ConsoleAction::AddMembers { people, .. }
-                    | ConsoleAction::RemoveMembers { people, .. }
-                    | ConsoleAction::SetAdmins { people, .. },
-                ) => Some(people),
-                Action::TestCredentials
-                | Action::PushGroup { .. }
-                | Action::RenameGroup { .. }
-                | Action::PushNow { .. }
-                | Action::UnlinkGroup { .. }
-                | Action::RefreshAppGroups
-                | Action::ImportUsers
-                | Action::Scim(_)
-                | Action::Console(
-                    ConsoleAction::CreateGroup { .. }
-                    | ConsoleAction::RenameGroup { .. }
-                    | ConsoleAction::DeleteGroup { .. }
-                    | ConsoleAction::UnlinkGroup { .. }
-                    | ConsoleAction::ListUsers
-                    | ConsoleAction::ListGroups,
-                )
-                | Action::Support(_)
-                | Action::Fault(_) => None,
-            };
-            match list {
-                Some(l) => {
-                    l.retain(|p| p != key);
-                    (!l.is_empty()).then_some(a)
-                }
-                None => Some(a),
-            }
-        })
-        .collect();
+    s.steps.retain_mut(|a| match a.named().people {
+        Some(list) => {
+            list.retain(|p| p != key);
+            !list.is_empty()
+        }
+        None => true,
+    });
     s
 }
 
@@ -260,42 +218,9 @@ fn without_group(seq: &Sequence, key: &str) -> Sequence {
     let mut s = seq.clone();
     s.groups.retain(|g| g.key != key);
     let okta = |g: &ConsoleGroup| matches!(g, ConsoleGroup::Okta(k) if k == key);
-    s.steps.retain(|a| match a {
-        Action::PushGroup { groups } | Action::PushNow { groups } => {
-            !groups.iter().any(|g| g == key)
-        }
-        Action::AddMembers { group, .. }
-        | Action::RemoveMembers { group, .. }
-        | Action::RenameGroup { group, .. }
-        | Action::UnlinkGroup { group, .. } => group != key,
-        Action::Console(
-            ConsoleAction::RenameGroup { group, .. }
-            | ConsoleAction::AddMembers { group, .. }
-            | ConsoleAction::RemoveMembers { group, .. }
-            | ConsoleAction::SetAdmins { group, .. }
-            | ConsoleAction::DeleteGroup { group }
-            | ConsoleAction::UnlinkGroup { group },
-        ) => !okta(group),
-        Action::TestCredentials
-        | Action::AssignUser { .. }
-        | Action::UpdateUser { .. }
-        | Action::DeactivateUser { .. }
-        | Action::UnassignUser { .. }
-        | Action::ReactivateUser { .. }
-        | Action::ReassignUser { .. }
-        | Action::GetUser { .. }
-        | Action::SyncPassword { .. }
-        | Action::RefreshAppGroups
-        | Action::ImportUsers
-        | Action::EditPerson { .. }
-        | Action::Scim(_)
-        | Action::Console(
-            ConsoleAction::CreateGroup { .. }
-            | ConsoleAction::ListUsers
-            | ConsoleAction::ListGroups,
-        )
-        | Action::Support(_)
-        | Action::Fault(_) => true,
+    s.steps.retain_mut(|a| {
+        let named = a.named();
+        !(named.groups.iter().any(|g| g == key) || named.console_group.is_some_and(okta))
     });
     s
 }

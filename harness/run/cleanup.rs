@@ -25,7 +25,7 @@ use serde_json::Value;
 use crate::contract::{Body, Exchange};
 use crate::okta::{ActionOutcome, OktaClient};
 use crate::report::RunReport;
-use crate::scenario::{Action, ConsoleAction, Expect, PersonChanges, Scenario, ScimRequest};
+use crate::scenario::{Carried, Expect, PersonChanges, Scenario, ScimRequest};
 
 /// What a normalized report shows instead of the run id.
 pub const RUN_PLACEHOLDER: &str = "<run>";
@@ -84,7 +84,7 @@ pub fn isolate(s: &Scenario, run: &RunId) -> Scenario {
         names.apply(&mut g.name);
     }
     for step in &mut out.steps {
-        match carried(&mut step.action) {
+        match step.action.named().carried {
             Some(Carried::Person(set)) => names.changes(set),
             Some(Carried::Group(name)) => names.apply(name),
             Some(Carried::Raw(req)) => names.request(req),
@@ -95,60 +95,6 @@ pub fn isolate(s: &Scenario, run: &RunId) -> Scenario {
         }
     }
     out
-}
-
-/// The names a step carries beyond the people's and groups' own (which are tagged from the
-/// scenario's `people:` and `groups:`).
-enum Carried<'a> {
-    /// New email or userName of a person (`update_user`/`edit_person` `set:`).
-    Person(&'a mut PersonChanges),
-    /// A group's new display name (a rename, a console group).
-    Group(&'a mut String),
-    /// A raw request, whose path and body may name anyone.
-    Raw(&'a mut ScimRequest),
-}
-
-/// What names `action` carries, the one place that decides it for isolation.
-fn carried(action: &mut Action) -> Option<Carried<'_>> {
-    match action {
-        Action::UpdateUser { set, .. } | Action::EditPerson { set, .. } => {
-            Some(Carried::Person(set))
-        }
-        Action::RenameGroup { to, .. }
-        | Action::Console(ConsoleAction::RenameGroup { to, .. })
-        | Action::Console(ConsoleAction::CreateGroup { name: to, .. }) => Some(Carried::Group(to)),
-        Action::Scim(req) => Some(Carried::Raw(req)),
-        // Every other kind names people and groups only by key (their names were tagged
-        // from the scenario's lists) or names nothing. Listed one by one so that a new kind
-        // that carries a name must be decided here (a missed one would escape isolation on
-        // a live server).
-        Action::TestCredentials
-        | Action::AssignUser { .. }
-        | Action::DeactivateUser { .. }
-        | Action::UnassignUser { .. }
-        | Action::ReactivateUser { .. }
-        | Action::ReassignUser { .. }
-        | Action::GetUser { .. }
-        | Action::SyncPassword { .. }
-        | Action::PushGroup { .. }
-        | Action::AddMembers { .. }
-        | Action::RemoveMembers { .. }
-        | Action::PushNow { .. }
-        | Action::UnlinkGroup { .. }
-        | Action::RefreshAppGroups
-        | Action::ImportUsers
-        | Action::Console(
-            ConsoleAction::AddMembers { .. }
-            | ConsoleAction::RemoveMembers { .. }
-            | ConsoleAction::SetAdmins { .. }
-            | ConsoleAction::DeleteGroup { .. }
-            | ConsoleAction::UnlinkGroup { .. }
-            | ConsoleAction::ListUsers
-            | ConsoleAction::ListGroups,
-        )
-        | Action::Support(_)
-        | Action::Fault(_) => None,
-    }
 }
 
 /// `zh-<run id>-<4 characters from the scenario file's name>`: scenarios of one run use the
@@ -193,7 +139,7 @@ impl Names {
         for step in &s.steps {
             // A copy: `carried` hands out the names to rewrite; here they are only read.
             let mut action = step.action.clone();
-            match carried(&mut action) {
+            match action.named().carried {
                 Some(Carried::Person(set)) => {
                     people.extend(set.email.clone());
                     people.extend(set.user_name.clone());

@@ -35,6 +35,7 @@ mod diag;
 mod file;
 mod load;
 pub(crate) mod model;
+mod named;
 mod node;
 pub mod people;
 mod placeholder;
@@ -52,6 +53,7 @@ pub use model::{
     PersonChanges, Profile, Provisioning, RequestAuth, ResourceKind, Scenario, ScimRequest, Step,
     SupportAction, UnassignMode, ZincSettings,
 };
+pub(crate) use named::Carried;
 pub use node::{MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES};
 pub use placeholder::{IdRef, placeholders, substitute};
 pub use validate::SCIM_TYPES;
