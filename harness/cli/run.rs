@@ -224,15 +224,7 @@ fn is_live_and_cleaned(opts: &RunOptions) -> bool {
 
 /// The secrets of the run's credential, scrubbed from a report the run did not build.
 fn redact(report: &mut crate::report::RunReport, opts: &RunOptions) {
-    if let TargetSpec::External(x) = &opts.target
-        && let Some(t) = &x.token
-    {
-        let mut secrets = vec![t.as_str()];
-        if let Some((_, pw)) = t.split_once(':') {
-            secrets.push(pw);
-        }
-        report.redact_secrets(&secrets);
-    }
+    crate::run::redact(report, &opts.target, Vec::new());
 }
 
 /// Writes `report` where `--format` and `--output` say; the readable report starts with

@@ -6,8 +6,12 @@
 //! are both a success, 400 and 409 both a refusal) and every state entry (see `observe`:
 //! server-owned fields left out, multi-valued attributes as sets, totals relative to the
 //! start). What the contract leaves to the server is not compared, so it is no divergence.
-//! When the comparison rules of `run/expect.rs` grow (set-valued members, relative totals),
-//! this is the one place to switch over to them.
+//!
+//! Not `run/compare.rs`: that one holds a scenario's expected subset against one answer
+//! (attribute names case-insensitive, values paired on `value`); this one diffs two observed
+//! traces for equality after `observe` has projected each answer onto what Okta maps (so
+//! server-owned fields are already gone and sets already sorted). The scenario written from
+//! a divergence (`emit`) is then checked with `run/compare.rs`, as any scenario is.
 
 use serde_json::{Value, json};
 

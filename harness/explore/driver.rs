@@ -2,7 +2,7 @@
 //! zinc profile, against a fresh embedded mock as the model) until one diverges or the
 //! budget is spent; the divergence shrunk, written as a scenario and checked both ways.
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use super::compare::{self, Divergence};
 use super::emit::{self, Header};
@@ -12,7 +12,7 @@ use super::shrink::{self, ShrinkStats};
 use crate::contract::ExitCode;
 use crate::okta::{App, AuthMode};
 use crate::report::{Finding, RunReport, ScenarioReport, ScenarioStatus, StepStatus};
-use crate::run::{self, RunOptions, ScenarioRun, TargetSpec, cleanup};
+use crate::run::{self, RunOptions, ScenarioRun, Started, TargetSpec, cleanup};
 use crate::scenario::{self, Expect, Profile, Scenario};
 
 /// How to explore.
@@ -121,8 +121,7 @@ pub fn sequence_seed(seed: u64, i: usize) -> u64 {
 
 /// Explores the target as `opts` says.
 pub async fn explore(opts: &ExploreOptions) -> ExploreOutcome {
-    let started = Instant::now();
-    let started_at = crate::report::rfc3339_utc(SystemTime::now());
+    let started = Started::now();
     let mut ex = Explorer {
         opts,
         requests: 0,
@@ -135,6 +134,8 @@ pub async fn explore(opts: &ExploreOptions) -> ExploreOutcome {
         console: opts.target.is_embedded() && opts.profile == Profile::Zinc,
     };
     let mut scenarios = Vec::new();
+    // What the sequences' runs handled (tokens), redacted from the report as `run` does.
+    let mut secrets = Vec::new();
     let mut found = None;
     let mut stopped = None;
     for i in 0..opts.sequences.max(1) {
@@ -166,6 +167,7 @@ pub async fn explore(opts: &ExploreOptions) -> ExploreOutcome {
             ));
             break;
         };
+        secrets.extend(trial.target.secrets.iter().cloned());
         let mut rep = sequence_report(&trial, seed, &seq);
         if let Some(d) = &trial.divergence {
             mark(&mut rep, d);
@@ -179,20 +181,8 @@ pub async fn explore(opts: &ExploreOptions) -> ExploreOutcome {
         }
         scenarios.push(rep);
     }
-    let mut report = RunReport {
-        target: opts.target.describe(),
-        profile: opts.profile.as_str().to_owned(),
-        app: opts.app.to_string(),
-        started_at: Some(started_at),
-        duration: started.elapsed(),
-        scenarios,
-        stopped_early: None,
-    };
-    if let TargetSpec::External(x) = &opts.target
-        && let Some(t) = &x.token
-    {
-        report.redact_secrets(&[t.as_str()]);
-    }
+    let mut report = started.report(&ex.run_options(opts.target.clone()), scenarios);
+    run::redact(&mut report, &opts.target, secrets);
     ExploreOutcome {
         report,
         found,

@@ -198,14 +198,7 @@ impl Probe {
                     .unwrap_or(0);
                 let (mut norm, raw) = self.user_entry(status, &body);
                 norm["ids Okta held"] = json!(held);
-                state.insert(
-                    format!("GET {ask}"),
-                    Entry {
-                        ask: Ask::Scim(ask),
-                        norm,
-                        raw,
-                    },
-                );
+                put(&mut state, ask, (norm, raw));
             }
             let user_name = okta
                 .profile(p)
@@ -213,50 +206,35 @@ impl Probe {
                 .unwrap_or_default();
             let path = format!("/Users?filter=userName eq \"{user_name}\"");
             let (status, body) = self.get(okta, &path).await;
-            let ask = self.untag(&path);
-            state.insert(format!("GET {ask}"), self.hits(status, &body, ask));
+            put(&mut state, self.untag(&path), self.hits(status, &body));
         }
         let groups = self.groups.clone();
         for g in &groups {
             if let Some(id) = okta.server_group_id(g) {
                 let (status, body) = self.get(okta, &format!("/Groups/{id}")).await;
                 let ask = format!("/Groups/{{group:{g}}}");
-                let (norm, raw) = self.group_entry(status, &body);
-                state.insert(
-                    format!("GET {ask}"),
-                    Entry {
-                        ask: Ask::Scim(ask),
-                        norm,
-                        raw,
-                    },
-                );
+                put(&mut state, ask, self.group_entry(status, &body));
             }
             let name = okta.group(g).map(|x| x.name).unwrap_or_default();
             let path = format!("/Groups?filter=displayName eq \"{name}\"");
             let (status, body) = self.get(okta, &path).await;
-            let ask = self.untag(&path);
-            state.insert(format!("GET {ask}"), self.hits(status, &body, ask));
+            put(&mut state, self.untag(&path), self.hits(status, &body));
         }
         for kind in ["Users", "Groups"] {
             let path = format!("/{kind}?startIndex=1&count=1");
             let (status, body) = self.get(okta, &path).await;
             let total = body.get("totalResults").and_then(Value::as_i64);
-            let entry = match total {
+            let read = match total {
                 Some(t) if status == 200 => {
                     let base = *self.base_totals.entry(kind_key(kind)).or_insert(t);
-                    Entry {
-                        ask: Ask::Scim(path.clone()),
-                        norm: json!({"status": status, "totalResults relative to the start": t - base}),
-                        raw: json!({"status": status, "body": {"totalResults": t}}),
-                    }
+                    (
+                        json!({"status": status, "totalResults relative to the start": t - base}),
+                        json!({"status": status, "body": {"totalResults": t}}),
+                    )
                 }
-                _ => Entry {
-                    ask: Ask::Scim(path.clone()),
-                    norm: json!({ "status": status }),
-                    raw: json!({ "status": status }),
-                },
+                _ => status_only(status),
             };
-            state.insert(format!("GET {path}"), entry);
+            put(&mut state, path, read);
         }
         // The console only when both sides have one (a live target has none).
         if let Some(admin) = view.admin.as_ref().filter(|_| self.console) {
@@ -285,7 +263,7 @@ impl Probe {
     /// A user by id: status and the attributes Okta maps.
     fn user_entry(&self, status: u16, body: &Value) -> (Value, Value) {
         if status != 200 {
-            return (json!({ "status": status }), json!({ "status": status }));
+            return status_only(status);
         }
         let b = self.untag_value(body);
         let s = |v: Option<&Value>| v.cloned().unwrap_or(Value::Null);
@@ -326,7 +304,7 @@ impl Probe {
     /// A group by id: status, name, members as a set.
     fn group_entry(&self, status: u16, body: &Value) -> (Value, Value) {
         if status != 200 {
-            return (json!({ "status": status }), json!({ "status": status }));
+            return status_only(status);
         }
         let b = self.untag_value(body);
         let members: Vec<Value> = b
@@ -348,7 +326,7 @@ impl Probe {
     }
 
     /// A filter's hits, as a set of ids.
-    fn hits(&self, status: u16, body: &Value, ask: String) -> Entry {
+    fn hits(&self, status: u16, body: &Value) -> (Value, Value) {
         let b = self.untag_value(body);
         let ids: Vec<Value> = b
             .get("Resources")
@@ -357,26 +335,21 @@ impl Probe {
             .unwrap_or_default();
         let set: BTreeSet<String> = ids.iter().map(text).collect();
         let total = b.get("totalResults").cloned().unwrap_or(Value::Null);
-        let (norm, raw) = if status == 200 {
-            (
-                json!({"status": status, "totalResults": total, "ids": set}),
-                json!({"status": status, "body": {"totalResults": total, "Resources": ids.iter().map(|i| json!({"id": i})).collect::<Vec<_>>()}}),
-            )
-        } else {
-            (json!({ "status": status }), json!({ "status": status }))
-        };
-        Entry {
-            ask: Ask::Scim(ask),
-            norm,
-            raw,
+        if status != 200 {
+            return status_only(status);
         }
+        (
+            json!({"status": status, "totalResults": total, "ids": set}),
+            json!({"status": status, "body": {"totalResults": total, "Resources": ids.iter().map(|i| json!({"id": i})).collect::<Vec<_>>()}}),
+        )
     }
 
     /// The Admin Console's view (embedded mock only): users, and groups with their origin,
     /// link and members. Console groups have no key Okta knows, so they go by name.
     fn console(&self, admin: &Admin) -> (Entry, Entry) {
         let users = self.untag_value(&serde_json::to_value(admin.list_users()).unwrap_or_default());
-        let mut norm_users: Vec<Value> = users
+        // Console users by id and userName: in the console's order, and sorted to compare.
+        let raw_users: Vec<Value> = users
             .as_array()
             .map(|a| {
                 a.iter()
@@ -384,6 +357,7 @@ impl Probe {
                     .collect()
             })
             .unwrap_or_default();
+        let mut norm_users = raw_users.clone();
         norm_users.sort_by_key(Value::to_string);
         let groups =
             self.untag_value(&serde_json::to_value(admin.list_groups()).unwrap_or_default());
@@ -431,14 +405,6 @@ impl Probe {
             })
             .collect();
         norm_groups.sort_by_key(Value::to_string);
-        let raw_users: Vec<Value> = users
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .map(|u| json!({"id": u.get("id"), "userName": u.get("userName")}))
-                    .collect()
-            })
-            .unwrap_or_default();
         (
             Entry {
                 ask: Ask::ConsoleUsers,
@@ -452,6 +418,24 @@ impl Probe {
             },
         )
     }
+}
+
+/// Files what `GET {ask}` read (`ask` below the base URL, as a scenario writes it): its
+/// comparable form and its raw form.
+fn put(state: &mut BTreeMap<String, Entry>, ask: String, (norm, raw): (Value, Value)) {
+    state.insert(
+        format!("GET {ask}"),
+        Entry {
+            ask: Ask::Scim(ask),
+            norm,
+            raw,
+        },
+    );
+}
+
+/// A read that did not answer 200: only its status is compared and expected.
+fn status_only(status: u16) -> (Value, Value) {
+    (json!({ "status": status }), json!({ "status": status }))
 }
 
 /// A string as itself, anything else as JSON.

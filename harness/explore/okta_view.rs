@@ -254,11 +254,9 @@ pub(crate) fn check(snap: &Snapshot) -> Option<Mismatch> {
     let beliefs = snap.beliefs.as_ref()?;
     for (key, belief) in &beliefs.users {
         let ask = format!("GET /Users/{{user:{key}}}");
-        let Some(entry) = snap.state.get(&ask) else {
+        let Some((got, status)) = read(snap, &ask) else {
             continue;
         };
-        let got = &entry.norm;
-        let status = got["status"].as_u64().unwrap_or(0);
         match belief {
             UserBelief::Active {
                 user_name,
@@ -295,14 +293,8 @@ pub(crate) fn check(snap: &Snapshot) -> Option<Mismatch> {
                 } else {
                     None
                 };
-                if let Some((field, exp, act)) = wrong {
-                    return Some(Mismatch {
-                        key: ask,
-                        field: field.to_owned(),
-                        expected: exp,
-                        actual: act,
-                        expect: json!({"status": 200, "body": expect}),
-                    });
+                if let Some(wrong) = wrong {
+                    return Some(Mismatch::of_read(ask, wrong, expect));
                 }
             }
             UserBelief::Inactive => {
@@ -342,11 +334,9 @@ pub(crate) fn check(snap: &Snapshot) -> Option<Mismatch> {
     }
     for (key, belief) in &beliefs.groups {
         let ask = format!("GET /Groups/{{group:{key}}}");
-        let Some(entry) = snap.state.get(&ask) else {
+        let Some((got, status)) = read(snap, &ask) else {
             continue;
         };
-        let got = &entry.norm;
-        let status = got["status"].as_u64().unwrap_or(0);
         match belief {
             GroupBelief::Deleted => {
                 if status != 404 {
@@ -397,19 +387,19 @@ pub(crate) fn check(snap: &Snapshot) -> Option<Mismatch> {
                 } else {
                     None
                 };
-                if let Some((field, exp, act)) = wrong {
-                    return Some(Mismatch {
-                        key: ask,
-                        field: field.to_owned(),
-                        expected: exp,
-                        actual: act,
-                        expect: json!({"status": 200, "body": expect_body}),
-                    });
+                if let Some(wrong) = wrong {
+                    return Some(Mismatch::of_read(ask, wrong, expect_body));
                 }
             }
         }
     }
     None
+}
+
+/// The comparable form of what `ask` read after the step, and its status (0: no answer).
+fn read<'s>(snap: &'s Snapshot, ask: &str) -> Option<(&'s Value, u64)> {
+    let got = &snap.state.get(ask)?.norm;
+    Some((got, got["status"].as_u64().unwrap_or(0)))
 }
 
 /// One difference between Okta's view and the target.
@@ -421,4 +411,18 @@ pub(crate) struct Mismatch {
     pub actual: Value,
     /// What a scenario step reading `key` expects (`status` and a body subset).
     pub expect: Value,
+}
+
+impl Mismatch {
+    /// `field` of the read `key` is not what Okta believes (`expected`, and `actual` came
+    /// back); a step reading it again expects 200 and `body`.
+    fn of_read(key: String, (field, expected, actual): (&str, Value, Value), body: Value) -> Self {
+        Mismatch {
+            key,
+            field: field.to_owned(),
+            expected,
+            actual,
+            expect: json!({"status": 200, "body": body}),
+        }
+    }
 }

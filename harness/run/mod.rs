@@ -40,7 +40,7 @@ pub(crate) mod target;
 pub(crate) mod wire;
 
 pub use interrupt::Interrupt;
-pub(crate) use runner::{CLEANUP_GRACE, default_jobs, run_observed};
+pub(crate) use runner::{CLEANUP_GRACE, Started, default_jobs, redact, run_observed};
 pub use runner::{RunOptions, RunOutcome, ScenarioRun, run_all, run_scenario};
 pub(crate) use runner::{could_not_run, okta_client, okta_id_seed, profile_skip};
 pub use target::{Embedded, External, TargetSpec};

@@ -152,8 +152,7 @@ pub async fn run_all(
     opts: &RunOptions,
     progress: Option<&Progress>,
 ) -> RunOutcome {
-    let started = Instant::now();
-    let started_at = crate::report::rfc3339_utc(SystemTime::now());
+    let started = Started::now();
     let deadline = tokio::time::Instant::now() + opts.deadline;
     let jobs = opts.jobs.max(1);
     // On a live server, a scenario that counts the whole directory runs alone, after the
@@ -176,39 +175,71 @@ pub async fn run_all(
     );
     runs.sort_by_key(|(i, _)| *i);
     let requests = runs.iter().map(|(_, r)| r.requests()).sum();
-    let mut secrets: Vec<String> = runs
+    let secrets: Vec<String> = runs
         .iter()
         .flat_map(|(_, r)| r.secrets.iter().cloned())
         .collect();
-    if let TargetSpec::External(x) = &opts.target
+    let mut report = started.report(opts, runs.into_iter().map(|(_, r)| r.report).collect());
+    report.stopped_early = opts
+        .interrupt
+        .reason()
+        .map(|reason| crate::report::StoppedEarly {
+            reason,
+            not_started: opts.interrupt.not_started(),
+        });
+    redact(&mut report, &opts.target, secrets);
+    // Reruns give the same report: the run's tag becomes `zh-<run>`.
+    cleanup::normalize_run_id(&mut report, &opts.run_id);
+    RunOutcome { report, requests }
+}
+
+/// When a run began, for its report's `started_at` and `duration`.
+pub(crate) struct Started {
+    instant: Instant,
+    stamp: String,
+}
+
+impl Started {
+    pub(crate) fn now() -> Started {
+        Started {
+            instant: Instant::now(),
+            stamp: crate::report::rfc3339_utc(SystemTime::now()),
+        }
+    }
+
+    pub(crate) fn elapsed(&self) -> Duration {
+        self.instant.elapsed()
+    }
+
+    /// The report of a run that began then and ends now: `scenarios` in their order, against
+    /// the target, in the profile and with the app of `opts`.
+    pub(crate) fn report(&self, opts: &RunOptions, scenarios: Vec<ScenarioReport>) -> RunReport {
+        RunReport {
+            started_at: Some(self.stamp.clone()),
+            duration: self.elapsed(),
+            scenarios,
+            ..RunReport::new(
+                opts.target.describe(),
+                opts.profile.as_str(),
+                opts.app.to_string(),
+            )
+        }
+    }
+}
+
+/// Redacts from `report` every secret the run handled (`secrets`: the scenarios' tokens)
+/// and the target's own: its token and, for Basic auth, the password alone.
+pub(crate) fn redact(report: &mut RunReport, target: &TargetSpec, mut secrets: Vec<String>) {
+    if let TargetSpec::External(x) = target
         && let Some(t) = &x.token
     {
         secrets.push(t.clone());
-        // Basic auth: the password alone, too.
         if let Some((_, pw)) = t.split_once(':') {
             secrets.push(pw.to_owned());
         }
     }
-    let mut report = RunReport {
-        target: opts.target.describe(),
-        profile: opts.profile.as_str().to_owned(),
-        app: opts.app.to_string(),
-        started_at: Some(started_at),
-        duration: started.elapsed(),
-        scenarios: runs.into_iter().map(|(_, r)| r.report).collect(),
-        stopped_early: opts
-            .interrupt
-            .reason()
-            .map(|reason| crate::report::StoppedEarly {
-                reason,
-                not_started: opts.interrupt.not_started(),
-            }),
-    };
     let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
     report.redact_secrets(&refs);
-    // Reruns give the same report: the run's tag becomes `zh-<run>`.
-    cleanup::normalize_run_id(&mut report, &opts.run_id);
-    RunOutcome { report, requests }
 }
 
 /// One scenario of [`run_all`], `i` its place in the report.
