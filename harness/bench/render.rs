@@ -23,12 +23,23 @@ fn phases_table(out: &mut String, phases: &[PhaseReport]) {
         "phase", "actions", "requests", "errors", "wall ms", "req/s"
     );
     for p in phases {
-        let _ = writeln!(
-            out,
-            "  {:<20} {:>8} {:>9} {:>7} {:>10.1} {:>10.0}",
-            p.name, p.actions, p.requests, p.errors, p.wall_ms, p.requests_per_sec
-        );
+        let actions = p.actions.to_string();
+        let row = (p.requests, p.errors, p.wall_ms, p.requests_per_sec);
+        phase_row(out, &p.name, &actions, row);
     }
+}
+
+/// One row of the phases table (the totals row too, which counts no actions).
+fn phase_row(
+    out: &mut String,
+    name: &str,
+    actions: &str,
+    (requests, errors, wall_ms, rps): (u64, u64, f64, f64),
+) {
+    let _ = writeln!(
+        out,
+        "  {name:<20} {actions:>8} {requests:>9} {errors:>7} {wall_ms:>10.1} {rps:>10.0}"
+    );
 }
 
 /// The report as aligned text tables.
@@ -42,11 +53,8 @@ pub fn pretty(r: &BenchReport) -> String {
     let _ = writeln!(out, "\nphases");
     phases_table(&mut out, &r.phases);
     let t = &r.totals;
-    let _ = writeln!(
-        out,
-        "  {:<20} {:>8} {:>9} {:>7} {:>10.1} {:>10.0}",
-        "total", "", t.requests, t.errors, t.wall_ms, t.requests_per_sec
-    );
+    let row = (t.requests, t.errors, t.wall_ms, t.requests_per_sec);
+    phase_row(&mut out, "total", "", row);
 
     let _ = writeln!(out, "\nlatency per request kind (ms)");
     let _ = writeln!(
