@@ -547,6 +547,8 @@ impl Ctx<'_> {
     /// reason the action could not run at all, if so.
     async fn act(&mut self, action: &Action) -> Vec<(Observed, Option<String>)> {
         let okta = self.okta.clone();
+        // Whose server id each step reads (the keys below are people or groups).
+        let (user, group) = (IdOf::User, IdOf::Group);
         match action {
             Action::TestCredentials => {
                 vec![self.okta_obs(IdOf::Nobody, Ok(okta.test_credentials().await))]
@@ -555,9 +557,7 @@ impl Ctx<'_> {
                 vec![self.okta_obs(IdOf::Nobody, Ok(okta.refresh_app_groups().await))]
             }
             Action::ImportUsers => vec![self.okta_obs(IdOf::Nobody, Ok(okta.import_users().await))],
-            Action::AssignUser { people } => {
-                self.each(people, IdOf::User, |k| okta.assign_user(k)).await
-            }
+            Action::AssignUser { people } => self.each(people, user, |k| okta.assign_user(k)).await,
             Action::UpdateUser { people, set } => {
                 let mut out = Vec::new();
                 for p in people {
@@ -568,32 +568,23 @@ impl Ctx<'_> {
                 out
             }
             Action::DeactivateUser { people } => {
-                self.each(people, IdOf::User, |k| okta.deactivate_user(k))
-                    .await
+                self.each(people, user, |k| okta.deactivate_user(k)).await
             }
             Action::UnassignUser { people } => {
-                self.each(people, IdOf::User, |k| okta.unassign_user(k))
-                    .await
+                self.each(people, user, |k| okta.unassign_user(k)).await
             }
             Action::ReactivateUser { people } => {
-                self.each(people, IdOf::User, |k| okta.reactivate_user(k))
-                    .await
+                self.each(people, user, |k| okta.reactivate_user(k)).await
             }
             Action::ReassignUser { people } => {
-                self.each(people, IdOf::User, |k| okta.reassign_user(k))
-                    .await
+                self.each(people, user, |k| okta.reassign_user(k)).await
             }
-            Action::GetUser { people } => self.each(people, IdOf::User, |k| okta.get_user(k)).await,
+            Action::GetUser { people } => self.each(people, user, |k| okta.get_user(k)).await,
             Action::SyncPassword { people } => {
-                self.each(people, IdOf::User, |k| okta.sync_password(k))
-                    .await
+                self.each(people, user, |k| okta.sync_password(k)).await
             }
-            Action::PushGroup { groups } => {
-                self.each(groups, IdOf::Group, |g| okta.push_group(g)).await
-            }
-            Action::PushNow { groups } => {
-                self.each(groups, IdOf::Group, |g| okta.push_now(g)).await
-            }
+            Action::PushGroup { groups } => self.each(groups, group, |g| okta.push_group(g)).await,
+            Action::PushNow { groups } => self.each(groups, group, |g| okta.push_now(g)).await,
             Action::AddMembers { group, people } => {
                 let refs: Vec<&str> = people.iter().map(String::as_str).collect();
                 let before = self.book.group(group).map(str::to_owned);
@@ -823,6 +814,21 @@ impl Ctx<'_> {
             .collect()
     }
 
+    /// A console change of `group` that names `people`: both resolved to Zinc's ids, then
+    /// `change` made with them; its result as JSON.
+    fn people_change<T: serde::Serialize, E: ToString>(
+        &self,
+        group: &ConsoleGroup,
+        people: &[String],
+        change: impl FnOnce(&str, &[&str]) -> Result<T, E>,
+    ) -> Result<Option<Value>, String> {
+        let id = self.console_group_id(group)?;
+        let users = self.user_ids(people)?;
+        let refs: Vec<&str> = users.iter().map(String::as_str).collect();
+        let changed = change(&id, &refs).map_err(|e| e.to_string())?;
+        Ok(Some(to_json(&changed)))
+    }
+
     /// A console action: `ok` is whether Zinc accepted it; `body` its result; `message`
     /// the console's refusal.
     fn console(&mut self, c: &ConsoleAction) -> (Observed, Option<String>) {
@@ -844,30 +850,13 @@ impl Ctx<'_> {
                     ))
                 }
                 ConsoleAction::AddMembers { group, people } => {
-                    let id = self.console_group_id(group)?;
-                    let users = self.user_ids(people)?;
-                    let refs: Vec<&str> = users.iter().map(String::as_str).collect();
-                    Some(to_json(
-                        &admin.add_members(&id, &refs).map_err(|e| e.to_string())?,
-                    ))
+                    self.people_change(group, people, |id, ids| admin.add_members(id, ids))?
                 }
                 ConsoleAction::RemoveMembers { group, people } => {
-                    let id = self.console_group_id(group)?;
-                    let users = self.user_ids(people)?;
-                    let refs: Vec<&str> = users.iter().map(String::as_str).collect();
-                    Some(to_json(
-                        &admin
-                            .remove_members(&id, &refs)
-                            .map_err(|e| e.to_string())?,
-                    ))
+                    self.people_change(group, people, |id, ids| admin.remove_members(id, ids))?
                 }
                 ConsoleAction::SetAdmins { group, people } => {
-                    let id = self.console_group_id(group)?;
-                    let users = self.user_ids(people)?;
-                    let refs: Vec<&str> = users.iter().map(String::as_str).collect();
-                    Some(to_json(
-                        &admin.set_admins(&id, &refs).map_err(|e| e.to_string())?,
-                    ))
+                    self.people_change(group, people, |id, ids| admin.set_admins(id, ids))?
                 }
                 ConsoleAction::DeleteGroup { group } => {
                     let id = self.console_group_id(group)?;
