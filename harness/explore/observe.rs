@@ -17,6 +17,7 @@ use serde_json::{Map, Value, json};
 
 use super::okta_view::{Beliefs, GroupFold};
 use crate::okta::{ActionOutcome, Body, OktaClient};
+use crate::run::json::map_strings;
 use crate::run::observe::{ActionSummary, Observer, StepView};
 use crate::scenario::Profile;
 use crate::zinc::Admin;
@@ -110,16 +111,7 @@ impl Probe {
     }
 
     fn untag_value(&self, v: &Value) -> Value {
-        match v {
-            Value::String(s) => Value::String(self.id_name(s).unwrap_or_else(|| self.untag(s))),
-            Value::Array(a) => Value::Array(a.iter().map(|x| self.untag_value(x)).collect()),
-            Value::Object(m) => Value::Object(
-                m.iter()
-                    .map(|(k, x)| (k.clone(), self.untag_value(x)))
-                    .collect(),
-            ),
-            other => other.clone(),
-        }
+        map_strings(v, |s| self.id_name(s).unwrap_or_else(|| self.untag(s)))
     }
 
     /// `{user:KEY}` for a server id the run knows (`{user:KEY}#1` for an earlier id of KEY).

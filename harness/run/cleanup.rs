@@ -216,12 +216,7 @@ impl Names {
     }
 
     fn json(&self, v: &mut Value) {
-        match v {
-            Value::String(s) => self.apply(s),
-            Value::Array(a) => a.iter_mut().for_each(|v| self.json(v)),
-            Value::Object(m) => m.values_mut().for_each(|v| self.json(v)),
-            Value::Null | Value::Bool(_) | Value::Number(_) => {}
-        }
+        super::json::each_string(v, &mut |s| self.apply(s));
     }
 
     fn changes(&self, set: &mut PersonChanges) {

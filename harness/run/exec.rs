@@ -979,22 +979,20 @@ fn console_obs(result: Result<Option<Value>, String>) -> Observed {
     }
 }
 
-/// Placeholders resolved in every string of a JSON body.
+/// Placeholders resolved in every string of a JSON body; the first string that cannot be
+/// resolved is the error.
 fn resolve_json(book: &IdBook, v: &Value) -> Result<Value, String> {
-    Ok(match v {
-        Value::String(s) => Value::String(book.resolve(s)?),
-        Value::Array(a) => Value::Array(
-            a.iter()
-                .map(|x| resolve_json(book, x))
-                .collect::<Result<_, _>>()?,
-        ),
-        Value::Object(m) => Value::Object(
-            m.iter()
-                .map(|(k, x)| Ok((k.clone(), resolve_json(book, x)?)))
-                .collect::<Result<_, String>>()?,
-        ),
-        other => other.clone(),
-    })
+    let mut out = v.clone();
+    let mut error = None;
+    super::json::each_string(&mut out, &mut |s| {
+        if error.is_none() {
+            match book.resolve(s) {
+                Ok(r) => *s = r,
+                Err(e) => error = Some(e),
+            }
+        }
+    });
+    error.map_or(Ok(out), Err)
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> Value {

@@ -144,16 +144,7 @@ impl IdBook {
 
     /// A JSON value with every string's ids written as placeholders.
     pub(super) fn to_placeholders(&self, v: &Value) -> Value {
-        match v {
-            Value::String(s) => Value::String(self.text(s)),
-            Value::Array(a) => Value::Array(a.iter().map(|x| self.to_placeholders(x)).collect()),
-            Value::Object(m) => Value::Object(
-                m.iter()
-                    .map(|(k, x)| (k.clone(), self.to_placeholders(x)))
-                    .collect(),
-            ),
-            other => other.clone(),
-        }
+        super::json::map_strings(v, |s| self.text(s))
     }
 
     /// `{user:alice}` / `{group:eng}` in `text` replaced by the last id seen (a group key

@@ -33,6 +33,7 @@ mod exec;
 mod expect;
 mod ids;
 pub(crate) mod interrupt;
+pub(crate) mod json;
 pub(crate) mod observe;
 pub(crate) mod preflight;
 mod runner;
