@@ -44,6 +44,15 @@ pub(crate) fn out(o: &Output) -> String {
 pub(crate) fn err(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
+
+/// [`zh`], which must exit with `want`.
+#[track_caller]
+fn zh_exits(dir: &Path, args: &[&str], want: i32) -> Output {
+    let o = zh(dir, args);
+    code(&o, want);
+    o
+}
+
 #[track_caller]
 fn code(o: &Output, want: i32) {
     assert_eq!(
@@ -61,8 +70,7 @@ fn code(o: &Output, want: i32) {
 #[test]
 fn scenarios_export_writes_the_builtin_suite_that_check_and_run_then_read() {
     let dir = empty_dir("export");
-    let o = zh(&dir, &["scenarios", "export", "suite"]);
-    code(&o, 0);
+    zh_exits(&dir, &["scenarios", "export", "suite"], 0);
     let count = zinc_harness::scenario::builtin().len();
     for (path, text) in zinc_harness::scenario::builtin() {
         let rel = path.strip_prefix("scenarios/").unwrap();
@@ -73,12 +81,10 @@ fn scenarios_export_writes_the_builtin_suite_that_check_and_run_then_read() {
     assert!(dir.join("suite/scenario.schema.json").is_file());
     assert!(dir.join("suite/README.md").is_file());
     // Nothing is overwritten unasked.
-    let again = zh(&dir, &["scenarios", "export", "suite"]);
-    code(&again, 2);
+    let again = zh_exits(&dir, &["scenarios", "export", "suite"], 2);
     assert!(err(&again).contains("already exist"), "{}", err(&again));
-    code(&zh(&dir, &["scenarios", "export", "suite", "--force"]), 0);
-    let check = zh(&dir, &["check", "-q", "suite"]);
-    code(&check, 0);
+    zh_exits(&dir, &["scenarios", "export", "suite", "--force"], 0);
+    let check = zh_exits(&dir, &["check", "-q", "suite"], 0);
     assert!(
         out(&check).contains(&format!("checked {count} scenario file(s)")),
         "{}",
@@ -99,20 +105,17 @@ fn scenarios_show_prints_a_builtin_by_the_name_a_report_gives() {
         "troubleshooting/t3-email-immutable.yaml",
         "builtin:troubleshooting/t3-email-immutable",
     ] {
-        let o = zh(&dir, &["scenarios", "show", name]);
-        code(&o, 0);
+        let o = zh_exits(&dir, &["scenarios", "show", name], 0);
         assert_eq!(out(&o), on_disk, "{name}");
     }
-    let o = zh(&dir, &["scenarios", "show", "builtin:nope.yaml"]);
-    code(&o, 2);
+    let o = zh_exits(&dir, &["scenarios", "show", "builtin:nope.yaml"], 2);
     assert!(err(&o).contains("list --builtin"), "{}", err(&o));
 }
 
 #[test]
 fn a_run_names_its_source_first_and_builtin_scenarios_as_builtin_paths() {
     let dir = empty_dir("source");
-    let o = zh(&dir, &["run", "--filter", T3, "--verbose"]);
-    code(&o, 0);
+    let o = zh_exits(&dir, &["run", "--filter", T3, "--verbose"], 0);
     let text = out(&o);
     let first = text.lines().next().unwrap_or("");
     assert!(
@@ -138,21 +141,18 @@ fn builtin_runs_the_builtin_suite_in_a_folder_with_its_own_scenarios() {
         ),
         0,
     );
-    let local = zh(&dir, &["list", "--format", "json"]);
-    code(&local, 0);
+    let local = zh_exits(&dir, &["list", "--format", "json"], 0);
     let local: Value = serde_json::from_str(&out(&local)).unwrap();
     assert_eq!(local["scenarios"].as_array().unwrap().len(), 1);
     assert_eq!(local["source"], "the folder scenarios");
 
-    let builtin = zh(&dir, &["list", "--builtin", "--format", "json"]);
-    code(&builtin, 0);
+    let builtin = zh_exits(&dir, &["list", "--builtin", "--format", "json"], 0);
     let builtin: Value = serde_json::from_str(&out(&builtin)).unwrap();
     let files = strings(&builtin["scenarios"], "file");
     assert_eq!(files.len(), zinc_harness::scenario::builtin().len());
     assert!(files.iter().all(|f| f.starts_with("builtin:")), "{files:?}");
 
-    let run = zh(&dir, &["run", "--builtin", "--filter", T3]);
-    code(&run, 0);
+    let run = zh_exits(&dir, &["run", "--builtin", "--filter", T3], 0);
     assert!(
         out(&run).contains("built into zinc-harness"),
         "{}",
@@ -160,14 +160,13 @@ fn builtin_runs_the_builtin_suite_in_a_folder_with_its_own_scenarios() {
     );
     assert!(out(&run).contains("1 passed"), "{}", out(&run));
     // PATHS and --builtin say two different things.
-    code(&zh(&dir, &["run", "--builtin", "scenarios"]), 2);
+    zh_exits(&dir, &["run", "--builtin", "scenarios"], 2);
 }
 
 #[test]
 fn list_json_names_the_file_as_the_run_json_does() {
     let dir = empty_dir("listjson");
-    let list = zh(&dir, &["list", "--format", "json"]);
-    code(&list, 0);
+    let list = zh_exits(&dir, &["list", "--format", "json"], 0);
     let list: Value = serde_json::from_str(&out(&list)).unwrap();
     let entry = &list["scenarios"][0];
     assert!(entry.get("path").is_none(), "{entry}");
@@ -193,20 +192,18 @@ fn list_json_names_the_file_as_the_run_json_does() {
 fn auth_other_than_bearer_needs_a_target() {
     let dir = empty_dir("auth");
     for auth in ["basic", "header"] {
-        let o = zh(&dir, &["run", "--auth", auth, "--filter", T3]);
-        code(&o, 2);
+        let o = zh_exits(&dir, &["run", "--auth", auth, "--filter", T3], 2);
         assert!(
             err(&o).contains("needs --target") && err(&o).contains("Bearer"),
             "{}",
             err(&o)
         );
     }
-    code(&zh(&dir, &["run", "--auth", "bearer", "--filter", T3]), 0);
+    zh_exits(&dir, &["run", "--auth", "bearer", "--filter", T3], 0);
     // `explore` takes the same target flags (one definition) and checks them the same way.
-    let o = zh(&dir, &["explore", "--auth", "basic", "--sequences", "1"]);
-    code(&o, 2);
+    let o = zh_exits(&dir, &["explore", "--auth", "basic", "--sequences", "1"], 2);
     assert!(err(&o).contains("needs --target"), "{}", err(&o));
-    let o = zh(
+    let o = zh_exits(
         &dir,
         &[
             "explore",
@@ -215,16 +212,15 @@ fn auth_other_than_bearer_needs_a_target() {
             "--token",
             "short",
         ],
+        2,
     );
-    code(&o, 2);
     assert!(err(&o).contains("--allow-short-token"), "{}", err(&o));
 }
 
 #[test]
 fn new_with_profile_okta_prints_a_run_command_that_runs_the_new_scenario() {
     let dir = empty_dir("newokta");
-    let o = zh(&dir, &["new", "probe", "--profile", "okta"]);
-    code(&o, 0);
+    let o = zh_exits(&dir, &["new", "probe", "--profile", "okta"], 0);
     let said = out(&o);
     let run_it = said
         .lines()
@@ -236,8 +232,7 @@ fn new_with_profile_okta_prints_a_run_command_that_runs_the_new_scenario() {
         .unwrap()
         .split_whitespace()
         .collect();
-    let run = zh(&dir, &args);
-    code(&run, 0);
+    let run = zh_exits(&dir, &args, 0);
     assert!(
         out(&run).contains("1 passed, 0 failed, 0 skipped"),
         "{run_it}:\n{}",
@@ -257,8 +252,7 @@ fn a_zero_timeout_says_it_must_be_more_than_zero() {
         ("--timeout", "90000", "at most 86400"),
         ("--timeout", "soon", "not a number of seconds"),
     ] {
-        let o = zh(&dir, &["run", &format!("{flag}={value}")]);
-        code(&o, 2);
+        let o = zh_exits(&dir, &["run", &format!("{flag}={value}")], 2);
         assert!(err(&o).contains(says), "{flag} {value}: {}", err(&o));
         assert!(!err(&o).contains("between 0 and"), "{}", err(&o));
     }
@@ -267,8 +261,7 @@ fn a_zero_timeout_says_it_must_be_more_than_zero() {
 #[test]
 fn bench_names_match_run_and_small_directories_work_with_the_defaults() {
     let dir = empty_dir("bench");
-    let help = zh(&dir, &["bench", "--help"]);
-    code(&help, 0);
+    let help = zh_exits(&dir, &["bench", "--help"], 0);
     let help = out(&help);
     assert!(
         help.contains("--timeout") && help.contains("--deadline"),
@@ -283,7 +276,7 @@ fn bench_names_match_run_and_small_directories_work_with_the_defaults() {
             .any(|w| !w.starts_with('<') && !w.starts_with('-'));
         assert!(described, "an option without help: {line}");
     }
-    let o = zh(
+    let o = zh_exits(
         &dir,
         &[
             "bench",
@@ -301,22 +294,22 @@ fn bench_names_match_run_and_small_directories_work_with_the_defaults() {
             "--format",
             "json",
         ],
+        0,
     );
-    code(&o, 0);
     let report: Value = serde_json::from_str(&out(&o)).unwrap();
     assert!(report.is_object(), "{report}");
     // Members per group above the users is still refused when asked for.
-    let o = zh(
+    zh_exits(
         &dir,
         &["bench", "--users", "10", "--members-per-group", "11"],
+        2,
     );
-    code(&o, 2);
 }
 
 #[test]
 fn short_output_and_jobs_flags() {
     let dir = empty_dir("short");
-    let o = zh(
+    zh_exits(
         &dir,
         &[
             "run",
@@ -329,8 +322,8 @@ fn short_output_and_jobs_flags() {
             "--filter",
             T3,
         ],
+        0,
     );
-    code(&o, 0);
     let written: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap();
     assert_eq!(written["scenarios"].as_array().unwrap().len(), 1);
@@ -339,7 +332,7 @@ fn short_output_and_jobs_flags() {
 #[test]
 fn filter_repeats_and_exclude_leaves_out() {
     let dir = empty_dir("filter");
-    let o = zh(
+    let o = zh_exits(
         &dir,
         &[
             "run",
@@ -352,8 +345,8 @@ fn filter_repeats_and_exclude_leaves_out() {
             "--exclude",
             "aiw",
         ],
+        0,
     );
-    code(&o, 0);
     let report: Value = serde_json::from_str(&out(&o)).unwrap();
     let mut files = strings(&report["scenarios"], "file");
     files.sort();
@@ -364,8 +357,7 @@ fn filter_repeats_and_exclude_leaves_out() {
             "builtin:troubleshooting/t8-deactivated-users.yaml"
         ]
     );
-    let none = zh(&dir, &["run", "--filter", "t5", "--exclude", "t5"]);
-    code(&none, 2);
+    let none = zh_exits(&dir, &["run", "--filter", "t5", "--exclude", "t5"], 2);
     assert!(
         err(&none).contains("--filter \"t5\" --exclude \"t5\""),
         "{}",
@@ -376,11 +368,9 @@ fn filter_repeats_and_exclude_leaves_out() {
 #[test]
 fn serve_refuses_an_empty_scope_and_takes_a_host_name() {
     let dir = empty_dir("scope");
-    let o = zh(&dir, &["serve", "--scope", ""]);
-    code(&o, 2);
+    let o = zh_exits(&dir, &["serve", "--scope", ""], 2);
     assert!(err(&o).contains("the scope is empty"), "{}", err(&o));
-    let o = zh(&dir, &["serve", "--addr", "localhost"]);
-    code(&o, 2);
+    let o = zh_exits(&dir, &["serve", "--addr", "localhost"], 2);
     assert!(err(&o).contains("HOST:PORT"), "{}", err(&o));
 }
 
@@ -522,8 +512,7 @@ fn cleanup_counts_a_user_that_answered_404_as_already_gone() {
 fn completions_and_man_pages_come_from_the_binary() {
     let dir = empty_dir("man");
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
-        let o = zh(&dir, &["completions", shell]);
-        code(&o, 0);
+        let o = zh_exits(&dir, &["completions", shell], 0);
         assert!(out(&o).contains("zinc-harness"), "{shell}");
         assert!(out(&o).contains("filter"), "{shell}");
     }
@@ -532,15 +521,14 @@ fn completions_and_man_pages_come_from_the_binary() {
         bash.contains("scenarios") && bash.contains("--builtin"),
         "{bash}"
     );
-    let man = zh(&dir, &["man"]);
-    code(&man, 0);
+    let man = zh_exits(&dir, &["man"], 0);
     assert!(
         out(&man).starts_with(".ie") || out(&man).contains(".TH"),
         "{}",
         out(&man)
     );
     assert!(out(&man).contains("zinc\\-harness"), "{}", out(&man));
-    code(&zh(&dir, &["man", "--dir", "pages"]), 0);
+    zh_exits(&dir, &["man", "--dir", "pages"], 0);
     for page in [
         "zinc-harness.1",
         "zinc-harness-run.1",
@@ -553,8 +541,7 @@ fn completions_and_man_pages_come_from_the_binary() {
 #[test]
 fn color_always_and_never_win_over_the_terminal_and_the_environment() {
     let dir = empty_dir("color");
-    let always = zh(&dir, &["--color", "always", "run", "--filter", T3]);
-    code(&always, 0);
+    let always = zh_exits(&dir, &["--color", "always", "run", "--filter", T3], 0);
     assert!(out(&always).contains("\x1b["), "{}", out(&always));
     let never = Command::new(BIN)
         .args(["run", "--color", "never", "--filter", T3])
@@ -575,8 +562,7 @@ fn verbose_shows_what_a_passing_scenario_exchanged() {
     let dir = empty_dir("verbose");
     let quiet = out(&zh(&dir, &["run", "--filter", T3]));
     assert!(!quiet.contains("→ POST /Users"), "{quiet}");
-    let verbose = zh(&dir, &["run", "-v", "--filter", T3]);
-    code(&verbose, 0);
+    let verbose = zh_exits(&dir, &["run", "-v", "--filter", T3], 0);
     let text = out(&verbose);
     assert!(text.contains("→ POST /Users"), "{text}");
     assert!(text.contains("← 201"), "{text}");
@@ -587,11 +573,11 @@ fn check_json_gives_every_error_with_its_position() {
     let dir = empty_dir("checkjson");
     let broken =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenario-errors/13-unknown-person.yaml");
-    let o = zh(
+    let o = zh_exits(
         &dir,
         &["check", "--format", "json", broken.to_str().unwrap()],
+        2,
     );
-    code(&o, 2);
     let doc: Value = serde_json::from_str(&out(&o)).unwrap();
     assert_eq!(doc["invalid_files"], 1);
     let errors = doc["files"][0]["errors"].as_array().unwrap();
@@ -602,8 +588,7 @@ fn check_json_gives_every_error_with_its_position() {
         assert!(e["column"].as_u64().unwrap() > 0, "{e}");
         assert!(!e["message"].as_str().unwrap().is_empty(), "{e}");
     }
-    let ok = zh(&dir, &["check", "--format", "json", "--builtin"]);
-    code(&ok, 0);
+    let ok = zh_exits(&dir, &["check", "--format", "json", "--builtin"], 0);
     let doc: Value = serde_json::from_str(&out(&ok)).unwrap();
     assert_eq!(doc["invalid_files"], 0);
     assert!(
@@ -613,8 +598,7 @@ fn check_json_gives_every_error_with_its_position() {
             .iter()
             .all(|f| f["valid"] == true)
     );
-    let missing = zh(&dir, &["check", "--format", "json", "nope.yaml"]);
-    code(&missing, 2);
+    let missing = zh_exits(&dir, &["check", "--format", "json", "nope.yaml"], 2);
     let doc: Value = serde_json::from_str(&out(&missing)).unwrap();
     assert_eq!(doc["files"][0]["file"], "nope.yaml");
 }
@@ -630,11 +614,11 @@ fn fixture_errors_come_all_at_once_each_with_its_position_once() {
         "bad.yaml",
         "users:\n  - userName: not-an-email\n  - userName: a@example.com\n  - userName: A@example.com\ngroups:\n  - displayName: G\n    members: [ghost@example.com]\n",
     );
-    let o = zh(
+    let o = zh_exits(
         &dir,
         &["serve", "--addr", "127.0.0.1:0", "--fixture", "bad.yaml"],
+        2,
     );
-    code(&o, 2);
     let e = err(&o);
     for at in ["bad.yaml:2:", "bad.yaml:4:", "bad.yaml:7:"] {
         assert!(e.contains(at), "{at} missing:\n{e}");
@@ -649,11 +633,11 @@ fn fixture_errors_come_all_at_once_each_with_its_position_once() {
         "syntax.yaml",
         "users:\n  - userName: a@example.com\n    givenName: [\n",
     );
-    let o = zh(
+    let o = zh_exits(
         &dir,
         &["serve", "--addr", "127.0.0.1:0", "--fixture", "syntax.yaml"],
+        2,
     );
-    code(&o, 2);
     let e = err(&o);
     assert!(e.contains("syntax.yaml:"), "{e}");
     assert!(e.contains("syntax.yaml:3:16: expected"), "{e}");
@@ -662,7 +646,7 @@ fn fixture_errors_come_all_at_once_each_with_its_position_once() {
         "the position twice:\n{e}"
     );
 
-    let o = zh(
+    let o = zh_exits(
         &dir,
         &[
             "serve",
@@ -671,8 +655,8 @@ fn fixture_errors_come_all_at_once_each_with_its_position_once() {
             "--fixture",
             "missing.yaml",
         ],
+        2,
     );
-    code(&o, 2);
     let e = err(&o);
     assert!(e.contains("missing.yaml: cannot read the fixture"), "{e}");
     assert!(!e.contains(":0:0:"), "{e}");
@@ -705,8 +689,7 @@ fn fail_fast_suite(name: &str) -> PathBuf {
 #[test]
 fn fail_fast_starts_no_scenario_after_the_first_failure_and_says_so() {
     let dir = fail_fast_suite("fail-fast");
-    let all = zh(&dir, &["run", ".", "-j", "1", "--color", "never"]);
-    code(&all, 1);
+    let all = zh_exits(&dir, &["run", ".", "-j", "1", "--color", "never"], 1);
     assert!(
         out(&all).contains("2 passed, 1 failed, 0 skipped"),
         "{}",
@@ -731,11 +714,11 @@ fn fail_fast_starts_no_scenario_after_the_first_failure_and_says_so() {
         "{text}"
     );
 
-    let json = zh(
+    let json = zh_exits(
         &dir,
         &["run", ".", "-j", "1", "--fail-fast", "--format", "json"],
+        1,
     );
-    code(&json, 1);
     let r: Value = serde_json::from_str(&out(&json)).unwrap();
     assert_eq!(r["stopped_early"]["reason"], "fail_fast", "{r}");
     assert_eq!(r["stopped_early"]["scenario"], "okta-ff-a", "{r}");
@@ -751,7 +734,7 @@ fn fail_fast_still_cleans_up_on_a_live_target() {
     let zinc = runtime.block_on(zinc_harness::zinc::MockZinc::start());
     let dir = fail_fast_suite("fail-fast-live");
     let token = zinc.token().unwrap();
-    let o = zh(
+    let o = zh_exits(
         &dir,
         &[
             "run",
@@ -766,8 +749,8 @@ fn fail_fast_still_cleans_up_on_a_live_target() {
             "--format",
             "json",
         ],
+        1,
     );
-    code(&o, 1);
     let r: Value = serde_json::from_str(&out(&o)).unwrap();
     let a = &r["scenarios"][0];
     assert_eq!(a["status"], "failed", "{a}");
@@ -796,8 +779,7 @@ fn a_report_says_how_to_look_up_the_rules_it_cites_and_rules_prints_them() {
         "z4.yaml",
         "title: cites Z4\nrules: [Z4]\nprofiles: [zinc]\npeople:\n  alice: { first: Alice, last: A, email: alice@example.com }\nsteps:\n  - scim: { method: POST, path: /Users, body: { schemas: [\"urn:ietf:params:scim:schemas:core:2.0:User\"], userName: not-an-email } }\n    expect: { status: 201 }\n",
     );
-    let o = zh(&dir, &["run", "z4.yaml", "--color", "never"]);
-    code(&o, 1);
+    let o = zh_exits(&dir, &["run", "z4.yaml", "--color", "never"], 1);
     let text = out(&o);
     let line = text
         .lines()
@@ -813,8 +795,7 @@ fn a_report_says_how_to_look_up_the_rules_it_cites_and_rules_prints_them() {
     // Every id the summary names, with the rule's text: the command works as printed.
     let mut args = vec!["rules"];
     args.extend(&ids);
-    let rules = zh(&dir, &args);
-    code(&rules, 0);
+    let rules = zh_exits(&dir, &args, 0);
     for id in &ids {
         assert!(
             out(&rules)
@@ -836,8 +817,7 @@ fn a_report_says_how_to_look_up_the_rules_it_cites_and_rules_prints_them() {
         .collect();
     assert!(rules_cited.contains(&"Z4"), "{r}");
     // An unknown id is refused with a pointer to the list.
-    let bad = zh(&dir, &["rules", "Z99"]);
-    code(&bad, 2);
+    zh_exits(&dir, &["rules", "Z99"], 2);
 }
 
 // -------------------------------------------------------------------------------------
@@ -856,13 +836,11 @@ fn listed_takes_numbers_and_ranges_like_every_people_reference() {
     );
     let dir = empty_dir("listed");
     write(&dir, "listed.yaml", text);
-    let o = zh(&dir, &["run", "listed.yaml"]);
-    code(&o, 0);
+    let o = zh_exits(&dir, &["run", "listed.yaml"], 0);
     assert!(out(&o).contains("1 passed, 0 failed"), "{}", out(&o));
     // Its own hint's range is accepted; one past the end is refused where it is written.
     write(&dir, "bad.yaml", text.replace("\"1..5\"", "\"1..6\""));
-    let bad = zh(&dir, &["check", "bad.yaml"]);
-    code(&bad, 2);
+    let bad = zh_exits(&dir, &["check", "bad.yaml"], 2);
     assert!(
         out(&bad).contains("bad.yaml:9:23: error: generated person number out of range: 1..6"),
         "{}",
@@ -871,8 +849,7 @@ fn listed_takes_numbers_and_ranges_like_every_people_reference() {
     assert!(out(&bad).contains("numbers from 1 to 5"), "{}", out(&bad));
     // Someone unknown: the hint offers the range form, which (above) works.
     write(&dir, "bad.yaml", text.replace("\"1..5\"", "[nobody]"));
-    let bad = zh(&dir, &["check", "bad.yaml"]);
-    code(&bad, 2);
+    let bad = zh_exits(&dir, &["check", "bad.yaml"], 2);
     assert!(
         out(&bad).contains("bad.yaml:9:24: error: unknown person `nobody`")
             && out(&bad).contains("a range \"1..5\""),
@@ -897,8 +874,7 @@ fn check_catches_an_unquoted_placeholder_and_says_to_quote_it() {
         "flow.yaml",
         format!("{head}  - scim: {{ method: GET, path: /Users/{{user:jane}} }}\n"),
     );
-    let o = zh(&dir, &["check", "block.yaml", "flow.yaml"]);
-    code(&o, 2);
+    let o = zh_exits(&dir, &["check", "block.yaml", "flow.yaml"], 2);
     let text = out(&o);
     assert!(
         text.contains("block.yaml:8:13: error: `{user:jane}` unquoted is a YAML mapping here, not a placeholder: quote it: \"{user:jane}\""),
@@ -920,8 +896,7 @@ fn check_catches_an_unquoted_placeholder_and_says_to_quote_it() {
         "flow.yaml",
         format!("{head}  - scim: {{ method: GET, path: \"/Users/{{user:jane}}\" }}\n"),
     );
-    let ok = zh(&dir, &["check", "block.yaml", "flow.yaml"]);
-    code(&ok, 0);
+    zh_exits(&dir, &["check", "block.yaml", "flow.yaml"], 0);
 }
 
 #[test]
@@ -932,8 +907,7 @@ fn an_email_must_be_an_address() {
         "e.yaml",
         "title: numeric email\npeople:\n  jane: { first: Jane, last: D, email: 42 }\nsteps:\n  - assign_user: jane\n",
     );
-    let o = zh(&dir, &["check", "--format", "json", "e.yaml"]);
-    code(&o, 2);
+    let o = zh_exits(&dir, &["check", "--format", "json", "e.yaml"], 2);
     let doc: Value = serde_json::from_str(&out(&o)).unwrap();
     let e = &doc["files"][0]["errors"][0];
     assert_eq!(
