@@ -10,10 +10,12 @@ use serde_json::json;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 use zinc_harness::report::{json as json_report, pretty};
-use zinc_harness::run::{self, External, RunOptions, TargetSpec};
+use zinc_harness::run::{self, RunOptions};
 use zinc_harness::scim::LIST_RESPONSE_SCHEMA;
 
+use crate::support::mocks::scim_base;
 use crate::support::process::kill;
+use crate::support::runs::{parsed, stand_in_target};
 
 /// Echoes the request's credentials back in every way a careless server does: as a header,
 /// the token alone as a header and as a whole JSON string, and inside an Authorization
@@ -46,18 +48,12 @@ impl Respond for Echo {
 async fn a_3_character_token_echoed_back_never_reaches_a_report() {
     let server = MockServer::start().await;
     Mock::given(any()).respond_with(Echo).mount(&server).await;
-    let s = zinc_harness::scenario::parse(
+    let s = parsed(
         "echo.yaml",
         "title: an echoing server\nsteps:\n  - test_credentials:\n  - scim: { method: GET, path: /Users }\n  - scim: { method: GET, path: /Groups, headers: { X-Probe: \"1\" } }\n",
-    )
-    .unwrap_or_else(|d| panic!("{d}"));
+    );
     let opts = RunOptions {
-        target: TargetSpec::External(External {
-            base_url: format!("{}/scim/v2", server.uri()),
-            token: Some("a9Z".into()),
-            insecure: false,
-            keep: true,
-        }),
+        target: stand_in_target(scim_base(&server), "a9Z"),
         ..RunOptions::default()
     };
     let out = run::run_all(vec![s], &opts, None).await;

@@ -8,7 +8,9 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use zinc_harness::report::{ScenarioReport, ScenarioStatus};
-use zinc_harness::run::{self, External, RunOptions, TargetSpec};
+use zinc_harness::run::{self, RunOptions};
+
+use crate::support::runs::{parsed, stand_in_target};
 
 /// What the misbehaving server sends after its headers.
 #[derive(Clone, Copy)]
@@ -97,18 +99,12 @@ async fn chunk(stream: &mut TcpStream, data: &[u8]) -> std::io::Result<()> {
 /// One scenario of two raw steps against `base`: one with its own header (the path that had
 /// its own HTTP client) and one plain.
 async fn run_raw_steps(base: String, timeout: Duration) -> ScenarioReport {
-    let s = zinc_harness::scenario::parse(
+    let s = parsed(
         "raw.yaml",
         "title: raw steps against a misbehaving server\nsteps:\n  - scim: { method: GET, path: /Users, headers: { X-Probe: \"1\" } }\n  - scim: { method: GET, path: /Users, auth: none }\n  - scim: { method: GET, path: /Users }\n",
-    )
-    .unwrap_or_else(|d| panic!("{d}"));
+    );
     let opts = RunOptions {
-        target: TargetSpec::External(External {
-            base_url: base,
-            token: Some("raw-step-test-token".into()),
-            insecure: false,
-            keep: true,
-        }),
+        target: stand_in_target(base, "raw-step-test-token"),
         timeout,
         deadline: Duration::from_secs(60),
         ..RunOptions::default()

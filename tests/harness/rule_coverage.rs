@@ -14,10 +14,12 @@ use zinc_harness::run::{self, Embedded, RunOptions, TargetSpec};
 use zinc_harness::scenario::{self, Scenario};
 use zinc_harness::zinc::Bug;
 
+use crate::support::runs::parsed;
+
 fn builtin() -> Vec<Scenario> {
     scenario::builtin()
         .iter()
-        .map(|(name, text)| scenario::parse(name, text).unwrap_or_else(|d| panic!("{d}")))
+        .map(|(name, text)| parsed(name, text))
         .collect()
 }
 

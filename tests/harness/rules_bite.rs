@@ -10,11 +10,13 @@ use zinc_harness::run::{self, Embedded, RunOptions, TargetSpec};
 use zinc_harness::scenario::{self, Scenario};
 use zinc_harness::zinc::Rule;
 
+use crate::support::runs::parsed;
+
 fn troubleshooting() -> Vec<Scenario> {
     scenario::builtin()
         .iter()
         .filter(|(name, _)| name.starts_with("scenarios/troubleshooting/"))
-        .map(|(name, text)| scenario::parse(name, text).unwrap_or_else(|d| panic!("{d}")))
+        .map(|(name, text)| parsed(name, text))
         .collect()
 }
 

@@ -8,7 +8,7 @@ use zinc_harness::contract::ExitCode;
 use zinc_harness::zinc::MockZinc;
 
 use crate::support::json::strings;
-use crate::support::runs::live_target;
+use crate::support::runs::{live_target, parsed};
 
 fn zinc_harness(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_zinc-harness"))
@@ -292,7 +292,7 @@ fn the_builtin_suite_runs_from_any_folder() {
 }
 
 fn parse(text: &str) -> zinc_harness::scenario::Scenario {
-    zinc_harness::scenario::parse("inline.yaml", text).unwrap_or_else(|d| panic!("{d}"))
+    parsed("inline.yaml", text)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,6 +6,8 @@ use zinc_harness::scenario::{
     Provisioning, RequestAuth, ResourceKind, SupportAction,
 };
 
+use crate::support::runs::parsed;
+
 #[test]
 fn every_builtin_scenario_is_valid_and_compiled_in() {
     let builtin = scenario::builtin();
@@ -73,7 +75,7 @@ fn idp_and_its_older_name_okta_set_the_same_client() {
         let text = format!(
             "title: T\n{key}: {{ app: entra-compliant, matching: [externalId, userName], unassign: delete }}\nsteps:\n  - test_credentials\n"
         );
-        scenario::parse("idp.yaml", &text).unwrap_or_else(|d| panic!("{d}"))
+        parsed("idp.yaml", &text)
     };
     let (idp, okta) = (with("idp"), with("okta"));
     assert_eq!(idp.okta, okta.okta);
@@ -168,7 +170,7 @@ steps:
 
 #[test]
 fn every_step_kind_resolves() {
-    let s = scenario::parse("every.yaml", EVERY_KIND).unwrap_or_else(|d| panic!("{d}"));
+    let s = parsed("every.yaml", EVERY_KIND);
     assert_eq!(
         s.profiles,
         [Profile::Zinc, Profile::Okta],

@@ -2,6 +2,8 @@
 
 use zinc_harness::scenario::{self, people};
 
+use crate::support::runs::parsed;
+
 #[test]
 fn the_same_seed_gives_the_same_people() {
     let a = people::generate(300, 42, "example.com", "user");
@@ -50,7 +52,7 @@ fn keys_widen_with_the_count() {
 #[test]
 fn a_scenario_materialises_generated_people_after_named_ones() {
     let text = "title: bulk\npeople:\n  zed: { first: Zed, last: Z, email: zed@example.com }\n  generate: { count: 500, seed: 5, domain: corp.example }\ngroups:\n  all: { name: All, members: [user*] }\nsteps:\n  - assign_user: [zed, user*]\n  - push_group: all\n";
-    let s = scenario::parse("bulk.yaml", text).unwrap_or_else(|d| panic!("{d}"));
+    let s = parsed("bulk.yaml", text);
     assert_eq!(s.people.len(), 501);
     assert_eq!(s.people[0].key, "zed");
     assert_eq!(

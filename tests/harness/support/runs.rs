@@ -25,3 +25,20 @@ pub(crate) fn live_target(zinc: &MockZinc) -> TargetSpec {
         keep: false,
     })
 }
+
+/// A scenario written in the test, parsed; panics with its diagnostics where it does not
+/// parse.
+pub(crate) fn parsed(name: &str, text: &str) -> Scenario {
+    scenario::parse(name, text).unwrap_or_else(|d| panic!("{d}"))
+}
+
+/// A server at `base` that is no Zinc as a live target with `token`: the run leaves what it
+/// made there (nothing to clean up on a stand-in).
+pub(crate) fn stand_in_target(base: String, token: &str) -> TargetSpec {
+    TargetSpec::External(External {
+        base_url: base,
+        token: Some(token.into()),
+        insecure: false,
+        keep: true,
+    })
+}
