@@ -215,22 +215,37 @@ impl Gen {
         allowed[0].0
     }
 
+    /// Someone not assigned (preferably; see `person_from`), now counted as assigned: the
+    /// person of an assign, a reactivate or a reassign.
+    fn assign_someone(&mut self) -> String {
+        let unassigned: Vec<String> = self
+            .people
+            .iter()
+            .filter(|p| !self.assigned.contains(p))
+            .cloned()
+            .collect();
+        let p = self.person_from(&unassigned);
+        if !self.assigned.contains(&p) {
+            self.assigned.push(p.clone());
+        }
+        p
+    }
+
+    /// Someone assigned (preferably), now counted as not: the person of a deactivate or an
+    /// unassign.
+    fn unassign_someone(&mut self) -> String {
+        let assigned = self.assigned.clone();
+        let p = self.person_from(&assigned);
+        self.assigned.retain(|a| *a != p);
+        p
+    }
+
     fn step(&mut self) -> Action {
         let kind = self.kind();
         match kind {
-            Kind::Assign => {
-                let unassigned: Vec<String> = self
-                    .people
-                    .iter()
-                    .filter(|p| !self.assigned.contains(p))
-                    .cloned()
-                    .collect();
-                let p = self.person_from(&unassigned);
-                if !self.assigned.contains(&p) {
-                    self.assigned.push(p.clone());
-                }
-                Action::AssignUser { people: vec![p] }
-            }
+            Kind::Assign => Action::AssignUser {
+                people: vec![self.assign_someone()],
+            },
             Kind::Update => {
                 let assigned = self.assigned.clone();
                 let p = self.person_from(&assigned);
@@ -248,31 +263,18 @@ impl Gen {
                     set,
                 }
             }
-            Kind::Deactivate | Kind::Unassign => {
-                let assigned = self.assigned.clone();
-                let p = self.person_from(&assigned);
-                self.assigned.retain(|a| *a != p);
-                match kind {
-                    Kind::Deactivate => Action::DeactivateUser { people: vec![p] },
-                    _ => Action::UnassignUser { people: vec![p] },
-                }
-            }
-            Kind::Reactivate | Kind::Reassign => {
-                let gone: Vec<String> = self
-                    .people
-                    .iter()
-                    .filter(|p| !self.assigned.contains(p))
-                    .cloned()
-                    .collect();
-                let p = self.person_from(&gone);
-                if !self.assigned.contains(&p) {
-                    self.assigned.push(p.clone());
-                }
-                match kind {
-                    Kind::Reactivate => Action::ReactivateUser { people: vec![p] },
-                    _ => Action::ReassignUser { people: vec![p] },
-                }
-            }
+            Kind::Deactivate => Action::DeactivateUser {
+                people: vec![self.unassign_someone()],
+            },
+            Kind::Unassign => Action::UnassignUser {
+                people: vec![self.unassign_someone()],
+            },
+            Kind::Reactivate => Action::ReactivateUser {
+                people: vec![self.assign_someone()],
+            },
+            Kind::Reassign => Action::ReassignUser {
+                people: vec![self.assign_someone()],
+            },
             Kind::GetUser => Action::GetUser {
                 people: vec![self.person_from(&[])],
             },
