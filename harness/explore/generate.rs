@@ -218,12 +218,7 @@ impl Gen {
     /// Someone not assigned (preferably; see `person_from`), now counted as assigned: the
     /// person of an assign, a reactivate or a reassign.
     fn assign_someone(&mut self) -> String {
-        let unassigned: Vec<String> = self
-            .people
-            .iter()
-            .filter(|p| !self.assigned.contains(p))
-            .cloned()
-            .collect();
+        let unassigned = not_in(&self.people, &self.assigned);
         let p = self.person_from(&unassigned);
         if !self.assigned.contains(&p) {
             self.assigned.push(p.clone());
@@ -279,12 +274,7 @@ impl Gen {
                 people: vec![self.person_from(&[])],
             },
             Kind::PushGroup => {
-                let unpushed: Vec<String> = self
-                    .groups
-                    .iter()
-                    .filter(|g| !self.pushed.contains(g))
-                    .cloned()
-                    .collect();
+                let unpushed = not_in(&self.groups, &self.pushed);
                 let g = self
                     .pick(&unpushed)
                     .or_else(|| self.group())
@@ -441,6 +431,11 @@ impl Gen {
             _ => SupportAction::EnableProvisioning,
         })
     }
+}
+
+/// The keys of `all` that are not in `taken`, in their order.
+fn not_in(all: &[String], taken: &[String]) -> Vec<String> {
+    all.iter().filter(|k| !taken.contains(k)).cloned().collect()
 }
 
 #[cfg(test)]
