@@ -18,4 +18,5 @@ pub(crate) mod schema;
 pub(crate) mod serve;
 pub(crate) mod target;
 
-pub use app::*;
+pub(crate) use app::Cli;
+pub use app::main;
