@@ -122,7 +122,8 @@ async fn run(args: RunArgs) -> Result<ExitCode, (ExitCode, String)> {
         // The message alone on a terminal; the report too when one was asked for.
         if args.report.output.is_some() || args.report.format != Format::Pretty {
             let mut report = run::preflight::report(&failure, &opts);
-            redact(&mut report, &opts);
+            // The secrets of the run's credential: this report is not built by a run.
+            run::redact(&mut report, &opts.target, Vec::new());
             emit(&args, &source, &report)?;
         }
         eprintln!("error: {}", failure.message);
@@ -220,11 +221,6 @@ fn on_ctrl_c(opts: &RunOptions) -> tokio::task::JoinHandle<()> {
 /// Whether the run's scenarios clean up after themselves (a live target without --keep).
 fn is_live_and_cleaned(opts: &RunOptions) -> bool {
     matches!(&opts.target, TargetSpec::External(x) if !x.keep)
-}
-
-/// The secrets of the run's credential, scrubbed from a report the run did not build.
-fn redact(report: &mut crate::report::RunReport, opts: &RunOptions) {
-    crate::run::redact(report, &opts.target, Vec::new());
 }
 
 /// Writes `report` where `--format` and `--output` say; the readable report starts with
